@@ -1,0 +1,110 @@
+"""Functions over several ``Value`` s, and gradients as return values.
+
+``grad`` is the functional counterpart of ``backward()``: it returns
+∂output/∂input for the inputs you name and leaves every ``.grad`` alone.  With
+``create_graph=True`` the gradients are themselves ``Value`` s whose graph
+goes back to the inputs, so they can be differentiated again (second
+derivatives, mixed partials, Hessians).
+"""
+
+from . import ops
+from .backward import topological_order
+from .modes import enable_grad
+from .value import Value, _lift, make_node
+
+
+def _values(xs, context):
+    if isinstance(xs, Value) or isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
+        raise TypeError(f"{context} expects a list of Values or numbers, "
+                        f"got {type(xs).__name__} {xs!r}")
+    vs = [x if type(x) is Value else _lift(x, context) for x in xs]
+    if not vs:
+        raise ValueError(f"{context} needs at least one value, got an empty list")
+    return vs
+
+
+def total(values):
+    """z = Σᵢ xᵢ as a single node (∂z/∂xᵢ = 1); accurate to the last bit (fsum)."""
+    return make_node(ops.total, _values(values, "total()"))
+
+
+def dot(weights, inputs, bias=0.0):
+    """z = Σₖ wₖ·xₖ + b as a single node: a neuron's pre-activation z_j^[l].
+
+    ∂z/∂wₖ = xₖ,  ∂z/∂xₖ = wₖ,  ∂z/∂b = 1.  One node instead of 2n, which
+    makes graphs smaller to draw and faster to differentiate.
+    """
+    ws, xs = _values(weights, "dot() weights"), _values(inputs, "dot() inputs")
+    if len(ws) != len(xs):
+        raise ValueError(f"dot() needs as many weights as inputs: got {len(ws)} weights "
+                         f"and {len(xs)} inputs")
+    b = bias if type(bias) is Value else _lift(bias, "dot() bias")
+    return make_node(ops.weighted_sum, ws + xs + [b])
+
+
+def logsumexp(values):
+    """ln Σᵢ e^xᵢ, computed as m + ln Σᵢ e^(xᵢ−m) with m = max xᵢ (never overflows).
+
+    ∂/∂xᵢ = softmax(x)ᵢ."""
+    return make_node(ops.logsumexp, _values(values, "logsumexp()"))
+
+
+def softmax(values):
+    """softmaxᵢ(x) = e^xᵢ / Σⱼ e^xⱼ = e^(xᵢ − logsumexp(x)), stable for any x.
+
+    Returns a list of Values; ∂softmaxᵢ/∂xⱼ = softmaxᵢ(δᵢⱼ − softmaxⱼ)."""
+    xs = _values(values, "softmax()")
+    lse = logsumexp(xs)
+    return [(x - lse).exp() for x in xs]
+
+
+def grad(output, inputs, create_graph=False):
+    """∂output/∂x for each x in ``inputs``, without touching any ``.grad``.
+
+    ``inputs`` is one Value (one gradient is returned) or a list of Values (a
+    list is returned, in the same order).  An input the output does not depend
+    on gets 0.  With ``create_graph=False`` the gradients are floats; with
+    ``create_graph=True`` they are Values recorded as a graph, so::
+
+        x = Value(3.0)
+        y = x ** 3
+        (dy,) = grad(y, [x], create_graph=True)   # 3x² = 27
+        (d2y,) = grad(dy, [x])                     # 6x  = 18
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"grad() output must be a Value, got {type(output).__name__} {output!r}")
+    single = isinstance(inputs, Value)
+    xs = [inputs] if single else list(inputs)
+    for i, x in enumerate(xs):
+        if not isinstance(x, Value):
+            raise TypeError(f"grad() inputs must be Values; input {i} is "
+                            f"{type(x).__name__} {x!r}")
+    grads = {output: Value(1.0) if create_graph else 1.0}
+    with enable_grad():
+        for node in reversed(topological_order(output)):
+            g = grads.get(node)
+            if g is None or not node._parents:
+                continue
+            local = _local_as_values(node) if create_graph else node._local
+            for parent, d in zip(node._parents, local):
+                term = d * g
+                grads[parent] = grads[parent] + term if parent in grads else term
+    zero = 0.0
+    result = [grads.get(x, zero) for x in xs]
+    if create_graph:
+        result = [g if isinstance(g, Value) else Value(g) for g in result]
+    return result[0] if single else result
+
+
+def _local_as_values(node):
+    # Re-run the primitive's rule on the parent Values: the derivatives it
+    # returns are then Values with graphs of their own (see autograd.ops).
+    if node._op is ops.pow_const:
+        return node._op(node._parents[0], node._const)[1]
+    return node._op(*node._parents)[1]
+
+
+def hessian(output, inputs):
+    """The matrix H[i][j] = ∂²output/∂xᵢ∂xⱼ as a list of lists of floats."""
+    first = grad(output, inputs, create_graph=True)
+    return [grad(g, inputs) for g in first]

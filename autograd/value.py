@@ -1,0 +1,267 @@
+"""``Value``: one scalar node of a computation graph.
+
+A node stores its number (``data``), the gradient of the last backward pass's
+root with respect to it (``grad``), the primitive that made it, its parents,
+and the local derivatives ∂node/∂parent computed when the node was made (see
+:mod:`autograd.ops`).  Nodes hold no closures and no reference to their
+children, so a graph is a plain DAG with no reference cycles: CPython frees it
+by reference counting the moment the last name for its output goes away, and
+the cyclic garbage collector never has to traverse it (micrograd's closures
+make every node part of a cycle, which is where most of its time goes).
+"""
+
+import itertools
+import math
+import numbers
+import traceback
+
+from . import ops
+from .errors import AnomalyError
+
+_new = object.__new__
+_next_id = itertools.count().__next__
+
+# Switched by autograd.modes; read on every op, so kept as module globals.
+_recording = True   # False inside no_grad(): results are leaves.
+_anomaly = False    # True inside detect_anomaly(): check every result.
+
+
+def _as_float(x, context):
+    if isinstance(x, numbers.Real) and not isinstance(x, Value):
+        return float(x)
+    if isinstance(x, Value):
+        raise TypeError(f"{context} expects a real number, got a Value ({x!r}); "
+                        f"use the Value itself, or its .data")
+    raise TypeError(f"{context} expects a real number (int or float), "
+                    f"got {type(x).__name__} {x!r}")
+
+
+def _lift(x, symbol):
+    """A number becomes a constant leaf; anything else is a TypeError naming ``symbol``."""
+    if isinstance(x, numbers.Real):
+        return Value(x)
+    raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
+                    f"expected a number (int or float) or a Value")
+
+
+def _make(data, parents, local, op):
+    """The node made by ``op`` from ``parents``: the one place nodes are built."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._id = _next_id()
+    if _recording:
+        v._op = op
+        v._parents = parents
+        v._local = local
+    else:
+        v._op = None
+        v._parents = ()
+        v._local = ()
+    if _anomaly:
+        _check_forward(v, op, parents)
+    return v
+
+
+def _check_forward(v, op, parents):
+    # Remember where the user built this node, for forward and backward reports.
+    v._where = "".join(traceback.format_list(_user_frames()))
+    if not math.isfinite(v.data):
+        inputs = ", ".join(repr(p.data) for p in parents)
+        raise AnomalyError(f"{op.op_name}({inputs}) returned {v.data!r} in the forward pass; "
+                           f"the node was created at:\n{v._where}")
+
+
+def _user_frames():
+    """The creation stack without the engine's own frames."""
+    frames = traceback.extract_stack()[:-1]
+    outside = [f for f in frames if "/autograd/" not in f.filename.replace("\\", "/")]
+    return outside[-3:] or frames[-1:]
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back.
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x          # y = x² + 3x
+    >>> y.backward()               # dy/dx = 2x + 3
+    >>> x.grad
+    7.0
+
+    Operators ``+ - * / **`` (numbers or ``Value`` s on either side), unary
+    ``-`` and ``abs()`` work as on floats; methods give the primitives of
+    :mod:`autograd.ops`.  ``grad`` starts at 0.0 and is *added to* by each
+    :meth:`backward` (see there).
+    """
+
+    __slots__ = ("data", "grad", "label", "_id", "_op", "_parents", "_local",
+                 "_const", "_g", "_where", "__weakref__")
+
+    def __init__(self, data, label=""):
+        self.data = data if type(data) is float else _as_float(data, "Value()")
+        if not isinstance(label, str):
+            raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
+        self.grad = 0.0
+        self.label = label
+        self._id = _next_id()
+        self._op = None
+        self._parents = ()
+        self._local = ()
+
+    # -- what the node is, for people and pictures ---------------------------
+    @property
+    def op(self):
+        """The primitive that produced this node, as shown in graphs ('' for a leaf)."""
+        op = self._op
+        if op is None:
+            return ""
+        if op is ops.pow_const:
+            return f"**{_fmt(self._const)}"
+        return op.symbol
+
+    @property
+    def op_name(self):
+        """The primitive's name in :data:`autograd.ops.PRIMITIVES` ('' for a leaf)."""
+        return "" if self._op is None else self._op.op_name
+
+    @property
+    def parents(self):
+        """The nodes this one was computed from (empty for a leaf)."""
+        return self._parents
+
+    @property
+    def local_grads(self):
+        """∂self/∂parent for each parent, as computed in the forward pass."""
+        return self._local
+
+    @property
+    def is_leaf(self):
+        """True for a node not computed from other nodes (inputs, parameters, constants)."""
+        return not self._parents
+
+    def __repr__(self):
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self):
+        return self.data
+
+    # -- graph-level operations ----------------------------------------------
+    def backward(self, grad=1.0):
+        """Backpropagate from this node; see :func:`autograd.backward.backward`."""
+        from .backward import backward
+
+        backward(self, grad)
+
+    def detach(self):
+        """A new leaf with the same data and label and no history."""
+        return Value(self.data, self.label)
+
+    # -- binary arithmetic ---------------------------------------------------
+    def __add__(self, other):
+        if type(other) is not Value:
+            other = _lift(other, "+")
+        data, local = ops.add(self.data, other.data)
+        return _make(data, (self, other), local, ops.add)
+
+    def __radd__(self, other):
+        return _lift(other, "+") + self
+
+    def __sub__(self, other):
+        if type(other) is not Value:
+            other = _lift(other, "-")
+        data, local = ops.sub(self.data, other.data)
+        return _make(data, (self, other), local, ops.sub)
+
+    def __rsub__(self, other):
+        return _lift(other, "-") - self
+
+    def __mul__(self, other):
+        if type(other) is not Value:
+            other = _lift(other, "*")
+        data, local = ops.mul(self.data, other.data)
+        return _make(data, (self, other), local, ops.mul)
+
+    def __rmul__(self, other):
+        return _lift(other, "*") * self
+
+    def __truediv__(self, other):
+        if type(other) is not Value:
+            other = _lift(other, "/")
+        data, local = ops.div(self.data, other.data)
+        return _make(data, (self, other), local, ops.div)
+
+    def __rtruediv__(self, other):
+        return _lift(other, "/") / self
+
+    def __pow__(self, exponent):
+        if type(exponent) is Value:
+            data, local = ops.pow_(self.data, exponent.data)
+            return _make(data, (self, exponent), local, ops.pow_)
+        if not isinstance(exponent, numbers.Real):
+            _lift(exponent, "**")  # raises the TypeError
+        k = exponent if isinstance(exponent, int) else float(exponent)
+        data, local = ops.pow_const(self.data, k)
+        out = _make(data, (self,), local, ops.pow_const)
+        out._const = k
+        return out
+
+    def __rpow__(self, base):
+        return _lift(base, "**") ** self
+
+    # -- unary primitives ----------------------------------------------------
+    def _unary(self, rule):
+        data, local = rule(self.data)
+        return _make(data, (self,), local, rule)
+
+    def __neg__(self):
+        return self._unary(ops.neg)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self._unary(ops.abs_)
+
+    def exp(self):
+        """e^x; derivative e^x.  Raises FloatOverflowError past x ≈ 709.78."""
+        return self._unary(ops.exp_)
+
+    def log(self):
+        """ln x for x > 0; derivative 1/x.  Raises DomainError for x ≤ 0."""
+        return self._unary(ops.log_)
+
+    def sqrt(self):
+        """√x for x ≥ 0; derivative 1/(2√x).  Raises DomainError for x < 0."""
+        return self._unary(ops.sqrt_)
+
+    def tanh(self):
+        """a = tanh z; derivative 1 − a²."""
+        return self._unary(ops.tanh_)
+
+    def sigmoid(self):
+        """a = σ(z) = 1/(1 + e^−z); derivative σ(z)(1 − σ(z)), stable for any z."""
+        return self._unary(ops.sigmoid_)
+
+    def relu(self):
+        """a = max(0, z); derivative 1 for z > 0, else 0 (ReLU'(0) = 0)."""
+        return self._unary(ops.relu)
+
+    def softplus(self):
+        """ln(1 + e^z), computed stably; derivative σ(z)."""
+        return self._unary(ops.softplus_)
+
+    def log_sigmoid(self):
+        """ln σ(z) = −softplus(−z), stable for any z; derivative σ(−z)."""
+        return self._unary(ops.log_sigmoid)
+
+
+def _fmt(k):
+    return repr(int(k)) if float(k).is_integer() else repr(k)
+
+
+def make_node(rule, parents):
+    """Apply an n-ary primitive ``rule`` of :mod:`autograd.ops` to ``parents`` (Values)."""
+    data, local = rule(*[p.data for p in parents])
+    return _make(data, tuple(parents), local, rule)
