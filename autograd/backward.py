@@ -30,11 +30,23 @@ def topological_order(root):
     """
     seen = {root}
     stack = [root]
+    push = stack.append
     while stack:
-        for parent in stack.pop()._parents:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
+        node = stack.pop()
+        a = node._a
+        if a is not None:  # one or two parents, kept in slots (see Value)
+            if a not in seen:
+                seen.add(a)
+                push(a)
+            b = node._b
+            if b is not None and b not in seen:
+                seen.add(b)
+                push(b)
+        elif node._op is not None:
+            for parent in node._ps:
+                if parent not in seen:
+                    seen.add(parent)
+                    push(parent)
     return sorted(seen, key=_creation_order)
 
 
@@ -64,8 +76,15 @@ def backward(root, grad=1.0):
         g = node._g
         node.grad += g
         if g:
-            for parent, local in zip(node._parents, node._local):
-                parent._g += local * g
+            a = node._a
+            if a is not None:
+                a._g += node._da * g
+                b = node._b
+                if b is not None:
+                    b._g += node._db * g
+            elif node._op is not None:
+                for parent, local in zip(node._ps, node._ls):
+                    parent._g += local * g
 
 
 def _checking(root):
@@ -138,7 +157,7 @@ def backward_steps(root, grad=1.0):
     for index, node in enumerate(reversed(order)):
         g = node._g
         contributions = []
-        for parent, local in zip(node._parents, node._local):
+        for parent, local in zip(node.parents, node.local_grads):
             added = local * g if g else 0.0
             if checking and not math.isfinite(added):
                 raise _backward_anomaly(node, parent, local, g, added)

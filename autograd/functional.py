@@ -83,10 +83,10 @@ def grad(output, inputs, create_graph=False):
     with enable_grad():
         for node in reversed(topological_order(output)):
             g = grads.get(node)
-            if g is None or not node._parents:
+            if g is None or node.is_leaf:
                 continue
-            local = _local_as_values(node) if create_graph else node._local
-            for parent, d in zip(node._parents, local):
+            local = _local_as_values(node) if create_graph else node.local_grads
+            for parent, d in zip(node.parents, local):
                 term = d * g
                 grads[parent] = grads[parent] + term if parent in grads else term
     zero = 0.0
@@ -100,8 +100,8 @@ def _local_as_values(node):
     # Re-run the primitive's rule on the parent Values: the derivatives it
     # returns are then Values with graphs of their own (see autograd.ops).
     if node._op is ops.pow_const:
-        return node._op(node._parents[0], node._const)[1]
-    return node._op(*node._parents)[1]
+        return node._op(node._a, node._const)[1:]
+    return node._op(*node.parents)[1:]
 
 
 def hessian(output, inputs):

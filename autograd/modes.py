@@ -13,22 +13,22 @@ def no_grad():
     part of the next step's graph.  Works as a decorator too.
     """
     previous = _value._recording
-    _value._recording = False
+    _value.set_modes(False, _value._anomaly)
     try:
         yield
     finally:
-        _value._recording = previous
+        _value.set_modes(previous, _value._anomaly)
 
 
 @contextlib.contextmanager
 def enable_grad():
     """Record a graph again inside a :func:`no_grad` block."""
     previous = _value._recording
-    _value._recording = True
+    _value.set_modes(True, _value._anomaly)
     try:
         yield
     finally:
-        _value._recording = previous
+        _value.set_modes(previous, _value._anomaly)
 
 
 def is_grad_enabled():
@@ -46,8 +46,8 @@ def detect_anomaly():
     where the node was created.  Slow: for debugging only.
     """
     previous = _value._anomaly
-    _value._anomaly = True
+    _value.set_modes(_value._recording, True)
     try:
         yield
     finally:
-        _value._anomaly = previous
+        _value.set_modes(_value._recording, previous)

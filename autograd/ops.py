@@ -1,8 +1,8 @@
 """Every primitive of the engine: its forward rule and its local derivative, side by side.
 
 This module is the table a reader checks hand derivations against.  Each
-primitive is one function ``rule(*inputs) -> (output, local_derivatives)``
-where ``local_derivatives[i]`` is ∂output/∂inputs[i].
+primitive is one function ``rule(*inputs) -> (z, ∂z/∂input₁, ∂z/∂input₂, …)``:
+the output first, then one local derivative per input.
 
 The same rule serves two purposes:
 
@@ -136,19 +136,19 @@ def _data(x):
 @primitive("+")
 def add(a, b):
     """z = a + b;   ∂z/∂a = 1,   ∂z/∂b = 1"""
-    return a + b, (1.0, 1.0)
+    return a + b, 1.0, 1.0
 
 
 @primitive("−")
 def sub(a, b):
     """z = a − b;   ∂z/∂a = 1,   ∂z/∂b = −1"""
-    return a - b, (1.0, -1.0)
+    return a - b, 1.0, -1.0
 
 
 @primitive("×")
 def mul(a, b):
     """z = a·b;   ∂z/∂a = b,   ∂z/∂b = a"""
-    return a * b, (b, a)
+    return a * b, b, a
 
 
 @primitive("÷")
@@ -157,13 +157,13 @@ def div(a, b):
     if _data(b) == 0.0:
         raise DivisionByZeroError(f"division by zero: {_data(a)!r} / 0.0")
     z = a / b
-    return z, (1.0 / b, -z / b)
+    return z, 1.0 / b, -z / b
 
 
 @primitive("neg")
 def neg(x):
     """z = −x;   ∂z/∂x = −1"""
-    return -x, (-1.0,)
+    return -x, -1.0
 
 
 @primitive("pow")
@@ -173,13 +173,13 @@ def pow_const(a, k):
     At a = 0 with k < 1 the derivative is infinite and is returned as inf
     (the forward value 0^k is still fine, e.g. √0 = 0)."""
     if type(a) is not float:
-        return a ** k, (k * a ** (k - 1),)
+        return a ** k, k * a ** (k - 1)
     z = _pow_float(a, k)
     if k == 0:
-        return z, (0.0,)
+        return z, 0.0
     if a == 0.0 and k < 1:
-        return z, (math.inf,)
-    return z, (k * _pow_float(a, k - 1),)
+        return z, math.inf
+    return z, k * _pow_float(a, k - 1)
 
 
 @primitive("pow")
@@ -197,22 +197,22 @@ def pow_(a, b):
     if type(a) is float:
         z = _pow_float(a, b)
         da = b * _pow_float(a, b - 1.0) if a != 0.0 else (math.inf if b < 1.0 else float(b == 1.0))
-        return z, (da, z * math.log(a) if a != 0.0 else 0.0)
+        return z, da, (z * math.log(a) if a != 0.0 else 0.0)
     z = a ** b
-    return z, (b * a ** (b - 1.0), z * log(a))
+    return z, b * a ** (b - 1.0), z * log(a)
 
 
 @primitive("exp")
 def exp_(x):
     """z = e^x;   ∂z/∂x = e^x = z"""
     z = exp(x)
-    return z, (z,)
+    return z, z
 
 
 @primitive("log")
 def log_(x):
     """z = ln x (x > 0);   ∂z/∂x = 1/x"""
-    return log(x), (1.0 / x,)
+    return log(x), 1.0 / x
 
 
 @primitive("sqrt")
@@ -220,29 +220,29 @@ def sqrt_(x):
     """z = √x (x ≥ 0);   ∂z/∂x = 1/(2√x)  (inf at x = 0)"""
     z = sqrt(x)
     if type(z) is float and z == 0.0:
-        return z, (math.inf,)
-    return z, (0.5 / z,)
+        return z, math.inf
+    return z, 0.5 / z
 
 
 @primitive("tanh")
 def tanh_(x):
     """a = tanh z;   ∂a/∂z = 1 − a²  (computed as 4σ(2z)σ(−2z), exact where a rounds to ±1)"""
-    return tanh(x), (4.0 * sigmoid(2.0 * x) * sigmoid(-2.0 * x),)
+    return tanh(x), 4.0 * sigmoid(2.0 * x) * sigmoid(-2.0 * x)
 
 
 @primitive("σ")
 def sigmoid_(x):
     """a = σ(z) = 1/(1 + e^−z);   ∂a/∂z = σ(z)(1 − σ(z))  (computed as σ(z)·σ(−z))"""
     s = sigmoid(x)
-    return s, (s * sigmoid(-x),)
+    return s, s * sigmoid(-x)
 
 
 @primitive("ReLU")
 def relu(x):
     """a = max(0, z);   ∂a/∂z = 1 if z > 0 else 0  (ReLU'(0) = 0)"""
     if type(x) is float:
-        return (x, (1.0,)) if x > 0.0 else (0.0, (0.0,))
-    return x.relu(), (1.0 if x.data > 0.0 else 0.0,)
+        return (x, 1.0) if x > 0.0 else (0.0, 0.0)
+    return x.relu(), (1.0 if x.data > 0.0 else 0.0)
 
 
 @primitive("abs")
@@ -250,27 +250,27 @@ def abs_(x):
     """z = |x|;   ∂z/∂x = sign(x)  (0 at x = 0)"""
     d = _data(x)
     sign = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
-    return abs(x), (sign,)
+    return abs(x), sign
 
 
 @primitive("softplus")
 def softplus_(x):
     """z = ln(1 + e^x) = max(x, 0) + ln(1 + e^−|x|);   ∂z/∂x = σ(x)"""
-    return softplus(x), (sigmoid(x),)
+    return softplus(x), sigmoid(x)
 
 
 @primitive("logσ")
 def log_sigmoid(x):
     """z = ln σ(x) = −softplus(−x);   ∂z/∂x = 1 − σ(x) = σ(−x)"""
-    return -softplus(-x), (sigmoid(-x),)
+    return -softplus(-x), sigmoid(-x)
 
 
 @primitive("Σ")
 def total(*xs):
     """z = Σᵢ xᵢ;   ∂z/∂xᵢ = 1"""
     if type(xs[0]) is float:
-        return math.fsum(xs), (1.0,) * len(xs)
-    return sum(xs[1:], xs[0]), (1.0,) * len(xs)
+        return (math.fsum(xs),) + (1.0,) * len(xs)
+    return (sum(xs[1:], xs[0]),) + (1.0,) * len(xs)
 
 
 @primitive("Σwx+b")
@@ -281,11 +281,11 @@ def weighted_sum(*wxb):
     n = len(wxb) // 2
     ws, xs, b = wxb[:n], wxb[n:-1], wxb[-1]
     if type(b) is float:
-        return sum(map(_mul, ws, xs)) + b, xs + ws + (1.0,)
+        return (sum(map(_mul, ws, xs)) + b,) + xs + ws + (1.0,)
     z = b
     for w, x in zip(ws, xs):
         z = z + w * x
-    return z, xs + ws + (1.0,)
+    return (z,) + xs + ws + (1.0,)
 
 
 @primitive("logΣexp")
@@ -293,8 +293,8 @@ def logsumexp(*xs):
     """z = ln Σᵢ e^xᵢ = m + ln Σᵢ e^(xᵢ − m), m = max xᵢ;   ∂z/∂xᵢ = e^(xᵢ − z) = softmaxᵢ"""
     if type(xs[0]) is float:
         z = _logsumexp_float(xs)
-        return z, tuple([math.exp(x - z) for x in xs])
+        return (z, *[math.exp(x - z) for x in xs])
     from .functional import logsumexp as lse  # the Value-level function
 
     z = lse(xs)
-    return z, tuple([exp(x - z) for x in xs])
+    return (z, *[exp(x - z) for x in xs])

@@ -21,9 +21,10 @@ from .errors import AnomalyError
 _new = object.__new__
 _next_id = itertools.count().__next__
 
-# Switched by autograd.modes; read on every op, so kept as module globals.
+# Switched by autograd.modes through set_modes(); read on every op.
 _recording = True   # False inside no_grad(): results are leaves.
 _anomaly = False    # True inside detect_anomaly(): check every result.
+_plain = True       # recording and not anomaly: the fast path.
 
 
 def _as_float(x, context):
@@ -38,30 +39,94 @@ def _as_float(x, context):
 
 def _lift(x, symbol):
     """A number becomes a constant leaf; anything else is a TypeError naming ``symbol``."""
-    if isinstance(x, numbers.Real):
+    if type(x) is int or type(x) is float or isinstance(x, numbers.Real):
         return Value(x)
     raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
                     f"expected a number (int or float) or a Value")
 
 
-def _make(data, parents, local, op):
-    """The node made by ``op`` from ``parents``: the one place nodes are built."""
+def _unary(rule, a, *const):
+    """The node ``rule(a, *const)``: the hot path for one-input primitives."""
+    data, da = rule(a.data, *const)
     v = _new(Value)
     v.data = data
     v.grad = 0.0
     v.label = ""
     v._id = _next_id()
+    if _plain:
+        v._op = rule
+        v._a = a
+        v._b = None
+        v._da = da
+    else:
+        _link_special(v, rule, (a,), (da,))
+    return v
+
+
+def _binary(rule, a, b):
+    """The node ``rule(a, b)``: the hot path for two-input primitives."""
+    data, da, db = rule(a.data, b.data)
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._id = _next_id()
+    if _plain:
+        v._op = rule
+        v._a = a
+        v._b = b
+        v._da = da
+        v._db = db
+    else:
+        _link_special(v, rule, (a, b), (da, db))
+    return v
+
+
+def make_node(rule, parents):
+    """The node ``rule(*parents)`` for a primitive of :mod:`autograd.ops` with any arity."""
+    parents = tuple(parents)
+    out = rule(*[p.data for p in parents])
+    data, local = out[0], out[1:]
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v._id = _next_id()
+    if _plain:
+        _link(v, rule, parents, local)
+    else:
+        _link_special(v, rule, parents, local)
+    return v
+
+
+def _link(v, rule, parents, local):
+    # One or two parents live in slots, more in tuples: a node then costs the
+    # cyclic garbage collector one object to track instead of three.
+    v._op = rule
+    if len(parents) == 1:
+        v._a, v._b, v._da = parents[0], None, local[0]
+    elif len(parents) == 2:
+        v._a, v._b, v._da, v._db = parents[0], parents[1], local[0], local[1]
+    else:
+        v._a, v._ps, v._ls = None, parents, local
+
+
+def _link_special(v, rule, parents, local):
+    """Node linking inside no_grad() (make a leaf) or detect_anomaly() (check it)."""
     if _recording:
-        v._op = op
-        v._parents = parents
-        v._local = local
+        _link(v, rule, parents, local)
     else:
         v._op = None
-        v._parents = ()
-        v._local = ()
+        v._a = None
     if _anomaly:
-        _check_forward(v, op, parents)
-    return v
+        _check_forward(v, rule, parents)
+
+
+def set_modes(recording, anomaly):
+    """Called by :mod:`autograd.modes`; keeps the hot path to one flag test."""
+    global _recording, _anomaly, _plain
+    _recording, _anomaly = recording, anomaly
+    _plain = recording and not anomaly
 
 
 def _check_forward(v, op, parents):
@@ -95,19 +160,21 @@ class Value:
     :meth:`backward` (see there).
     """
 
-    __slots__ = ("data", "grad", "label", "_id", "_op", "_parents", "_local",
-                 "_const", "_g", "_where", "__weakref__")
+    # _a/_b: first/second parent, _da/_db: the local derivatives ∂self/∂_a,
+    # ∂self/∂_b; nodes with more parents use the tuples _ps/_ls instead (_a is None).
+    __slots__ = ("data", "grad", "label", "_id", "_op", "_a", "_b", "_da", "_db",
+                 "_ps", "_ls", "_const", "_g", "_where", "__weakref__")
 
     def __init__(self, data, label=""):
-        self.data = data if type(data) is float else _as_float(data, "Value()")
+        self.data = data if type(data) is float else (
+            float(data) if type(data) is int else _as_float(data, "Value()"))
         if not isinstance(label, str):
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self.grad = 0.0
         self.label = label
         self._id = _next_id()
         self._op = None
-        self._parents = ()
-        self._local = ()
+        self._a = None
 
     # -- what the node is, for people and pictures ---------------------------
     @property
@@ -128,17 +195,21 @@ class Value:
     @property
     def parents(self):
         """The nodes this one was computed from (empty for a leaf)."""
-        return self._parents
+        if self._a is not None:
+            return (self._a,) if self._b is None else (self._a, self._b)
+        return () if self._op is None else self._ps
 
     @property
     def local_grads(self):
         """∂self/∂parent for each parent, as computed in the forward pass."""
-        return self._local
+        if self._a is not None:
+            return (self._da,) if self._b is None else (self._da, self._db)
+        return () if self._op is None else self._ls
 
     @property
     def is_leaf(self):
         """True for a node not computed from other nodes (inputs, parameters, constants)."""
-        return not self._parents
+        return self._op is None
 
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
@@ -162,8 +233,7 @@ class Value:
     def __add__(self, other):
         if type(other) is not Value:
             other = _lift(other, "+")
-        data, local = ops.add(self.data, other.data)
-        return _make(data, (self, other), local, ops.add)
+        return _binary(ops.add, self, other)
 
     def __radd__(self, other):
         return _lift(other, "+") + self
@@ -171,8 +241,7 @@ class Value:
     def __sub__(self, other):
         if type(other) is not Value:
             other = _lift(other, "-")
-        data, local = ops.sub(self.data, other.data)
-        return _make(data, (self, other), local, ops.sub)
+        return _binary(ops.sub, self, other)
 
     def __rsub__(self, other):
         return _lift(other, "-") - self
@@ -180,8 +249,7 @@ class Value:
     def __mul__(self, other):
         if type(other) is not Value:
             other = _lift(other, "*")
-        data, local = ops.mul(self.data, other.data)
-        return _make(data, (self, other), local, ops.mul)
+        return _binary(ops.mul, self, other)
 
     def __rmul__(self, other):
         return _lift(other, "*") * self
@@ -189,21 +257,18 @@ class Value:
     def __truediv__(self, other):
         if type(other) is not Value:
             other = _lift(other, "/")
-        data, local = ops.div(self.data, other.data)
-        return _make(data, (self, other), local, ops.div)
+        return _binary(ops.div, self, other)
 
     def __rtruediv__(self, other):
         return _lift(other, "/") / self
 
     def __pow__(self, exponent):
         if type(exponent) is Value:
-            data, local = ops.pow_(self.data, exponent.data)
-            return _make(data, (self, exponent), local, ops.pow_)
+            return _binary(ops.pow_, self, exponent)
         if not isinstance(exponent, numbers.Real):
             _lift(exponent, "**")  # raises the TypeError
         k = exponent if isinstance(exponent, int) else float(exponent)
-        data, local = ops.pow_const(self.data, k)
-        out = _make(data, (self,), local, ops.pow_const)
+        out = _unary(ops.pow_const, self, k)
         out._const = k
         return out
 
@@ -211,57 +276,47 @@ class Value:
         return _lift(base, "**") ** self
 
     # -- unary primitives ----------------------------------------------------
-    def _unary(self, rule):
-        data, local = rule(self.data)
-        return _make(data, (self,), local, rule)
-
     def __neg__(self):
-        return self._unary(ops.neg)
+        return _unary(ops.neg, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return self._unary(ops.abs_)
+        return _unary(ops.abs_, self)
 
     def exp(self):
         """e^x; derivative e^x.  Raises FloatOverflowError past x ≈ 709.78."""
-        return self._unary(ops.exp_)
+        return _unary(ops.exp_, self)
 
     def log(self):
         """ln x for x > 0; derivative 1/x.  Raises DomainError for x ≤ 0."""
-        return self._unary(ops.log_)
+        return _unary(ops.log_, self)
 
     def sqrt(self):
         """√x for x ≥ 0; derivative 1/(2√x).  Raises DomainError for x < 0."""
-        return self._unary(ops.sqrt_)
+        return _unary(ops.sqrt_, self)
 
     def tanh(self):
         """a = tanh z; derivative 1 − a²."""
-        return self._unary(ops.tanh_)
+        return _unary(ops.tanh_, self)
 
     def sigmoid(self):
         """a = σ(z) = 1/(1 + e^−z); derivative σ(z)(1 − σ(z)), stable for any z."""
-        return self._unary(ops.sigmoid_)
+        return _unary(ops.sigmoid_, self)
 
     def relu(self):
         """a = max(0, z); derivative 1 for z > 0, else 0 (ReLU'(0) = 0)."""
-        return self._unary(ops.relu)
+        return _unary(ops.relu, self)
 
     def softplus(self):
         """ln(1 + e^z), computed stably; derivative σ(z)."""
-        return self._unary(ops.softplus_)
+        return _unary(ops.softplus_, self)
 
     def log_sigmoid(self):
         """ln σ(z) = −softplus(−z), stable for any z; derivative σ(−z)."""
-        return self._unary(ops.log_sigmoid)
+        return _unary(ops.log_sigmoid, self)
 
 
 def _fmt(k):
     return repr(int(k)) if float(k).is_integer() else repr(k)
-
-
-def make_node(rule, parents):
-    """Apply an n-ary primitive ``rule`` of :mod:`autograd.ops` to ``parents`` (Values)."""
-    data, local = rule(*[p.data for p in parents])
-    return _make(data, tuple(parents), local, rule)
