@@ -218,6 +218,10 @@ class Value:
     def __float__(self):
         return self.data
 
+    def __format__(self, spec):
+        # f"{loss:.4f}" formats the number; a bare f"{v}" shows the repr.
+        return format(self.data, spec) if spec else repr(self)
+
     # -- graph-level operations ----------------------------------------------
     def backward(self, grad=1.0):
         """Backpropagate from this node; see :func:`autograd.backward.backward`."""
