@@ -1,0 +1,133 @@
+"""Initial weights and biases for a layer with fan_in = n_{l−1} inputs and fan_out = n_l neurons.
+
+=================  ==============================================  =============
+scheme             W^[l] entries                                   b^[l] entries
+=================  ==============================================  =============
+uniform            U(−1, 1)  (micrograd, no fan scaling)           0
+xavier_uniform     U(−a, a), a = gain·√(6/(fan_in+fan_out))        0
+xavier_normal      N(0, std²), std = gain·√(2/(fan_in+fan_out))    0
+he_uniform         U(−a, a), a = gain·√(3/fan_in)                  0
+he_normal          N(0, std²), std = gain/√fan_in                  0
+pytorch            U(−1/√fan_in, 1/√fan_in)  (nn.Linear)           same as W
+zeros              0                                               0
+constant           value                                           value
+=================  ==============================================  =============
+
+Aliases: "xavier" and "glorot" and "glorot_uniform" mean xavier_uniform,
+"glorot_normal" means xavier_normal, "he", "kaiming" and "kaiming_uniform" mean
+he_uniform, "kaiming_normal" means he_normal.
+
+The gain defaults to the layer activation's (:func:`activation_gain`: linear and sigmoid 1,
+tanh 5/3, ReLU √2, as PyTorch's ``calculate_gain``) for both the Xavier and He
+families; PyTorch's ``xavier_uniform_`` defaults to gain 1 instead, so pass
+``gain=1.0`` to reproduce it on a ReLU or tanh layer.
+
+Numbers are drawn from a private ``random.Random`` (never the global one), neuron
+by neuron, weights before bias: the order of ``parameters()``.  The same seed
+therefore gives the same network every time.
+"""
+
+import math
+import random
+
+_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
+          "softplus": 1.0}  # PyTorch has no gain for softplus; it is treated like linear
+
+_ALIASES = {"xavier": "xavier_uniform", "glorot": "xavier_uniform",
+            "glorot_uniform": "xavier_uniform", "glorot_normal": "xavier_normal",
+            "he": "he_uniform", "kaiming": "he_uniform", "kaiming_uniform": "he_uniform",
+            "kaiming_normal": "he_normal"}
+
+
+def make_rng(seed=None):
+    """A private ``random.Random``: from an int seed, fresh (OS-seeded) for None, or
+    ``seed`` itself if it already is a ``random.Random``."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
+        return random.Random(seed)
+    raise TypeError(f"seed must be an int, None or a random.Random, "
+                    f"got {type(seed).__name__} {seed!r}")
+
+
+def activation_gain(activation):
+    """The recommended gain for an activation: linear and sigmoid 1, tanh 5/3, ReLU √2."""
+    try:
+        return _GAINS[activation]
+    except (KeyError, TypeError):
+        raise ValueError(f"no gain known for activation {activation!r}; known: "
+                         f"{', '.join(sorted(_GAINS))}") from None
+
+
+def _constant(c):
+    return lambda rng: c
+
+
+def _uniform(bound):
+    return lambda rng: rng.uniform(-bound, bound)
+
+
+def _normal(std):
+    return lambda rng: rng.gauss(0.0, std)
+
+
+def _samplers(scheme, fan_in, fan_out, g, value):
+    """(draw one weight, draw one bias) for ``scheme``; each a function of the rng."""
+    zero = _constant(0.0)
+    if scheme == "uniform":
+        return _uniform(1.0), zero
+    if scheme == "xavier_uniform":
+        return _uniform(g * math.sqrt(6.0 / (fan_in + fan_out))), zero
+    if scheme == "xavier_normal":
+        return _normal(g * math.sqrt(2.0 / (fan_in + fan_out))), zero
+    if scheme == "he_uniform":
+        return _uniform(g * math.sqrt(3.0 / fan_in)), zero
+    if scheme == "he_normal":
+        return _normal(g / math.sqrt(fan_in)), zero
+    if scheme == "pytorch":
+        bound = _uniform(1.0 / math.sqrt(fan_in))
+        return bound, bound
+    if scheme == "zeros":
+        return zero, zero
+    return _constant(value), _constant(value)  # "constant"
+
+
+SCHEMES = ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal",
+           "pytorch", "zeros", "constant")
+"""Canonical scheme names (see the module docstring for aliases)."""
+
+
+def canonical_scheme(scheme):
+    """The canonical name of ``scheme`` (resolving aliases), or ValueError listing the names."""
+    name = _ALIASES.get(scheme, scheme) if isinstance(scheme, str) else None
+    if name not in SCHEMES:
+        raise ValueError(f"unknown init scheme {scheme!r}; known: "
+                         f"{', '.join(SCHEMES + tuple(_ALIASES))}")
+    return name
+
+
+def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
+                     gain=None, value=None):
+    """Initial W (``fan_out`` rows of ``fan_in`` floats) and b (``fan_out`` floats).
+
+    ``gain`` overrides the activation's gain (Xavier and He schemes);
+    ``value`` is required by, and only allowed with, the "constant" scheme.
+    """
+    name = canonical_scheme(scheme)
+    for what, n in (("fan_in", fan_in), ("fan_out", fan_out)):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"{what} must be a positive int, got {n!r}")
+    if name == "constant":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"init='constant' needs a number value (init_value=...), got {value!r}")
+        value = float(value)
+    elif value is not None:
+        raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")
+    g = activation_gain(activation) if gain is None else float(gain)
+    draw_w, draw_b = _samplers(name, fan_in, fan_out, g, value)
+    rng = make_rng(seed)
+    rows, biases = [], []
+    for _ in range(fan_out):
+        rows.append([draw_w(rng) for _ in range(fan_in)])
+        biases.append(draw_b(rng))
+    return rows, biases
