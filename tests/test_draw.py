@@ -1,0 +1,393 @@
+"""autograd.draw: the DOT text of computation graphs (no rendering needed here)."""
+
+import math
+import re
+import subprocess
+import sys
+
+import pytest
+
+from nn.layers import MLP
+from autograd import Value, backward_steps, dot, draw_dot, draw_step, total
+from autograd.draw import (HIGHLIGHT, LAYER, LEAF, NEURON, NONFINITE_GRAD, OPERATION, OUTPUT,
+                           STEP, VANISHING_GRAD, ZERO_GRAD, INTERMEDIATE, format_number)
+
+SEED_W = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]]
+SEED_B = [[0.05, 0.05], [0.1, 0.1], [0.15]]
+
+
+def nodes(source):
+    """{node id: attribute text} for every node statement (edges and legend excluded)."""
+    found = dict(re.findall(r"^  (\w+) \[(.*)\];$", source, flags=re.M))
+    return {k: v for k, v in found.items() if k not in ("graph", "legend")}
+
+
+def edges(source):
+    """[(tail, head, attribute text)] for every edge statement, in order."""
+    return [(a, b, attrs or "")
+            for a, b, attrs in re.findall(r"^  (\w+) -> (\w+)(?: \[(.*)\])?;$", source, re.M)]
+
+
+def fill(source, node_id):
+    return re.search(r'fillcolor="([^"]+)"', nodes(source)[node_id]).group(1)
+
+
+def label(source, node_id):
+    return re.search(r'label="((?:[^"\\]|\\.)*)"', nodes(source)[node_id]).group(1)
+
+
+def micrograd_example():
+    """micrograd's README graph: L = (a·b + c)·f, built leaves first."""
+    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return a, b, c, f, e, d, L
+
+
+def seed_network(x=(0.5, 1.0), labels=True):
+    """The second seed's 2-2-2-1 network from autograd.dot alone, and its BCE loss at y = 1."""
+    a = [Value(v, f"x{k}" if labels else "") for k, v in enumerate(x, 1)]
+    for W, bs, act in zip(SEED_W, SEED_B, ["relu", "relu", "sigmoid"]):
+        a = [getattr(dot([Value(w) for w in row], a, Value(b)), act)()
+             for row, b in zip(W, bs)]
+    return -(a[0].log())
+
+
+def saturated_seed():
+    """The first seed: C = (σ(w·a) − y)² at w = 0.8, a = 62.5, y = 0 (z = 50)."""
+    w, a = Value(0.8, "w"), Value(62.5, "a")
+    s = (w * a).sigmoid()
+    s.label = "σ"
+    C = (s - 0.0) ** 2
+    C.backward()
+    return w, a, s, C
+
+
+# -- the full graph ---------------------------------------------------------------
+
+def test_micrograd_example_boxes_ops_and_edges():
+    a, b, c, f, e, d, L = micrograd_example()
+    L.backward()
+    src = draw_dot(L).source
+    assert 'rankdir="LR"' in src
+    # ids follow creation order: a b c f e d L -> n0 … n6.
+    # Hand gradients: ∂L/∂d = f = -2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂c = -2,
+    # ∂L/∂a = -2·b = 6, ∂L/∂b = -2·a = -4.
+    expected = {"n0": "{ a | data 2.0000 | grad 6.0000 }",
+                "n1": "{ b | data -3.0000 | grad -4.0000 }",
+                "n2": "{ c | data 10.0000 | grad -2.0000 }",
+                "n3": "{ f | data -2.0000 | grad 4.0000 }",
+                "n4": "{ e | data -6.0000 | grad -2.0000 }",
+                "n5": "{ d | data 4.0000 | grad -2.0000 }",
+                "n6": "{ L | data -8.0000 | grad 1.0000 }"}
+    for node_id, text in expected.items():
+        assert label(src, node_id) == text
+    assert [label(src, f"n{i}_op") for i in (4, 5, 6)] == ["×", "+", "×"]
+    assert {f"n{i}_op" for i in range(4)}.isdisjoint(nodes(src))  # leaves have no op node
+    assert sorted((t, h) for t, h, _ in edges(src)) == sorted([
+        ("n0", "n4_op"), ("n1", "n4_op"), ("n4_op", "n4"),
+        ("n4", "n5_op"), ("n2", "n5_op"), ("n5_op", "n5"),
+        ("n5", "n6_op"), ("n3", "n6_op"), ("n6_op", "n6")])
+
+
+def test_colours_mean_leaf_output_operation_intermediate():
+    *_, L = micrograd_example()
+    L.backward()
+    src = draw_dot(L).source
+    assert [fill(src, f"n{i}") for i in range(7)] == [LEAF] * 4 + [INTERMEDIATE] * 2 + [OUTPUT]
+    assert fill(src, "n5_op") == OPERATION
+    legend = src[src.index("  legend"):]
+    for colour, meaning in [(LEAF, "leaf"), (OUTPUT, "output"), (OPERATION, "operation"),
+                            (INTERMEDIATE, "intermediate")]:
+        assert re.search(f'bgcolor="{colour}"[^<]*></td><td align="left">{meaning}', legend)
+    assert "vanishing" not in legend  # only what the picture uses
+    assert "legend" not in draw_dot(L, legend=False).source
+
+
+def test_same_graph_gives_same_dot_text():
+    assert draw_dot(micrograd_example()[-1]).source == draw_dot(micrograd_example()[-1]).source
+
+
+def test_options_direction_format_and_hidden_grads():
+    *_, L = micrograd_example()
+    L.backward()
+    assert 'rankdir="TB"' in draw_dot(L, rankdir="TB").source
+    assert label(draw_dot(L, fmt="{:.1f}").source, "n0") == "{ a | data 2.0 | grad 6.0 }"
+    hidden = draw_dot(L, show_grad=False).source
+    assert "| grad" not in hidden
+    assert label(hidden, "n0") == "{ a | data 2.0000 }"
+
+
+def test_repeated_parent_draws_one_edge_per_use():
+    x = Value(3.0, "x")
+    y = x * x
+    src = draw_dot(y).source
+    assert [(t, h) for t, h, _ in edges(src)].count(("n0", "n1_op")) == 2
+
+
+def test_show_local_labels_edges_with_local_derivatives():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    src = draw_dot(a * b, show_local=True).source
+    # ∂(ab)/∂a = b = -3, ∂(ab)/∂b = a = 2
+    assert ("n0", "n2_op", 'label="local -3.0000", fontsize="9"') in edges(src)
+    assert ("n1", "n2_op", 'label="local 2.0000", fontsize="9"') in edges(src)
+
+
+def test_unlabelled_values_and_special_characters():
+    odd = Value(1.0, 'a|b{c}<d> "q" \\')
+    src = draw_dot(odd * 2).source
+    assert label(src, "n0") == r'{ a\|b\{c\}\<d\> \"q\" \\ | data 1.0000 | grad 0.0000 }'
+    assert label(src, "n1") == "{ data 2.0000 | grad 0.0000 }"  # the constant 2
+
+
+def test_highlight_marks_nodes_and_legend():
+    a, b, c, f, e, d, L = micrograd_example()
+    src = draw_dot(L, highlight=[e]).source
+    assert f'color="{HIGHLIGHT}", penwidth="3"' in nodes(src)["n4"]
+    assert "penwidth" not in nodes(src)["n5"]
+    assert "highlighted" in src[src.index("  legend"):]
+    assert f'color="{HIGHLIGHT}"' in draw_dot(L, highlight=e).source  # one Value is fine
+
+
+def test_highlight_errors_name_the_problem():
+    *_, L = micrograd_example()
+    with pytest.raises(ValueError, match="not part of the graph"):
+        draw_dot(L, highlight=[Value(1.0)])
+    with pytest.raises(TypeError, match="highlight must list Values.*float 1.0"):
+        draw_dot(L, highlight=[1.0])
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"rankdir": "XY"}, ValueError, "rankdir must be one of LR, RL, TB, BT; got 'XY'"),
+    ({"fmt": "{:d}"}, ValueError, "fmt must be a format string"),
+    ({"fmt": 4}, ValueError, "got 4"),
+    ({"collapse": "neurons"}, ValueError, "collapse must be None, 'neuron' or 'layer'"),
+    ({"show_grad": "yes"}, TypeError, "show_grad must be True or False"),
+    ({"vanishing": 2}, ValueError, "relative threshold in \\[0, 1\\)"),
+    ({"step": "first"}, TypeError, "step must be a BackwardStep"),
+])
+def test_bad_options_raise_clear_errors(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        draw_dot(Value(1.0), **kwargs)
+
+
+def test_root_must_be_a_value():
+    with pytest.raises(TypeError, match="needs a Value.*float 3.0"):
+        draw_dot(3.0)
+
+
+# -- gradient health ----------------------------------------------------------------
+
+def test_saturated_sigmoid_seed_shows_vanishing_gradient():
+    w, a, s, C = saturated_seed()
+    src = draw_dot(C).source
+    # Hand value: ∂C/∂w = 2σ(50)·σ'(50)·a with σ'(50) = e^−50/(1+e^−50)².
+    sig = 1 / (1 + math.exp(-50))
+    dw = 2 * sig * (math.exp(-50) / (1 + math.exp(-50)) ** 2) * 62.5
+    assert 2.41e-20 < dw < 2.42e-20
+    assert label(src, "n0") == f"{{ w | data 0.8000 | grad {dw:.3e} }}"  # not "grad 0.0000"
+    assert fill(src, "n0") == VANISHING_GRAD
+    assert fill(src, "n1") == VANISHING_GRAD  # a: ∂C/∂a = 2σσ'·w, also ~1e-22
+    assert fill(src, "n2") == VANISHING_GRAD  # z = w·a
+    assert fill(src, "n3") == INTERMEDIATE    # σ: ∂C/∂σ = 2σ = 2, healthy
+    assert fill(src, "n4") == LEAF            # the target y = 0, a constant leaf
+    assert fill(src, "n5") == INTERMEDIATE    # σ − y
+    assert fill(src, "n6") == OUTPUT
+    legend = src[src.index("  legend"):]
+    assert f'bgcolor="{VANISHING_GRAD}"' in legend
+    assert "vanishing gradient: 0 &lt; |grad| ≤ 1e-12 × max |grad| = 2e-12" in legend
+
+
+def test_vanishing_threshold_is_configurable():
+    *_, C = saturated_seed()
+    assert VANISHING_GRAD not in draw_dot(C, vanishing=0).source
+    # 1e-21 × max |grad| (2) = 2e-21: only ∂C/∂z ≈ 3.9e-22 and ∂C/∂a ≈ 3.1e-22 fall below
+    src = draw_dot(C, vanishing=1e-21).source
+    assert [fill(src, f"n{i}") == VANISHING_GRAD for i in range(3)] == [False, True, True]
+
+
+def test_dead_relu_shows_exactly_zero_gradient():
+    w, x = Value(2.0, "w"), Value(-1.0, "x")
+    r = (w * x).relu()  # ReLU'(−2) = 0: nothing reaches w
+    out = r + w
+    out.backward()
+    src = draw_dot(out).source
+    assert fill(src, "n2") == ZERO_GRAD   # w·x
+    assert fill(src, "n1") == ZERO_GRAD   # x
+    assert fill(src, "n0") == LEAF        # w still gets 1 through the + w
+    assert "gradient exactly 0" in src
+
+
+def test_no_gradient_colours_before_backward():
+    *_, L = micrograd_example()
+    src = draw_dot(L).source
+    assert ZERO_GRAD not in src and VANISHING_GRAD not in src
+    assert fill(src, "n0") == LEAF
+
+
+def test_infinite_gradient_is_marked():
+    x = Value(0.0, "x")
+    y = x.sqrt()  # d√x/dx = ∞ at 0
+    y.backward()
+    src = draw_dot(y).source
+    assert fill(src, "n0") == NONFINITE_GRAD
+    assert "gradient is nan or inf" in src
+
+
+def test_format_number_never_shows_a_tiny_number_as_zero():
+    assert format_number(2.4109e-20) == "2.411e-20"
+    assert format_number(0.0) == "0.0000"
+    assert format_number(-0.25) == "-0.2500"
+    assert format_number(1e-7, "{:.2f}") == "1.000e-07"
+    assert format_number(float("inf")) == "inf"
+
+
+# -- backward steps ------------------------------------------------------------------
+
+def test_step_shows_node_and_contributions():
+    a, b, c, f, e, d, L = micrograd_example()
+    steps = list(backward_steps(L))
+    # Processing order: L, then d (∂L/∂d = f = -2) or f, …; find d's turn.
+    step = next(s for s in steps if s.node is d)
+    src = draw_step(L, step).source
+    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n5"]
+    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n5_op"]
+    # d = e + c: local derivatives 1 and 1, incoming −2, so each parent gets −2.
+    sent = [(t, h, attrs) for t, h, attrs in edges(src) if STEP in attrs]
+    assert [(t, h) for t, h, _ in sent] == [("n4", "n5_op"), ("n2", "n5_op")]
+    for _, _, attrs in sent:
+        assert 'label="1.0000 × -2.0000 = -2.0000"' in attrs
+    assert 'label="backward step' in src and "∂root/∂node = -2.0000" in src
+    assert "gradient back this step" in src and "local × incoming = added" in src
+
+
+def test_step_edges_label_products_with_real_local_derivatives():
+    a, b, c, f, e, d, L = micrograd_example()
+    step = next(s for s in backward_steps(L) if s.node is e)
+    sent = [attrs for t, h, attrs in edges(draw_step(L, step).source) if STEP in attrs]
+    # e = a·b, ∂L/∂e = −2: a gets b·(−2) = 6, b gets a·(−2) = −4
+    assert 'label="-3.0000 × -2.0000 = 6.0000"' in sent[0]
+    assert 'label="2.0000 × -2.0000 = -4.0000"' in sent[1]
+
+
+def test_step_grads_are_those_accumulated_so_far():
+    a, b, c, f, e, d, L = micrograd_example()
+    gen = backward_steps(L)
+    first = next(gen)  # L sends ∂L/∂d = f = −2 and ∂L/∂f = d = 4; a has nothing yet
+    src = draw_step(L, first).source
+    assert label(src, "n0") == "{ a | data 2.0000 | grad 0.0000 }"
+    assert label(src, "n5") == "{ d | data 4.0000 | grad -2.0000 }"
+    assert ZERO_GRAD not in src  # gradient health is not judged mid-pass
+
+
+def test_step_errors():
+    *_, L = micrograd_example()
+    other = Value(1.0) * 2
+    foreign = next(backward_steps(other))
+    with pytest.raises(ValueError, match="not part of the graph"):
+        draw_step(L, foreign)
+    with pytest.raises(ValueError, match="collapse=None"):
+        draw_step(L, next(backward_steps(L)), collapse="neuron")
+
+
+# -- collapsed graphs ----------------------------------------------------------------
+
+def count_boxes(src):
+    return sum('shape="record"' in attrs for attrs in nodes(src).values())
+
+
+def test_collapse_neuron_folds_weights_and_activation():
+    L = seed_network()
+    L.backward()
+    full, neuron = draw_dot(L).source, draw_dot(L, collapse="neuron").source
+    # full: 2 inputs + 15 weight/bias leaves + 5 z + 5 a + log + neg
+    assert count_boxes(full) == 29
+    boxes = nodes(neuron)
+    assert [k for k, v in boxes.items() if f'fillcolor="{NEURON}"' in v] == [
+        "u0", "u1", "u2", "u3", "u4"]
+    assert count_boxes(neuron) == 2 + 5 + 2
+    # neuron 1 of layer 1: z = 0.1·0.5 + 0.2·1 + 0.05 = 0.3, ReLU
+    assert label(neuron, "u0").startswith(
+        r"{ neuron 1 · layer 1 | Σwx+b → ReLU | { z 0.3000 | a 0.3000 | grad ")
+    assert r"Σwx+b → σ | { z 1.4890 | a 0.8159" in label(neuron, "u4")
+    pairs = {(t, h) for t, h, _ in edges(neuron)}
+    assert {("u0", "u2"), ("u1", "u2"), ("u0", "u3"), ("u1", "u3"), ("u2", "u4"),
+            ("u3", "u4"), ("u4", "n27_op")} <= pairs
+    assert "neuron: Σwx+b and its activation" in neuron
+
+
+def test_collapse_layer_groups_neurons_reading_the_same_inputs():
+    L = seed_network()
+    L.backward()
+    src = draw_dot(L, collapse="layer").source
+    layers = [k for k, v in nodes(src).items() if f'fillcolor="{LAYER}"' in v]
+    assert layers == ["u0", "u1", "u2"]
+    assert label(src, "u0").startswith(
+        r"{ layer 1 · 2 neurons | Σwx+b → ReLU | { z [0.3000, 0.6000] | a [0.3000, 0.6000]")
+    assert r"{ z [0.6100, 0.7900] | a [0.6100, 0.7900]" in label(src, "u1")
+    pairs = [(t, h) for t, h, _ in edges(src)]
+    assert ("u0", "u1") in pairs and pairs.count(("u0", "u1")) == 1
+
+
+def test_collapse_works_from_structure_not_labels():
+    L = seed_network(labels=False)
+    L.backward()
+    assert count_boxes(draw_dot(L, collapse="neuron").source) == 9
+    assert count_boxes(draw_dot(L, collapse="layer").source) == 7
+
+
+def test_collapse_keeps_a_parameter_that_is_also_used_elsewhere():
+    w = [Value(0.5, "w1"), Value(-0.5, "w2")]
+    x = [Value(1.0, "x1"), Value(2.0, "x2")]
+    b = Value(0.1, "b")
+    z = dot(w, x, b).tanh()
+    penalty = total([wk * wk for wk in w])  # weight decay uses the weights again
+    loss = z + penalty
+    loss.backward()
+    src = draw_dot(loss, collapse="neuron").source
+    drawn = [label(src, k) for k in nodes(src)]
+    assert any(t.startswith("{ w1 |") for t in drawn)
+    assert any(t.startswith("{ w2 |") for t in drawn)
+    assert not any(t.startswith("{ b |") for t in drawn)  # used only by its neuron
+
+
+def test_collapse_vanishing_weights_mark_their_neuron():
+    w, a = Value(0.8, "w"), Value(62.5, "a")
+    C = dot([w], [a]).sigmoid() ** 2
+    C.backward()
+    src = draw_dot(C, collapse="neuron").source
+    assert fill(src, "u0") == VANISHING_GRAD
+    assert "max \\\\|grad w,b\\\\| 2.411e-20" not in src  # escaped once, not twice
+    assert "max \\|grad w,b\\| 2.411e-20" in src
+
+
+def test_collapse_on_mlp_graph_reduces_node_count():
+    mlp = MLP(2, [8, 8, 1], seed=1)
+    loss = total([(mlp([0.3 * i, -0.1 * i]) - 1.0) ** 2 for i in range(3)])
+    loss.backward()
+    full = len(nodes(draw_dot(loss).source))
+    neuron = len(nodes(draw_dot(loss, collapse="neuron").source))
+    layer = len(nodes(draw_dot(loss, collapse="layer").source))
+    assert full > neuron > layer
+    # 3 samples × (8 + 8 + 1) neurons; 3 samples × 3 layers
+    src = draw_dot(loss, collapse="neuron").source
+    assert sum(k.startswith("u") for k in nodes(src)) == 51
+    src = draw_dot(loss, collapse="layer").source
+    assert sum(k.startswith("u") for k in nodes(src)) == 9
+    # The parameters (shared by the three samples) are folded away entirely.
+    param_labels = {p.label for p in mlp.parameters()}
+    assert not any(label(src, k).split(" |")[0].lstrip("{ ") in param_labels
+                   for k in nodes(src))
+
+
+def test_engine_import_stays_standard_library_only():
+    code = ("import sys, autograd; autograd.draw_dot(autograd.Value(1.0)).source; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('graphviz', 'pygraphviz', 'matplotlib', 'numpy', 'subprocess', 'nn')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
