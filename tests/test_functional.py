@@ -100,6 +100,16 @@ def test_create_graph_leaves_grads_alone_and_backward_works_on_the_result():
     assert x.grad == pytest.approx(4 * math.exp(2.0), rel=1e-14)
 
 
+@pytest.mark.parametrize("build", [lambda x: x.sqrt(), lambda x: x ** 0.5])
+def test_create_graph_gives_the_documented_infinite_derivative_at_zero(build):
+    # ops documents ∂√x/∂x at 0 as inf; the differentiable derivative must agree with
+    # the plain one instead of failing inside the rule with a bare division by zero.
+    x = Value(0.0)
+    assert grad(build(x), x) == math.inf
+    d = grad(build(x), x, create_graph=True)
+    assert isinstance(d, Value) and d.data == math.inf
+
+
 def test_hessian_of_a_two_input_function():
     x, y = Value(0.5), Value(-0.3)
     f = x ** 2 * y + y.exp() * x
@@ -182,6 +192,22 @@ def test_enable_grad_records_inside_no_grad_then_restores():
     assert not y.is_leaf and z.is_leaf
     y.backward()
     assert x.grad == 4.0
+
+
+def test_no_grad_and_detect_anomaly_combine_and_both_restore():
+    big = Value(1e308)
+    with autograd.detect_anomaly():
+        with no_grad():
+            assert (big * 1.0).is_leaf
+            with pytest.raises(autograd.AnomalyError, match="mul"):
+                big * 10.0
+        assert not (big * 1.0).is_leaf
+    with no_grad():
+        with autograd.detect_anomaly():
+            assert (big * 1.0).is_leaf
+        assert (big * 10.0).is_leaf  # anomaly checks are off again, recording still off
+    assert is_grad_enabled()
+    assert not (big * 1.0).is_leaf
 
 
 # -- the n-ary functions ----------------------------------------------------------

@@ -65,9 +65,14 @@ def run(steps, leaves):
     return autograd.total(nodes), nodes
 
 
+def build(point, steps):
+    """A fresh graph of the program at ``point``: the output and every node, leaves first."""
+    return run(steps, [Value(x) for x in point])
+
+
 def scale_of(point, steps):
     """The largest magnitude in the program, after rejecting programs that blow up."""
-    out, nodes = run(steps, [Value(x) for x in point])
+    out, nodes = build(point, steps)
     scale = max(1.0, abs(out.data), *(abs(n.data) for n in nodes))
     assume(scale < LIMIT)
     return scale
@@ -82,12 +87,12 @@ def as_function(steps):
 def test_backward_matches_central_differences(program):
     point, steps = program
     scale = scale_of(point, steps)
-    leaves = [Value(x) for x in point]
-    run(steps, leaves)[0].backward()
+    out, nodes = build(point, steps)
+    out.backward()
     numeric = numerical_grad(as_function(steps), point)
     # Central-difference round-off grows with the size of the values involved.
     atol = 1e-7 * scale * (len(steps) + 1)
-    for leaf, n in zip(leaves, numeric):
+    for leaf, n in zip(nodes[:len(point)], numeric):
         assert leaf.grad == pytest.approx(n, rel=1e-5, abs=atol)
 
 
@@ -96,17 +101,14 @@ def test_backward_matches_central_differences(program):
 def test_grad_and_backward_steps_agree_with_backward(program):
     point, steps = program
     scale = scale_of(point, steps)
-    leaves = [Value(x) for x in point]
-    out, nodes = run(steps, leaves)
+    out, nodes = build(point, steps)
     out.backward()
     by_backward = [n.grad for n in nodes]
 
-    twin_leaves = [Value(x) for x in point]
-    twin_out, twin_nodes = run(steps, twin_leaves)
+    twin_out, twin_nodes = build(point, steps)
     by_grad = grad(twin_out, twin_nodes)
 
-    stepped_leaves = [Value(x) for x in point]
-    stepped_out, stepped_nodes = run(steps, stepped_leaves)
+    stepped_out, stepped_nodes = build(point, steps)
     for _ in backward_steps(stepped_out):
         pass
     by_steps = [n.grad for n in stepped_nodes]

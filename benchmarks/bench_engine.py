@@ -1,0 +1,160 @@
+"""Engine benchmark: our Value against micrograd's and against PyTorch 0-dim tensors.
+
+1. micrograd's demo training step, written once with bare Value operations and
+   run with either engine's Value class, so both build the same expression graph:
+   MLP 2-16-16-1 (per neuron ``sum((wᵢ·xᵢ for …), b)``, ReLU on hidden layers),
+   100 two-moons points, hinge loss mean(relu(1 − yᵢ·scoreᵢ)) + 1e-4·Σp², then
+   backward and the SGD update with micrograd's learning-rate schedule.  Timed with
+   CPython's default garbage-collector settings; a second line with the
+   collector disabled is given for context only.
+2. A chain x ← tanh(x·w + b) of 10,000 steps, forward and backward: our Value
+   against float64 0-dim tensors with ``requires_grad`` on w and b (3 ops a step).
+
+Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick]``.
+"""
+
+import contextlib
+import random
+
+from _common import (demo_moons, format_seconds, gc_paused, import_torch, parse_args,
+                     print_table, time_runs)
+
+from autograd import Value
+
+SIZES = [2, 16, 16, 1]
+DEMO_TARGET = 10.0   # ours at least this many times faster than micrograd per step
+CHAIN_TARGET = 5.0   # ours at least this many times faster than PyTorch per op
+OPS_PER_LINK = 3     # x·w, + b, tanh
+
+
+# -- 1. micrograd's demo step, engine-agnostic -----------------------------------
+
+def init_mlp(value_cls, sizes, seed=1337):
+    """micrograd's init: weights U(−1, 1), biases 0; layer l is n_l neurons of (w, b)."""
+    rng = random.Random(seed)
+    return [[([value_cls(rng.uniform(-1, 1)) for _ in range(nin)], value_cls(0.0))
+             for _ in range(nout)]
+            for nin, nout in zip(sizes, sizes[1:])]
+
+
+def forward(layers, x):
+    """The score of one input: z = Σ wᵢxᵢ + b per neuron, ReLU except on the last layer."""
+    for depth, layer in enumerate(layers):
+        hidden = depth < len(layers) - 1
+        x = [sum((wi * xi for wi, xi in zip(w, x)), b) for w, b in layer]
+        if hidden:
+            x = [z.relu() for z in x]
+    return x[0]
+
+
+class DemoTraining:
+    """micrograd's demo loop for one Value class; each call is one training step."""
+
+    def __init__(self, value_cls, X, y):
+        self.value_cls = value_cls
+        self.X, self.y = X, y
+        self.layers = init_mlp(value_cls, SIZES)
+        self.params = [p for layer in self.layers for w, b in layer for p in (*w, b)]
+        self.k = 0
+        self.losses = []
+
+    def __call__(self):
+        inputs = [[self.value_cls(v) for v in row] for row in self.X]
+        scores = [forward(self.layers, x) for x in inputs]
+        losses = [(1 + -yi * score).relu() for yi, score in zip(self.y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = 1e-4 * sum(p * p for p in self.params)
+        loss = data_loss + reg_loss
+        for p in self.params:
+            p.grad = 0.0
+        loss.backward()
+        learning_rate = 1.0 - 0.9 * self.k / 100
+        for p in self.params:
+            p.data -= learning_rate * p.grad
+        self.k += 1
+        self.losses.append(loss.data)
+
+
+def bench_demo(steps):
+    """Time the demo step in both engines; returns summary rows (or [] without micrograd)."""
+    try:
+        from micrograd.engine import Value as MicrogradValue
+    except ImportError:
+        print("micrograd is not installed, so the demo comparison is skipped; "
+              "install it with: .venv/bin/pip install micrograd==0.1.0")
+        return []
+    X, y = demo_moons()
+    print(f"\n1. micrograd demo step: MLP {'-'.join(map(str, SIZES))}, {len(X)} moons points, "
+          f"hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up")
+    rows = []
+    for setting, paused in (("default GC", False), ("GC disabled (context)", True)):
+        runs = {"ours": DemoTraining(Value, X, y), "micrograd": DemoTraining(MicrogradValue, X, y)}
+        with gc_paused() if paused else contextlib.nullcontext():
+            timings = {name: time_runs(run, steps) for name, run in runs.items()}
+        drift = max(abs(a - b) for a, b in zip(runs["ours"].losses, runs["micrograd"].losses))
+        ratio = timings["micrograd"].mean / timings["ours"].mean
+        for name, timing in timings.items():
+            print(f"   {setting:<22} {name:<10} {timing} per step")
+        print(f"   {setting:<22} micrograd / ours = {ratio:.1f}×   "
+              f"(same losses in both engines: max |Δloss| = {drift:.1e})")
+        target = f"≥ {DEMO_TARGET:g}×" if not paused else "(context)"
+        met = ("yes" if ratio >= DEMO_TARGET else "NO") if not paused else ""
+        rows.append([f"demo step, {setting}", format_seconds(timings["ours"].mean),
+                     f"micrograd {format_seconds(timings['micrograd'].mean)}",
+                     f"{ratio:.1f}×", target, met])
+    return rows
+
+
+# -- 2. a long tanh chain: ours against PyTorch ---------------------------------------
+
+def chain_ours(length):
+    w, b = Value(0.9), Value(0.1)
+    x = Value(0.5)
+    for _ in range(length):
+        x = (x * w + b).tanh()
+    x.backward()
+    return w.grad
+
+
+def chain_torch(torch, length):
+    w = torch.tensor(0.9, dtype=torch.float64, requires_grad=True)
+    b = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+    x = torch.tensor(0.5, dtype=torch.float64)
+    for _ in range(length):
+        x = torch.tanh(x * w + b)
+    x.backward()
+    return w.grad.item()
+
+
+def bench_chain(length, repeats):
+    """Time the chain in both engines; returns summary rows (or [] without torch)."""
+    ops = OPS_PER_LINK * length
+    print(f"\n2. chain x ← tanh(x·w + b), {length} links ({ops} ops), forward + backward; "
+          f"{repeats} runs after 1 warm-up")
+    ours = time_runs(lambda: chain_ours(length), repeats)
+    print(f"   ours     {ours} per chain, {format_seconds(ours.mean / ops)} per op")
+    torch = import_torch()
+    if torch is None:
+        return [["tanh chain, per op", format_seconds(ours.mean / ops), "PyTorch missing",
+                 "-", f"≥ {CHAIN_TARGET:g}×", "skipped"]]
+    theirs = time_runs(lambda: chain_torch(torch, length), repeats)
+    print(f"   PyTorch  {theirs} per chain, {format_seconds(theirs.mean / ops)} per op "
+          f"(torch {torch.__version__}, float64 0-dim tensors)")
+    agree = abs(chain_ours(length) - chain_torch(torch, length))
+    ratio = theirs.mean / ours.mean
+    print(f"   PyTorch / ours = {ratio:.1f}×   (∂x/∂w agrees to {agree:.1e})")
+    return [["tanh chain, per op", format_seconds(ours.mean / ops),
+             f"PyTorch {format_seconds(theirs.mean / ops)}", f"{ratio:.1f}×",
+             f"≥ {CHAIN_TARGET:g}×", "yes" if ratio >= CHAIN_TARGET else "NO"]]
+
+
+def main(argv=None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    steps, length, repeats = (2, 1_000, 2) if args.quick else (20, 10_000, 10)
+    rows = bench_demo(steps) + bench_chain(length, repeats)
+    print_table("Summary" + (" (--quick: smoke run, numbers are rough)" if args.quick else ""),
+                ["workload", "ours", "reference", "speed-up", "target", "met"], rows)
+
+
+if __name__ == "__main__":
+    main()
