@@ -100,7 +100,7 @@ def test_create_graph_leaves_grads_alone_and_backward_works_on_the_result():
     assert x.grad == pytest.approx(4 * math.exp(2.0), rel=1e-14)
 
 
-@pytest.mark.parametrize("build", [lambda x: x.sqrt(), lambda x: x ** 0.5])
+@pytest.mark.parametrize("build", [lambda x: x.sqrt(), lambda x: x ** 0.5], ids=["sqrt", "pow0.5"])
 def test_create_graph_gives_the_documented_infinite_derivative_at_zero(build):
     # ops documents ∂√x/∂x at 0 as inf; the differentiable derivative must agree with
     # the plain one instead of failing inside the rule with a bare division by zero.

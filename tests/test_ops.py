@@ -48,9 +48,6 @@ class Case:
     value: Callable         # the input numbers -> f by hand
     smooth: bool = True     # False: second derivatives are not checked (a kink nearby)
 
-    def __str__(self):
-        return self.op_name
-
 
 CASES = [
     Case("add", lambda a, b: a + b, [[1.5, -2.0]], lambda a, b: [1.0, 1.0],
