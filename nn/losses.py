@@ -1,0 +1,224 @@
+"""Loss functions, built from Value ops so the engine differentiates them.
+
+Each takes one prediction and its target, or a mini-batch (a list of
+predictions and a list of targets), and returns the mean as one Value:
+
+    L = (1/m) Σᵢ L(ŷᵢ, yᵢ).
+
+For the element-wise losses (all but :func:`cross_entropy`) a prediction may
+itself be a list (several outputs); the mean is then over every element, as
+PyTorch's ``reduction="mean"`` does.  A single prediction gives its loss
+directly, with no averaging node.  Targets outside a loss's domain raise a
+ValueError naming the target and where it is (``[i]`` is sample i).
+"""
+
+import numbers
+
+from autograd import Value, logsumexp, total
+
+_LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps each log here
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _as_value(p, loss, where):
+    if type(p) is Value:
+        return p
+    if _is_number(p):
+        return Value(float(p))
+    raise TypeError(f"{loss}: prediction{where} is {type(p).__name__} {p!r}; "
+                    f"expected a Value or a number")
+
+
+def _as_target(y, loss, where):
+    if isinstance(y, Value):
+        return y.data
+    if _is_number(y):
+        return float(y)
+    raise TypeError(f"{loss}: target{where} is {type(y).__name__} {y!r}; expected a number")
+
+
+def _is_sequence(x):
+    return isinstance(x, (list, tuple))
+
+
+def _pairs(loss, pred, target, where=""):
+    """(ŷ, y, where) for every element of a prediction/target pair of matching shapes."""
+    if hasattr(target, "tolist"):
+        target = target.tolist()
+    if not _is_sequence(pred):
+        if _is_sequence(target):
+            raise ValueError(f"{loss}: prediction{where} is one value but target{where} "
+                             f"is a list of {len(target)}")
+        return [(_as_value(pred, loss, where), target, where)]
+    if not _is_sequence(target):
+        raise ValueError(f"{loss}: got {len(pred)} predictions{where and ' at ' + where} but "
+                         f"target{where} is not a list: {target!r}")
+    if len(pred) != len(target):
+        raise ValueError(f"{loss}: got {len(pred)} predictions but {len(target)} targets"
+                         f"{where and ' at ' + where}")
+    if not pred:
+        raise ValueError(f"{loss}: got an empty list of predictions")
+    pairs = []
+    for i, (p, y) in enumerate(zip(pred, target)):
+        pairs.extend(_pairs(loss, p, y, f"{where}[{i}]"))
+    return pairs
+
+
+def _mean(losses):
+    return losses[0] if len(losses) == 1 else total(losses) / len(losses)
+
+
+def _regression_target(y, loss, where):
+    # A Value target stays a Value, so a loss can be differentiated in y too.
+    return y if isinstance(y, Value) else _as_target(y, loss, where)
+
+
+def mse(pred, target):
+    """Mean squared error, PyTorch's ``MSELoss``: L = (1/m) Σᵢ (ŷᵢ − yᵢ)²;  ∂L/∂ŷᵢ = 2(ŷᵢ − yᵢ)/m."""
+    return _mean([(p - _regression_target(y, "mse", w)) ** 2
+                  for p, y, w in _pairs("mse", pred, target)])
+
+
+def half_squared_error(pred, target):
+    """The seeds' L(ŷ, y) = ½(ŷ − y)² (the ½ cancels in ∂L/∂ŷ = ŷ − y), averaged over the batch."""
+    return _mean([(p - _regression_target(y, "half_squared_error", w)) ** 2 * 0.5
+                  for p, y, w in _pairs("half_squared_error", pred, target)])
+
+
+def squared_error(pred, target):
+    """The first seed's C = (y − ŷ)² (∂C/∂ŷ = −2(y − ŷ)), averaged over the batch.
+
+    Same value as :func:`mse`, written in the seed's order so its graph matches
+    the hand derivation."""
+    return _mean([(_regression_target(y, "squared_error", w) - p) ** 2
+                  for p, y, w in _pairs("squared_error", pred, target)])
+
+
+def _probability_target(y, loss, where):
+    number = _as_target(y, loss, where)
+    if not 0.0 <= number <= 1.0:
+        raise ValueError(f"{loss}: target{where} is {y!r}; targets must be in [0, 1]")
+    return number
+
+
+def _clamped_log(v):
+    """ln v, or −100 where ln v < −100 (or v = 0); the clamped value is a constant."""
+    if v.data > 0.0:
+        log_v = v.log()
+        if log_v.data >= _LOG_FLOOR:
+            return log_v
+    return Value(_LOG_FLOOR)
+
+
+def binary_cross_entropy(pred, target):
+    """BCE on probabilities ŷ ∈ [0, 1]: L = −[y ln ŷ + (1 − y) ln(1 − ŷ)], averaged.
+
+    ∂L/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ)), so after a sigmoid output δ = ∂L/∂z = ŷ − y.
+
+    As in PyTorch's ``BCELoss``, each log is clamped at −100, so ŷ = 0 or 1 gives
+    a finite loss instead of a crash; a clamped log is a constant (gradient 0),
+    whereas PyTorch's backward uses (ŷ − y)/max(ŷ(1 − ŷ), 1e-12) there.  A term
+    whose coefficient (y or 1 − y) is 0 is left out of the graph, which changes
+    no value or gradient.  For logits use :func:`binary_cross_entropy_with_logits`.
+    """
+    loss = "binary_cross_entropy"
+    losses = []
+    for p, y, where in _pairs(loss, pred, target):
+        y = _probability_target(y, loss, where)
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(f"{loss}: prediction{where} is {p.data!r}, not a probability in "
+                             f"[0, 1]; for logits use binary_cross_entropy_with_logits")
+        terms = []
+        if y != 0.0:
+            terms.append(_clamped_log(p) * y)
+        if y != 1.0:
+            terms.append(_clamped_log(1.0 - p) * (1.0 - y))
+        losses.append(-terms[0] if len(terms) == 1 else -(terms[0] + terms[1]))
+    return _mean(losses)
+
+
+def binary_cross_entropy_with_logits(pred, target):
+    """BCE on a logit z (ŷ = σ(z)), in the stable form
+    L = max(z, 0) − z·y + ln(1 + e^−|z|) = softplus(z) − z·y, averaged;  ∂L/∂z = σ(z) − y.
+
+    Never overflows, and gives the exact gradient where σ(z) rounds to 0 or 1."""
+    loss = "binary_cross_entropy_with_logits"
+    losses = []
+    for z, y, where in _pairs(loss, pred, target):
+        y = _probability_target(y, loss, where)
+        losses.append(z.softplus() - z * y if y != 0.0 else z.softplus())
+    return _mean(losses)
+
+
+def _class_index(c, n_classes, where):
+    number = _as_target(c, "cross_entropy", where)
+    if not number.is_integer() or not 0 <= number < n_classes:
+        raise ValueError(f"cross_entropy: target{where} is {c!r}; class indices must be "
+                         f"integers in 0..{n_classes - 1}")
+    return int(number)
+
+
+def cross_entropy(logits, target):
+    """Cross-entropy over logits z (one list per sample) and a class index c:
+    L = logsumexp(z) − z_c = −ln softmax(z)_c, averaged over the batch;
+    ∂L/∂z = softmax(z) − onehot(c).
+
+    ``logits`` is one sample's list of Values with an int ``target``, or a list
+    of such lists with a list of ints (PyTorch's ``CrossEntropyLoss``)."""
+    if not _is_sequence(logits) or not logits:
+        raise TypeError(f"cross_entropy: logits must be a list of Values (one sample) or a "
+                        f"list of such lists (a batch), got {logits!r}")
+    if not _is_sequence(logits[0]):
+        logits, target, batch = [logits], [target], False
+    else:
+        batch = True
+        if hasattr(target, "tolist"):
+            target = target.tolist()
+        if not _is_sequence(target) or len(target) != len(logits):
+            raise ValueError(f"cross_entropy: got {len(logits)} samples of logits but "
+                             f"targets {target!r}")
+    losses = []
+    for i, (zs, c) in enumerate(zip(logits, target)):
+        where = f"[{i}]" if batch else ""
+        if not _is_sequence(zs) or not zs:
+            raise TypeError(f"cross_entropy: logits{where} must be a non-empty list, got {zs!r}")
+        zs = [_as_value(z, "cross_entropy", f"{where}[{k}]") for k, z in enumerate(zs)]
+        losses.append(logsumexp(zs) - zs[_class_index(c, len(zs), where)])
+    return _mean(losses)
+
+
+def hinge(pred, target):
+    """Hinge loss on a score s with label y ∈ {−1, +1}: L = max(0, 1 − y·s), averaged
+    (micrograd's demo loss);  ∂L/∂s = −y where y·s < 1, else 0."""
+    losses = []
+    for s, y, where in _pairs("hinge", pred, target):
+        label = _as_target(y, "hinge", where)
+        if label not in (-1.0, 1.0):
+            raise ValueError(f"hinge: target{where} is {y!r}; hinge labels must be -1 or +1")
+        losses.append((1.0 - s * label).relu())
+    return _mean(losses)
+
+
+LOSSES = {
+    "mse": mse,
+    "half_mse": half_squared_error,
+    "squared_error": squared_error,
+    "bce": binary_cross_entropy,
+    "bce_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "hinge": hinge,
+}
+"""Loss name -> function."""
+
+
+def get_loss(name):
+    """The loss function called ``name`` (a key of :data:`LOSSES`); a callable is returned as is."""
+    if callable(name):
+        return name
+    try:
+        return LOSSES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}") from None
