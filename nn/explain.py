@@ -1,0 +1,385 @@
+"""One step of gradient descent, laid out layer by layer as the seeds derive it by hand.
+
+:func:`explain_step` runs the forward and backward pass of an :class:`~nn.layers.MLP`
+on a mini-batch of m samples with the engine, and records for every layer
+l = 1 … L the quantities of the second seed's walkthrough::
+
+    Z^[l] = W^[l] A^[l−1] + b^[l]            (1)   n_l × m
+    A^[l] = f(Z^[l])                         (2)   n_l × m
+    δ^[l] = ∂Lᵢ/∂Z^[l]   (column i: sample i alone)
+          = ∂L/∂A^[L] ⊙ f'(Z^[L])                  for l = L
+          = ((W^[l+1])ᵀ δ^[l+1]) ⊙ f'(Z^[l])       for l < L
+    ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ       (3)   n_l × n_{l−1}
+    ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]               (4)   n_l
+    W^[l] ← W^[l] − α ∂L/∂W^[l],   b^[l] ← b^[l] − α ∂L/∂b^[l]
+
+with A^[0] = X (n_0 × m), Ŷ = A^[L] and L = (1/m) Σᵢ Lᵢ.
+
+**Convention for δ.**  With the batch loss L = (1/m) Σᵢ Lᵢ, the engine's
+∂L/∂Z^[l] has column i equal to (1/m)·∂Lᵢ/∂Z^[l].  The seed's δ^[l] is the
+per-sample ∂Lᵢ/∂Z^[l] and the 1/m appears in (3) and (4); this module follows
+the seed: ``delta`` is per-sample, ``dL_dW``/``dL_db`` are batch averages.
+For one sample (m = 1) the two conventions coincide.
+
+Nothing here re-implements (1)-(4): every number comes from the engine
+(``autograd.grad`` of Lᵢ with respect to each neuron's pre-activation node
+and of L with respect to each parameter), so the formulas above are a claim
+that the tests check against the engine.
+
+**The JSON layout** (:meth:`Derivation.to_dict`; a hand-derived file for
+:func:`nn.explain_check.compare` uses the same layout, with any subset of the
+entries).  Matrices are lists of rows; "sample columns" have one column per
+sample i = 1 … m::
+
+    {
+      "format": "backproplab-derivation", "version": 1,
+      "loss_function": "bce",  "lr": 0.1,  "m": 1,  "step": 1,
+      "A0": n_0 × m,            "Y": the m targets (as given),
+      "Y_hat": n_L × m,         "losses": [L₁, …, L_m],   "loss": L,
+      "layers": {
+        "1": {"activation": "relu",
+              "W": n_1 × n_0,   "b": [n_1 numbers],
+              "Z": n_1 × m,     "A": n_1 × m,
+              "dL_dA": n_1 × m (∂Lᵢ/∂A^[1], per sample),
+              "f_prime_Z": n_1 × m (f'(Z^[1])),
+              "delta": n_1 × m (∂Lᵢ/∂Z^[1], per sample),
+              "dL_dW": n_1 × n_0 (batch average),  "dL_db": [n_1 numbers],
+              "dL_dW_per_sample": [m matrices n_1 × n_0] (∂Lᵢ/∂W^[1]),
+              "W_new": n_1 × n_0,  "b_new": [n_1 numbers]   (only with lr)},
+        "2": {…}, …
+      }
+    }
+
+(∂Lᵢ/∂b^[l] per sample is column i of ``delta``, so it is not repeated.)
+"""
+
+import copy
+import json
+import math
+import numbers
+from dataclasses import dataclass, field, fields
+
+from autograd import grad, total
+
+from .activations import activate
+from .losses import get_loss
+
+FORMAT = "backproplab-derivation"
+VERSION = 1
+
+LAYER_KEYS = ("activation", "W", "b", "Z", "A", "dL_dA", "f_prime_Z", "delta",
+              "dL_dW", "dL_db", "dL_dW_per_sample", "W_new", "b_new")
+"""Keys of one layer's entry in the JSON layout, in display order."""
+
+TOP_KEYS = ("format", "version", "loss_function", "lr", "m", "step", "A0", "Y", "Y_hat",
+            "losses", "loss", "layers")
+"""Top-level keys of the JSON layout."""
+
+
+@dataclass
+class LayerDerivation:
+    """Everything about layer ``l`` in one step (shapes in the seeds' convention).
+
+    ``W`` and ``b`` are the parameters *before* the step; ``W_new``/``b_new``
+    are θ − α ∂L/∂θ (None when no learning rate was given).
+    """
+
+    l: int
+    activation: str
+    W: list             # n_l × n_{l−1}
+    b: list             # n_l
+    Z: list             # n_l × m
+    A: list             # n_l × m
+    dL_dA: list         # n_l × m, ∂Lᵢ/∂A^[l]
+    f_prime_Z: list     # n_l × m, f'(Z^[l]) = ∂A/∂Z element-wise
+    delta: list         # n_l × m, δ^[l] = ∂Lᵢ/∂Z^[l] (per sample, the seed's δ)
+    dL_dW: list         # n_l × n_{l−1}, (1/m) δ^[l] (A^[l−1])ᵀ
+    dL_db: list         # n_l, (1/m) Σᵢ δ^[l]
+    dL_dW_per_sample: list  # m matrices n_l × n_{l−1}, ∂Lᵢ/∂W^[l] = δᵢ aᵢᵀ
+    W_new: list = None
+    b_new: list = None
+
+    @property
+    def shape(self):
+        """(n_l, n_{l−1}): the shape of W^[l]."""
+        return len(self.W), len(self.W[0])
+
+
+@dataclass
+class Derivation:
+    """One forward + backward pass (and update, with ``lr``) of an MLP on m samples.
+
+    ``layers[l − 1]`` is layer l.  ``A0`` is X as n_0 × m, ``Y_hat`` is A^[L]
+    (n_L × m), ``losses`` the per-sample Lᵢ, ``loss`` = L = (1/m) Σᵢ Lᵢ.
+    ``step`` numbers successive iterations (1 for the first).
+    """
+
+    loss_function: str
+    lr: float
+    A0: list
+    Y: list
+    Y_hat: list
+    losses: list
+    loss: float
+    layers: list = field(default_factory=list)
+    step: int = 1
+
+    @property
+    def m(self):
+        """The number of samples in the batch."""
+        return len(self.losses)
+
+    @property
+    def sizes(self):
+        """[n_0, n_1, …, n_L]."""
+        return [len(self.A0)] + [len(layer.W) for layer in self.layers]
+
+    def layer(self, l):
+        """Layer ``l`` (1-based, as in the seeds)."""
+        if not 1 <= l <= len(self.layers):
+            raise IndexError(f"layer {l} does not exist; layers are 1 … {len(self.layers)}")
+        return self.layers[l - 1]
+
+    def updated_model(self):
+        """A new MLP with the updated parameters W_new, b_new (needs ``lr``)."""
+        from .layers import MLP
+
+        if self.lr is None:
+            raise ValueError("this derivation has no update: it was computed with lr=None")
+        return MLP.from_weights(weights=[layer.W_new for layer in self.layers],
+                                biases=[layer.b_new for layer in self.layers],
+                                activations=[layer.activation for layer in self.layers])
+
+    def to_dict(self):
+        """The derivation in the documented JSON layout (see the module docstring);
+        a deep copy, so editing it leaves the derivation alone."""
+        layers = {}
+        for layer in self.layers:
+            entry = {key: getattr(layer, key) for key in LAYER_KEYS}
+            if self.lr is None:
+                del entry["W_new"], entry["b_new"]
+            layers[str(layer.l)] = entry
+        return copy.deepcopy({
+            "format": FORMAT, "version": VERSION, "loss_function": self.loss_function,
+            "lr": self.lr, "m": self.m, "step": self.step, "A0": self.A0, "Y": self.Y,
+            "Y_hat": self.Y_hat, "losses": self.losses, "loss": self.loss, "layers": layers})
+
+    def to_json(self, indent=2):
+        """:meth:`to_dict` as JSON text (full float precision)."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, d):
+        """Rebuild a Derivation from :meth:`to_dict`'s output (a JSON round trip)."""
+        if not isinstance(d, dict) or d.get("format") != FORMAT:
+            raise ValueError(f"not a derivation: expected a dict with format {FORMAT!r}, "
+                             f"got {str(d)[:60]!r}")
+        if d.get("version") != VERSION:
+            raise ValueError(f"unsupported derivation version {d.get('version')!r}; "
+                             f"this library reads version {VERSION}")
+        layer_fields = [f.name for f in fields(LayerDerivation) if f.name != "l"]
+        layers = [LayerDerivation(l=int(k), **{name: v.get(name) for name in layer_fields})
+                  for k, v in sorted(d["layers"].items(), key=lambda kv: int(kv[0]))]
+        return cls(loss_function=d["loss_function"], lr=d["lr"], A0=d["A0"], Y=d["Y"],
+                   Y_hat=d["Y_hat"], losses=d["losses"], loss=d["loss"], layers=layers,
+                   step=d.get("step", 1))
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def as_batch(X, Y, n_inputs):
+    """(samples, targets) as lists of m entries, from one sample or a batch.
+
+    ``X`` is one sample (n_0 numbers, or a bare number when n_0 = 1) with ``Y``
+    its target, or a list of samples with ``Y`` the list of their targets.
+    """
+    if _is_number(X):
+        X = [X]
+    if not isinstance(X, (list, tuple)) or not X:
+        raise ValueError(f"X must be one sample (a list of {n_inputs} numbers) or a "
+                         f"non-empty list of samples, got {X!r}")
+    if all(_is_number(v) for v in X):
+        samples, targets = [X], [Y]
+    else:
+        samples = X
+        if not isinstance(Y, (list, tuple)) or len(Y) != len(X):
+            count = len(Y) if isinstance(Y, (list, tuple)) else "not a list"
+            raise ValueError(f"X has {len(X)} samples, so Y must be a list of {len(X)} "
+                             f"targets; got {count}: {Y!r}")
+        targets = list(Y)
+    rows = []
+    for i, x in enumerate(samples):
+        if _is_number(x) and n_inputs == 1:
+            x = [x]
+        if (not isinstance(x, (list, tuple)) or len(x) != n_inputs
+                or not all(_is_number(v) for v in x)):
+            raise ValueError(f"sample {i} of X must be a list of {n_inputs} numbers "
+                             f"(the network has {n_inputs} inputs), got {x!r}")
+        rows.append([float(v) for v in x])
+    return rows, targets
+
+
+def _resolve_loss(loss):
+    """(name, function) for a loss name or a function ``loss(prediction, target)``."""
+    fn = get_loss(loss)
+    return (loss if isinstance(loss, str) else getattr(loss, "__name__", "custom")), fn
+
+
+def _check_lr(lr):
+    if lr is None:
+        return None
+    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr must be a positive number or None, got {lr!r}")
+    return float(lr)
+
+
+def _transpose(columns):
+    return [list(row) for row in zip(*columns)]
+
+
+# --- the step ---------------------------------------------------------------------------
+
+def _forward(layers, x):
+    """Z and A nodes of every layer for one sample, keeping each neuron's own nodes."""
+    zs, as_ = [], []
+    a = x
+    for layer in layers:
+        z = [neuron.preactivation(a) for neuron in layer.neurons]
+        a = [activate(layer.activation, node) for node in z]
+        zs.append(z)
+        as_.append(a)
+    return zs, as_
+
+
+def _slope(a, z):
+    """∂a/∂z for a = f(z): the activation node's own local derivative."""
+    if a is z:   # a linear layer's A is its Z node
+        return 1.0
+    return a.local_grads[a.parents.index(z)]
+
+
+def _prediction(outputs):
+    # MLP.__call__'s convention, which the loss functions expect.
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+def explain_step(model, X, Y, loss="bce", lr=None):
+    """One forward and backward pass of ``model`` on (X, Y), laid out per layer.
+
+    ``X`` is one sample or a list of m samples (rows of n_0 numbers), ``Y`` its
+    target or the list of m targets; ``loss`` a name of :func:`nn.losses.get_loss`
+    or a function ``loss(prediction, target)``.  Returns a :class:`Derivation`
+    holding Z^[l], A^[l], f'(Z^[l]), ∂Lᵢ/∂A^[l], δ^[l] (per sample: the seed's
+    convention), ∂L/∂W^[l] = (1/m) δ^[l](A^[l−1])ᵀ and ∂L/∂b^[l] (batch
+    averages), and with ``lr`` the updated W^[l] − α∂L/∂W^[l], b^[l] − α∂L/∂b^[l].
+    The model itself is not changed (see :meth:`Derivation.updated_model`).
+    """
+    layers = _mlp_layers(model)
+    samples, targets = as_batch(X, Y, len(layers[0].neurons[0].w))
+    loss_name, loss_fn = _resolve_loss(loss)
+    lr = _check_lr(lr)
+    m = len(samples)
+    weights = [[list(neuron.w) for neuron in layer.neurons] for layer in layers]
+    biases = [[neuron.b for neuron in layer.neurons] for layer in layers]
+    params = [p for layer_w, layer_b in zip(weights, biases)
+              for row, bias in zip(layer_w, layer_b) for p in (*row, bias)]
+
+    per_sample = []   # for each sample: (zs, as_, Lᵢ)
+    for x, y in zip(samples, targets):
+        zs, as_ = _forward(layers, x)
+        per_sample.append((zs, as_, loss_fn(_prediction(as_[-1]), y)))
+    batch_loss = total([li for _, _, li in per_sample]) / m
+
+    # Per sample: ∂Lᵢ/∂Z, ∂Lᵢ/∂A and ∂Lᵢ/∂θ from one reverse pass over sample i's graph.
+    sample_grads = []
+    for zs, as_, li in per_sample:
+        z_nodes = [z for layer_z in zs for z in layer_z]
+        a_nodes = [a for layer_a in as_ for a in layer_a]
+        g = grad(li, z_nodes + a_nodes + params)
+        sample_grads.append(_unflatten(g, zs, as_, weights))
+    batch_param_grads = grad(batch_loss, params)
+    batch_dW, batch_db = _unflatten_params(batch_param_grads, weights)
+
+    tables = []
+    for l, layer in enumerate(layers):
+        W = [[p.data for p in row] for row in weights[l]]
+        b = [p.data for p in biases[l]]
+        table = LayerDerivation(
+            l=l + 1, activation=layer.activation, W=W, b=b,
+            Z=_transpose([[z.data for z in s[0][l]] for s in per_sample]),
+            A=_transpose([[a.data for a in s[1][l]] for s in per_sample]),
+            dL_dA=_transpose([g["dA"][l] for g in sample_grads]),
+            f_prime_Z=_transpose([[_slope(a, z) for a, z in zip(s[1][l], s[0][l])]
+                                  for s in per_sample]),
+            delta=_transpose([g["dZ"][l] for g in sample_grads]),
+            dL_dW=batch_dW[l], dL_db=batch_db[l],
+            dL_dW_per_sample=[g["dW"][l] for g in sample_grads])
+        if lr is not None:
+            table.W_new = [[w - lr * d for w, d in zip(wr, dr)]
+                           for wr, dr in zip(W, batch_dW[l])]
+            table.b_new = [bj - lr * d for bj, d in zip(b, batch_db[l])]
+        tables.append(table)
+
+    return Derivation(loss_function=loss_name, lr=lr, A0=_transpose(samples), Y=targets,
+                      Y_hat=tables[-1].A, losses=[li.data for _, _, li in per_sample],
+                      loss=batch_loss.data, layers=tables)
+
+
+def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):
+    """``steps`` successive iterations of :func:`explain_step`, each on the model
+    the previous one produced (θ − α∂L/∂θ), e.g. the seed's "second iteration".
+
+    Returns the list of Derivations; their ``loss`` entries show L falling (or not).
+    ``model`` is left unchanged.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    if lr is None:
+        raise ValueError("explain_steps() needs a learning rate lr to take steps, got None")
+    derivations = []
+    for k in range(steps):
+        d = explain_step(model, X, Y, loss=loss, lr=lr)
+        d.step = k + 1
+        derivations.append(d)
+        model = d.updated_model()
+    return derivations
+
+
+def _mlp_layers(model):
+    layers = getattr(model, "layers", None)
+    if not layers or not all(hasattr(layer, "neurons") and hasattr(layer, "activation")
+                             for layer in layers):
+        raise TypeError(f"explain_step() needs an MLP (an object with .layers of Layers "
+                        f"with .neurons), got {type(model).__name__}")
+    return layers
+
+
+def _unflatten(g, zs, as_, weights):
+    """Split one grad() result (Z nodes, A nodes, parameters) back into per-layer lists."""
+    pos = 0
+    dZ, dA = [], []
+    for target, source in ((dZ, zs), (dA, as_)):
+        for layer_nodes in source:
+            target.append(list(g[pos:pos + len(layer_nodes)]))
+            pos += len(layer_nodes)
+    dW, _ = _unflatten_params(g[pos:], weights)
+    return {"dZ": dZ, "dA": dA, "dW": dW}
+
+
+def _unflatten_params(g, weights):
+    """Gradients in parameter order (per neuron: weights then bias) as per-layer dW, db."""
+    dW, db = [], []
+    pos = 0
+    for layer_w in weights:
+        rows, col = [], []
+        for row in layer_w:
+            rows.append(list(g[pos:pos + len(row)]))
+            col.append(g[pos + len(row)])
+            pos += len(row) + 1
+        dW.append(rows)
+        db.append(col)
+    return dW, db

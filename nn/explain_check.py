@@ -1,0 +1,302 @@
+"""Check hand-derived tables against a :class:`~nn.explain.Derivation`, entry by entry.
+
+A hand file uses the JSON layout of :meth:`Derivation.to_dict` (documented in
+:mod:`nn.explain`) with any subset of its entries, for example the second
+seed's rounded numbers::
+
+    {"Y_hat": 0.816, "loss": 0.203,
+     "layers": {"3": {"delta": -0.184, "dL_dW": [[-0.11224, -0.14536]]},
+                "1": {"b_new": [0.07116, 0.074656]}}}
+
+A top-level "description" (free text) is allowed and ignored.
+For convenience a 1 × 1 matrix or one-entry vector may be a bare number, a
+matrix with one column (one sample) or one row may be a flat list, and a
+vector may be written as a column [[…], […]].  Each number passes when
+|library − hand| ≤ atol + rtol·|hand|; the default rtol = 5e-3 accepts hand
+values rounded to three significant digits, and atol = 0 means a hand "0"
+must be exactly 0 (so the first seed's "∂C/∂w = 0" is reported: the library
+gets 2.41e-20).
+"""
+
+import json
+import math
+import numbers
+from typing import NamedTuple
+
+from autograd.check import format_table
+
+from .explain import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
+
+__all__ = ["Mismatch", "HandFileError", "compare", "report", "load_hand"]
+
+
+class Mismatch(NamedTuple):
+    """One entry where the hand value (``expected``) and the library's (``actual``) differ.
+
+    ``name`` is the entry's path in the JSON layout ("layers.3.delta", "loss");
+    ``index`` its position inside it, as list indices ((row, column) for a
+    matrix, () for a single number).
+    """
+
+    name: str
+    index: tuple
+    expected: object
+    actual: object
+
+
+class HandFileError(ValueError):
+    """A hand-derived file or dict that does not fit the derivation; one-line message."""
+
+
+def load_hand(path):
+    """Read a hand-derived JSON file as a dict; a missing file or bad JSON is a HandFileError."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise HandFileError(f"{path}: no such hand-derived file") from None
+    except OSError as e:
+        raise HandFileError(f"{path}: cannot read the hand-derived file ({e.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise HandFileError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
+                            f"{e.msg}") from None
+
+
+# --- shapes of every entry, from the derivation --------------------------------------
+
+def _layer_shapes(layer, m):
+    n, n_prev = layer.shape
+    return {"activation": ("text",), "W": ("matrix", n, n_prev), "b": ("vector", n),
+            "Z": ("matrix", n, m), "A": ("matrix", n, m), "dL_dA": ("matrix", n, m),
+            "f_prime_Z": ("matrix", n, m), "delta": ("matrix", n, m),
+            "dL_dW": ("matrix", n, n_prev), "dL_db": ("vector", n),
+            "dL_dW_per_sample": ("matrices", m, n, n_prev),
+            "W_new": ("matrix", n, n_prev), "b_new": ("vector", n)}
+
+
+def _top_shapes(d):
+    return {"format": ("text",), "version": ("scalar",), "loss_function": ("text",),
+            "lr": ("scalar",), "m": ("scalar",), "step": ("scalar",),
+            "A0": ("matrix", d.sizes[0], d.m), "Y": ("targets", d.m),
+            "Y_hat": ("matrix", d.sizes[-1], d.m), "losses": ("vector", d.m),
+            "loss": ("scalar",)}
+
+
+def _describe(shape):
+    kind = shape[0]
+    if kind == "matrix":
+        return f"a {shape[1]} × {shape[2]} matrix (a list of {shape[1]} rows of {shape[2]} numbers)"
+    if kind == "vector":
+        return f"a list of {shape[1]} numbers"
+    if kind == "matrices":
+        return f"a list of {shape[1]} matrices of {shape[2]} × {shape[3]}"
+    if kind == "targets":
+        return f"a list of {shape[1]} targets"
+    return "a string" if kind == "text" else "a number"
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def _numbers(row):
+    return isinstance(row, list) and all(_is_number(v) for v in row)
+
+
+def _canonical(value, shape):
+    """``value`` in the layout's exact shape, accepting the shorthands above; None if it
+    does not fit."""
+    kind = shape[0]
+    if kind == "text":
+        return value if isinstance(value, str) else None
+    if kind == "scalar":
+        if _is_number(value):
+            return value
+        inner = _canonical(value, ("vector", 1))
+        return None if inner is None else inner[0]
+    if kind == "vector":
+        n = shape[1]
+        if _is_number(value) and n == 1:
+            return [value]
+        if _numbers(value) and len(value) == n:
+            return value
+        column = _canonical(value, ("matrix", n, 1)) if isinstance(value, list) else None
+        return None if column is None else [row[0] for row in column]
+    if kind == "matrix":
+        rows, cols = shape[1], shape[2]
+        if _is_number(value) and rows == cols == 1:
+            return [[value]]
+        if _numbers(value):
+            if cols == 1 and len(value) == rows:
+                return [[v] for v in value]
+            if rows == 1 and len(value) == cols:
+                return [value]
+            return None
+        if (isinstance(value, list) and len(value) == rows
+                and all(_numbers(r) and len(r) == cols for r in value)):
+            return value
+        return None
+    if kind == "matrices":
+        m, rows, cols = shape[1:]
+        if isinstance(value, list) and len(value) == m:
+            each = [_canonical(v, ("matrix", rows, cols)) for v in value]
+            if all(e is not None for e in each):
+                return each
+        if m == 1:
+            single = _canonical(value, ("matrix", rows, cols))
+            return None if single is None else [single]
+        return None
+    # targets: one per sample; one sample's target may stand alone
+    m = shape[1]
+    if isinstance(value, list) and len(value) == m:
+        return value
+    return [value] if m == 1 else None
+
+
+# --- comparison -----------------------------------------------------------------------
+
+def _leaves(expected, actual, index=()):
+    """(index, expected, actual) for every number or string, walking both structures."""
+    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            yield from _leaves(e, a, index + (i,))
+    else:
+        yield index, expected, actual
+
+
+def _agree(expected, actual, rtol, atol):
+    if _is_number(expected) and _is_number(actual):
+        if math.isnan(expected) or math.isnan(actual):
+            return math.isnan(expected) and math.isnan(actual)
+        if math.isinf(expected) or math.isinf(actual):
+            return expected == actual
+        return abs(actual - expected) <= atol + rtol * abs(expected)
+    return expected == actual
+
+
+def _entries(d, hand):
+    """(name, expected, actual) for every entry the hand dict gives, in canonical shape."""
+    library = d.to_dict()
+    top = _top_shapes(d)
+    for key, value in hand.items():
+        if key in ("layers", "description"):
+            continue
+        if key not in top:
+            raise HandFileError(f"unknown key {key!r} at the top level; known keys: "
+                                f"{', '.join(TOP_KEYS)}, description")
+        yield _entry(key, value, top[key], library[key], key)
+    layers = hand.get("layers", {})
+    if not isinstance(layers, dict):
+        raise HandFileError(f"'layers' must be an object mapping layer numbers (\"1\" … "
+                            f"\"{len(d.layers)}\") to entries, got {type(layers).__name__}")
+    for l_key, entries in layers.items():
+        l = _layer_number(l_key, len(d.layers))
+        if not isinstance(entries, dict):
+            raise HandFileError(f"layer {l}: entries must be an object such as "
+                                f"{{\"delta\": …}}, got {type(entries).__name__}")
+        layer = d.layer(l)
+        shapes = _layer_shapes(layer, d.m)
+        for key, value in entries.items():
+            if key not in shapes:
+                raise HandFileError(f"layer {l}: unknown key {key!r}; known keys: "
+                                    f"{', '.join(LAYER_KEYS)}")
+            if key in ("W_new", "b_new") and d.lr is None:
+                raise HandFileError(f"layer {l}: {key!r} given but the derivation has no "
+                                    f"update (no learning rate); give lr or remove {key!r}")
+            yield _entry(f"layers.{l}.{key}", value, shapes[key], getattr(layer, key),
+                         f"layer {l}: {key!r}")
+
+
+def _entry(name, value, shape, actual, where):
+    if value is None and actual is None:
+        return name, None, None
+    canonical = _canonical(value, shape)
+    if canonical is None:
+        raise HandFileError(f"{where} should be {_describe(shape)}, got "
+                            f"{json.dumps(value, default=repr)[:80]}")
+    return name, canonical, actual
+
+
+def _layer_number(key, count):
+    try:
+        l = int(key)
+    except (TypeError, ValueError):
+        l = None
+    if l is None or not 1 <= l <= count or str(l) != str(key).strip():
+        raise HandFileError(f"'layers' key {key!r} is not a layer of this network; "
+                            f"layers are \"1\" … \"{count}\"")
+    return l
+
+
+def _check_header(hand):
+    if hand.get("format", FORMAT) != FORMAT:
+        raise HandFileError(f"'format' is {hand['format']!r}; a hand-derived file uses "
+                            f"{FORMAT!r} (or omits it)")
+    if hand.get("version", VERSION) != VERSION:
+        raise HandFileError(f"'version' is {hand['version']!r}; this library reads "
+                            f"version {VERSION}")
+
+
+def _compared(d, hand, rtol, atol):
+    """Every compared number as (name, index, expected, actual, agrees)."""
+    if not isinstance(hand, dict):
+        raise HandFileError(f"hand-derived entries must be a JSON object (a dict) in the "
+                            f"derivation layout, got {type(hand).__name__}")
+    _check_header(hand)
+    rows = []
+    for name, expected, actual in _entries(d, hand):
+        if name in ("format", "version"):
+            continue
+        for index, e, a in _leaves(expected, actual):
+            rows.append((name, index, e, a, _agree(e, a, rtol, atol)))
+    return rows
+
+
+def _check_tolerances(rtol, atol):
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if not _is_number(tol) or not tol >= 0:
+            raise ValueError(f"{name} must be a number >= 0, got {tol!r}")
+
+
+def compare(derivation, hand, rtol=5e-3, atol=0.0):
+    """The entries of ``hand`` (a dict in the derivation's JSON layout) that differ from
+    ``derivation`` beyond |actual − expected| ≤ atol + rtol·|expected|, as
+    :class:`Mismatch` es (``expected`` is the hand value).  An empty list means
+    every given entry agrees.  Unknown keys, layers that do not exist and
+    entries of the wrong shape raise :class:`HandFileError` naming key and layer.
+    """
+    _check_tolerances(rtol, atol)
+    return [Mismatch(name, index, e, a)
+            for name, index, e, a, ok in _compared(derivation, hand, rtol, atol) if not ok]
+
+
+def _index_text(index):
+    return "".join(f"[{i}]" for i in index)
+
+
+def _value_text(x):
+    return f"{x:.10g}" if _is_number(x) else json.dumps(x, default=repr)
+
+
+def report(derivation, hand, rtol=5e-3, atol=0.0):
+    """A text report of :func:`compare`: how many entries were checked, and a table of
+    every one that differs with the hand value, the library's value and the errors."""
+    _check_tolerances(rtol, atol)
+    rows = _compared(derivation, hand, rtol, atol)
+    rule = f"pass when |library − hand| ≤ atol + rtol·|hand|, rtol={rtol:g}, atol={atol:g}"
+    bad = [r for r in rows if not r[-1]]
+    if not bad:
+        return f"All {len(rows)} hand-derived entries agree with the library ({rule}).\n"
+    table = []
+    for name, index, e, a, _ in bad:
+        numeric = _is_number(e) and _is_number(a)
+        abs_err = abs(a - e) if numeric else math.nan
+        rel_err = abs_err / abs(e) if numeric and e != 0 else math.inf if numeric else math.nan
+        table.append([name + _index_text(index), _value_text(e), _value_text(a),
+                      f"{abs_err:.3g}" if numeric else "", f"{rel_err:.3g}" if numeric else ""])
+    return (f"{len(bad)} of {len(rows)} hand-derived entries differ from the library "
+            f"({rule}):\n"
+            + format_table(["entry", "hand", "library", "abs error", "rel error"], table)
+            + "\n")

@@ -1,0 +1,190 @@
+"""Network files: a small network, its data and its loss in one JSON document.
+
+A network file holds exactly what a hand derivation starts from (the example
+files in ``nn/examples/`` are the seeds' networks)::
+
+    {
+      "description": "free text (optional)",
+      "weights": [W^[1], …, W^[L]],      each W^[l] a list of n_l rows of n_{l−1} numbers
+      "biases":  [b^[1], …, b^[L]],      each b^[l] a list of n_l numbers
+      "activations": ["relu", …],        one per layer (nn.activations.ACTIVATIONS)
+      "inputs":  [0.5, 1.0],             one sample (n_0 numbers; a bare number if n_0 = 1)
+                 or [[0.5, 1.0], …],     or a list of samples (rows, as nn.data returns X)
+      "targets": 1.0 or [1.0, …],        the sample's target, or one per sample
+      "loss": "bce",                     a name of nn.losses.get_loss
+      "lr": 0.1                          learning rate α (optional; null or absent: no update)
+    }
+
+A target is a number for a one-output network (a class index 0 … n_L−1 for
+"cross_entropy") or a list of n_L numbers, inside the loss's domain (BCE
+targets in [0, 1], hinge targets ±1).  :func:`load_network` checks every
+part and reports the first problem as a one-line :class:`NetworkFileError`
+naming the file, the layer and the row.
+"""
+
+import json
+import math
+import numbers
+
+from .activations import ACTIVATIONS
+from .layers import MLP
+from .losses import LOSSES
+
+__all__ = ["NetworkFileError", "load_network", "network_from_dict"]
+
+KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr")
+REQUIRED = ("weights", "biases", "activations", "inputs", "targets", "loss")
+
+class NetworkFileError(ValueError):
+    """A network file that cannot be used; the message is one line naming the file and place."""
+
+
+def _is_number(x):
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def load_network(path):
+    """Read a network file; return ``(model, X, Y, loss, lr)``.
+
+    ``X`` is the list of samples (one row of n_0 floats each), ``Y`` the list of
+    their targets, ``loss`` the loss name and ``lr`` the learning rate or None;
+    ``model`` is an :class:`~nn.layers.MLP`.  Any problem raises
+    :class:`NetworkFileError` with a one-line message naming the file.
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise NetworkFileError(f"{path}: no such network file") from None
+    except OSError as e:
+        raise NetworkFileError(f"{path}: cannot read the network file ({e.strerror})") from None
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise NetworkFileError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
+                               f"{e.msg}") from None
+    return network_from_dict(spec, source=str(path))
+
+
+def network_from_dict(spec, source="network"):
+    """:func:`load_network` for an already parsed dict; ``source`` prefixes messages."""
+
+    def fail(message):
+        raise NetworkFileError(f"{source}: {message}")
+
+    if not isinstance(spec, dict):
+        fail(f"the top level must be a JSON object with keys {', '.join(REQUIRED)}; "
+             f"got {type(spec).__name__}")
+    unknown = [k for k in spec if k not in KEYS]
+    if unknown:
+        fail(f"unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
+    missing = [k for k in REQUIRED if k not in spec]
+    if missing:
+        fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)})")
+
+    weights, biases, activations = spec["weights"], spec["biases"], spec["activations"]
+    sizes = _check_weights(weights, fail)
+    L = len(weights)
+    if not isinstance(biases, list) or len(biases) != L:
+        fail(f"'biases' must be a list of {L} vectors b^[1] … b^[{L}], one per weight "
+             f"matrix; got {_short(biases)}")
+    for l, b in enumerate(biases, 1):
+        if not isinstance(b, list) or len(b) != sizes[l]:
+            fail(f"layer {l}: b^[{l}] must be a list of {sizes[l]} numbers (W^[{l}] has "
+                 f"{sizes[l]} rows); got {_short(b)}")
+        for j, v in enumerate(b, 1):
+            if not _is_number(v):
+                fail(f"layer {l}: b^[{l}] entry {j} must be a finite number, got {v!r}")
+    if not isinstance(activations, list) or len(activations) != L:
+        fail(f"'activations' must be a list of {L} names, one per layer; "
+             f"got {_short(activations)}")
+    for l, name in enumerate(activations, 1):
+        if name not in ACTIVATIONS:
+            fail(f"layer {l}: unknown activation {name!r}; known activations: "
+                 f"{', '.join(sorted(ACTIVATIONS))}")
+
+    loss = spec["loss"]
+    if not isinstance(loss, str) or loss not in LOSSES:
+        fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
+    lr = spec.get("lr")
+    if lr is not None and (not _is_number(lr) or lr <= 0):
+        fail(f"'lr' must be a positive number or null, got {lr!r}")
+    X, Y = _samples(spec["inputs"], spec["targets"], sizes[0], fail)
+
+    model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
+    # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
+    # indices, output counts): evaluating it once per sample checks every target.
+    for i, (x, y) in enumerate(zip(X, Y)):
+        try:
+            LOSSES[loss](model(x), y)
+        except (ValueError, TypeError) as e:
+            fail(f"sample {i}: target {y!r} does not fit loss {loss!r} on this network: "
+                 f"{_one_line(e)}")
+    return model, X, Y, loss, (None if lr is None else float(lr))
+
+
+def _check_weights(weights, fail):
+    """Sizes [n_0, …, n_L] of well-formed weight matrices, or fail naming layer and row."""
+    if not isinstance(weights, list) or not weights:
+        fail(f"'weights' must be a non-empty list of matrices W^[1], W^[2], …; "
+             f"got {_short(weights)}")
+    sizes = []
+    for l, W in enumerate(weights, 1):
+        if not isinstance(W, list) or not W:
+            fail(f"layer {l}: W^[{l}] must be a non-empty list of rows (one per neuron); "
+                 f"got {_short(W)}")
+        for j, row in enumerate(W, 1):
+            if not isinstance(row, list) or not row:
+                fail(f"layer {l} row {j}: W^[{l}] rows must be non-empty lists of numbers, "
+                     f"got {_short(row)}")
+            expected = len(W[0]) if l == 1 else sizes[-1]
+            if len(row) != expected:
+                source = ("row 1 has" if l == 1
+                          else f"layer {l - 1} has {expected} neurons, so a row needs")
+                fail(f"layer {l} row {j}: W^[{l}] row has {len(row)} numbers but {source} "
+                     f"{expected}")
+            for k, w in enumerate(row, 1):
+                if not _is_number(w):
+                    fail(f"layer {l} row {j}: W^[{l}] entry {k} must be a finite number, "
+                         f"got {w!r}")
+        if l == 1:
+            sizes.append(len(W[0]))
+        sizes.append(len(W))
+    return sizes
+
+
+def _samples(inputs, targets, n_in, fail):
+    """(X, Y) as lists of samples and targets, from one sample or a list of samples."""
+    if _is_number(inputs):
+        inputs = [inputs]
+    if not isinstance(inputs, list) or not inputs:
+        fail(f"'inputs' must be one sample ({n_in} numbers) or a non-empty list of samples; "
+             f"got {_short(inputs)}")
+    if all(_is_number(v) for v in inputs):
+        if len(inputs) != n_in:
+            hint = (f"; for several one-input samples write a list of lists, e.g. "
+                    f"{[[v] for v in inputs[:3]]}" if n_in == 1 else "")
+            fail(f"'inputs' is one sample of {len(inputs)} numbers but the network has "
+                 f"{n_in} inputs (W^[1] rows have {n_in} numbers){hint}")
+        return [[float(v) for v in inputs]], [targets]
+    X = []
+    for i, x in enumerate(inputs):
+        if _is_number(x) and n_in == 1:
+            x = [x]
+        if not isinstance(x, list) or len(x) != n_in or not all(_is_number(v) for v in x):
+            fail(f"'inputs' sample {i} must be a list of {n_in} finite numbers (the network "
+                 f"has {n_in} inputs), got {_short(x)}")
+        X.append([float(v) for v in x])
+    if not isinstance(targets, list) or len(targets) != len(X):
+        fail(f"'targets' must be a list of {len(X)} targets, one per sample in 'inputs'; "
+             f"got {_short(targets)}")
+    return X, targets
+
+
+def _short(x, width=60):
+    text = json.dumps(x, default=repr) if not isinstance(x, str) else repr(x)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _one_line(error):
+    return str(error).splitlines()[0] if str(error) else type(error).__name__

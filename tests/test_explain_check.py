@@ -1,0 +1,129 @@
+"""compare()/report(): hand-derived tables against the library's derivation."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nn.explain import explain_step
+from nn.explain_check import HandFileError, Mismatch, compare, load_hand, report
+from nn.layers import MLP
+from nn.network_file import load_network
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+    return explain_step(model, X, Y, loss=loss, lr=lr)
+
+
+@pytest.fixture(scope="module")
+def batch():
+    model = MLP.from_weights([[[0.3, -0.2], [0.8, 0.4]], [[1.5, -1.0]]], [[0.1, 0.0], [0.2]],
+                             ["tanh", "sigmoid"])
+    return explain_step(model, [[1.0, 2.0], [0.5, -1.0]], [1, 0], loss="bce")
+
+
+def test_a_deliberately_wrong_entry_is_reported_with_both_values(seed):
+    hand = seed.to_dict()
+    true_value = hand["layers"]["2"]["delta"][1][0]
+    hand["layers"]["2"]["delta"][1][0] = -0.25
+    assert compare(seed, hand) == [Mismatch("layers.2.delta", (1, 0), -0.25, true_value)]
+    text = report(seed, hand)
+    assert text.startswith("1 of ")
+    assert "layers.2.delta[1][0]" in text and "-0.25" in text and f"{true_value:.10g}" in text
+
+
+def test_the_seeds_own_rounded_numbers_pass_the_default_tolerance(seed):
+    hand = load_hand(EXAMPLES / "seed_2221_hand.json")
+    assert compare(seed, hand) == []
+    assert report(seed, hand).startswith("All 61 hand-derived entries agree")
+    # ... but they are rounded: a tight tolerance shows where (the seed's ŷ ≈ 0.816).
+    names = {m.name for m in compare(seed, hand, rtol=5e-5)}
+    assert {"loss", "layers.3.delta", "Y_hat"} <= names
+    assert "layers.3.Z" not in names       # 1.489 is exact
+
+
+def test_the_first_seeds_slips_are_reported():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_zero_init.json")
+    d = explain_step(model, X, Y, loss=loss, lr=lr)
+    found = {m.name: m for m in compare(d, load_hand(EXAMPLES / "seed_111_zero_init_hand.json"))}
+    assert found["Y_hat"].expected == 0 and found["Y_hat"].actual == 0.5     # f(2) = 0.5
+    assert found["layers.2.W_new"].expected == -0.125                        # θ + η∇C ...
+    assert found["layers.2.W_new"].actual == 0.0625                          # ... vs θ − η∇C
+    assert "layers.1.dL_dW" not in found                                     # those were right
+
+
+def test_a_hand_zero_for_a_tiny_gradient_is_reported_by_default():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+    d = explain_step(model, X, Y, loss=loss, lr=lr)
+    hand = {"layers": {"2": {"dL_dW": 0}}}
+    [mismatch] = compare(d, hand)
+    assert mismatch.expected == 0 and 2.4e-20 < mismatch.actual < 2.42e-20
+    assert compare(d, hand, atol=1e-12) == []
+
+
+def test_shorthand_shapes_are_accepted(seed, batch):
+    exact = seed.to_dict()["layers"]
+    hand = {"loss": seed.loss, "Y_hat": seed.Y_hat[0][0], "Y": 1.0,
+            "layers": {"1": {"Z": [row[0] for row in exact["1"]["Z"]],          # flat column
+                             "b": [[v] for v in exact["1"]["b"]]},               # column vector
+                       "3": {"W": exact["3"]["W"][0],                            # flat row
+                             "b_new": exact["3"]["b_new"][0],                    # bare number
+                             "dL_dW_per_sample": exact["3"]["dL_dW"]}}}          # m = 1
+    assert compare(seed, hand, rtol=0.0) == []
+    flat_batch = {"losses": batch.losses, "Y_hat": batch.Y_hat[0]}            # 1 × m row
+    assert compare(batch, flat_batch, rtol=0.0) == []
+
+
+def test_string_entries_are_compared(seed):
+    [m] = compare(seed, {"loss_function": "mse", "layers": {"1": {"activation": "relu"}}})
+    assert m == Mismatch("loss_function", (), "mse", "bce")
+
+
+@pytest.mark.parametrize("hand, message", [
+    ({"Yhat": 0.8}, "unknown key 'Yhat' at the top level; known keys: format, version"),
+    ({"layers": {"2": {"dZ": [0.1, 0.2]}}}, "layer 2: unknown key 'dZ'; known keys: activation"),
+    ({"layers": {"4": {"Z": 1.0}}}, "'layers' key '4' is not a layer of this network; "
+                                    "layers are \"1\" … \"3\""),
+    ({"layers": {"one": {}}}, "'layers' key 'one' is not a layer"),
+    ({"layers": {"2": {"dL_dW": [[0.1, 0.2, 0.3], [0.1, 0.2, 0.3]]}}},
+     "layer 2: 'dL_dW' should be a 2 × 2 matrix (a list of 2 rows of 2 numbers), got"),
+    ({"layers": {"1": {"b": [0.05]}}}, "layer 1: 'b' should be a list of 2 numbers, got [0.05]"),
+    ({"layers": {"3": {"delta": "big"}}}, "layer 3: 'delta' should be a 1 × 1 matrix"),
+    ({"loss": [0.2, 0.3]}, "loss should be a number, got [0.2, 0.3]"),
+    ({"layers": [1, 2]}, "'layers' must be an object mapping layer numbers"),
+    ({"layers": {"1": [0.3]}}, "layer 1: entries must be an object"),
+    ({"format": "something-else"}, "'format' is 'something-else'"),
+    ([1, 2], "hand-derived entries must be a JSON object (a dict)"),
+])
+def test_bad_hand_entries_name_the_key_and_layer(seed, hand, message):
+    with pytest.raises(HandFileError) as info:
+        compare(seed, hand)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_update_entries_need_a_learning_rate(batch):
+    with pytest.raises(HandFileError, match="layer 2: 'W_new' given but the derivation has no "
+                                            "update"):
+        compare(batch, {"layers": {"2": {"W_new": [[1.0, 1.0]]}}})
+
+
+def test_bad_tolerances(seed):
+    with pytest.raises(ValueError, match="rtol must be a number >= 0, got -1"):
+        compare(seed, {}, rtol=-1)
+
+
+def test_load_hand_errors(tmp_path):
+    with pytest.raises(HandFileError, match="no such hand-derived file"):
+        load_hand(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"loss": 0.2,,}')
+    with pytest.raises(HandFileError, match=r"bad.json: invalid JSON at line 1 column 14"):
+        load_hand(bad)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"loss": 0.2}))
+    assert load_hand(good) == {"loss": 0.2}

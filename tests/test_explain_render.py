@@ -1,0 +1,139 @@
+"""Renderers of a Derivation: text, Markdown, LaTeX, JSON."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nn.explain import Derivation, explain_step
+from nn.explain_check import compare
+from nn.explain_render import FORMATS, render, to_json, to_latex, to_markdown, to_text
+from nn.layers import MLP
+from nn.network_file import load_network
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+    return explain_step(model, X, Y, loss=loss, lr=lr)
+
+
+@pytest.fixture(scope="module")
+def batch():
+    model = MLP.from_weights([[[0.3, -0.2], [0.8, 0.4]], [[1.5, -1.0]]], [[0.1, 0.0], [0.2]],
+                             ["tanh", "sigmoid"])
+    return explain_step(model, [[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]], [1, 0, 1], loss="bce",
+                        lr=0.5)
+
+
+def every_number(d):
+    """Every float of the derivation, walking its dict."""
+    found = []
+
+    def walk(x):
+        if isinstance(x, float):
+            found.append(x)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                if k not in ("lr", "version", "m", "step"):
+                    walk(v)
+    walk(d.to_dict())
+    return found
+
+
+@pytest.mark.parametrize("renderer", [to_text, to_markdown])
+@pytest.mark.parametrize("which", ["seed", "batch"])
+def test_text_and_markdown_contain_every_number(renderer, which, request):
+    d = request.getfixturevalue(which)
+    out = renderer(d, digits=5)
+    cells = set(re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?", out))
+    for x in every_number(d):
+        shown = "0" if x == 0 else f"{x:.5g}"   # −0.0 is shown as 0
+        assert shown in cells, x
+
+
+def test_text_shows_the_seed_values_and_the_delta_convention(seed):
+    out = to_text(seed, digits=4)
+    for snippet in ("Z^[2] = W^[2] A^[1] + b^[2]", "0.61", "0.79", "1.489", "0.8159",
+                    "-0.1841", "0.9112", "δ^[1] = ∂Lᵢ/∂Z^[1]", "per sample",
+                    "(1/m) δ^[l] (A^[l−1])ᵀ", "== Update (gradient descent, α = 0.1) =="):
+        assert snippet in out, snippet
+
+
+def test_digits_option(seed):
+    assert "0.816" in render(seed, "text", digits=3)
+    assert "0.8159" not in render(seed, "text", digits=3)
+    assert "0.81592813" in render(seed, "text", digits=8)
+    rounded = json.loads(render(seed, "json", digits=3))
+    assert rounded["Y_hat"] == [[0.816]] and rounded["lr"] == 0.1
+
+
+def test_markdown_tables_are_well_formed(batch):
+    lines = to_markdown(batch).splitlines()
+    tables = 0
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("|"):
+            block = []
+            while i < len(lines) and lines[i].startswith("|"):
+                block.append(lines[i])
+                i += 1
+            tables += 1
+            widths = {line.count("|") for line in block}
+            assert len(widths) == 1, block                      # same column count
+            assert all(line.endswith("|") for line in block)
+            assert re.fullmatch(r"\|(---:?\|)+", block[1]), block[1]
+            assert len(block) >= 3                              # header, rule, ≥ 1 row
+            assert lines[i - len(block) - 1] == ""              # blank line before a table
+        i += 1
+    # Forward: A0 + 4 per layer; loss 3; backward 5 + m per layer; update 2 per layer.
+    assert tables == 1 + 4 * 2 + 3 + (5 + 3) * 2 + 2 * 2
+
+
+def test_latex_environments_balance_and_use_the_seed_notation(seed, batch):
+    for d in (seed, batch):
+        out = to_latex(d)
+        stack = []
+        for kind, name in re.findall(r"\\(begin|end)\{(\w+\*?)\}", out):
+            if kind == "begin":
+                stack.append(name)
+            else:
+                assert stack and stack.pop() == name
+        assert not stack
+        assert out.count("{") == out.count("}")
+    out = to_latex(seed, digits=3)
+    assert (r"\mathbf{Z}^{[1]} &= \mathbf{W}^{[1]}\mathbf{A}^{[0]} + \mathbf{b}^{[1]} = "
+            r"\begin{pmatrix} 0.3 \\ 0.6 \end{pmatrix}") in out
+    assert r"\mathbf{W}^{[3]} &= \begin{pmatrix} 0.9 & 1 \end{pmatrix}" in out
+    assert r"\delta^{[3]}" in out and r"\odot f'(\mathbf{Z}^{[3]})" in out
+
+
+def test_latex_writes_powers_of_ten():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+    out = to_latex(explain_step(model, X, Y, loss=loss, lr=lr), digits=5)
+    assert r"2.4109 \times 10^{-20}" in out
+    assert "e-20" not in out
+
+
+@pytest.mark.parametrize("which", ["seed", "batch"])
+def test_json_round_trips_and_compares_clean(which, request):
+    d = request.getfixturevalue(which)
+    text = to_json(d)
+    data = json.loads(text)
+    assert Derivation.from_dict(data) == d
+    assert compare(d, data, rtol=0.0, atol=0.0) == []
+    assert render(d, "json") == text
+
+
+def test_render_rejects_unknown_format_and_bad_digits(seed):
+    with pytest.raises(ValueError, match="unknown format 'html'; known formats: text, markdown"):
+        render(seed, "html")
+    with pytest.raises(ValueError, match="digits must be an integer from 1 to 17, got 0"):
+        render(seed, "text", digits=0)
+    assert set(FORMATS) == {"text", "markdown", "latex", "json"}
