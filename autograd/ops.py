@@ -172,14 +172,13 @@ def pow_const(a, k):
 
     At a = 0 with k < 1 the derivative is infinite and is returned as inf
     (the forward value 0^k is still fine, e.g. √0 = 0)."""
-    if type(a) is not float:
-        return a ** k, k * a ** (k - 1)
-    z = _pow_float(a, k)
+    is_float = type(a) is float
+    z = _pow_float(a, k) if is_float else a ** k
     if k == 0:
         return z, 0.0
-    if a == 0.0 and k < 1:
+    if _data(a) == 0.0 and k < 1:
         return z, math.inf
-    return z, k * _pow_float(a, k - 1)
+    return z, k * (_pow_float(a, k - 1) if is_float else a ** (k - 1))
 
 
 @primitive("pow")
@@ -219,7 +218,7 @@ def log_(x):
 def sqrt_(x):
     """z = √x (x ≥ 0);   ∂z/∂x = 1/(2√x)  (inf at x = 0)"""
     z = sqrt(x)
-    if type(z) is float and z == 0.0:
+    if _data(z) == 0.0:
         return z, math.inf
     return z, 0.5 / z
 

@@ -186,3 +186,13 @@ def test_detect_anomaly_leaves_correct_gradients_alone():
     plain_w, plain_a = Value(0.8), Value(62.5)
     ((plain_w * plain_a).sigmoid() ** 2).backward()
     assert (w.grad, a.grad) == (plain_w.grad, plain_a.grad)
+
+
+def test_plain_arithmetic_overflow_follows_ieee_like_python_floats():
+    # The documented policy (autograd.errors): +, −, × overflow to inf as floats
+    # do; only detect_anomaly() turns that into an error at the op.
+    assert (Value(1e308) * 10).data == math.inf
+    assert (Value(1e308) + Value(1e308)).data == math.inf
+    with autograd.detect_anomaly():
+        with pytest.raises(AnomalyError, match=r"mul\(1e\+308, 10\.0\) returned inf"):
+            Value(1e308) * 10
