@@ -1,0 +1,244 @@
+"""Optimizers with PyTorch's update formulas, parameter names and defaults.
+
+Notation: θ a parameter, g = ∂L/∂θ its ``grad`` after ``backward()``, γ = ``lr``,
+λ = ``weight_decay``, t = the step count (from 1).  ``step()`` changes each
+``θ.data`` in place, reading plain floats, so updates never become part of a
+graph; ``zero_grad()`` sets every g to 0 (``backward()`` adds to it).  ``lr`` is a
+plain attribute that learning-rate schedules (:mod:`nn.schedules`) change.
+"""
+
+import math
+import numbers
+
+from autograd import Value
+
+
+def _number(value, name, owner):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _non_negative(value, name, owner):
+    value = _number(value, name, owner)
+    if not value >= 0.0:
+        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
+    return value
+
+
+def _unit_interval(value, name, owner):
+    value = _number(value, name, owner)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+    return value
+
+
+class Optimizer:
+    """Holds the parameters and ``lr``; subclasses define ``step()``."""
+
+    def __init__(self, params, lr):
+        owner = type(self).__name__
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(f"{owner}: params must be a list of Values such as "
+                            f"model.parameters(), got {type(params).__name__}") from None
+        if not params:
+            raise ValueError(f"{owner}: got an empty parameter list")
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{owner}: parameter {i} is {type(p).__name__} {p!r}, "
+                                f"not a Value")
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError(f"{owner}: some parameters appear more than once in the list")
+        self.params = params
+        self.lr = _non_negative(lr, "lr", owner)
+
+    def zero_grad(self):
+        """Set every parameter's ``grad`` to 0.0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self):
+        """Update every parameter from its ``grad``."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()
+                             if not k.startswith("_") and k != "params")
+        return f"{type(self).__name__}({len(self.params)} parameters, {settings})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (PyTorch's ``SGD``).
+
+    g ← g + λθ;  with momentum μ ≠ 0: b₁ = g, b_t = μ b_{t−1} + (1 − τ) g
+    (τ = dampening), then g ← g + μ b_t if nesterov else g ← b_t;  θ ← θ − γ g.
+
+    With the defaults this is the seeds' θ_new = θ_old − α ∂L/∂θ.  Keras keeps
+    v = μv − γg and adds it to θ instead: the same for constant γ.
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False):
+        super().__init__(params, lr)
+        self.momentum = _non_negative(momentum, "momentum", "SGD")
+        self.dampening = _number(dampening, "dampening", "SGD")
+        self.weight_decay = _non_negative(weight_decay, "weight_decay", "SGD")
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
+        if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
+            raise ValueError(f"SGD: nesterov=True needs momentum > 0 and dampening = 0, "
+                             f"got momentum={momentum!r}, dampening={dampening!r}")
+        self.nesterov = nesterov
+        self._buffers = [None] * len(self.params)
+
+    def step(self):
+        """θ ← θ − γ g, g with weight decay and momentum as in the class docstring."""
+        lr, mu, tau, wd = self.lr, self.momentum, self.dampening, self.weight_decay
+        buffers = self._buffers
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            if mu:
+                b = buffers[i]
+                b = g if b is None else mu * b + (1.0 - tau) * g
+                buffers[i] = b
+                g = g + mu * b if self.nesterov else b
+            p.data -= lr * g
+
+
+class Adam(Optimizer):
+    """Adam (PyTorch's ``Adam``; Kingma & Ba).
+
+    g ← g + λθ;  m = β₁m + (1 − β₁)g;  v = β₂v + (1 − β₂)g²;
+    m̂ = m/(1 − β₁ᵗ);  v̂ = v/(1 − β₂ᵗ);  θ ← θ − γ m̂/(√v̂ + ε).
+
+    Keras adds its ε (default 1e-7) in a different place, so its numbers differ slightly.
+    """
+
+    decoupled = False  # AdamW sets this: decay θ directly instead of adding λθ to g
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0):
+        super().__init__(params, lr)
+        owner = type(self).__name__
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"{owner}: betas must be a pair (β₁, β₂), got {betas!r}")
+        self.betas = (_unit_interval(betas[0], "betas[0]", owner),
+                      _unit_interval(betas[1], "betas[1]", owner))
+        self.eps = _non_negative(eps, "eps", owner)
+        self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
+        self._t = 0
+        self._m = [0.0] * len(self.params)
+        self._v = [0.0] * len(self.params)
+
+    def step(self):
+        """One Adam update of every parameter (formula in the class docstring)."""
+        self._t += 1
+        lr, (beta1, beta2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        step_size = lr / (1.0 - beta1 ** self._t)
+        root_correction2 = math.sqrt(1.0 - beta2 ** self._t)
+        m, v = self._m, self._v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd:
+                if self.decoupled:
+                    p.data *= 1.0 - lr * wd
+                else:
+                    g = g + wd * p.data
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            # √v̂ = √v / √(1 − β₂ᵗ), then ε: the order PyTorch uses.
+            p.data -= step_size * (m[i] / (math.sqrt(v[i]) / root_correction2 + eps))
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (PyTorch's ``AdamW``; Loshchilov & Hutter).
+
+    θ ← θ − γλθ first, then the Adam step with g unchanged:
+    m = β₁m + (1 − β₁)g;  v = β₂v + (1 − β₂)g²;  θ ← θ − γ m̂/(√v̂ + ε).
+    """
+
+    decoupled = True
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (PyTorch's ``RMSprop``).
+
+    g ← g + λθ;  v = αv + (1 − α)g²;  centered: ḡ = αḡ + (1 − α)g and
+    d = √(v − ḡ²) + ε, else d = √v + ε (root taken before adding ε);
+    with momentum μ > 0: b = μb + g/d, θ ← θ − γb;  else θ ← θ − γ g/d.
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False):
+        super().__init__(params, lr)
+        self.alpha = _non_negative(alpha, "alpha", "RMSprop")
+        self.eps = _non_negative(eps, "eps", "RMSprop")
+        self.weight_decay = _non_negative(weight_decay, "weight_decay", "RMSprop")
+        self.momentum = _non_negative(momentum, "momentum", "RMSprop")
+        if not isinstance(centered, bool):
+            raise TypeError(f"RMSprop: centered must be True or False, got {centered!r}")
+        self.centered = centered
+        n = len(self.params)
+        self._v, self._g_avg, self._b = [0.0] * n, [0.0] * n, [0.0] * n
+
+    def step(self):
+        """One RMSprop update of every parameter (formula in the class docstring)."""
+        lr, alpha, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
+        v, g_avg, b = self._v, self._g_avg, self._b
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            v[i] = alpha * v[i] + (1.0 - alpha) * g * g
+            if self.centered:
+                g_avg[i] = alpha * g_avg[i] + (1.0 - alpha) * g
+                d = math.sqrt(v[i] - g_avg[i] * g_avg[i]) + eps
+            else:
+                d = math.sqrt(v[i]) + eps
+            if mu > 0.0:
+                b[i] = mu * b[i] + g / d
+                p.data -= lr * b[i]
+            else:
+                p.data -= lr * (g / d)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (PyTorch's ``Adagrad``).
+
+    g ← g + λθ;  γ_t = γ/(1 + (t − 1)·lr_decay);  s += g² (s starts at
+    ``initial_accumulator_value``);  θ ← θ − γ_t g/(√s + ε).
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
+                 initial_accumulator_value=0, eps=1e-10):
+        super().__init__(params, lr)
+        self.lr_decay = _non_negative(lr_decay, "lr_decay", "Adagrad")
+        self.weight_decay = _non_negative(weight_decay, "weight_decay", "Adagrad")
+        self.initial_accumulator_value = _non_negative(
+            initial_accumulator_value, "initial_accumulator_value", "Adagrad")
+        self.eps = _non_negative(eps, "eps", "Adagrad")
+        self._t = 0
+        self._s = [self.initial_accumulator_value] * len(self.params)
+
+    def step(self):
+        """One Adagrad update of every parameter (formula in the class docstring)."""
+        self._t += 1
+        wd, eps = self.weight_decay, self.eps
+        lr_t = self.lr / (1.0 + (self._t - 1) * self.lr_decay)
+        s = self._s
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            s[i] += g * g
+            p.data -= lr_t * (g / (math.sqrt(s[i]) + eps))
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}
+"""Lower-case name -> optimizer class (for command lines and configuration files)."""
