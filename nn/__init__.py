@@ -10,3 +10,15 @@ if not getattr(_autograd, "__backproplab__", False):
         "(probably HIPS autograd, which uses the same import name). "
         "Install backproplab in a dedicated virtual environment: "
         "python -m venv .venv && .venv/bin/pip install -e .")
+
+# nn-core: models, losses, optimizers, schedules, clipping, saving.
+from . import init, losses, optim, schedules, serialize
+from .activations import ACTIVATIONS, activate
+from .clip import clip_grad_norm, clip_grad_value
+from .layers import MLP, Dropout, Layer, Neuron
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
+                     get_loss, half_squared_error, hinge, mse, squared_error)
+from .module import Module
+from .optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from .regularization import l1_penalty, l2_penalty
+from .schedules import ExponentialLR, LinearLR, StepLR
