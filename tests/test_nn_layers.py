@@ -1,6 +1,7 @@
 """Neuron, Layer, MLP, Dropout and the Module interface."""
 
 import math
+import random
 
 import pytest
 
@@ -306,3 +307,23 @@ def test_mlp_dropout_acts_in_train_mode_only():
     assert len({mlp(x).data for _ in range(5)}) == 1
     (z1, a1), _ = mlp.forward_trace(x)
     assert [a.data for a in a1] == [max(z.data, 0.0) for z in z1]
+
+
+def test_same_seed_gives_micrograds_network_and_gradients():
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    from micrograd.engine import Value as MicroValue
+
+    state = random.getstate()
+    random.seed(1337)  # micrograd draws from the global RNG, in the same order as ours
+    theirs = micrograd_nn.MLP(2, [16, 16, 1])
+    random.setstate(state)
+    ours = MLP(2, [16, 16, 1], seed=1337)
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+
+    x = [0.4, -1.3]
+    out_ours, out_theirs = ours(x), theirs([MicroValue(v) for v in x])
+    assert out_ours.data == pytest.approx(out_theirs.data, rel=1e-12)
+    out_ours.backward()
+    out_theirs.backward()
+    assert [p.grad for p in ours.parameters()] == \
+        pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15)
