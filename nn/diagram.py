@@ -52,11 +52,11 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     - ``edge_labels``: write each edge's number on it; None does so when the
       network has at most :data:`MAX_LABELLED_EDGES` weights.
     """
-    layers = _layers(mlp)
+    layers = mlp_layers(mlp)
     if show not in SHOWS:
         raise ValueError(f"show must be 'weight' or 'grad', got {show!r}")
     sizes = [len(layers[0].neurons[0].w)] + [len(layer.neurons) for layer in layers]
-    trace = _forward(layers, x, sizes[0]) if x is not None else None
+    trace = layer_activations(mlp, x) if x is not None else None
     attr = "data" if show == "weight" else "grad"
     numbers = [[[getattr(w, attr) for w in n.w] for n in layer.neurons] for layer in layers]
     biggest = max((abs(v) for W in numbers for row in W for v in row if math.isfinite(v)),
@@ -107,18 +107,25 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     return Picture("\n".join(lines) + "\n")
 
 
-def _layers(mlp):
+def mlp_layers(mlp, who="draw_network()"):
+    """``mlp.layers``, after checking it is an MLP (layers with .neurons and .activation).
+
+    ``who`` names the calling function in the TypeError raised otherwise."""
     layers = getattr(mlp, "layers", None)
     if not layers or not all(getattr(layer, "neurons", None) and hasattr(layer, "activation")
                              for layer in layers):
-        raise TypeError(f"draw_network() needs an MLP (.layers, each with .neurons and "
-                        f".activation), got "
-                        f"{type(mlp).__name__} {mlp!r}")
+        raise TypeError(f"{who} needs an MLP (.layers, each with .neurons and .activation), "
+                        f"got {type(mlp).__name__} {mlp!r}")
     return layers
 
 
-def _forward(layers, x, nin):
-    """[A^[0], A^[1], …, A^[L]] as lists of floats for one sample x."""
+def layer_activations(mlp, x):
+    """[A^[0], A^[1], …, A^[L]] for one sample x, as lists of floats (A^[0] = x).
+
+    Computed layer by layer under ``no_grad()`` (no graph is recorded), each
+    A^[l] = f(W^[l] A^[l−1] + b^[l]) from ``mlp.layers[l−1](A^[l−1])``."""
+    layers = mlp_layers(mlp, "layer_activations()")
+    nin = len(layers[0].neurons[0].w)
     if isinstance(x, (str, bytes)) or not hasattr(x, "__len__") or len(x) != nin:
         raise ValueError(f"x must be one sample of {nin} numbers (the network's inputs), "
                          f"got {x!r}")

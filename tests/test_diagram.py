@@ -136,7 +136,7 @@ def test_returns_the_shared_picture_and_renders(monkeypatch, tmp_path):
 
 
 def test_bad_arguments():
-    with pytest.raises(TypeError, match="needs an MLP.*list"):
+    with pytest.raises(TypeError, match="draw_network\\(\\) needs an MLP.*list"):
         draw_network([1, 2])
     with pytest.raises(ValueError, match="show must be 'weight' or 'grad', got 'weights'"):
         draw_network(seed_mlp(), show="weights")
