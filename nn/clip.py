@@ -1,7 +1,8 @@
 """Gradient clipping, applied between ``backward()`` and ``optimizer.step()``."""
 
 import math
-import numbers
+
+from ._checks import non_negative
 
 
 def _parameters(params, owner):
@@ -10,14 +11,6 @@ def _parameters(params, owner):
         if not hasattr(p, "grad"):
             raise TypeError(f"{owner}: parameter {i} is {type(p).__name__} {p!r}, not a Value")
     return params
-
-
-def _limit(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
-    if not value >= 0.0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
-    return float(value)
 
 
 def global_norm(params):
@@ -37,7 +30,7 @@ def clip_grad_norm(params, max_norm):
     ‖g‖ before clipping (as PyTorch's ``clip_grad_norm_`` does).
     """
     params = _parameters(params, "clip_grad_norm")
-    max_norm = _limit(max_norm, "max_norm", "clip_grad_norm")
+    max_norm = non_negative(max_norm, "clip_grad_norm: max_norm")
     norm = global_norm(params)
     scale = max_norm / (norm + 1e-6)
     if scale < 1.0:
@@ -49,6 +42,6 @@ def clip_grad_norm(params, max_norm):
 def clip_grad_value(params, clip_value):
     """Clamp every grad into [−clip_value, clip_value] (changes the gradient's direction)."""
     params = _parameters(params, "clip_grad_value")
-    c = _limit(clip_value, "clip_value", "clip_grad_value")
+    c = non_negative(clip_value, "clip_grad_value: clip_value")
     for p in params:
         p.grad = min(max(p.grad, -c), c)

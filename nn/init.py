@@ -30,6 +30,8 @@ therefore gives the same network every time.
 import math
 import random
 
+from ._checks import is_number, positive_int
+
 _GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
           "softplus": 1.0}  # PyTorch has no gain for softplus; it is treated like linear
 
@@ -114,11 +116,10 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
     ``value`` is required by, and only allowed with, the "constant" scheme.
     """
     name = canonical_scheme(scheme)
-    for what, n in (("fan_in", fan_in), ("fan_out", fan_out)):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"{what} must be a positive int, got {n!r}")
+    positive_int(fan_in, "fan_in")
+    positive_int(fan_out, "fan_out")
     if name == "constant":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not is_number(value):
             raise ValueError(f"init='constant' needs a number value (init_value=...), got {value!r}")
         value = float(value)
     elif value is not None:

@@ -16,10 +16,9 @@ the δ_j^[l] = ∂L/∂z_j^[l] of a hand derivation is the ``grad`` of the node
 labelled ``z^[l]_j`` (see :meth:`MLP.forward_trace`).
 """
 
-import numbers
-
 from autograd import Value, dot
 
+from ._checks import is_number, positive_int
 from .activations import ACTIVATIONS, check_activation
 from .init import layer_parameters, make_rng
 from .module import Module
@@ -28,23 +27,20 @@ _TORCH_ACTIVATIONS = {"relu": "ReLU()", "sigmoid": "Sigmoid()", "tanh": "Tanh()"
                       "softplus": "Softplus()", "linear": None}
 
 
-def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
-
-
 def _count(n, noun):
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _check_size(n, what):
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
+def _check_numbers(values, describe):
+    """TypeError naming ``describe(k)`` (k 1-based) for the first entry that is not a number."""
+    for k, v in enumerate(values, 1):
+        if not is_number(v):
+            raise TypeError(f"{describe(k)} is {type(v).__name__} {v!r}; expected a number")
 
 
 def _as_inputs(x, n, who):
     """The input x as a list of n Values (numbers become leaves), or a clear error."""
-    if isinstance(x, Value) or _is_number(x):
+    if isinstance(x, Value) or is_number(x):
         if n == 1:
             x = [x]
         else:
@@ -58,7 +54,7 @@ def _as_inputs(x, n, who):
                          f"got {len(xs)}: {xs!r}")
     for k, v in enumerate(xs):
         if type(v) is not Value:
-            if not _is_number(v):
+            if not is_number(v):
                 raise TypeError(f"{who} input x_{k + 1} is {type(v).__name__} {v!r}; "
                                 f"expected a number or a Value")
             xs[k] = Value(float(v))
@@ -75,7 +71,7 @@ class Neuron(Module):
 
     def __init__(self, nin, activation="relu", *, weights=None, bias=None,
                  init="uniform", seed=None):
-        _check_size(nin, "Neuron nin")
+        positive_int(nin, "Neuron nin")
         self.activation = check_activation(activation)
         if weights is None:
             rows, biases = layer_parameters(init, nin, 1, activation, seed)
@@ -86,12 +82,9 @@ class Neuron(Module):
         weights = list(weights)
         if len(weights) != nin:
             raise ValueError(f"Neuron has {nin} inputs but got {len(weights)} weights: {weights!r}")
-        for k, w in enumerate(weights):
-            if not _is_number(w):
-                raise TypeError(f"Neuron weight {k} is {type(w).__name__} {w!r}; expected a number")
+        _check_numbers(weights, lambda k: f"Neuron weight w_{k}")
         bias = 0.0 if bias is None else bias
-        if not _is_number(bias):
-            raise TypeError(f"Neuron bias is {type(bias).__name__} {bias!r}; expected a number")
+        _check_numbers([bias], lambda k: "Neuron bias")
         self.w = [Value(float(w), f"w_{k}") for k, w in enumerate(weights, 1)]
         self.b = Value(float(bias), "b")
 
@@ -124,8 +117,8 @@ class Layer(Module):
 
     def __init__(self, nin, nout, activation="relu", init="uniform", seed=None, *,
                  gain=None, init_value=None):
-        self.nin = _check_size(nin, "Layer nin")
-        self.nout = _check_size(nout, "Layer nout")
+        self.nin = positive_int(nin, "Layer nin")
+        self.nout = positive_int(nout, "Layer nout")
         self.activation = check_activation(activation)
         rows, biases = layer_parameters(init, nin, nout, activation, seed,
                                         gain=gain, value=init_value)
@@ -191,7 +184,7 @@ class Dropout(Module):
     """
 
     def __init__(self, p=0.5, seed=None):
-        if not _is_number(p) or not 0.0 <= p < 1.0:
+        if not is_number(p) or not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout probability p must be a number in [0, 1), got {p!r}")
         self.p = float(p)
         self._rng = make_rng(seed)
@@ -246,10 +239,7 @@ def _check_weights(weights, biases):
             if l > 1 and len(row) != sizes[-1]:
                 raise ValueError(f"W^[{l}] row {j} has {_count(len(row), 'number')} but "
                                  f"layer {l - 1} has {_count(sizes[-1], 'neuron')}")
-            for k, w in enumerate(row, 1):
-                if not _is_number(w):
-                    raise TypeError(f"W^[{l}] row {j} entry {k} is {type(w).__name__} {w!r}; "
-                                    f"expected a number")
+            _check_numbers(row, lambda k: f"W^[{l}] row {j} entry {k}")
         if l == 1:
             sizes.append(len(W[0]))
         sizes.append(len(W))
@@ -262,10 +252,7 @@ def _check_weights(weights, biases):
         if not isinstance(b, (list, tuple)) or len(b) != sizes[l]:
             raise ValueError(f"b^[{l}] must be a list of {_count(sizes[l], 'number')} "
                              f"(W^[{l}] has {_count(sizes[l], 'row')}); got {b!r}")
-        for j, v in enumerate(b, 1):
-            if not _is_number(v):
-                raise TypeError(f"b^[{l}] entry {j} is {type(v).__name__} {v!r}; "
-                                f"expected a number")
+        _check_numbers(b, lambda j: f"b^[{l}] entry {j}")
     return sizes
 
 
@@ -294,12 +281,12 @@ class MLP(Module):
 
     def __init__(self, nin, nouts, activations=None, init="uniform", seed=None, *,
                  gain=None, init_value=None, dropout=0.0):
-        _check_size(nin, "MLP nin (the number of inputs)")
+        positive_int(nin, "MLP nin (the number of inputs)")
         if not isinstance(nouts, (list, tuple)) or not nouts:
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes "
                              f"[n_1, …, n_L], got {nouts!r}")
         for l, n in enumerate(nouts, 1):
-            _check_size(n, f"MLP layer {l} size")
+            positive_int(n, f"MLP layer {l} size")
         self.sizes = [nin, *nouts]
         self.activations = _layer_activations(activations, len(nouts))
         rng = make_rng(seed)

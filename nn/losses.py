@@ -12,21 +12,17 @@ directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is (``[i]`` is sample i).
 """
 
-import numbers
-
 from autograd import Value, logsumexp, total
 
+from ._checks import is_number
+
 _LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps each log here
-
-
-def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
 def _as_value(p, loss, where):
     if type(p) is Value:
         return p
-    if _is_number(p):
+    if is_number(p):
         return Value(float(p))
     raise TypeError(f"{loss}: prediction{where} is {type(p).__name__} {p!r}; "
                     f"expected a Value or a number")
@@ -35,7 +31,7 @@ def _as_value(p, loss, where):
 def _as_target(y, loss, where):
     if isinstance(y, Value):
         return y.data
-    if _is_number(y):
+    if is_number(y):
         return float(y)
     raise TypeError(f"{loss}: target{where} is {type(y).__name__} {y!r}; expected a number")
 

@@ -11,9 +11,9 @@ submodules.  Subclasses say two things:
 Everything else (zero_grad, train/eval, state_dict, load_state_dict) follows.
 """
 
-import numbers
-
 from autograd import Value
+
+from ._checks import is_number
 
 
 class Module:
@@ -123,7 +123,7 @@ def _match(where, tensor, given):
     if hasattr(given, "tolist"):
         given = given.tolist()
     if isinstance(tensor, Value):
-        if isinstance(given, bool) or not isinstance(given, numbers.Real):
+        if not is_number(given):
             raise TypeError(f"{where} should be a number, got {type(given).__name__} {given!r}")
         return [(tensor, float(given))]
     if not isinstance(given, (list, tuple)):

@@ -8,28 +8,16 @@ plain attribute that learning-rate schedules (:mod:`nn.schedules`) change.
 """
 
 import math
-import numbers
 
 from autograd import Value
 
-
-def _number(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
-    return float(value)
+from ._checks import non_negative, number
 
 
-def _non_negative(value, name, owner):
-    value = _number(value, name, owner)
-    if not value >= 0.0:
-        raise ValueError(f"{owner}: {name} must be >= 0, got {value!r}")
-    return value
-
-
-def _unit_interval(value, name, owner):
-    value = _number(value, name, owner)
+def _unit_interval(value, what):
+    value = number(value, what)
     if not 0.0 <= value < 1.0:
-        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+        raise ValueError(f"{what} must be in [0, 1), got {value!r}")
     return value
 
 
@@ -52,7 +40,7 @@ class Optimizer:
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{owner}: some parameters appear more than once in the list")
         self.params = params
-        self.lr = _non_negative(lr, "lr", owner)
+        self.lr = non_negative(lr, f"{owner}: lr")
 
     def zero_grad(self):
         """Set every parameter's ``grad`` to 0.0."""
@@ -82,9 +70,9 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False):
         super().__init__(params, lr)
-        self.momentum = _non_negative(momentum, "momentum", "SGD")
-        self.dampening = _number(dampening, "dampening", "SGD")
-        self.weight_decay = _non_negative(weight_decay, "weight_decay", "SGD")
+        self.momentum = non_negative(momentum, "SGD: momentum")
+        self.dampening = number(dampening, "SGD: dampening")
+        self.weight_decay = non_negative(weight_decay, "SGD: weight_decay")
         if not isinstance(nesterov, bool):
             raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
@@ -125,10 +113,10 @@ class Adam(Optimizer):
         owner = type(self).__name__
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"{owner}: betas must be a pair (β₁, β₂), got {betas!r}")
-        self.betas = (_unit_interval(betas[0], "betas[0]", owner),
-                      _unit_interval(betas[1], "betas[1]", owner))
-        self.eps = _non_negative(eps, "eps", owner)
-        self.weight_decay = _non_negative(weight_decay, "weight_decay", owner)
+        self.betas = (_unit_interval(betas[0], f"{owner}: betas[0]"),
+                      _unit_interval(betas[1], f"{owner}: betas[1]"))
+        self.eps = non_negative(eps, f"{owner}: eps")
+        self.weight_decay = non_negative(weight_decay, f"{owner}: weight_decay")
         self._t = 0
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
@@ -177,10 +165,10 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False):
         super().__init__(params, lr)
-        self.alpha = _non_negative(alpha, "alpha", "RMSprop")
-        self.eps = _non_negative(eps, "eps", "RMSprop")
-        self.weight_decay = _non_negative(weight_decay, "weight_decay", "RMSprop")
-        self.momentum = _non_negative(momentum, "momentum", "RMSprop")
+        self.alpha = non_negative(alpha, "RMSprop: alpha")
+        self.eps = non_negative(eps, "RMSprop: eps")
+        self.weight_decay = non_negative(weight_decay, "RMSprop: weight_decay")
+        self.momentum = non_negative(momentum, "RMSprop: momentum")
         if not isinstance(centered, bool):
             raise TypeError(f"RMSprop: centered must be True or False, got {centered!r}")
         self.centered = centered
@@ -218,11 +206,11 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10):
         super().__init__(params, lr)
-        self.lr_decay = _non_negative(lr_decay, "lr_decay", "Adagrad")
-        self.weight_decay = _non_negative(weight_decay, "weight_decay", "Adagrad")
-        self.initial_accumulator_value = _non_negative(
-            initial_accumulator_value, "initial_accumulator_value", "Adagrad")
-        self.eps = _non_negative(eps, "eps", "Adagrad")
+        self.lr_decay = non_negative(lr_decay, "Adagrad: lr_decay")
+        self.weight_decay = non_negative(weight_decay, "Adagrad: weight_decay")
+        self.initial_accumulator_value = non_negative(
+            initial_accumulator_value, "Adagrad: initial_accumulator_value")
+        self.eps = non_negative(eps, "Adagrad: eps")
         self._t = 0
         self._s = [self.initial_accumulator_value] * len(self.params)
 

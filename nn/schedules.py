@@ -14,29 +14,16 @@ successive factors ("chainable" form), which gives the formulas above and
 matches ``torch.optim.lr_scheduler`` to the last bit.
 """
 
-import numbers
+from ._checks import non_negative, number, positive_int
 
 
-def _positive_int(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{owner}: {name} must be a positive int, got {value!r}")
-    return value
-
-
-def _factor(value, name, owner, low_open):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {name} must be a number, got {type(value).__name__} {value!r}")
+def _factor(value, what, low_open):
+    value = number(value, what)
     ok = (0.0 < value <= 1.0) if low_open else (0.0 <= value <= 1.0)
     if not ok:
         interval = "(0, 1]" if low_open else "[0, 1]"
-        raise ValueError(f"{owner}: {name} must be in {interval}, got {value!r}")
-    return float(value)
-
-
-def _gamma(value, owner):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0.0:
-        raise ValueError(f"{owner}: gamma must be a number >= 0, got {value!r}")
-    return float(value)
+        raise ValueError(f"{what} must be in {interval}, got {value!r}")
+    return value
 
 
 class LRScheduler:
@@ -69,8 +56,8 @@ class StepLR(LRScheduler):
     """Multiply lr by ``gamma`` every ``step_size`` epochs: γ_t = γ₀ · gamma^⌊t / step_size⌋."""
 
     def __init__(self, optimizer, step_size, gamma=0.1):
-        self.step_size = _positive_int(step_size, "step_size", "StepLR")
-        self.gamma = _gamma(gamma, "StepLR")
+        self.step_size = positive_int(step_size, "StepLR: step_size")
+        self.gamma = non_negative(gamma, "StepLR: gamma")
         super().__init__(optimizer)
 
     def _next_lr(self, lr):
@@ -83,9 +70,9 @@ class LinearLR(LRScheduler):
     γ_t = γ₀ · (s + (e − s) · min(t, T)/T)."""
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
-        self.start_factor = _factor(start_factor, "start_factor", "LinearLR", low_open=True)
-        self.end_factor = _factor(end_factor, "end_factor", "LinearLR", low_open=False)
-        self.total_iters = _positive_int(total_iters, "total_iters", "LinearLR")
+        self.start_factor = _factor(start_factor, "LinearLR: start_factor", low_open=True)
+        self.end_factor = _factor(end_factor, "LinearLR: end_factor", low_open=False)
+        self.total_iters = positive_int(total_iters, "LinearLR: total_iters")
         super().__init__(optimizer)
 
     def _next_lr(self, lr):
@@ -102,7 +89,7 @@ class ExponentialLR(LRScheduler):
     """Multiply lr by ``gamma`` every epoch: γ_t = γ₀ · gamma^t."""
 
     def __init__(self, optimizer, gamma):
-        self.gamma = _gamma(gamma, "ExponentialLR")
+        self.gamma = non_negative(gamma, "ExponentialLR: gamma")
         super().__init__(optimizer)
 
     def _next_lr(self, lr):

@@ -61,7 +61,7 @@ def test_neuron_default_init_is_micrograd_uniform_with_zero_bias():
 @pytest.mark.parametrize("kwargs, error, message", [
     (dict(nin=0), ValueError, "Neuron nin must be a positive int, got 0"),
     (dict(nin=2, weights=[1.0]), ValueError, "2 inputs but got 1 weights"),
-    (dict(nin=2, weights=[1.0, "x"]), TypeError, "weight 1 is str 'x'"),
+    (dict(nin=2, weights=[1.0, "x"]), TypeError, "Neuron weight w_2 is str 'x'"),
     (dict(nin=1, weights=[1.0], bias="b"), TypeError, "bias is str 'b'"),
     (dict(nin=1, activation="softmax"), ValueError, "unknown activation 'softmax'"),
 ])

@@ -212,29 +212,35 @@ def test_l2_and_l1_penalties():
 
 # -- PyTorch as a reference, when installed ---------------------------------------------------
 
+def ours_and_torch(torch, our_loss, torch_loss, preds, targets):
+    """(our loss, torch's loss, our gradients, torch's gradients) for flat predictions."""
+    values = [Value(p) for p in preds]
+    loss = our_loss(values, targets)
+    loss.backward()
+    t = torch.tensor(preds, dtype=torch.float64, requires_grad=True)
+    ref = torch_loss(t, torch.tensor(targets, dtype=torch.float64))
+    ref.backward()
+    return loss.data, ref.item(), [v.grad for v in values], t.grad.tolist()
+
+
 def test_losses_match_torch():
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
-    preds, targets = [0.2, 0.9, 1e-60, 1.0], [0.0, 0.3, 1.0, 1.0]
-    vals = [Value(p) for p in preds]
-    loss = binary_cross_entropy(vals, targets)
-    loss.backward()
-    t = torch.tensor(preds, dtype=torch.float64, requires_grad=True)
-    ref = F.binary_cross_entropy(t, torch.tensor(targets, dtype=torch.float64))
-    ref.backward()
-    assert loss.data == pytest.approx(ref.item(), rel=1e-12)
+    ours, theirs, our_grads, their_grads = ours_and_torch(
+        torch, binary_cross_entropy, F.binary_cross_entropy,
+        [0.2, 0.9, 1e-60, 1.0], [0.0, 0.3, 1.0, 1.0])
+    assert ours == pytest.approx(theirs, rel=1e-12)
     # Away from the clamp the gradients agree too (see the docstring on clamped logs).
-    assert [v.grad for v in vals[:2]] == pytest.approx(t.grad[:2].tolist(), rel=1e-12)
+    assert our_grads[:2] == pytest.approx(their_grads[:2], rel=1e-12)
 
-    logits, ys = [-3.0, 0.5, 30.0], [1.0, 0.25, 0.0]
-    zs = [Value(z) for z in logits]
-    loss = binary_cross_entropy_with_logits(zs, ys)
-    loss.backward()
-    t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
-    ref = F.binary_cross_entropy_with_logits(t, torch.tensor(ys, dtype=torch.float64))
-    ref.backward()
-    assert loss.data == pytest.approx(ref.item(), rel=1e-12)
-    assert [z.grad for z in zs] == pytest.approx(t.grad.tolist(), rel=1e-12)
+    for loss, torch_loss, preds, targets in [
+            (binary_cross_entropy_with_logits, F.binary_cross_entropy_with_logits,
+             [-3.0, 0.5, 30.0], [1.0, 0.25, 0.0]),
+            (mse, F.mse_loss, [0.3, -1.2, 2.0], [1.0, 0.5, 2.5])]:
+        ours, theirs, our_grads, their_grads = ours_and_torch(torch, loss, torch_loss,
+                                                              preds, targets)
+        assert ours == pytest.approx(theirs, rel=1e-12)
+        assert our_grads == pytest.approx(their_grads, rel=1e-12)
 
     rows, classes = [[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]], [2, 1]
     values = [[Value(z) for z in row] for row in rows]
@@ -246,9 +252,3 @@ def test_losses_match_torch():
     assert loss.data == pytest.approx(ref.item(), rel=1e-12)
     assert [[v.grad for v in row] for row in values] == \
         [pytest.approx(r, rel=1e-12, abs=1e-15) for r in t.grad.tolist()]
-
-    preds, ys = [0.3, -1.2, 2.0], [1.0, 0.5, 2.5]
-    vals = [Value(p) for p in preds]
-    assert mse(vals, ys).data == pytest.approx(
-        F.mse_loss(torch.tensor(preds, dtype=torch.float64),
-                   torch.tensor(ys, dtype=torch.float64)).item(), rel=1e-14)

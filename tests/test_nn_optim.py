@@ -245,7 +245,7 @@ def test_exponential_lr():
 
 @pytest.mark.parametrize("make, message", [
     (lambda o: StepLR(o, step_size=0), "StepLR: step_size must be a positive int, got 0"),
-    (lambda o: StepLR(o, step_size=2, gamma=-1), "gamma must be a number >= 0"),
+    (lambda o: StepLR(o, step_size=2, gamma=-1), "StepLR: gamma must be >= 0, got -1"),
     (lambda o: LinearLR(o, start_factor=0.0), r"start_factor must be in \(0, 1\], got 0.0"),
     (lambda o: LinearLR(o, end_factor=1.5), r"end_factor must be in \[0, 1\], got 1.5"),
     (lambda o: LinearLR(o, total_iters=0), "total_iters must be a positive int"),

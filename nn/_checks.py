@@ -1,0 +1,30 @@
+"""Argument checks shared by nn's modules; each error names the setting and the value."""
+
+import numbers
+
+
+def is_number(x):
+    """True for an int or float (a bool is not a number here)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+def number(value, what):
+    """``value`` as a float, or TypeError "<what> must be a number, got …"."""
+    if not is_number(value):
+        raise TypeError(f"{what} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def non_negative(value, what):
+    """``value`` as a float ≥ 0, or an error naming ``what``."""
+    value = number(value, what)
+    if not value >= 0.0:
+        raise ValueError(f"{what} must be >= 0, got {value!r}")
+    return value
+
+
+def positive_int(value, what):
+    """``value`` if it is an int ≥ 1, else ValueError "<what> must be a positive int, got …"."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return value
