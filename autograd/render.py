@@ -12,8 +12,6 @@ text (``Picture.source``) still works.
 """
 
 import os
-import shutil
-import tempfile
 
 IMAGE_FORMATS = ("svg", "png", "pdf")
 """Formats Graphviz renders for :meth:`Picture.render` and :meth:`Picture.pipe`."""
@@ -107,6 +105,8 @@ def render_bytes(source, format="svg"):
     if format not in IMAGE_FORMATS:
         raise ValueError(f"cannot render format {format!r}; choose one of "
                          f"{', '.join(IMAGE_FORMATS)}")
+    import shutil  # the renderer is looked for now, not when autograd is imported
+
     program = shutil.which("dot")
     if program:
         return _render_with_program(program, source, format)
@@ -140,6 +140,8 @@ def write_atomically(path, data):
 
     A reader never sees a half-written file, and a failed render leaves any
     earlier file at ``path`` untouched."""
+    import tempfile
+
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):

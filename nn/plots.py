@@ -11,16 +11,14 @@ called, so ``import nn`` works without it.
 
 import math
 
-from autograd import Value, grad, no_grad
+from autograd import Value, grad, no_grad, ops
 from nn.diagram import layer_activations, mlp_layers
 
 
 def _sigmoid(z):
-    # The hand formula, written the stable way so the plot's range never overflows.
-    if z >= 0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
+    # σ's forward value from the engine (stable for any z); the plotted derivative
+    # formulas built on it are written out by hand below.
+    return ops.sigmoid(float(z))
 
 
 ACTIVATION_PLOTS = {
