@@ -229,15 +229,16 @@ def _units(graph, mode):
         feeding = [making[x].depth for x in nrn.inputs if x in making]
         nrn.depth = 1 + max(feeding, default=0)
         layers.setdefault(tuple(graph.index[x] for x in nrn.inputs), []).append(nrn)
-    units = []
+    boxes = []  # (kind, neurons, name)
     for members in layers.values():
         depth = members[0].depth
         if mode == "layer":
-            units.append(_Unit(f"u{len(units)}", "layer", members, f"layer {depth}"))
-            continue
-        for j, nrn in enumerate(members, 1):
-            units.append(_Unit(f"u{len(units)}", "neuron", [nrn], f"neuron {j} · layer {depth}"))
-    return sorted(units, key=lambda u: graph.index[u.neurons[0].z])
+            boxes.append(("layer", members, f"layer {depth}"))
+        else:
+            boxes.extend(("neuron", [nrn], f"neuron {j} · layer {depth}")
+                         for j, nrn in enumerate(members, 1))
+    boxes.sort(key=lambda box: graph.index[box[1][0].z])
+    return [_Unit(f"u{i}", *box) for i, box in enumerate(boxes)]
 
 
 # -- drawing ---------------------------------------------------------------------------
