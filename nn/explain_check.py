@@ -26,6 +26,7 @@ from typing import NamedTuple
 from autograd.check import format_table
 
 from .explain import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
+from .network_file import read_json
 
 __all__ = ["Mismatch", "HandFileError", "compare", "report", "load_hand"]
 
@@ -50,18 +51,7 @@ class HandFileError(ValueError):
 
 def load_hand(path):
     """Read a hand-derived JSON file as a dict; a missing file or bad JSON is a HandFileError."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise HandFileError(f"{path}: no such hand-derived file") from None
-    except OSError as e:
-        raise HandFileError(f"{path}: cannot read the hand-derived file ({e.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise HandFileError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
-                            f"{e.msg}") from None
+    return read_json(path, "hand-derived file", HandFileError)
 
 
 # --- shapes of every entry, from the derivation --------------------------------------

@@ -30,7 +30,7 @@ from .activations import ACTIVATIONS
 from .layers import MLP
 from .losses import LOSSES
 
-__all__ = ["NetworkFileError", "load_network", "network_from_dict"]
+__all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
 
 KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr")
 REQUIRED = ("weights", "biases", "activations", "inputs", "targets", "loss")
@@ -43,6 +43,29 @@ def _is_number(x):
     return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
 
 
+def read_json(path, kind, error):
+    """The JSON document in the file at ``path``.
+
+    A missing or unreadable file or invalid JSON raises ``error`` (an exception
+    class) with a one-line message naming the file; ``kind`` says what the
+    file should be ("network file").
+    """
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        raise error(f"{path}: no such {kind}") from None
+    except UnicodeDecodeError:
+        raise error(f"{path}: not a text file; a {kind} is UTF-8 JSON") from None
+    except OSError as e:
+        raise error(f"{path}: cannot read the {kind} ({e.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise error(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
+                    f"{e.msg}") from None
+
+
 def load_network(path):
     """Read a network file; return ``(model, X, Y, loss, lr)``.
 
@@ -51,18 +74,7 @@ def load_network(path):
     ``model`` is an :class:`~nn.layers.MLP`.  Any problem raises
     :class:`NetworkFileError` with a one-line message naming the file.
     """
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise NetworkFileError(f"{path}: no such network file") from None
-    except OSError as e:
-        raise NetworkFileError(f"{path}: cannot read the network file ({e.strerror})") from None
-    try:
-        spec = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise NetworkFileError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
-                               f"{e.msg}") from None
+    spec = read_json(path, "network file", NetworkFileError)
     return network_from_dict(spec, source=str(path))
 
 

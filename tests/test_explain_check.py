@@ -1,29 +1,14 @@
 """compare()/report(): hand-derived tables against the library's derivation."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nn.explain import explain_step
 from nn.explain_check import HandFileError, Mismatch, compare, load_hand, report
-from nn.layers import MLP
 from nn.network_file import load_network
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
-    return explain_step(model, X, Y, loss=loss, lr=lr)
-
-
-@pytest.fixture(scope="module")
-def batch():
-    model = MLP.from_weights([[[0.3, -0.2], [0.8, 0.4]], [[1.5, -1.0]]], [[0.1, 0.0], [0.2]],
-                             ["tanh", "sigmoid"])
-    return explain_step(model, [[1.0, 2.0], [0.5, -1.0]], [1, 0], loss="bce")
+from explain_cases import EXAMPLES, batch, seed  # noqa: F401  (fixtures)
 
 
 def test_a_deliberately_wrong_entry_is_reported_with_both_values(seed):
@@ -106,10 +91,12 @@ def test_bad_hand_entries_name_the_key_and_layer(seed, hand, message):
     assert "\n" not in str(info.value)
 
 
-def test_update_entries_need_a_learning_rate(batch):
+def test_update_entries_need_a_learning_rate():
+    model, X, Y, loss, _ = load_network(EXAMPLES / "seed_2221.json")
+    no_update = explain_step(model, X, Y, loss=loss)
     with pytest.raises(HandFileError, match="layer 2: 'W_new' given but the derivation has no "
                                             "update"):
-        compare(batch, {"layers": {"2": {"W_new": [[1.0, 1.0]]}}})
+        compare(no_update, {"layers": {"2": {"W_new": [[1.0, 1.0], [1.0, 1.0]]}}})
 
 
 def test_bad_tolerances(seed):

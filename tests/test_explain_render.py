@@ -2,31 +2,15 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from nn.explain import Derivation, explain_step
 from nn.explain_check import compare
 from nn.explain_render import FORMATS, render, to_json, to_latex, to_markdown, to_text
-from nn.layers import MLP
 from nn.network_file import load_network
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
-
-
-@pytest.fixture(scope="module")
-def seed():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
-    return explain_step(model, X, Y, loss=loss, lr=lr)
-
-
-@pytest.fixture(scope="module")
-def batch():
-    model = MLP.from_weights([[[0.3, -0.2], [0.8, 0.4]], [[1.5, -1.0]]], [[0.1, 0.0], [0.2]],
-                             ["tanh", "sigmoid"])
-    return explain_step(model, [[1.0, 2.0], [0.5, -1.0], [2.0, 0.0]], [1, 0, 1], loss="bce",
-                        lr=0.5)
+from explain_cases import EXAMPLES, batch, seed  # noqa: F401  (fixtures)
 
 
 def every_number(d):
