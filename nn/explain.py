@@ -188,39 +188,47 @@ class Derivation:
 # --- inputs ---------------------------------------------------------------------------
 
 def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
 
 
-def as_batch(X, Y, n_inputs):
+def as_batch(X, Y, n_inputs, names=("X", "Y")):
     """(samples, targets) as lists of m entries, from one sample or a batch.
 
     ``X`` is one sample (n_0 numbers, or a bare number when n_0 = 1) with ``Y``
     its target, or a list of samples with ``Y`` the list of their targets.
+    Anything else raises ValueError; ``names`` are what the messages call X and Y.
     """
+    x_name, y_name = names
     if _is_number(X):
         X = [X]
     if not isinstance(X, (list, tuple)) or not X:
-        raise ValueError(f"X must be one sample (a list of {n_inputs} numbers) or a "
-                         f"non-empty list of samples, got {X!r}")
+        raise ValueError(f"{x_name} must be one sample ({n_inputs} numbers) or a non-empty "
+                         f"list of samples, got {_short(X)}")
     if all(_is_number(v) for v in X):
-        samples, targets = [X], [Y]
-    else:
-        samples = X
-        if not isinstance(Y, (list, tuple)) or len(Y) != len(X):
-            count = len(Y) if isinstance(Y, (list, tuple)) else "not a list"
-            raise ValueError(f"X has {len(X)} samples, so Y must be a list of {len(X)} "
-                             f"targets; got {count}: {Y!r}")
-        targets = list(Y)
+        if len(X) != n_inputs:
+            hint = (f"; for several one-input samples write a list of lists, e.g. "
+                    f"{[[v] for v in X[:3]]}" if n_inputs == 1 else "")
+            raise ValueError(f"{x_name} is one sample of {len(X)} numbers but the network "
+                             f"has {n_inputs} inputs (W^[1] rows have {n_inputs} numbers){hint}")
+        return [[float(v) for v in X]], [Y]
+    if not isinstance(Y, (list, tuple)) or len(Y) != len(X):
+        raise ValueError(f"{x_name} has {len(X)} samples, so {y_name} must be a list of "
+                         f"{len(X)} targets, one per sample; got {_short(Y)}")
     rows = []
-    for i, x in enumerate(samples):
+    for i, x in enumerate(X):
         if _is_number(x) and n_inputs == 1:
             x = [x]
         if (not isinstance(x, (list, tuple)) or len(x) != n_inputs
                 or not all(_is_number(v) for v in x)):
-            raise ValueError(f"sample {i} of X must be a list of {n_inputs} numbers "
-                             f"(the network has {n_inputs} inputs), got {x!r}")
+            raise ValueError(f"{x_name} sample {i} must be a list of {n_inputs} finite "
+                             f"numbers (the network has {n_inputs} inputs), got {_short(x)}")
         rows.append([float(v) for v in x])
-    return rows, targets
+    return rows, list(Y)
+
+
+def _short(x, width=60):
+    text = repr(x)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _resolve_loss(loss):
@@ -276,7 +284,8 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     holding Z^[l], A^[l], f'(Z^[l]), ∂Lᵢ/∂A^[l], δ^[l] (per sample: the seed's
     convention), ∂L/∂W^[l] = (1/m) δ^[l](A^[l−1])ᵀ and ∂L/∂b^[l] (batch
     averages), and with ``lr`` the updated W^[l] − α∂L/∂W^[l], b^[l] − α∂L/∂b^[l].
-    The model itself is not changed (see :meth:`Derivation.updated_model`).
+    The model itself is not changed (see :meth:`Derivation.updated_model`), and
+    Dropout is not applied: the tables describe the network as written.
     """
     layers = _mlp_layers(model)
     samples, targets = as_batch(X, Y, len(layers[0].neurons[0].w))

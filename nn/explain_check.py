@@ -77,7 +77,8 @@ def _top_shapes(d):
 def _describe(shape):
     kind = shape[0]
     if kind == "matrix":
-        return f"a {shape[1]} × {shape[2]} matrix (a list of {shape[1]} rows of {shape[2]} numbers)"
+        rows, cols = shape[1], shape[2]
+        return f"a {rows} × {cols} matrix (a list of {rows} rows of {cols} numbers)"
     if kind == "vector":
         return f"a list of {shape[1]} numbers"
     if kind == "matrices":

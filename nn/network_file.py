@@ -27,6 +27,7 @@ import math
 import numbers
 
 from .activations import ACTIVATIONS
+from .explain import as_batch
 from .layers import MLP
 from .losses import LOSSES
 
@@ -121,7 +122,11 @@ def network_from_dict(spec, source="network"):
     lr = spec.get("lr")
     if lr is not None and (not _is_number(lr) or lr <= 0):
         fail(f"'lr' must be a positive number or null, got {lr!r}")
-    X, Y = _samples(spec["inputs"], spec["targets"], sizes[0], fail)
+    try:
+        X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
+                        names=("'inputs'", "'targets'"))
+    except ValueError as e:
+        fail(str(e))
 
     model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
     # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
@@ -163,34 +168,6 @@ def _check_weights(weights, fail):
             sizes.append(len(W[0]))
         sizes.append(len(W))
     return sizes
-
-
-def _samples(inputs, targets, n_in, fail):
-    """(X, Y) as lists of samples and targets, from one sample or a list of samples."""
-    if _is_number(inputs):
-        inputs = [inputs]
-    if not isinstance(inputs, list) or not inputs:
-        fail(f"'inputs' must be one sample ({n_in} numbers) or a non-empty list of samples; "
-             f"got {_short(inputs)}")
-    if all(_is_number(v) for v in inputs):
-        if len(inputs) != n_in:
-            hint = (f"; for several one-input samples write a list of lists, e.g. "
-                    f"{[[v] for v in inputs[:3]]}" if n_in == 1 else "")
-            fail(f"'inputs' is one sample of {len(inputs)} numbers but the network has "
-                 f"{n_in} inputs (W^[1] rows have {n_in} numbers){hint}")
-        return [[float(v) for v in inputs]], [targets]
-    X = []
-    for i, x in enumerate(inputs):
-        if _is_number(x) and n_in == 1:
-            x = [x]
-        if not isinstance(x, list) or len(x) != n_in or not all(_is_number(v) for v in x):
-            fail(f"'inputs' sample {i} must be a list of {n_in} finite numbers (the network "
-                 f"has {n_in} inputs), got {_short(x)}")
-        X.append([float(v) for v in x])
-    if not isinstance(targets, list) or len(targets) != len(X):
-        fail(f"'targets' must be a list of {len(X)} targets, one per sample in 'inputs'; "
-             f"got {_short(targets)}")
-    return X, targets
 
 
 def _short(x, width=60):

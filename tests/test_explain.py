@@ -255,11 +255,11 @@ def small():
 
 @pytest.mark.parametrize("call, message", [
     (lambda m: explain_step(m, [1.0, 2.0, 3.0], 1.0),
-     "sample 0 of X must be a list of 2 numbers (the network has 2 inputs)"),
+     "X is one sample of 3 numbers but the network has 2 inputs"),
     (lambda m: explain_step(m, [[1.0, 2.0], [1.0]], [1.0, 0.0]),
-     "sample 1 of X must be a list of 2 numbers"),
+     "X sample 1 must be a list of 2 finite numbers (the network has 2 inputs), got [1.0]"),
     (lambda m: explain_step(m, [[1.0, 2.0], [3.0, 4.0]], [1.0]),
-     "X has 2 samples, so Y must be a list of 2 targets; got 1"),
+     "X has 2 samples, so Y must be a list of 2 targets, one per sample; got [1.0]"),
     (lambda m: explain_step(m, [], []), "X must be one sample"),
     (lambda m: explain_step(m, [1.0, 2.0], 1.0, lr=-0.1),
      "lr must be a positive number or None, got -0.1"),

@@ -72,7 +72,8 @@ def changed(**kw):
     (changed(inputs=[[0.5, 1.0], [0.5]], targets=[1, 0]),
      "net.json: 'inputs' sample 1 must be a list of 2 finite numbers"),
     (changed(inputs=[[0.5, 1.0], [0.5, 0.2]], targets=[1]),
-     "net.json: 'targets' must be a list of 2 targets, one per sample"),
+     "net.json: 'inputs' has 2 samples, so 'targets' must be a list of 2 targets, one per "
+     "sample"),
     (changed(lr=-1), "net.json: 'lr' must be a positive number or null, got -1"),
     (changed(wieghts=1), "net.json: unknown key 'wieghts'; known keys: description, weights"),
     ({k: v for k, v in BASE.items() if k != "loss"}, "net.json: missing key 'loss'"),
