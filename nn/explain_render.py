@@ -160,30 +160,23 @@ def _grid(matrix, columns, digits):
 # --- renderers --------------------------------------------------------------------------
 
 def to_text(d, digits=6):
-    """Plain-text tables (fixed width, :func:`autograd.check.format_table`); a single
-    number is written inline."""
+    """Plain-text tables (fixed width, :func:`autograd.check.format_table`): each quantity
+    is its title line, then a table of rows j (even a single number), then a blank line."""
     out = [_header(d, digits), _DELTA_NOTE]
     for title, entries in _entries(d):
         out += ["", f"== {title} =="]
         for text, _, _, matrix, columns in entries:
-            if _is_scalar(matrix):
-                out += ["", f"{text} = {_number(matrix[0][0], digits)}"]
-                continue
             headers, rows = _grid(matrix, columns, digits)
             out += ["", text, format_table(headers, rows)]
     return "\n".join(out) + "\n"
 
 
 def to_markdown(d, digits=6):
-    """Markdown: a heading per section, a bold title and a table per quantity (a single
-    number inline)."""
+    """Markdown: a heading per section, a bold title and a table per quantity."""
     out = [f"## {_header(d, digits)}", "", f"*{_DELTA_NOTE}*"]
     for title, entries in _entries(d):
         out += ["", f"### {title}"]
         for text, _, _, matrix, columns in entries:
-            if _is_scalar(matrix):
-                out += ["", f"**{text}** = {_number(matrix[0][0], digits)}"]
-                continue
             headers, rows = _grid(matrix, columns, digits)
             out += ["", f"**{text}**", "",
                     "| " + " | ".join(headers) + " |",
