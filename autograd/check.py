@@ -93,6 +93,7 @@ def format_table(headers, rows):
 
 
 def _report(title, compared, headers, atol, rtol):
+    __tracebackhide__ = True
     bad = sum(1 for r in compared if not r[-1])
     if not bad:
         return
@@ -114,6 +115,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
     :class:`GradientMismatch` whose message is a table with the input, analytic,
     numeric, absolute and relative error of every input, failing rows marked ✗.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line and the table
     point = _point(inputs, "gradcheck()")
     names = _names(f, len(point))
     analytic = _analytic(f, point, "gradcheck()")
@@ -130,6 +132,7 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3):
 
     Returns True or raises :class:`GradientMismatch` with one row per (i, j).
     """
+    __tracebackhide__ = True
     point = _point(inputs, "gradgradcheck()")
     names = _names(f, len(point))
     leaves = [Value(x) for x in point]
