@@ -1,0 +1,403 @@
+"""The ``backprop`` command: explain one step of backpropagation, or train a small MLP.
+
+::
+
+    backprop explain                  the second seed's 2-2-2-1 walkthrough, layer by layer
+    backprop explain --network FILE   any small network (JSON, see nn.network_file)
+    backprop examples                 the example networks shipped with the package
+    backprop train --dataset moons    train an MLP on a toy dataset, plot loss and boundary
+
+``python -m nn`` runs the same command.  Exit status: 0 on success; 1 when
+``explain --check`` finds hand-derived numbers that differ from the library's;
+2 on bad input, with one line on stderr, ``backprop: error: …``, naming the
+problem and where it is (file, layer, row, option).  ``--help`` on each
+command lists every option with examples.
+"""
+
+import argparse
+import inspect
+import json
+import os
+import sys
+import textwrap
+from importlib import metadata, resources
+from pathlib import Path
+
+from autograd import Value, topological_order
+from autograd.draw import draw_dot
+from autograd.errors import NumericalError
+from autograd.render import RendererNotFoundError, RenderError
+
+from .cli_options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
+                          int_at_least, non_negative_float, output_path, positive_float,
+                          report_written)
+from .cli_train import add_train_parser
+from .diagram import draw_network
+from .explain import explain_step, explain_steps
+from .explain_check import HandFileError, compare, report
+from .explain_render import FORMATS, render
+from .losses import LOSSES, get_loss
+from .network_file import NetworkFileError, network_from_dict, read_json
+
+DEFAULT_NETWORK = "seed_2221"
+GRAPH_NODE_LIMIT = 150
+"""With ``--collapse auto``, a computation graph with more nodes is drawn one box per neuron."""
+
+# The tolerances of nn.explain_check.compare, whose docstring says why they suit
+# hand-rounded numbers; read from its signature so the two never drift apart.
+_COMPARE_DEFAULTS = inspect.signature(compare).parameters
+DEFAULT_RTOL = _COMPARE_DEFAULTS["rtol"].default
+DEFAULT_ATOL = _COMPARE_DEFAULTS["atol"].default
+
+
+# --- example files shipped in nn/examples -----------------------------------------------
+
+def _examples_dir():
+    return resources.files("nn").joinpath("examples")
+
+
+def _examples(kind):
+    """{name: (Traversable, parsed JSON)} of the shipped examples of ``kind``: "network"
+    files (they have "weights") or "hand-derived" ones; names drop the ``.json``."""
+    found = {}
+    for entry in _examples_dir().iterdir():
+        if entry.name.endswith(".json"):
+            document = json.loads(entry.read_text(encoding="utf-8"))
+            if ("weights" in document) == (kind == "network"):
+                found[entry.name[:-len(".json")]] = (entry, document)
+    return dict(sorted(found.items()))
+
+
+def _locate(value, what):
+    """(display name, readable path) for a file path or a bare example name of kind ``what``.
+
+    An existing file wins; otherwise a name without a directory part (with or
+    without ``.json``) names a shipped example."""
+    path = Path(value)
+    if path.is_file():
+        return value, path
+    if path.is_dir():
+        raise CommandError(f"{value}: is a directory, not a {what} file")
+    examples = _examples(what)
+    name = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
+    if path.parent == Path(".") and name in examples:
+        return f"example {name}", examples[name][0]
+    raise CommandError(f"{value}: no such {what} file, and no {what} example of that name "
+                       f"(examples: {', '.join(examples)}; see `{PROG} examples`)")
+
+
+def _read_json(value, what):
+    """(display name, parsed JSON) of a file path or an example name; one-line errors."""
+    shown, path = _locate(value, what)
+    with resources.as_file(path) as real_path:
+        return shown, read_json(real_path, f"{what} file", CommandError)
+
+
+def _first_sentence(text, width=96, indent="      "):
+    sentence = text.split(". ")[0].rstrip(".") + "."
+    return textwrap.fill(sentence, width=width, initial_indent=indent, subsequent_indent=indent)
+
+
+def list_examples(out=None):
+    """Print the shipped example networks and hand-derived files, with their descriptions."""
+    out = out or sys.stdout
+    networks = _examples("network")
+    # The default first: it is what `backprop explain` runs.
+    order = [DEFAULT_NETWORK] + [name for name in networks if name != DEFAULT_NETWORK]
+    print("Example networks (backprop explain --network NAME):", file=out)
+    for name in order:
+        document = networks[name][1]
+        model, X, _, loss, lr = network_from_dict(document, source=name)
+        sizes = "-".join(str(n) for n in model.sizes)
+        default = ", the default" if name == DEFAULT_NETWORK else ""
+        samples = "1 sample" if len(X) == 1 else f"{len(X)} samples"
+        print(f"  {name}  ({sizes}, {'/'.join(model.activations)}, loss {loss}, {samples}, "
+              f"lr {lr if lr is not None else 'none'}{default})", file=out)
+        print(_first_sentence(document.get("description", "")), file=out)
+    print("\nHand-derived files to grade (backprop explain --network NETWORK --check NAME):",
+          file=out)
+    for name, (_, document) in _examples("hand-derived").items():
+        print(f"  {name}", file=out)
+        print(_first_sentence(document.get("description", "")), file=out)
+
+
+# --- explain ------------------------------------------------------------------------------
+
+def _load_network(args):
+    """(model, X, Y, loss name, lr, display name) from --network with --loss/--lr applied."""
+    shown, spec = _read_json(args.network, "network")
+    source = shown
+    if isinstance(spec, dict):
+        # Overrides go into the document so the loader checks them like the file's own
+        # values (a --loss whose domain excludes the targets fails naming the sample).
+        if args.loss is not None:
+            spec["loss"] = args.loss
+            source += f" with --loss {args.loss}"
+        if args.lr is not None:
+            spec["lr"] = args.lr
+    model, X, Y, loss, lr = network_from_dict(spec, source=source)
+    return model, X, Y, loss, lr, shown
+
+
+def _loss_node(model, X, Y, loss):
+    """The batch loss L as a Value, after backward (so a drawing shows every gradient)."""
+    # Labelled inputs, so the drawing names every leaf: x_k, or x^(i)_k in a batch.
+    sample = (lambda i: "") if len(X) == 1 else (lambda i: f"^({i})")
+    predictions = [model([Value(v, label=f"x{sample(i)}_{k}") for k, v in enumerate(x, 1)])
+                   for i, x in enumerate(X, 1)]
+    loss_fn = get_loss(loss)
+    node = loss_fn(predictions[0], Y[0]) if len(X) == 1 else loss_fn(predictions, Y)
+    node.label = "L"
+    node.backward()
+    return node
+
+
+def _write_picture(picture, path, what):
+    try:
+        picture.render(path)
+    except (RendererNotFoundError, RenderError) as e:
+        raise CommandError(f"cannot draw the {what} {path}: {e}") from None
+    except OSError as e:
+        raise CommandError(f"cannot write the {what} {path}: {e.strerror or e}") from None
+    report_written(what, path)
+
+
+def _collapse(loss_node, choice):
+    if choice == "auto":
+        return "neuron" if len(topological_order(loss_node)) > GRAPH_NODE_LIMIT else None
+    return None if choice == "none" else choice
+
+
+def _loss_summary(derivations, digits, format):
+    losses = [d.loss for d in derivations]
+    shown = " → ".join(f"{loss:.{digits}g}" for loss in losses)
+    falling = all(b < a for a, b in zip(losses, losses[1:]))
+    trend = "falling at every step" if falling else "not falling at every step"
+    line = f"Loss per step: {shown} ({trend})"
+    if format == "markdown":
+        return f"**{line}**\n"
+    if format == "latex":
+        return f"% {line}\n"
+    return line + "\n"
+
+
+def _render_steps(derivations, format, digits):
+    if format == "json":
+        documents = [json.loads(render(d, "json", digits)) for d in derivations]
+        document = documents[0] if len(documents) == 1 else documents
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    parts = [render(d, format, digits) for d in derivations]
+    if len(derivations) == 1:
+        return parts[0]
+    separator = {"text": "\n" + "=" * 72 + "\n\n", "markdown": "\n---\n\n", "latex": "\n"}
+    summary = _loss_summary(derivations, digits or 6, format)
+    return separator[format].join(parts) + "\n" + summary
+
+
+def _hand_documents(args):
+    """The hand-derived derivation(s) of --check: one object, or a list (one per step)."""
+    shown, hand = _read_json(args.check, "hand-derived")
+    documents = hand if isinstance(hand, list) else [hand]
+    if not documents or not all(isinstance(h, dict) for h in documents):
+        raise CommandError(f"{shown}: a hand-derived file holds a JSON object in the "
+                           f"`{PROG} explain --format json` layout (or a list of them, one "
+                           f"per step), got {type(hand).__name__}")
+    for h in documents:
+        step = h.get("step", args.steps)
+        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+            raise CommandError(f"{shown}: 'step' must be an integer >= 1, got {step!r}")
+    return shown, documents
+
+
+def _check(args, model, X, Y, loss, lr):
+    """Grade a hand-derived file: (exit status, report); 0 when every entry agrees, else 1."""
+    shown, documents = _hand_documents(args)
+    steps = [h.get("step", args.steps) for h in documents]
+    derivations = _explain(model, X, Y, loss, lr, max(steps))
+    differ, text = False, []
+    for step, hand in zip(steps, documents):
+        d = derivations[step - 1]
+        try:
+            differences = compare(d, hand, rtol=args.rtol, atol=args.atol)
+            text.append(f"{shown}, step {step}: "
+                        + report(d, hand, rtol=args.rtol, atol=args.atol))
+        except HandFileError as e:
+            raise CommandError(f"{shown}: {e}") from None
+        differ = differ or bool(differences)
+    return (1 if differ else 0), "".join(text)
+
+
+def _explain(model, X, Y, loss, lr, steps):
+    if lr is None and steps > 1:
+        raise CommandError(f"{steps} steps need a learning rate: the network file has no "
+                           f"'lr'; give one with --lr")
+    if lr is None:
+        return [explain_step(model, X, Y, loss=loss)]
+    return explain_steps(model, X, Y, loss=loss, lr=lr, steps=steps)
+
+
+def _write_pictures(args, model, X, Y, loss, shown):
+    if args.graph:
+        loss_node = _loss_node(model, X, Y, loss)
+        picture = draw_dot(loss_node, collapse=_collapse(loss_node, args.collapse),
+                           title=f"{shown}: loss {loss}, step 1")
+        _write_picture(picture, args.graph, "computation graph")
+    if args.diagram:
+        _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram")
+
+
+def run_explain(args):
+    """``backprop explain``: print the derivation (or grade --check), write pictures."""
+    model, X, Y, loss, lr, shown = _load_network(args)
+    # Everything that can fail on bad input runs before any file is written.
+    if args.check:
+        status, text = _check(args, model, X, Y, loss, lr)
+    else:
+        derivations = _explain(model, X, Y, loss, lr, args.steps)
+        status = 0
+        text = _render_steps(derivations, args.format, args.digits)
+        if args.format == "text":
+            text = f"Network: {shown}\n{text}"
+    _write_pictures(args, model, X, Y, loss, shown)
+    print(text, end="")
+    return status
+
+
+# --- argument parsers -------------------------------------------------------------------
+
+_EXPLAIN_EPILOG = f"""\
+A network file is JSON: weights and biases in the seeds' layout (W^[l] is a list of
+n_l rows of n_(l-1) numbers, row j = neuron j's incoming weights), activations,
+inputs and targets (one sample or a list), loss and lr.  A bare example name
+(see `backprop examples`) may stand for a file.
+
+--check grades a hand derivation: a JSON file in the layout `--format json`
+prints (any subset of the entries; "step": k picks the iteration, default
+--steps).  Each number passes when |library - hand| <= atol + rtol*|hand|; the
+defaults rtol={DEFAULT_RTOL:g}, atol={DEFAULT_ATOL:g} accept numbers rounded to
+three significant digits, and a hand 0 must be exactly 0.  Exit status 1 when
+any entry differs (each is listed with both values), 0 when all agree.
+
+--graph draws the computation graph of the loss for the network as given (step 1),
+with every node's data and gradient; with --collapse auto (the default) a graph
+of more than {GRAPH_NODE_LIMIT} nodes is drawn one box per neuron.  --diagram draws
+the network's neurons and weights with the activations of the first sample.
+
+examples:
+  backprop explain                                  the second seed, 2-2-2-1, BCE, lr 0.1
+  backprop explain --steps 2                        ... and the seed's second iteration
+  backprop explain --network seed_111_saturated     the first seed's saturated sigmoid
+  backprop explain --network my_net.json --lr 0.5 --loss mse --digits 4
+  backprop explain --format latex > step.tex
+  backprop explain --format json > mine.json        edit it, then:
+  backprop explain --check mine.json                grade it (exit 1 if any differ)
+  backprop explain --check seed_2221_hand           the seed's own rounded numbers
+  backprop explain --graph graph.svg --diagram net.png
+"""
+
+
+def _add_explain(commands):
+    p = commands.add_parser(
+        "explain", help="explain one step of backpropagation, layer by layer",
+        description="Forward pass (Z, A per layer), the loss, δ for every layer, ∂L/∂W and "
+                    "∂L/∂b, and the updated parameters θ − α∂L/∂θ, in the seeds' notation.",
+        epilog=_EXPLAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--network", default=DEFAULT_NETWORK, metavar="FILE",
+                   help=f"network JSON file or example name (default: {DEFAULT_NETWORK}, "
+                        f"the second seed's walkthrough)")
+    p.add_argument("--lr", type=positive_float, metavar="ALPHA",
+                   help="learning rate α, overriding the file's 'lr' (e.g. --lr 0.5)")
+    p.add_argument("--loss", choices=list(LOSSES), metavar="NAME",
+                   help=f"loss, overriding the file's 'loss': {', '.join(LOSSES)}")
+    p.add_argument("--format", choices=list(FORMATS), default="text",
+                   help="output format: text (default), markdown, latex or json")
+    p.add_argument("--digits", type=digits, metavar="N",
+                   help="significant digits shown (default 6; JSON: full precision)")
+    p.add_argument("--steps", type=int_at_least(1), default=1, metavar="N",
+                   help="show N successive gradient-descent steps and the loss per step "
+                        "(default 1; e.g. --steps 2)")
+    p.add_argument("--graph", type=output_path(PICTURE_FORMATS), metavar="FILE",
+                   help="also write the computation graph of the loss (.svg or .png)")
+    p.add_argument("--collapse", choices=("auto", "none", "neuron", "layer"), default="auto",
+                   help="graph detail: one box per value (none), per neuron or per layer; "
+                        f"auto = none up to {GRAPH_NODE_LIMIT} nodes, else neuron")
+    p.add_argument("--diagram", type=output_path(PICTURE_FORMATS), metavar="FILE",
+                   help="also write the network diagram (.svg or .png)")
+    p.add_argument("--check", metavar="FILE",
+                   help="grade a hand-derived JSON file against the library; prints each "
+                        "differing entry, exit status 1 if any differ (e.g. --check mine.json)")
+    p.add_argument("--rtol", type=non_negative_float, default=DEFAULT_RTOL,
+                   help=f"relative tolerance of --check (default {DEFAULT_RTOL:g})")
+    p.add_argument("--atol", type=non_negative_float, default=DEFAULT_ATOL,
+                   help=f"absolute tolerance of --check (default {DEFAULT_ATOL:g})")
+    p.add_argument("--list-examples", action="store_true",
+                   help="list the example networks and exit (same as `backprop examples`)")
+    p.set_defaults(run=run_explain)
+
+
+def run_examples(args):
+    """``backprop examples``: list the shipped example files."""
+    list_examples()
+    return 0
+
+
+def _add_examples(commands):
+    p = commands.add_parser(
+        "examples", help="list the example networks shipped with backproplab",
+        description="List the example network files (usable as `--network NAME`) and the "
+                    "hand-derived files (usable as `--check NAME`).",
+        epilog="example:\n  backprop examples\n  backprop explain --network seed_111_zero_init",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.set_defaults(run=run_examples)
+
+
+def _version():
+    try:
+        return metadata.version("backproplab")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def build_parser():
+    """The ``backprop`` argument parser with its subcommands."""
+    parser = Parser(
+        prog=PROG,
+        description="Learn and check backpropagation: explain one step of a small network "
+                    "layer by layer, grade a hand derivation, or train an MLP on a toy dataset.",
+        epilog="examples:\n  backprop explain\n  backprop explain --steps 2 --format markdown\n"
+               "  backprop examples\n  backprop train --dataset moons --epochs 30\n\n"
+               "Each command has its own --help.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--list-examples", action="store_true",
+                        help="list the example networks and exit")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    _add_explain(commands)
+    _add_examples(commands)
+    add_train_parser(commands)
+    return parser
+
+
+def main(argv=None):
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.list_examples:
+            return run_examples(args)
+        if not hasattr(args, "run"):
+            raise CommandError(f"choose a command: explain, examples or train "
+                               f"(see `{PROG} --help`)")
+        return args.run(args)
+    except (CommandError, NetworkFileError, HandFileError, NumericalError) as e:
+        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) left early: not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _one_line(error):
+    return " ".join(str(error).split()) or type(error).__name__
+

@@ -1,0 +1,265 @@
+"""``backprop train``: train an MLP on a built-in toy dataset, then plot and save it.
+
+The network is n_0 = 2 inputs, the ``--hidden`` layers with ``--activation``,
+and an output layer that fits the loss (the labels are mapped to match):
+
+===================================  ======================  ============  ========
+loss                                 output layer            labels        outputs
+===================================  ======================  ============  ========
+bce_with_logits (2 classes default)  linear (a logit)        0 / 1         1
+bce                                  sigmoid (ŷ = σ(z))      0 / 1         1
+mse, half_mse, squared_error         sigmoid (the seeds')    0 / 1         1
+hinge                                linear (a score)        −1 / +1       1
+cross_entropy (>2 classes default)   linear (logits)         0 … K−1       K
+===================================  ======================  ============  ========
+
+The data is split once (``--val-fraction`` held out for validation, seeded),
+``nn.train.fit`` trains with a tqdm progress bar, and the command prints the
+final loss and accuracy on both parts, writes the loss curves and the decision
+boundary (PNG or SVG, atomically) and, with ``--save``, the model's parameters
+(``nn.serialize`` JSON).
+"""
+
+import argparse
+import io
+import os
+
+from autograd.render import write_atomically
+
+from . import data, optim
+from .activations import ACTIVATIONS
+from .cli_options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
+                          int_at_least, non_negative_float, output_path, positive_float,
+                          report_written)
+from .init import SCHEMES
+from .layers import MLP
+from .losses import LOSSES
+
+DATASETS = {"moons": data.moons, "circles": data.circles, "xor": data.xor,
+            "spirals": data.spirals, "blobs": data.blobs}
+MULTICLASS = {"spirals": "classes", "blobs": "centers"}
+"""Datasets with a class count, and the name of their generator's argument for it."""
+
+OPTIMIZERS = {"sgd": (optim.SGD, 0.1), "adam": (optim.Adam, 0.01),
+              "adamw": (optim.AdamW, 0.01), "rmsprop": (optim.RMSprop, 0.01),
+              "adagrad": (optim.Adagrad, 0.1)}
+"""Name -> (class, the command's default learning rate for it)."""
+
+BINARY_LOSSES = {"bce_with_logits": "linear", "bce": "sigmoid", "mse": "sigmoid",
+                 "half_mse": "sigmoid", "squared_error": "sigmoid", "hinge": "linear"}
+"""Two-class losses and the output activation each expects."""
+
+INIT_SCHEMES = tuple(s for s in SCHEMES if s != "constant")
+
+
+def _hidden_sizes(text):
+    """Option type: comma-separated layer widths such as "16,16" ("" for none)."""
+    parts = [p.strip() for p in text.split(",")] if text.strip() else []
+    try:
+        sizes = [int(p) for p in parts]
+    except ValueError:
+        sizes = None
+    if sizes is None or any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"must be comma-separated positive integers such as "
+                                         f"16,16 (or \"\" for no hidden layer), got {text!r}")
+    return sizes
+
+
+def _dataset(args):
+    """(X, y, K) from --dataset, --samples, --noise, --seed and --classes."""
+    generate = DATASETS[args.dataset]
+    options = {"n": args.samples, "seed": args.seed}
+    if args.noise is not None:
+        options["noise"] = args.noise
+    if args.dataset in MULTICLASS:
+        options[MULTICLASS[args.dataset]] = args.classes or 3
+    elif args.classes not in (None, 2):
+        raise CommandError(f"--classes {args.classes}: dataset {args.dataset!r} has 2 classes; "
+                           f"--classes applies to {' and '.join(MULTICLASS)}")
+    try:
+        X, y = generate(**options)
+    except (ValueError, TypeError) as e:
+        raise CommandError(f"--dataset {args.dataset}: {e}") from None
+    return X, y, len(set(y))
+
+
+def _output_layer(loss, classes, dataset):
+    """(output activation, number of outputs) for ``loss`` on ``classes`` classes."""
+    if loss == "cross_entropy":
+        return "linear", classes
+    if classes > 2:
+        raise CommandError(f"--loss {loss} is a two-class loss but dataset {dataset!r} has "
+                           f"{classes} classes; use --loss cross_entropy (or --classes 2)")
+    return BINARY_LOSSES[loss], 1
+
+
+def _plot_paths(args):
+    """(history path, boundary path), either None with --no-plots."""
+    if args.no_plots:
+        return None, None
+    if args.history_plot and args.boundary_plot:
+        return args.history_plot, args.boundary_plot
+    directory = args.plot_dir
+    try:
+        os.makedirs(directory, exist_ok=True)
+        check_writable_directory(directory, directory)
+    except (OSError, argparse.ArgumentTypeError) as e:
+        raise CommandError(f"--plot-dir {directory}: {getattr(e, 'strerror', None) or e}") \
+            from None
+    def default(what):
+        return os.path.normpath(os.path.join(directory,
+                                             f"{args.dataset}_{what}.{args.plot_format}"))
+    return args.history_plot or default("history"), args.boundary_plot or default("boundary")
+
+
+def _save_figure(figure, path, what):
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=os.path.splitext(path)[1][1:].lower(), dpi=110)
+    try:
+        write_atomically(path, buffer.getvalue())
+    except OSError as e:
+        raise CommandError(f"cannot write the {what} {path}: {e.strerror or e}") from None
+    report_written(what, path)
+
+
+def _percent(share):
+    return f"{100 * share:.1f}%"
+
+
+def run_train(args):
+    """``backprop train``: build the data and the MLP, fit, report, plot, save."""
+    from .train import evaluate, fit   # tqdm and the loop load only for this command
+
+    history_path, boundary_path = _plot_paths(args)
+    loss = args.loss
+    X, y, classes = _dataset(args)
+    if loss is None:
+        loss = "bce_with_logits" if classes == 2 else "cross_entropy"
+    output_activation, outputs = _output_layer(loss, classes, args.dataset)
+    if loss == "hinge":
+        y = [1 if label == 1 else -1 for label in y]
+    model = MLP(2, args.hidden + [outputs],
+                [args.activation] * len(args.hidden) + [output_activation],
+                init=args.init, seed=args.seed)
+    optimizer_class, default_lr = OPTIMIZERS[args.optimizer]
+    lr = args.lr if args.lr is not None else default_lr
+    optimizer = optimizer_class(model.parameters(), lr=lr)
+    if args.val_fraction > 0:
+        (X_train, y_train), validation = data.train_val_split(X, y, args.val_fraction,
+                                                              seed=args.seed)
+    else:
+        (X_train, y_train), validation = (X, y), None
+
+    sizes = "-".join(str(n) for n in model.sizes)
+    if not args.quiet:
+        held_out = f" + {len(validation[0])} validation" if validation else ""
+        print(f"Training MLP {sizes} ({args.activation} hidden, {output_activation} output, "
+              f"{args.init} init) on {args.dataset}: {len(X_train)} training{held_out} samples, "
+              f"{classes} classes; loss {loss}, {args.optimizer} lr {lr:g}, {args.epochs} "
+              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}")
+    history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
+                  batch_size=args.batch_size, validation_data=validation, seed=args.seed,
+                  l2=args.l2, verbose=not args.quiet)
+    train = evaluate(model, X_train, y_train, loss=loss)
+    line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
+    if validation:
+        val = evaluate(model, *validation, loss=loss)
+        line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
+    print(line)
+
+    if history_path:
+        try:
+            from .plots import plot_decision_boundary, plot_history
+            import matplotlib
+
+            matplotlib.use("Agg")   # files only: never open a window
+        except ImportError as e:
+            raise CommandError(f"{e}; or pass --no-plots") from None
+        title = f"MLP {sizes} on {args.dataset}, {loss}, {args.optimizer} lr {lr:g}"
+        _save_figure(plot_history(history, title=title), history_path, "loss curves")
+        _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
+                     "decision boundary")
+    if args.save:
+        from .serialize import save
+
+        try:
+            save(model, args.save)
+        except (OSError, ValueError) as e:
+            raise CommandError(f"cannot save the model to {args.save}: {e}") from None
+        report_written("model", args.save)
+    return 0
+
+
+_TRAIN_EPILOG = """\
+The output layer and the labels follow the loss: bce_with_logits (the default for
+two classes) a linear logit with labels 0/1; bce and the squared errors a sigmoid
+with 0/1; hinge a linear score with -1/+1; cross_entropy (the default for more
+classes) one linear logit per class.  Pictures go to --plot-dir as
+DATASET_history.png and DATASET_boundary.png unless --history-plot/--boundary-plot
+name them (.png or .svg); every file is written atomically.
+
+examples:
+  backprop train                                        moons, 2-16-16-1, adam, 50 epochs
+  backprop train --dataset circles --hidden 8 --activation tanh --epochs 30
+  backprop train --dataset spirals --classes 3 --hidden 32,32 --epochs 100
+  backprop train --dataset xor --optimizer sgd --lr 0.5 --batch-size 8 --quiet
+  backprop train --loss hinge --l2 1e-4 --plot-dir plots --save moons_model.json
+  backprop train --history-plot loss.svg --boundary-plot boundary.svg
+"""
+
+
+def add_train_parser(commands):
+    """Add the ``train`` subcommand to ``commands`` (an argparse subparsers object)."""
+    p = commands.add_parser(
+        "train", help="train an MLP on a toy dataset; plot loss and decision boundary",
+        description="Train an MLP on a built-in 2-D dataset with a progress bar, print the "
+                    "final train and validation accuracy, and write the loss curves and the "
+                    "decision boundary as pictures.",
+        epilog=_TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dataset", choices=list(DATASETS), default="moons",
+                   help="the data: moons (default), circles, xor, spirals or blobs")
+    p.add_argument("--samples", type=int_at_least(4), default=200, metavar="N",
+                   help="number of samples (default 200)")
+    p.add_argument("--noise", type=non_negative_float, metavar="X",
+                   help="noise level (default: the dataset's own, e.g. 0.1 for moons)")
+    p.add_argument("--classes", type=int_at_least(2), metavar="K",
+                   help="number of classes of spirals or blobs (default 3)")
+    p.add_argument("--hidden", type=_hidden_sizes, default=[16, 16], metavar="N,N,…",
+                   help="hidden layer widths (default 16,16; \"\" for none)")
+    p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu",
+                   help="hidden activation (default relu)")
+    p.add_argument("--init", choices=INIT_SCHEMES, default="he_uniform",
+                   help="weight initialization (default he_uniform; uniform is micrograd's)")
+    p.add_argument("--loss", choices=list(LOSSES), metavar="NAME",
+                   help=f"loss: {', '.join(LOSSES)} (default bce_with_logits for 2 classes, "
+                        f"cross_entropy for more)")
+    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam",
+                   help="optimizer with PyTorch's formulas (default adam)")
+    p.add_argument("--lr", type=positive_float, metavar="ALPHA",
+                   help="learning rate (default 0.1 for sgd and adagrad, 0.01 for adam, "
+                        "adamw and rmsprop)")
+    p.add_argument("--l2", type=non_negative_float, default=0.0, metavar="LAMBDA",
+                   help="add LAMBDA·Σθ² to the loss (default 0; micrograd's demo uses 1e-4)")
+    p.add_argument("--epochs", type=int_at_least(1), default=50, metavar="N",
+                   help="passes over the training data (default 50)")
+    p.add_argument("--batch-size", type=int_at_least(1), default=32, metavar="N",
+                   help="samples per gradient step (default 32)")
+    p.add_argument("--val-fraction", type=fraction, default=0.2, metavar="F",
+                   help="share of the samples held out for validation (default 0.2; 0: none)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed for the data, the initial weights and the shuffling (default 0)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress bar and no summary of the setup")
+    p.add_argument("--plot-dir", default=".", metavar="DIR",
+                   help="directory for the pictures (default: the current one; created if "
+                        "missing)")
+    p.add_argument("--plot-format", choices=[f[1:] for f in PICTURE_FORMATS], default="png",
+                   help="format of the pictures named by --plot-dir (default png)")
+    p.add_argument("--history-plot", type=output_path(PICTURE_FORMATS), metavar="FILE",
+                   help="write the loss (and accuracy) curves here (.png or .svg)")
+    p.add_argument("--boundary-plot", type=output_path(PICTURE_FORMATS), metavar="FILE",
+                   help="write the decision boundary here (.png or .svg)")
+    p.add_argument("--no-plots", action="store_true", help="write no pictures")
+    p.add_argument("--save", type=output_path((".json",)), metavar="FILE",
+                   help="save the trained model's parameters as JSON (nn.serialize)")
+    p.set_defaults(run=run_train)
