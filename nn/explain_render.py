@@ -16,6 +16,8 @@ import math
 
 from autograd.check import format_table
 
+from .explain import Derivation
+
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 
 _DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the seed's "
@@ -241,11 +243,17 @@ FORMATS = {"text": to_text, "markdown": to_markdown, "latex": to_latex, "json": 
 
 
 def render(d, format="text", digits=None):
-    """Render with the renderer named ``format`` (one of :data:`FORMATS`).
+    """Render the derivation ``d`` with the renderer named ``format`` (one of :data:`FORMATS`).
 
-    ``digits`` (significant digits) defaults to 6 for text, Markdown and LaTeX
-    and to full precision for JSON.
+    ``d`` is a :class:`~nn.explain.Derivation` or its :meth:`~nn.explain.Derivation.to_dict`
+    form.  ``digits`` (significant digits) defaults to 6 for text, Markdown and
+    LaTeX and to full precision for JSON.
     """
+    if isinstance(d, dict):
+        d = Derivation.from_dict(d)
+    elif not isinstance(d, Derivation):
+        raise TypeError(f"render() needs a Derivation (from nn.explain.explain_step) or its "
+                        f"to_dict() form, got {type(d).__name__}")
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; known formats: {', '.join(FORMATS)}")
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)

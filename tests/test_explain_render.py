@@ -121,3 +121,10 @@ def test_render_rejects_unknown_format_and_bad_digits(seed):
     with pytest.raises(ValueError, match="digits must be an integer from 1 to 17, got 0"):
         render(seed, "text", digits=0)
     assert set(FORMATS) == {"text", "markdown", "latex", "json"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_render_accepts_the_dict_form_and_rejects_other_things(seed, fmt):
+    assert render(seed.to_dict(), fmt) == render(seed, fmt)
+    with pytest.raises(TypeError, match="needs a Derivation .* got list"):
+        render([seed], fmt)
