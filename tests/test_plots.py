@@ -57,6 +57,21 @@ def test_history_object_and_loss_only():
     assert len(fig.axes[0].get_lines()) == 1  # empty val_loss: no validation curve
 
 
+def test_history_from_a_real_training_run(tmp_path):
+    from nn.data import moons
+    from nn.train import fit
+
+    X, y = moons(20, seed=0)
+    mlp = MLP(2, [4, 1], activations=["tanh", "sigmoid"], seed=0)
+    history = fit(mlp, X, y, loss="bce", epochs=2, validation_data=(X[:6], y[:6]),
+                  verbose=False, seed=0)
+    fig = plots.plot_history(history)
+    loss_ax, acc_ax = fig.axes
+    assert list(loss_ax.get_lines()[0].get_ydata()) == history.history["loss"]
+    assert list(acc_ax.get_lines()[1].get_ydata()) == history.history["val_accuracy"]
+    assert saved(fig, tmp_path, "fit.png").startswith(PNG_SIGNATURE)
+
+
 def test_history_errors():
     with pytest.raises(ValueError, match=r"non-empty 'loss' list; the history has keys \['acc'\]"):
         plots.plot_history({"acc": [1.0]})
