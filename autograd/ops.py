@@ -160,7 +160,7 @@ def div(a, b):
     return z, 1.0 / b, -z / b
 
 
-@primitive("neg")
+@primitive("−")
 def neg(x):
     """z = −x;   ∂z/∂x = −1"""
     return -x, -1.0

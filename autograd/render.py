@@ -13,6 +13,8 @@ text (``Picture.source``) still works.
 
 import os
 
+from .files import write_atomically
+
 IMAGE_FORMATS = ("svg", "png", "pdf")
 """Formats Graphviz renders for :meth:`Picture.render` and :meth:`Picture.pipe`."""
 
@@ -117,10 +119,37 @@ def render_bytes(source, format="svg"):
             f"rendering {format.upper()} needs Graphviz: there is no `dot` program on PATH "
             f"and the pygraphviz package is not installed. {_INSTALL_HINT}") from None
     try:
-        return pygraphviz.AGraph(string=source).draw(format=format, prog="dot")
+        return _without_fontconfig_warnings(
+            lambda: pygraphviz.AGraph(string=source).draw(format=format, prog="dot"))
     except (ValueError, OSError) as error:  # pygraphviz reports Graphviz failures as these
         raise RenderError(f"pygraphviz could not render the DOT text as {format}: "
                           f"{error}") from error
+
+
+def _without_fontconfig_warnings(draw):
+    """Run ``draw()``, dropping the Fontconfig warnings it writes to file descriptor 2.
+
+    The Fontconfig bundled in pygraphviz's wheel can be older than the system's
+    font configuration and warns, on every render, about elements it does not
+    know ("unknown element reset-dirs").  Fonts still work; the warning only
+    confuses readers of a notebook or a terminal.  Anything else is passed on."""
+    import sys
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            return draw()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            kept = [line for line in captured.read().decode("utf-8", "replace").splitlines()
+                    if not line.startswith("Fontconfig warning")]
+            if kept:
+                print("\n".join(kept), file=sys.stderr)
 
 
 def _render_with_program(program, source, format):
@@ -133,28 +162,6 @@ def _render_with_program(program, source, format):
         raise RenderError(f"{program} -T{format} exited with status {done.returncode}: "
                           f"{message}")
     return done.stdout
-
-
-def write_atomically(path, data):
-    """Write ``data`` (bytes) to ``path`` via a temp file in the same directory + os.replace.
-
-    A reader never sees a half-written file, and a failed render leaves any
-    earlier file at ``path`` untouched."""
-    import tempfile
-
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"cannot write {path!r}: directory {directory!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
 
 
 class Picture:

@@ -24,7 +24,7 @@ import argparse
 import io
 import os
 
-from autograd.render import write_atomically
+from autograd.files import write_atomically
 
 from . import data, optim
 from .activations import ACTIVATIONS

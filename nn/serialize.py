@@ -17,7 +17,8 @@ crash never leaves a half-written file.
 import json
 import math
 import os
-import tempfile
+
+from autograd.files import write_atomically
 
 from .layers import MLP
 
@@ -35,20 +36,7 @@ def save(model, path):
     document = {"format": FORMAT, "version": VERSION, "architecture": model.architecture(),
                 "state_dict": model.state_dict()}
     text = json.dumps(document, indent=1)
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"cannot save to {path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.",
-                               suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomically(path, text)
 
 
 def read(path):

@@ -158,3 +158,17 @@ def test_picture_needs_text():
 def test_invalid_dot_text_raises_render_error(no_dot_program):
     with pytest.raises(RenderError, match="pygraphviz could not render the DOT text as svg"):
         Picture("digraph { a -> }").pipe("svg")
+
+
+def test_bundled_fontconfig_warnings_are_dropped_but_other_stderr_is_kept(capfd):
+    from autograd.render import _without_fontconfig_warnings
+
+    def noisy_draw():
+        os.write(2, b'Fontconfig warning: "/etc/fonts/x.conf", line 6: unknown element "reset-dirs"\n')
+        os.write(2, b"Warning: something Graphviz wants you to know\n")
+        return b"<svg/>"
+
+    assert _without_fontconfig_warnings(noisy_draw) == b"<svg/>"
+    err = capfd.readouterr().err
+    assert "Fontconfig" not in err
+    assert "something Graphviz wants you to know" in err
