@@ -6,29 +6,29 @@ from . import value as _value
 
 
 @contextlib.contextmanager
+def _modes(recording=None, anomaly=None):
+    """Switch the given modes for the block, then restore both as they were."""
+    before = (_value._recording, _value._anomaly)
+    _value.set_modes(before[0] if recording is None else recording,
+                     before[1] if anomaly is None else anomaly)
+    try:
+        yield
+    finally:
+        _value.set_modes(*before)
+
+
 def no_grad():
     """Inside this block ops record no graph: every result is a leaf.
 
     Use it for evaluation and for parameter updates, which must not become
-    part of the next step's graph.  Works as a decorator too.
+    part of the next step's graph.  Works as a decorator too (``@no_grad()``).
     """
-    previous = _value._recording
-    _value.set_modes(False, _value._anomaly)
-    try:
-        yield
-    finally:
-        _value.set_modes(previous, _value._anomaly)
+    return _modes(recording=False)
 
 
-@contextlib.contextmanager
 def enable_grad():
     """Record a graph again inside a :func:`no_grad` block."""
-    previous = _value._recording
-    _value.set_modes(True, _value._anomaly)
-    try:
-        yield
-    finally:
-        _value.set_modes(previous, _value._anomaly)
+    return _modes(recording=True)
 
 
 def is_grad_enabled():
@@ -36,7 +36,6 @@ def is_grad_enabled():
     return _value._recording
 
 
-@contextlib.contextmanager
 def detect_anomaly():
     """Raise :class:`~autograd.errors.AnomalyError` at the first nan or inf.
 
@@ -45,9 +44,4 @@ def detect_anomaly():
     every chain-rule contribution.  The error names the op, its inputs, and
     where the node was created.  Slow: for debugging only.
     """
-    previous = _value._anomaly
-    _value.set_modes(_value._recording, True)
-    try:
-        yield
-    finally:
-        _value.set_modes(_value._recording, previous)
+    return _modes(anomaly=True)

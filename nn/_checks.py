@@ -28,3 +28,13 @@ def positive_int(value, what):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}")
     return value
+
+
+def document_format(document, expected_format, version, where):
+    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``."""
+    if not isinstance(document, dict) or document.get("format") != expected_format:
+        raise ValueError(f"{where} is not a {expected_format} document "
+                         f"(no \"format\": \"{expected_format}\" entry)")
+    if document.get("version") != version:
+        raise ValueError(f"{where} has format version {document.get('version')!r}; "
+                         f"this backproplab reads version {version}")

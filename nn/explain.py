@@ -61,6 +61,7 @@ from dataclasses import dataclass, field, fields
 
 from autograd import grad, total
 
+from ._checks import document_format
 from .activations import activate
 from .losses import get_loss
 
@@ -171,12 +172,7 @@ class Derivation:
     @classmethod
     def from_dict(cls, d):
         """Rebuild a Derivation from :meth:`to_dict`'s output (a JSON round trip)."""
-        if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise ValueError(f"not a derivation: expected a dict with format {FORMAT!r}, "
-                             f"got {str(d)[:60]!r}")
-        if d.get("version") != VERSION:
-            raise ValueError(f"unsupported derivation version {d.get('version')!r}; "
-                             f"this library reads version {VERSION}")
+        document_format(d, FORMAT, VERSION, f"the derivation {str(d)[:40]!r}")
         layer_fields = [f.name for f in fields(LayerDerivation) if f.name != "l"]
         layers = [LayerDerivation(l=int(k), **{name: v.get(name) for name in layer_fields})
                   for k, v in sorted(d["layers"].items(), key=lambda kv: int(kv[0]))]

@@ -20,6 +20,7 @@ import os
 
 from autograd.files import write_atomically
 
+from ._checks import document_format
 from .layers import MLP
 
 FORMAT = "backproplab-parameters"
@@ -51,12 +52,7 @@ def read(path):
         raise FileNotFoundError(f"no parameter file at {path}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ValueError(f"{path} is not a valid JSON parameter file: {e}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a backproplab parameter file "
-                         f"(no \"format\": \"{FORMAT}\" entry)")
-    if document.get("version") != VERSION:
-        raise ValueError(f"{path} has format version {document.get('version')!r}; "
-                         f"this backproplab reads version {VERSION}")
+    document_format(document, FORMAT, VERSION, path)
     for key in ("architecture", "state_dict"):
         if not isinstance(document.get(key), dict):
             raise ValueError(f"{path} has no {key!r} object")

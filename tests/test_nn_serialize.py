@@ -103,8 +103,8 @@ def test_corrupt_state_dict_fails_and_leaves_the_model_untouched(tmp_path):
 @pytest.mark.parametrize("contents, error, message", [
     (None, FileNotFoundError, "no parameter file at .*missing.json"),
     ("{not json", ValueError, "missing.json is not a valid JSON parameter file"),
-    ('{"format": "other"}', ValueError, "is not a backproplab parameter file"),
-    ('[1, 2]', ValueError, "is not a backproplab parameter file"),
+    ('{"format": "other"}', ValueError, "is not a backproplab-parameters document"),
+    ('[1, 2]', ValueError, "is not a backproplab-parameters document"),
     ('{"format": "backproplab-parameters", "version": 7}', ValueError,
      "has format version 7"),
     ('{"format": "backproplab-parameters", "version": 1, "architecture": {}}', ValueError,
