@@ -17,10 +17,11 @@ Aliases: "xavier" and "glorot" and "glorot_uniform" mean xavier_uniform,
 "glorot_normal" means xavier_normal, "he", "kaiming" and "kaiming_uniform" mean
 he_uniform, "kaiming_normal" means he_normal.
 
-The gain defaults to the layer activation's (:func:`activation_gain`: linear and sigmoid 1,
-tanh 5/3, ReLU √2, as PyTorch's ``calculate_gain``) for both the Xavier and He
-families; PyTorch's ``xavier_uniform_`` defaults to gain 1 instead, so pass
-``gain=1.0`` to reproduce it on a ReLU or tanh layer.
+Defaults follow PyTorch's ``torch.nn.init`` (and Glorot's and He's papers): the Xavier
+family uses gain 1, the He family the layer activation's gain
+(:func:`activation_gain`: linear and sigmoid 1, tanh 5/3, ReLU √2, as PyTorch's
+``calculate_gain``).  Pass ``gain=`` to choose another, e.g. the activation's gain
+for Xavier as PyTorch's documentation suggests.
 
 Numbers are drawn from a private ``random.Random`` (never the global one), neuron
 by neuron, weights before bias: the order of ``parameters()``.  The same seed
@@ -112,7 +113,7 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
                      gain=None, value=None):
     """Initial W (``fan_out`` rows of ``fan_in`` floats) and b (``fan_out`` floats).
 
-    ``gain`` overrides the activation's gain (Xavier and He schemes);
+    ``gain`` overrides the default gain (1 for Xavier, the activation's for He);
     ``value`` is required by, and only allowed with, the "constant" scheme.
     """
     name = canonical_scheme(scheme)
@@ -124,7 +125,10 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
         value = float(value)
     elif value is not None:
         raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")
-    g = activation_gain(activation) if gain is None else float(gain)
+    if gain is not None:
+        g = float(gain)
+    else:
+        g = 1.0 if name.startswith("xavier") else activation_gain(activation)
     draw_w, draw_b = _samplers(name, fan_in, fan_out, g, value)
     rng = make_rng(seed)
     rows, biases = [], []
