@@ -68,11 +68,7 @@ def backward(root, grad=1.0):
         for _ in backward_steps(root, grad):
             pass
         return
-    order = topological_order(root)
-    for node in order:
-        node._g = 0.0
-    root._g = _seed(grad)
-    for node in reversed(order):
+    for node in reversed(_prepare(root, grad)):
         g = node._g
         node.grad += g
         if g:
@@ -92,10 +88,14 @@ def _checking(root):
     return _value._anomaly or hasattr(root, "_where")
 
 
-def _seed(grad):
-    if type(grad) is float:
-        return grad
-    return _value._as_float(grad, "backward(grad=...)")
+def _prepare(root, grad):
+    """Root's graph in topological order, each node's pass gradient ``_g`` (∂root/∂v)
+    set to 0 and the root's to ``grad``."""
+    order = topological_order(root)
+    for node in order:
+        node._g = 0.0
+    root._g = grad if type(grad) is float else _value._as_float(grad, "backward(grad=...)")
+    return order
 
 
 def zero_grad(root):
@@ -148,10 +148,7 @@ def backward_steps(root, grad=1.0):
         for step in backward_steps(loss):
             print(step)
     """
-    order = topological_order(root)
-    for node in order:
-        node._g = 0.0
-    root._g = _seed(grad)
+    order = _prepare(root, grad)
     root.grad += root._g
     checking = _checking(root)
     for index, node in enumerate(reversed(order)):
