@@ -6,7 +6,7 @@ import pytest
 
 from nn.explain import explain_step
 from nn.layers import MLP
-from nn.network_file import load_network
+from nn.explain.network_file import load_network
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 

@@ -1,4 +1,4 @@
-"""nn.diagram: the seed's 2-2-2-1 network drawn with its numbers."""
+"""nn.viz.diagram: the seed's 2-2-2-1 network drawn with its numbers."""
 
 import math
 import re
@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from autograd.render import Picture
-from nn.diagram import NEGATIVE, NONFINITE, POSITIVE, ZERO, draw_network
+from nn.viz.diagram import NEGATIVE, NONFINITE, POSITIVE, ZERO, draw_network
 from nn.layers import MLP
 
 SEED_W = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]]

@@ -8,7 +8,7 @@ import pytest
 
 from nn.explain import Derivation, explain_step, explain_steps
 from nn.layers import MLP
-from nn.network_file import load_network
+from nn.explain.network_file import load_network
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 

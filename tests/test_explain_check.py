@@ -5,8 +5,8 @@ import json
 import pytest
 
 from nn.explain import explain_step
-from nn.explain_check import HandFileError, Mismatch, compare, load_hand, report
-from nn.network_file import load_network
+from nn.explain.check import HandFileError, Mismatch, compare, load_hand, report
+from nn.explain.network_file import load_network
 
 from explain_cases import EXAMPLES, batch, seed  # noqa: F401  (fixtures)
 

@@ -1,11 +1,11 @@
-"""Network files (nn.network_file): the examples load, and every mistake is one clear line."""
+"""Network files (nn.explain.network_file): the examples load, and every mistake is one clear line."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from nn.network_file import NetworkFileError, load_network, network_from_dict
+from nn.explain.network_file import NetworkFileError, load_network, network_from_dict
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 

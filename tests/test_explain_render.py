@@ -6,9 +6,9 @@ import re
 import pytest
 
 from nn.explain import Derivation, explain_step
-from nn.explain_check import compare
-from nn.explain_render import FORMATS, render, to_json, to_latex, to_markdown, to_text
-from nn.network_file import load_network
+from nn.explain.check import compare
+from nn.explain.render import FORMATS, render, to_json, to_latex, to_markdown, to_text
+from nn.explain.network_file import load_network
 
 from explain_cases import EXAMPLES, batch, seed  # noqa: F401  (fixtures)
 

@@ -1,4 +1,4 @@
-"""nn.plots: figures with the right data, saved as real PNG and SVG files (Agg backend)."""
+"""nn.viz.plots: figures with the right data, saved as real PNG and SVG files (Agg backend)."""
 
 import math
 import sys
@@ -14,7 +14,7 @@ from matplotlib.collections import QuadMesh  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from autograd import is_grad_enabled  # noqa: E402
-from nn import plots  # noqa: E402
+from nn.viz import plots  # noqa: E402
 from nn.layers import MLP  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -89,7 +89,7 @@ def test_no_figure_is_left_open_in_pyplot():
 
 def test_missing_matplotlib_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    with pytest.raises(ImportError, match="nn.plots needs matplotlib: pip install matplotlib"):
+    with pytest.raises(ImportError, match="nn.viz.plots needs matplotlib: pip install matplotlib"):
         plots.plot_history(HISTORY)
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from autograd.check import format_table
 
-from .explain import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
+from .derivation import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
 from .network_file import read_json
 
 __all__ = ["Mismatch", "HandFileError", "compare", "report", "load_hand"]

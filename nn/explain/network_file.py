@@ -26,10 +26,10 @@ import json
 import math
 import numbers
 
-from .activations import ACTIVATIONS
-from .explain import as_batch
-from .layers import MLP
-from .losses import LOSSES
+from ..activations import ACTIVATIONS
+from .derivation import as_batch
+from ..layers import MLP
+from ..losses import LOSSES
 
 __all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
 

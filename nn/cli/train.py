@@ -26,14 +26,14 @@ import os
 
 from autograd.files import write_atomically
 
-from . import data, optim
-from .activations import ACTIVATIONS
-from .cli_options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
+from .. import data, optim
+from ..activations import ACTIVATIONS
+from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
-from .init import SCHEMES
-from .layers import MLP
-from .losses import LOSSES
+from ..init import SCHEMES
+from ..layers import MLP
+from ..losses import LOSSES
 
 DATASETS = {"moons": data.moons, "circles": data.circles, "xor": data.xor,
             "spirals": data.spirals, "blobs": data.blobs}
@@ -128,7 +128,7 @@ def _percent(share):
 
 def run_train(args):
     """``backprop train``: build the data and the MLP, fit, report, plot, save."""
-    from .train import evaluate, fit   # tqdm and the loop load only for this command
+    from ..train import evaluate, fit   # tqdm and the loop load only for this command
 
     history_path, boundary_path = _plot_paths(args)
     loss = args.loss
@@ -169,7 +169,7 @@ def run_train(args):
 
     if history_path:
         try:
-            from .plots import plot_decision_boundary, plot_history
+            from ..viz.plots import plot_decision_boundary, plot_history
             import matplotlib
 
             matplotlib.use("Agg")   # files only: never open a window
@@ -180,7 +180,7 @@ def run_train(args):
         _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
                      "decision boundary")
     if args.save:
-        from .serialize import save
+        from ..serialize import save
 
         try:
             save(model, args.save)

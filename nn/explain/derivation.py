@@ -27,7 +27,7 @@ and of L with respect to each parameter), so the formulas above are a claim
 that the tests check against the engine.
 
 **The JSON layout** (:meth:`Derivation.to_dict`; a hand-derived file for
-:func:`nn.explain_check.compare` uses the same layout, with any subset of the
+:func:`nn.explain.check.compare` uses the same layout, with any subset of the
 entries).  Matrices are lists of rows; "sample columns" have one column per
 sample i = 1 … m::
 
@@ -61,9 +61,9 @@ from dataclasses import dataclass, field, fields
 
 from autograd import grad, total
 
-from ._checks import document_format
-from .activations import activate
-from .losses import get_loss
+from .._checks import document_format
+from ..activations import activate
+from ..losses import get_loss
 
 FORMAT = "backproplab-derivation"
 VERSION = 1
@@ -143,7 +143,7 @@ class Derivation:
 
     def updated_model(self):
         """A new MLP with the updated parameters W_new, b_new (needs ``lr``)."""
-        from .layers import MLP
+        from ..layers import MLP
 
         if self.lr is None:
             raise ValueError("this derivation has no update: it was computed with lr=None")

@@ -16,7 +16,7 @@ import math
 
 from autograd.check import format_table
 
-from .explain import Derivation
+from .derivation import Derivation
 
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 

@@ -3,7 +3,7 @@
 ::
 
     backprop explain                  the second seed's 2-2-2-1 walkthrough, layer by layer
-    backprop explain --network FILE   any small network (JSON, see nn.network_file)
+    backprop explain --network FILE   any small network (JSON, see nn.explain.network_file)
     backprop examples                 the example networks shipped with the package
     backprop train --dataset moons    train an MLP on a toy dataset, plot loss and boundary
 
@@ -28,22 +28,22 @@ from autograd.draw import draw_dot
 from autograd.errors import NumericalError
 from autograd.render import RendererNotFoundError, RenderError
 
-from .cli_options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
+from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
-from .cli_train import add_train_parser
-from .diagram import draw_network
-from .explain import explain_step, explain_steps
-from .explain_check import HandFileError, compare, report
-from .explain_render import FORMATS, render
-from .losses import LOSSES, get_loss
-from .network_file import NetworkFileError, network_from_dict, read_json
+from .train import add_train_parser
+from ..viz.diagram import draw_network
+from ..explain import explain_step, explain_steps
+from ..explain.check import HandFileError, compare, report
+from ..explain.render import FORMATS, render
+from ..losses import LOSSES, get_loss
+from ..explain.network_file import NetworkFileError, network_from_dict, read_json
 
 DEFAULT_NETWORK = "seed_2221"
 GRAPH_NODE_LIMIT = 150
 """With ``--collapse auto``, a computation graph with more nodes is drawn one box per neuron."""
 
-# The tolerances of nn.explain_check.compare, whose docstring says why they suit
+# The tolerances of nn.explain.check.compare, whose docstring says why they suit
 # hand-rounded numbers; read from its signature so the two never drift apart.
 _COMPARE_DEFAULTS = inspect.signature(compare).parameters
 DEFAULT_RTOL = _COMPARE_DEFAULTS["rtol"].default

@@ -12,7 +12,7 @@ called, so ``import nn`` works without it.
 import math
 
 from autograd import Value, grad, no_grad, ops
-from nn.diagram import layer_activations, mlp_layers
+from .diagram import layer_activations, mlp_layers
 
 
 def _sigmoid(z):
@@ -42,7 +42,7 @@ def _pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError("nn.plots needs matplotlib: pip install matplotlib "
+        raise ImportError("nn.viz.plots needs matplotlib: pip install matplotlib "
                           "(or pip install -e \".[plots]\" for backproplab's extras)") from None
     return plt
 
