@@ -13,7 +13,7 @@ from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverfl
 from .functional import dot, grad, hessian, logsumexp, softmax, total
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
-from .draw import draw_dot, draw_step  # stdlib only: Graphviz is looked for when rendering
+from .viz import draw_dot, draw_step  # stdlib only: graphviz loads when a picture is made
 
 __backproplab__ = True  # nn checks this to tell our engine from HIPS autograd
 

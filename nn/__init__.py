@@ -22,3 +22,4 @@ from .module import Module
 from .optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from .regularization import l1_penalty, l2_penalty
 from .schedules import ExponentialLR, LinearLR, StepLR
+from .viz import graph as _graph  # registers draw_dot(collapse="neuron" / "layer")

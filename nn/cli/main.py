@@ -24,9 +24,8 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from autograd import Value, topological_order
-from autograd.draw import draw_dot
 from autograd.errors import NumericalError
-from autograd.render import RendererNotFoundError, RenderError
+from autograd.viz import RendererNotFoundError, RenderError, draw_dot
 
 from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
