@@ -9,23 +9,26 @@ import pytest
 
 from nn.layers import MLP
 from autograd import Value, backward_steps, dot, draw_dot, draw_step, total
-from autograd.draw import (HIGHLIGHT, LAYER, LEAF, NEURON, NONFINITE_GRAD, OPERATION, OUTPUT,
-                           STEP, VANISHING_GRAD, ZERO_GRAD, INTERMEDIATE, format_number)
+from autograd.viz.draw import (AUTO_COLLAPSE_VALUES, CONSTANT, GROUP_FILLS, HIGHLIGHT, LEAF, NONFINITE_GRAD, OPERATION, OUTPUT,
+                               STEP, VANISHING_GRAD, ZERO_GRAD, INTERMEDIATE, NOTEBOOK_SIZE)
+from autograd.viz import Group
+from autograd.viz.dot import format_number
 
+NEURON = LAYER = GROUP_FILLS[0]  # the first kind of group drawn gets the first fill
 SEED_W = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]]
 SEED_B = [[0.05, 0.05], [0.1, 0.1], [0.15]]
 
 
 def nodes(source):
     """{node id: attribute text} for every node statement (edges and legend excluded)."""
-    found = dict(re.findall(r"^  (\w+) \[(.*)\];$", source, flags=re.M))
+    found = dict(re.findall(r"^\t(\w+) \[(.*)\]$", source, flags=re.M))
     return {k: v for k, v in found.items() if k not in ("graph", "legend")}
 
 
 def edges(source):
     """[(tail, head, attribute text)] for every edge statement, in order."""
     return [(a, b, attrs or "")
-            for a, b, attrs in re.findall(r"^  (\w+) -> (\w+)(?: \[(.*)\])?;$", source, re.M)]
+            for a, b, attrs in re.findall(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", source, re.M)]
 
 
 def fill(source, node_id):
@@ -51,9 +54,11 @@ def micrograd_example():
 def seed_network(x=(0.5, 1.0), labels=True):
     """The second seed's 2-2-2-1 network from autograd.dot alone, and its BCE loss at y = 1."""
     a = [Value(v, f"x{k}" if labels else "") for k, v in enumerate(x, 1)]
-    for W, bs, act in zip(SEED_W, SEED_B, ["relu", "relu", "sigmoid"]):
-        a = [getattr(dot([Value(w) for w in row], a, Value(b)), act)()
-             for row, b in zip(W, bs)]
+    for l, (W, bs, act) in enumerate(zip(SEED_W, SEED_B, ["relu", "relu", "sigmoid"]), 1):
+        a = [getattr(dot([Value(w, f"W{l}_{j}{k}" if labels else "")
+                          for k, w in enumerate(row, 1)],
+                         a, Value(b, f"b{l}_{j}" if labels else "")), act)()
+             for j, (row, b) in enumerate(zip(W, bs), 1)]
     return -(a[0].log())
 
 
@@ -73,7 +78,7 @@ def test_micrograd_example_boxes_ops_and_edges():
     a, b, c, f, e, d, L = micrograd_example()
     L.backward()
     src = draw_dot(L).source
-    assert 'rankdir="LR"' in src
+    assert "rankdir=LR" in src
     # ids follow creation order: a b c f e d L -> n0 … n6.
     # Hand gradients: ∂L/∂d = f = -2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂c = -2,
     # ∂L/∂a = -2·b = 6, ∂L/∂b = -2·a = -4.
@@ -100,7 +105,7 @@ def test_colours_mean_leaf_output_operation_intermediate():
     src = draw_dot(L).source
     assert [fill(src, f"n{i}") for i in range(7)] == [LEAF] * 4 + [INTERMEDIATE] * 2 + [OUTPUT]
     assert fill(src, "n5_op") == OPERATION
-    legend = src[src.index("  legend"):]
+    legend = src[src.index("\tlegend"):]
     for colour, meaning in [(LEAF, "leaf"), (OUTPUT, "output"), (OPERATION, "operation"),
                             (INTERMEDIATE, "intermediate")]:
         assert re.search(f'bgcolor="{colour}"[^<]*></td><td align="left">{meaning}', legend)
@@ -115,7 +120,7 @@ def test_same_graph_gives_same_dot_text():
 def test_options_direction_format_and_hidden_grads():
     *_, L = micrograd_example()
     L.backward()
-    assert 'rankdir="TB"' in draw_dot(L, rankdir="TB").source
+    assert "rankdir=TB" in draw_dot(L, rankdir="TB").source
     assert label(draw_dot(L, fmt="{:.1f}").source, "n0") == "{ a | data 2.0 | grad 6.0 }"
     hidden = draw_dot(L, show_grad=False).source
     assert "| grad" not in hidden
@@ -141,7 +146,11 @@ def test_unlabelled_values_and_special_characters():
     odd = Value(1.0, 'a|b{c}<d> "q" \\')
     src = draw_dot(odd * 2).source
     assert label(src, "n0") == r'{ a\|b\{c\}\<d\> \"q\" \\ | data 1.0000 | grad 0.0000 }'
-    assert label(src, "n1") == "{ data 2.0000 | grad 0.0000 }"  # the constant 2
+    assert label(src, "n1") == "2"  # the constant 2: its number, no gradient
+    assert fill(src, "n1") == CONSTANT
+    assert "constant: a number, no gradient needed" in src
+    kept = draw_dot(odd * 2, constants=()).source  # nothing drawn as a constant
+    assert label(kept, "n1") == "{ data 2.0000 | grad 0.0000 }"
 
 
 def test_highlight_marks_nodes_and_legend():
@@ -149,7 +158,7 @@ def test_highlight_marks_nodes_and_legend():
     src = draw_dot(L, highlight=[e]).source
     assert f'color="{HIGHLIGHT}", penwidth="3"' in nodes(src)["n4"]
     assert "penwidth" not in nodes(src)["n5"]
-    assert "highlighted" in src[src.index("  legend"):]
+    assert "highlighted" in src[src.index("\tlegend"):]
     assert f'color="{HIGHLIGHT}"' in draw_dot(L, highlight=e).source  # one Value is fine
 
 
@@ -165,7 +174,7 @@ def test_highlight_errors_name_the_problem():
     ({"rankdir": "XY"}, ValueError, "rankdir must be one of LR, RL, TB, BT; got 'XY'"),
     ({"fmt": "{:d}"}, ValueError, "fmt must be a format string"),
     ({"fmt": 4}, ValueError, "got 4"),
-    ({"collapse": "neurons"}, ValueError, "collapse must be None, 'neuron' or 'layer'"),
+    ({"collapse": "neurons"}, ValueError, "collapse must be one of None, 'auto', 'neuron', 'layer'; got 'neurons'"),
     ({"show_grad": "yes"}, TypeError, "show_grad must be True or False"),
     ({"vanishing": 2}, ValueError, "relative threshold in \\[0, 1\\)"),
     ({"step": "first"}, TypeError, "step must be a BackwardStep"),
@@ -194,10 +203,11 @@ def test_saturated_sigmoid_seed_shows_vanishing_gradient():
     assert fill(src, "n1") == VANISHING_GRAD  # a: ∂C/∂a = 2σσ'·w, also ~1e-22
     assert fill(src, "n2") == VANISHING_GRAD  # z = w·a
     assert fill(src, "n3") == INTERMEDIATE    # σ: ∂C/∂σ = 2σ = 2, healthy
-    assert fill(src, "n4") == LEAF            # the target y = 0, a constant leaf
+    assert fill(src, "n4") == CONSTANT        # the target y = 0, a constant
+    assert label(src, "n4") == "0"
     assert fill(src, "n5") == INTERMEDIATE    # σ − y
     assert fill(src, "n6") == OUTPUT
-    legend = src[src.index("  legend"):]
+    legend = src[src.index("\tlegend"):]
     assert f'bgcolor="{VANISHING_GRAD}"' in legend
     assert "vanishing gradient: 0 &lt; |grad| ≤ 1e-12 × max |grad| = 2e-12" in legend
 
@@ -308,15 +318,15 @@ def test_collapse_neuron_folds_weights_and_activation():
     assert count_boxes(full) == 29
     boxes = nodes(neuron)
     assert [k for k, v in boxes.items() if f'fillcolor="{NEURON}"' in v] == [
-        "u0", "u1", "u2", "u3", "u4"]
+        "g0", "g1", "g2", "g3", "g4"]
     assert count_boxes(neuron) == 2 + 5 + 2
     # neuron 1 of layer 1: z = 0.1·0.5 + 0.2·1 + 0.05 = 0.3, ReLU
-    assert label(neuron, "u0").startswith(
+    assert label(neuron, "g0").startswith(
         r"{ neuron 1 · layer 1 | Σwx+b → ReLU | { z 0.3000 | a 0.3000 | grad ")
-    assert r"Σwx+b → σ | { z 1.4890 | a 0.8159" in label(neuron, "u4")
+    assert r"Σwx+b → σ | { z 1.4890 | a 0.8159" in label(neuron, "g4")
     pairs = {(t, h) for t, h, _ in edges(neuron)}
-    assert {("u0", "u2"), ("u1", "u2"), ("u0", "u3"), ("u1", "u3"), ("u2", "u4"),
-            ("u3", "u4"), ("u4", "n27_op")} <= pairs
+    assert {("g0", "g2"), ("g1", "g2"), ("g0", "g3"), ("g1", "g3"), ("g2", "g4"),
+            ("g3", "g4"), ("g4", "n27_op")} <= pairs
     assert "neuron: Σwx+b and its activation" in neuron
 
 
@@ -325,19 +335,20 @@ def test_collapse_layer_groups_neurons_reading_the_same_inputs():
     L.backward()
     src = draw_dot(L, collapse="layer").source
     layers = [k for k, v in nodes(src).items() if f'fillcolor="{LAYER}"' in v]
-    assert layers == ["u0", "u1", "u2"]
-    assert label(src, "u0").startswith(
+    assert layers == ["g0", "g1", "g2"]
+    assert label(src, "g0").startswith(
         r"{ layer 1 · 2 neurons | Σwx+b → ReLU | { z [0.3000, 0.6000] | a [0.3000, 0.6000]")
-    assert r"{ z [0.6100, 0.7900] | a [0.6100, 0.7900]" in label(src, "u1")
+    assert r"{ z [0.6100, 0.7900] | a [0.6100, 0.7900]" in label(src, "g1")
     pairs = [(t, h) for t, h, _ in edges(src)]
-    assert ("u0", "u1") in pairs and pairs.count(("u0", "u1")) == 1
+    assert ("g0", "g1") in pairs and pairs.count(("g0", "g1")) == 1
 
 
 def test_collapse_works_from_structure_not_labels():
     L = seed_network(labels=False)
     L.backward()
-    assert count_boxes(draw_dot(L, collapse="neuron").source) == 9
-    assert count_boxes(draw_dot(L, collapse="layer").source) == 7
+    # 5 neurons (or 3 layers) + log + neg; the unlabelled inputs are drawn as constants.
+    assert count_boxes(draw_dot(L, collapse="neuron").source) == 7
+    assert count_boxes(draw_dot(L, collapse="layer").source) == 5
 
 
 def test_collapse_keeps_a_parameter_that_is_also_used_elsewhere():
@@ -360,34 +371,105 @@ def test_collapse_vanishing_weights_mark_their_neuron():
     C = dot([w], [a]).sigmoid() ** 2
     C.backward()
     src = draw_dot(C, collapse="neuron").source
-    assert fill(src, "u0") == VANISHING_GRAD
-    assert "max \\\\|grad w,b\\\\| 2.411e-20" not in src  # escaped once, not twice
-    assert "max \\|grad w,b\\| 2.411e-20" in src
+    assert fill(src, "g0") == VANISHING_GRAD
+    assert "max \\\\|grad\\\\| inside 2.411e-20" not in src  # escaped once, not twice
+    assert "max \\|grad\\| inside 2.411e-20" in src
 
 
 def test_collapse_on_mlp_graph_reduces_node_count():
     mlp = MLP(2, [8, 8, 1], seed=1)
     loss = total([(mlp([0.3 * i, -0.1 * i]) - 1.0) ** 2 for i in range(3)])
     loss.backward()
-    full = len(nodes(draw_dot(loss).source))
+    full = len(nodes(draw_dot(loss, collapse=None).source))
     neuron = len(nodes(draw_dot(loss, collapse="neuron").source))
     layer = len(nodes(draw_dot(loss, collapse="layer").source))
     assert full > neuron > layer
     # 3 samples × (8 + 8 + 1) neurons; 3 samples × 3 layers
     src = draw_dot(loss, collapse="neuron").source
-    assert sum(k.startswith("u") for k in nodes(src)) == 51
+    assert sum(k.startswith("g") for k in nodes(src)) == 51
     src = draw_dot(loss, collapse="layer").source
-    assert sum(k.startswith("u") for k in nodes(src)) == 9
+    assert sum(k.startswith("g") for k in nodes(src)) == 9
     # The parameters (shared by the three samples) are folded away entirely.
     param_labels = {p.label for p in mlp.parameters()}
     assert not any(label(src, k).split(" |")[0].lstrip("{ ") in param_labels
                    for k in nodes(src))
 
 
+def test_collapsed_boxes_say_which_sample_and_neuron():
+    mlp = MLP(2, [3, 1], seed=1, activations=["tanh", "linear"])
+    loss = total([(mlp(x) - 1.0) ** 2 for x in ([0.5, 1.0], [-1.0, 2.0])])
+    loss.backward()
+    titles = [label(src, k).split(" |")[0].lstrip("{ ")
+              for src in [draw_dot(loss, collapse="neuron").source] for k in nodes(src)
+              if k.startswith("g")]
+    # Row j of W^[1] is neuron j: the boxes are numbered from the z^[l]_j labels.
+    assert sorted(titles) == sorted(f"neuron {j} · layer {l} · sample {i}"
+                                    for i in (1, 2) for l, n in ((1, 3), (2, 1))
+                                    for j in range(1, n + 1))
+    layer = draw_dot(loss, collapse="layer").source
+    first = label(layer, "g0")
+    assert first.startswith(r"{ layer 1 · sample 1 · 3 neurons | Σwx+b → tanh | { z [")
+    z1 = [f"{n.w[0].data * 0.5 + n.w[1].data * 1.0 + n.b.data:.4f}" for n in mlp.layers[0].neurons]
+    assert f"z [{', '.join(z1)}]" in first  # in W^[1]'s row order
+
+
+def test_several_samples_never_share_a_label():
+    mlp = MLP(2, [2, 1], seed=3)
+    loss = total([(mlp(x) - y) ** 2 for x, y in (([1.0, 2.0], 1.0), ([0.0, -1.0], 0.0))])
+    loss.backward()
+    src = draw_dot(loss, collapse=None).source
+    names = [label(src, k).split(" |")[0].lstrip("{ ") for k, v in nodes(src).items()
+             if 'shape="record"' in v]
+    assert "z^[1]_1 (sample 1)" in names and "z^[1]_1 (sample 2)" in names
+    assert "z^[1]_1" not in names
+    assert "W^[1]_1,1" in names  # one parameter node, shared: no sample number
+    labelled = [n for n in names if not n.startswith("data")]
+    assert len(labelled) == len(set(labelled))
+
+
+def test_auto_collapse_keeps_small_graphs_whole_and_groups_big_ones():
+    L = seed_network()  # the lecture notes' 2-2-2-1 network: drawn value by value
+    L.backward()
+    assert draw_dot(L).source == draw_dot(L, collapse=None).source
+    mlp = MLP(3, [4, 2], seed=0)
+    out = mlp([0.5, -1.0, 2.0])
+    big = total([(o - t) ** 2 for o, t in zip(out, [1.0, 0.0])])
+    big.backward()
+    src = draw_dot(big).source
+    assert sum(k.startswith("g") for k in nodes(src)) == 6  # one box per neuron
+    assert "drawn one box per neuron (collapse=None draws every value)" in src
+    assert len(nodes(src)) <= AUTO_COLLAPSE_VALUES
+
+
+def test_every_picture_is_sized_for_a_notebook_cell():
+    *_, L = micrograd_example()
+    assert f'size="{NOTEBOOK_SIZE}"' in draw_dot(L).source
+    assert "size=" not in draw_dot(L, size=None).source.splitlines()[1]
+
+
+def test_groups_from_the_caller():
+    a, b, c, f, e, d, L = micrograd_example()
+    L.backward()
+    box = Group("a·b + c", (e, d), shows=(("d", (d,)),), kind="sum", meaning="sum: a·b + c")
+    src = draw_dot(L, groups=[box]).source
+    assert label(src, "g0") == "{ a·b + c | { d 4.0000 | grad -2.0000 } }"  # no leaf inside
+    pairs = {(t, h) for t, h, _ in edges(src)}
+    assert {("n0", "g0"), ("n1", "g0"), ("n2", "g0"), ("g0", "n6_op")} <= pairs
+    assert "sum: a·b + c" in src
+    assert draw_dot(L, groups=lambda order: [box]).source == src
+    with pytest.raises(TypeError, match="groups must be autograd.viz.Group"):
+        draw_dot(L, groups=[(e, d)])
+    with pytest.raises(ValueError, match="lists .* not part of the graph"):
+        draw_dot(L, groups=[Group("x", (Value(1.0),))])
+
+
 def test_engine_import_stays_standard_library_only():
-    code = ("import sys, autograd; autograd.draw_dot(autograd.Value(1.0)).source; "
+    code = ("import sys, autograd; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('graphviz', 'pygraphviz', 'matplotlib', 'numpy', 'subprocess', 'nn')))")
+            "('graphviz', 'pygraphviz', 'matplotlib', 'numpy', 'subprocess', 'nn'))); "
+            "autograd.draw_dot(autograd.Value(1.0)).source; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pygraphviz', 'matplotlib', 'numpy', 'nn')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert out.strip() == "[]"
+    assert out.split() == ["[]", "[]"]  # graphviz is loaded by draw_dot, nothing else

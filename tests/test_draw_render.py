@@ -1,4 +1,5 @@
-"""autograd.render: real SVG and PNG files through pygraphviz, the dot program, and no renderer."""
+"""autograd.viz rendering: real SVG and PNG files through pygraphviz, the dot program, and no
+renderer; draw_dot as a graphviz.Digraph (render, view, pipe, save, Jupyter)."""
 
 import os
 import shutil
@@ -6,11 +7,15 @@ import stat
 import sys
 import xml.etree.ElementTree as ET
 
+import graphviz
 import pytest
 
+import nn  # noqa: F401  (registers collapse="neuron" and "layer")
+
 from autograd import Value, draw_dot
-from autograd.draw import VANISHING_GRAD
-from autograd.render import Picture, RenderError, RendererNotFoundError
+from autograd.viz import PictureTooLargeError, RenderError, RendererNotFoundError
+from autograd.viz.draw import VANISHING_GRAD
+from autograd.viz.picture import Picture
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -67,10 +72,11 @@ def test_record_escapes_render_as_the_literal_text(no_dot_program):
     assert "a|b{c} \\ <d>" in texts
 
 
-def test_dot_extension_writes_the_source_without_a_renderer(no_renderer, tmp_path):
+def test_save_writes_the_source_without_a_renderer(no_renderer, tmp_path):
     picture = draw_dot(saturated())
-    picture.render(tmp_path / "graph.gv")
+    assert picture.save(tmp_path / "graph.gv") == str(tmp_path / "graph.gv")
     assert (tmp_path / "graph.gv").read_text(encoding="utf-8") == picture.source
+    assert os.listdir(tmp_path) == ["graph.gv"]  # written atomically, no temp file left
 
 
 def test_missing_renderer_says_what_to_install(no_renderer, tmp_path):
@@ -87,7 +93,6 @@ def test_missing_renderer_says_what_to_install(no_renderer, tmp_path):
 
 def test_missing_renderer_in_a_notebook_shows_the_message(no_renderer):
     picture = draw_dot(saturated())
-    assert picture._repr_svg_() is None
     bundle = picture._repr_mimebundle_()
     assert list(bundle) == ["text/plain"]
     assert "pip install pygraphviz" in bundle["text/plain"]
@@ -96,8 +101,10 @@ def test_missing_renderer_in_a_notebook_shows_the_message(no_renderer):
 
 def test_notebook_display_is_svg(no_dot_program):
     picture = draw_dot(saturated())
-    svg_root(picture._repr_svg_())
+    svg_root(picture._repr_image_svg_xml())
     svg_root(picture._repr_mimebundle_()["image/svg+xml"])
+    png = picture._repr_mimebundle_(include=["image/png"])["image/png"]
+    assert png.startswith(PNG_SIGNATURE)
 
 
 def test_failed_render_keeps_the_previous_file(no_renderer, tmp_path):
@@ -134,41 +141,79 @@ def test_a_failing_dot_program_reports_its_message(monkeypatch, tmp_path):
 
 def test_bad_paths_and_formats(tmp_path):
     picture = draw_dot(saturated())
-    with pytest.raises(ValueError, match="unknown picture format 'jpeg'.*svg, png, pdf"):
-        picture.render(tmp_path / "graph.jpeg")
-    with pytest.raises(ValueError, match="cannot tell the format of"):
-        picture.render(tmp_path / "graph")
+    with pytest.raises(ValueError, match="cannot render format 'jpeg'.*svg, png, pdf"):
+        picture.render(outfile=tmp_path / "graph.jpeg")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         picture.render(tmp_path / "missing" / "graph.svg")
     with pytest.raises(ValueError, match="cannot render format 'gif'"):
         picture.pipe("gif")
+    with pytest.raises(ValueError, match="format must be 'svg', 'png' or 'pdf'; got 'svgz'"):
+        draw_dot(saturated(), format="svgz")
 
 
-def test_explicit_format_overrides_the_extension(no_dot_program, tmp_path):
-    path = draw_dot(saturated()).render(tmp_path / "graph.img", format="png")
-    assert open(path, "rb").read().startswith(PNG_SIGNATURE)
+def test_no_extension_renders_like_graphviz(no_dot_program, tmp_path):
+    # micrograd's lecture: dot = draw_dot(y); dot.render('gout') -> gout (DOT) and gout.svg
+    picture = draw_dot(saturated())
+    assert isinstance(picture, graphviz.Digraph)
+    path = picture.render(str(tmp_path / "gout"))
+    assert path == str(tmp_path / "gout.svg")
+    assert (tmp_path / "gout").read_text(encoding="utf-8") == picture.source
+    svg_root((tmp_path / "gout.svg").read_text(encoding="utf-8"))
+    png = draw_dot(saturated(), format="png").render(str(tmp_path / "p"))
+    assert open(png, "rb").read().startswith(PNG_SIGNATURE)
+    out = picture.render(outfile=tmp_path / "o.png")
+    assert open(out, "rb").read().startswith(PNG_SIGNATURE)
 
 
-def test_picture_needs_text():
-    with pytest.raises(TypeError, match="needs DOT text"):
-        Picture(b"digraph {}")
-    assert str(Picture("digraph { a }")) == "digraph { a }"
+def test_pipe_with_encoding_and_format(no_dot_program):
+    picture = draw_dot(saturated(), format="png")
+    assert picture.pipe().startswith(PNG_SIGNATURE)
+    svg_root(picture.pipe(format="svg", encoding="utf-8"))
+
+
+def test_view_opens_the_rendered_file_in_the_platform_viewer(no_dot_program, tmp_path,
+                                                             monkeypatch):
+    opened = []
+    monkeypatch.setattr(Picture, "_view_linux", staticmethod(
+        lambda path, quiet=False: opened.append(path)), raising=False)
+    monkeypatch.setattr(graphviz.backend.viewing, "PLATFORM", "linux")
+    path = draw_dot(saturated()).view(str(tmp_path / "g"))
+    assert opened == [path] and path == str(tmp_path / "g.svg")
+    svg_root((tmp_path / "g.svg").read_text(encoding="utf-8"))
 
 
 def test_invalid_dot_text_raises_render_error(no_dot_program):
+    picture = draw_dot(saturated())
+    picture.body.append("\ta -> \n")
     with pytest.raises(RenderError, match="pygraphviz could not render the DOT text as svg"):
-        Picture("digraph { a -> }").pipe("svg")
+        picture.pipe("svg")
 
 
-def test_bundled_fontconfig_warnings_are_dropped_but_other_stderr_is_kept(capfd):
-    from autograd.render import _without_fontconfig_warnings
+def test_too_many_nodes_are_refused_with_a_hint(no_dot_program, tmp_path):
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(40):
+        y = y * 1.01
+    picture = draw_dot(y, collapse=None, max_nodes=50)
+    with pytest.raises(PictureTooLargeError, match=r"(?s)121 nodes, more than max_nodes=50.*"
+                                                   r"collapse='layer'.*max_nodes=None"):
+        picture.render(tmp_path / "big.svg")
+    assert os.listdir(tmp_path) == []
+    assert "max_nodes=50" in picture._repr_mimebundle_()["text/plain"]
+    assert draw_dot(y, collapse=None, max_nodes=None).pipe().startswith(b"<?xml")
 
-    def noisy_draw():
-        os.write(2, b'Fontconfig warning: "/etc/fonts/x.conf", line 6: unknown element "reset-dirs"\n')
-        os.write(2, b"Warning: something Graphviz wants you to know\n")
-        return b"<svg/>"
 
-    assert _without_fontconfig_warnings(noisy_draw) == b"<svg/>"
-    err = capfd.readouterr().err
-    assert "Fontconfig" not in err
-    assert "something Graphviz wants you to know" in err
+def test_a_slow_layout_is_stopped_after_the_timeout(monkeypatch, tmp_path):
+    program = fake_dot(tmp_path, "sleep 30\n")
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: program)
+    picture = draw_dot(saturated(), timeout=0.5)
+    with pytest.raises(RenderError, match=r"stopped after 0.5 s.*collapse='layer'"):
+        picture.pipe()
+
+
+def test_bundled_fontconfig_warnings_are_dropped_but_other_stderr_is_kept():
+    from autograd.viz.render import _without_fontconfig_warnings
+
+    text = ('Fontconfig warning: "/etc/fonts/x.conf", line 6: unknown element "reset-dirs"\n'
+            "Warning: something Graphviz wants you to know\n")
+    assert _without_fontconfig_warnings(text) == "Warning: something Graphviz wants you to know"
