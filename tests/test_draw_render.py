@@ -217,3 +217,25 @@ def test_bundled_fontconfig_warnings_are_dropped_but_other_stderr_is_kept():
     text = ('Fontconfig warning: "/etc/fonts/x.conf", line 6: unknown element "reset-dirs"\n'
             "Warning: something Graphviz wants you to know\n")
     assert _without_fontconfig_warnings(text) == "Warning: something Graphviz wants you to know"
+
+
+def test_collapsed_neurons_render_in_row_order(no_dot_program):
+    # A 3-4-2 network's graph collapses to one box per neuron, and Graphviz would
+    # draw layer 1 as 4, 3, 1, 2; the boxes are pinned so neuron j is j-th from the top.
+    from nn import MLP
+    from autograd import total
+
+    mlp = MLP(3, [4, 2], seed=0, activations=["tanh", "linear"])
+    loss = total([(o - t) ** 2 for o, t in zip(mlp([0.5, -1.0, 2.0]), [1.0, 0.0])])
+    loss.backward()
+    picture = draw_dot(loss)
+    assert "{rank=same; g0 -> g1 -> g2 -> g3 [style=invis]}" in picture.source
+    root = svg_root(picture.pipe("svg").decode())
+    top = {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        texts = [t.text for t in g.iter() if t.tag.endswith("text") and t.text]
+        if texts and texts[0].startswith("neuron "):
+            top[texts[0]] = min(float(t.get("y")) for t in g.iter() if t.tag.endswith("text"))
+    for layer, n in ((1, 4), (2, 2)):
+        ys = [top[f"neuron {j} · layer {layer}"] for j in range(1, n + 1)]
+        assert ys == sorted(ys)

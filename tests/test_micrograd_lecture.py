@@ -105,3 +105,11 @@ def test_wrong_input_length_is_an_error_not_a_truncation():
     n = MLP(3, [4, 4, 1], activations="tanh", seed=0)
     with pytest.raises(ValueError, match="MLP expects 3 inputs.*got 2"):
         n([1.0, 2.0])  # micrograd's zip() would silently use two of three weights
+
+
+def test_backward_twice_accumulates_cleanly():
+    a, b, c, d, e, f, L = lecture_expression()
+    L.backward()
+    once = [v.grad for v in (a, b, c, d, e, f)]
+    L.backward()  # micrograd re-sends the intermediate nodes' accumulated grads as well
+    assert [v.grad for v in (a, b, c, d, e, f)] == [2 * g for g in once]

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 from ..backward import BackwardStep, topological_order
 from ..value import Value
-from .dot import attributes, format_number, legend_node, plain_text, record_field
+from .dot import attributes, format_number, html_text, legend_node, plain_text, record_field
 from .render import RENDER_TIMEOUT
 
 LEAF = "#cfe8ff"
@@ -62,6 +62,10 @@ a notebook cell (about 1150 × 770 px as PNG, shown scaled to the cell); a small
 AUTO_COLLAPSE_VALUES = 45
 """``collapse="auto"`` groups a graph with more values than this (a 2-2-2-1 network's loss
 has about 35, a 3-4-2 network's about 50)."""
+SIDE_BY_SIDE_VALUES = 15
+"""Up to this many values, a box's fields run along the flow as in micrograd
+(``{ a | data 2.0000 | grad 6.0000 }`` left to right with rankdir LR); a bigger graph
+stacks them across it, which makes each rank about three times narrower."""
 MAX_NODES = 3000
 """A picture with more boxes than this refuses to render (see ``max_nodes``)."""
 REPEATED_LABEL = "{label} (sample {i})"
@@ -80,6 +84,9 @@ class Group:
       the box's grad row is the grads of the last row's Values.
     - ``detail``: a second line, e.g. ``"Σwx+b → tanh"``.
     - ``kind``: groups of one kind share a fill colour and one legend entry, ``meaning``.
+    - ``column``: groups with the same column (any hashable, e.g. (sample, layer)) are
+      drawn side by side in list order, top to bottom with rankdir LR: the order a
+      reader counts them in, not the one Graphviz would pick to shorten edges.
     """
 
     title: str
@@ -88,6 +95,7 @@ class Group:
     detail: str = ""
     kind: str = "group"
     meaning: str = ""
+    column: object = None
 
 
 _GROUPINGS = {}
@@ -336,6 +344,7 @@ class _Drawer:
         # Before any backward pass every grad is 0: nothing to say about gradient health.
         self.grad_colours = grad_colours and (self.scale > 0 or len(finite) < len(graph.order))
         self.names = _display_names(graph.order)
+        self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES
         self.used = {}
         self.kinds = {}  # group kind -> (fill, meaning)
 
@@ -418,9 +427,22 @@ class _Drawer:
         if groups:
             edges = _unique(edges)
         boxes = len(lines)
+        lines.extend(self._columns(groups))
         lines.extend(f"{a} -> {b}" + (f" {attributes(style)}" if style else "")
                      for a, b, style in edges)
         return lines, boxes
+
+    def _columns(self, groups):
+        """Statements pinning each column's groups in list order (invisible edges)."""
+        columns = {}
+        for i, g in enumerate(groups):
+            if g.column is not None:
+                columns.setdefault(g.column, []).append(f"g{i}")
+        pins = []
+        for ids in columns.values():
+            if len(ids) > 1:
+                pins.append("{rank=same; " + " -> ".join(ids) + " [style=invis]}")
+        return pins
 
     def _owner(self, v, groups):
         return next(f"g{i}" for i, g in enumerate(groups) if v in g.members)
@@ -448,10 +470,8 @@ class _Drawer:
         return self._box(node_id, fields, kind, marks)
 
     def _constant_text(self, v):
-        number = self.num(v.data)
-        # 1.0000 for a lifted 1 hides that it is just the number 1.
-        if float(v.data).is_integer() and abs(v.data) < 1e15:
-            number = str(int(v.data))
+        # The number as typed (1, 0.5, 3), not padded to fmt's digits like a computed value.
+        number = f"{v.data:.6g}"
         return f"{v.label} = {number}" if v.label else number
 
     def _group_statement(self, g, node_id, marks):
@@ -468,8 +488,16 @@ class _Drawer:
                 kind = self.health(worst)
         if kind is None:
             kind = "output" if self.graph.root in g.members else self._group_kind(g)
-        fields = [g.title] + ([g.detail] if g.detail else []) + ([rows] if rows else [])
-        return self._box(node_id, fields, kind, marks)
+        lines = [g.title] + ([g.detail] if g.detail else []) + rows
+        self.used[kind] = None
+        fill = self.kinds[kind][0] if kind in self.kinds else _FILL[kind]
+        # An HTML-like label, not a record: Graphviz cannot pin the order of record
+        # nodes in a rank (see _columns), and the lines read top to bottom either way.
+        cells = "<hr/>".join(f"<tr><td>{html_text(line)}</td></tr>" for line in lines)
+        table = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">{cells}</table>>'
+        style = {"shape": "box", "style": "filled", "fillcolor": fill, "margin": "0.05",
+                 "label": table, **marks}
+        return f"{node_id} {attributes(style)}"
 
     def _group_kind(self, g):
         key = "group:" + g.kind
@@ -486,8 +514,11 @@ class _Drawer:
         """A record node; a list among ``fields`` is a nested record (stacked across)."""
         self.used[kind] = None
         fill = self.kinds[kind][0] if kind in self.kinds else _FILL[kind]
+        label = _record(fields)
+        if self.stacked:  # without the outer braces the fields run across the flow
+            label = label[2:-2]
         style = {"shape": "record", "style": "filled", "fillcolor": fill,
-                 "label": _record(fields), **marks}
+                 "label": label, **marks}
         return f"{node_id} {attributes(style)}"
 
     def _op_statement(self, v, op_id, marks):

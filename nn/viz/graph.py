@@ -45,8 +45,12 @@ def graph_groups(root_or_nodes, by="neuron"):
 
 def neuron_groups(nodes):
     """One group per neuron: z, its activation a, and its weight and bias leaves."""
-    return [Group(title, n.members, n.shows, n.detail, "neuron", NEURON_MEANING)
-            for n, title in zip(*_numbered(_neurons(nodes), lambda n: n.name))]
+    neurons = _neurons(nodes)
+    # The boxes of one layer of one sample are pinned in W^[l]'s row order j = 1, 2, …
+    neurons.sort(key=lambda n: (n.reads_first, n.j))
+    return [Group(title, n.members, n.shows, n.detail, "neuron", NEURON_MEANING,
+                  column=n.reads)
+            for n, title in zip(*_numbered(neurons, lambda n: n.name))]
 
 
 def layer_groups(nodes):
@@ -78,6 +82,7 @@ class _Neuron:
         self.z = z
         self.inputs = z.parents[n:2 * n]
         self.reads = tuple(id(x) for x in self.inputs)
+        self.reads_first = 0  # topological position of the layer's first neuron
         params = [p for p in z.parents[:n] + z.parents[-1:] if p.is_leaf]
         users = uses.get(z, [])
         self.a = None
@@ -118,6 +123,9 @@ def _neurons(nodes):
     neurons = [_Neuron(v, uses, root) for v in nodes if v.op_name == "weighted_sum"]
     # Unlabelled graphs (built with autograd.dot by hand): number by depth and by order
     # among the neurons reading the same inputs.
+    first = {}
+    for i, n in enumerate(neurons):
+        n.reads_first = first.setdefault(n.reads, i)
     making = {n.out: n for n in neurons}
     siblings = {}
     for n in neurons:
