@@ -195,7 +195,8 @@ def test_too_many_nodes_are_refused_with_a_hint(no_dot_program, tmp_path):
     for _ in range(40):
         y = y * 1.01
     picture = draw_dot(y, collapse=None, max_nodes=50)
-    with pytest.raises(PictureTooLargeError, match=r"(?s)121 nodes, more than max_nodes=50.*"
+    # 41 values + 40 constants 1.01 + 40 × nodes + the legend; 40 × (2 in + 1 out) edges
+    with pytest.raises(PictureTooLargeError, match=r"(?s)242 nodes and edges, more than max_nodes=50.*"
                                                    r"collapse='layer'.*max_nodes=None"):
         picture.render(tmp_path / "big.svg")
     assert os.listdir(tmp_path) == []

@@ -66,8 +66,9 @@ SIDE_BY_SIDE_VALUES = 15
 """Up to this many values, a box's fields run along the flow as in micrograd
 (``{ a | data 2.0000 | grad 6.0000 }`` left to right with rankdir LR); a bigger graph
 stacks them across it, which makes each rank about three times narrower."""
-MAX_NODES = 3000
-"""A picture with more boxes than this refuses to render (see ``max_nodes``)."""
+MAX_NODES = 5000
+"""A picture with more nodes and edges than this refuses to render (see ``max_nodes``):
+Graphviz takes minutes over it and the result is unreadable anyway."""
 REPEATED_LABEL = "{label} (sample {i})"
 """How the i-th of several different nodes sharing one label is named (i from 1, in
 topological order): the same forward code run on several samples labels each copy alike."""
@@ -161,8 +162,8 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     - ``title``: a caption above the graph.
     - ``size``: Graphviz ``size`` in inches (a larger layout is scaled down to it);
       None leaves the natural size.
-    - ``max_nodes``: rendering refuses a picture of more boxes than this (None: no
-      limit); ``timeout``: seconds the layout may take.
+    - ``max_nodes``: rendering refuses a picture of more nodes and edges than this
+      (None: no limit); ``timeout``: seconds the layout may take.
 
     The result's ``.source`` is the DOT text; ``.render('gout')`` writes ``gout``
     and ``gout.svg``, ``.render('graph.png')`` just the image; in Jupyter it shows
@@ -178,7 +179,7 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     chosen, note = _choose_groups(graph, collapse, groups)
     grad_colours = show_grad and step is None
     drawer = _Drawer(graph, fmt, show_grad, vanishing, grad_colours, show_local, constant)
-    body, boxes = drawer.draw(chosen, highlighted, step)
+    body = drawer.draw(chosen, highlighted, step)
     if step is not None and title is None:
         title = _step_title(step, fmt)
     caption = "\\n".join(plain_text(t) for t in (title, note) if t)
@@ -189,17 +190,18 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
         head.update(label=caption, labelloc="t", fontsize="14")
     if legend and drawer.used:
         body.append(legend_node(drawer.legend_entries()))
-    return new_picture("computation", format, head, body, boxes, max_nodes, timeout,
-                    "Draw it collapsed (collapse='layer', or groups=), or fewer samples, "
-                    "or pass max_nodes=None to render anyway.")
+    return new_picture("computation", format, head, body, len(body), max_nodes, timeout,
+                       f"This picture has {len(body)} nodes and edges, more than "
+                       f"max_nodes={max_nodes}. Draw it collapsed (collapse='layer', or "
+                       f"groups=), or fewer samples, or pass max_nodes=None to render anyway.")
 
 
 def new_picture(name, format, head, body, boxes, max_nodes, timeout, hint):
     """A :class:`~autograd.viz.picture.Picture` of DOT statements.
 
     ``head`` holds the graph attributes, ``body`` the statements (no trailing ``;``),
-    ``boxes`` how many nodes they draw; rendering more than ``max_nodes`` is refused
-    with ``hint`` saying how to draw less.  graphviz is imported here, so importing
+    ``boxes`` how many nodes and edges they draw; rendering more than ``max_nodes`` is
+    refused with ``hint``, which says how big the picture is and how to draw less.  graphviz is imported here, so importing
     autograd never loads it."""
     from .picture import Picture
 
@@ -386,7 +388,7 @@ class _Drawer:
         return where, folded
 
     def draw(self, groups, highlighted, step):
-        """(node and edge statements in topological order, how many boxes they draw)."""
+        """The node and edge statements, in topological order."""
         where, folded = self.placement(groups)
         lines, edges = [], []
         box_marks = {}
@@ -426,11 +428,10 @@ class _Drawer:
                                   self._edge_style(local, sent, position, step)))
         if groups:
             edges = _unique(edges)
-        boxes = len(lines)
         lines.extend(self._columns(groups))
         lines.extend(f"{a} -> {b}" + (f" {attributes(style)}" if style else "")
                      for a, b, style in edges)
-        return lines, boxes
+        return lines
 
     def _columns(self, groups):
         """Statements pinning each column's groups in list order (invisible edges)."""

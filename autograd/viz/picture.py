@@ -21,18 +21,15 @@ from ..files import write_atomically
 from .render import (IMAGE_FORMATS, RENDER_TIMEOUT, PictureTooLargeError, RendererNotFoundError,
                      render_bytes)
 
-MAX_NODES = 3000
-"""Pictures with more nodes than this refuse to render unless ``max_nodes`` is raised."""
-
-
 class Picture(graphviz.Digraph):
     """A graph picture: DOT text plus the ways to render and display it.
 
-    ``nodes`` is how many nodes the picture draws (for the size check);
+    ``nodes`` is how many nodes and edges the picture draws (for the size check);
     ``timeout`` bounds the layout in seconds; ``max_nodes`` (None: no limit)
-    is the size above which rendering is refused with ``size_hint``."""
+    is the size above which rendering is refused with ``size_hint``, which says
+    how big the picture is and how to draw less."""
 
-    def __init__(self, *args, nodes=0, timeout=RENDER_TIMEOUT, max_nodes=MAX_NODES,
+    def __init__(self, *args, nodes=0, timeout=RENDER_TIMEOUT, max_nodes=None,
                  size_hint="", **kwargs):
         super().__init__(*args, **kwargs)
         self.nodes = nodes
@@ -74,9 +71,8 @@ class Picture(graphviz.Digraph):
     def _layout(self, format, engine=None):
         if self.max_nodes is not None and self.nodes > self.max_nodes:
             raise PictureTooLargeError(
-                f"this picture has {self.nodes} nodes, more than max_nodes={self.max_nodes}: "
-                f"Graphviz would take minutes and the result would be unreadable. "
-                f"{self.size_hint} The DOT text is still available as .source.".replace("  ", " "))
+                f"{self.size_hint} Graphviz would take minutes over it and the result would "
+                f"be unreadable. The DOT text is still available as .source.")
         return render_bytes(self.source, format, engine=engine or self.engine,
                             timeout=self.timeout)
 

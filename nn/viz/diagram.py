@@ -130,9 +130,9 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
         entries.append(({}, f"pen width ∝ |{what}|, widest = {num(biggest)}"))
         body.append(legend_node(entries))
     return new_picture("network", format, head, body, n_edges, max_edges, timeout,
-                    f"The {'-'.join(map(str, sizes))} network has {n_edges} weights; a diagram "
-                    f"is readable up to a few hundred. Draw a smaller network, or pass "
-                    f"max_edges=None to render anyway.")
+                       f"The {'-'.join(map(str, sizes))} network has {n_edges} weights, more "
+                       f"than max_edges={max_edges}. Draw a smaller network, or pass "
+                       f"max_edges=None to render anyway.")
 
 
 def mlp_layers(mlp, who="draw_network()"):
