@@ -356,9 +356,21 @@ def test_collapse_layer_groups_neurons_reading_the_same_inputs():
 def test_collapse_works_from_structure_not_labels():
     L = seed_network(labels=False)
     L.backward()
-    # 5 neurons (or 3 layers) + log + neg; the unlabelled inputs are drawn as constants.
-    assert count_boxes(draw_dot(L, collapse="neuron").source) == 7
-    assert count_boxes(draw_dot(L, collapse="layer").source) == 5
+    # 2 inputs + 5 neurons (or 3 layers) + log + neg
+    assert count_boxes(draw_dot(L, collapse="neuron").source) == 9
+    assert count_boxes(draw_dot(L, collapse="layer").source) == 7
+
+
+def test_unlabelled_weights_and_inputs_of_a_dot_are_leaves_not_constants():
+    w, x = [Value(0.5), Value(-1.0)], [Value(2.0), Value(3.0)]
+    out = (dot(w, x, Value(0.1)) - 1.0) * 3  # 1.0 and 3 are constants
+    out.backward()
+    src = draw_dot(out).source
+    fills = {box_lines(src, k)[0]: fill(src, k) for k in nodes(src) if not k.endswith("_op")}
+    assert [fills[f"data {v:.4f}"] for v in (0.5, -1.0, 2.0, 3.0, 0.1)] == [LEAF] * 5
+    assert fills["1"] == CONSTANT and fills["3"] == CONSTANT
+    # ∂out/∂w1 = 3·x1 = 6, shown; the constants show no gradient
+    assert box_lines(src, "n0") == ["data 0.5000", "grad 6.0000"]
 
 
 def test_collapse_keeps_a_parameter_that_is_also_used_elsewhere():

@@ -8,7 +8,8 @@ meaning and a legend says which (torchviz's choice for the first three):
 
 * light blue: a leaf (an input or a parameter), which receives a gradient;
 * grey dashed, number only: a constant (the 1 in 1 − a, the 3 in 3·x, a target y):
-  by default a leaf with no label, as made when a number meets a Value;
+  by default a leaf with no label, as made when a number meets a Value (but not an
+  argument of :func:`autograd.dot`: weights, inputs and bias always get gradients);
 * green: the output, where backward starts;
 * grey: an operation;
 * orange: a vanishing gradient, 0 < |grad| ≤ ``vanishing`` × (largest |grad| in
@@ -153,7 +154,7 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     - ``groups``: a list of :class:`Group`, or a function of the topologically
       ordered nodes returning one; overrides ``collapse``.
     - ``constants``: Values to draw as constants (number only, no gradient); None
-      means every leaf without a label.
+      means every leaf without a label that is not an argument of ``autograd.dot``.
     - ``legend``: add a table saying what each colour means.
     - ``step``: a :class:`~autograd.BackwardStep` to draw (see :func:`draw_step`).
     - ``vanishing``: a gradient g ≠ 0 is vanishing when |g| ≤ vanishing × max |grad|
@@ -173,7 +174,7 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     graph = _Graph(root)
     highlighted = _members(graph, highlight, "highlight")
     constant = (_members(graph, constants, "constants") if constants is not None
-                else {v for v in graph.order if v.is_leaf and not v.label and v is not root})
+                else _unlabelled_constants(graph))
     if step is not None:
         _check_step(graph, step, collapse, groups)
     chosen, note = _choose_groups(graph, collapse, groups)
@@ -283,6 +284,14 @@ class _Graph:
         for child in self.order:
             for position, parent in enumerate(child.parents):
                 self.uses.setdefault(parent, []).append((child, position))
+
+
+def _unlabelled_constants(graph):
+    """Leaves without a label, except the weights, inputs and bias of an ``autograd.dot``
+    (a weighted sum's arguments are what a learner wants gradients for, labelled or not)."""
+    summed = {p for v in graph.order if v.op_name == "weighted_sum" for p in v.parents}
+    return {v for v in graph.order
+            if v.is_leaf and not v.label and v is not graph.root and v not in summed}
 
 
 def _choose_groups(graph, collapse, groups):

@@ -38,7 +38,7 @@ class Picture(graphviz.Digraph):
         self.size_hint = size_hint
 
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
-               *args, **kwargs):
+               **kwargs):
         """Render as ``graphviz.Digraph.render`` does, through the bundled fallback.
 
         ``render('gout')`` writes the DOT text to ``gout`` and the image to
@@ -54,7 +54,8 @@ class Picture(graphviz.Digraph):
                 self._view(rendered, format=format or suffix,
                            quiet=kwargs.get("quiet_view", False))
             return rendered
-        return super().render(filename, directory, view, cleanup, format, *args, **kwargs)
+        return super().render(filename, directory=directory, view=view, cleanup=cleanup,
+                              format=format, **kwargs)
 
     def save(self, filename=None, directory=None, *, skip_existing=False):
         """Write the DOT text to ``filename`` (default ``name + '.gv'``) atomically."""
