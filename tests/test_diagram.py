@@ -77,7 +77,7 @@ def test_seed_network_neurons_show_activation_and_bias():
 
 def test_seed_forward_pass_activations():
     src = draw_network(seed_mlp(), x=[0.5, 1.0], fmt="{:.4f}").source
-    # The seed's hand forward pass: Z^[1] = (0.30, 0.60), Z^[2] = (0.61, 0.79),
+    # The walkthrough's hand forward pass: Z^[1] = (0.30, 0.60), Z^[2] = (0.61, 0.79),
     # Z^[3] = 0.9·0.61 + 1.0·0.79 + 0.15 = 1.489, ŷ = σ(1.489).
     y_hat = 1 / (1 + math.exp(-1.489))
     assert node_label(src, "x1") == "x_1 = 0.5000"
@@ -94,7 +94,7 @@ def test_seed_gradients_after_backward():
     loss = -(mlp([0.5, 1.0]).log())  # BCE at y = 1
     loss.backward()
     src = draw_network(mlp, show="grad", fmt="{:.5f}", edge_labels=True).source
-    # By hand (seed 001): δ^[3] = ŷ − y; δ^[2] = W^[3]ᵀδ^[3] (ReLU' = 1);
+    # By hand (the lecture notes' walkthrough): δ^[3] = ŷ − y; δ^[2] = W^[3]ᵀδ^[3] (ReLU' = 1);
     # δ^[1] = W^[2]ᵀδ^[2]; ∂L/∂W^[l] = δ^[l] A^[l−1]ᵀ; ∂L/∂b^[l] = δ^[l].
     a0, a1, a2 = [0.5, 1.0], [0.3, 0.6], [0.61, 0.79]
     d3 = [1 / (1 + math.exp(-1.489)) - 1.0]

@@ -1,4 +1,4 @@
-"""autograd.draw: the DOT text of computation graphs (no rendering needed here)."""
+"""autograd.viz.draw: the DOT text of computation graphs (no rendering needed here)."""
 
 import html
 import math
@@ -53,7 +53,7 @@ def micrograd_example():
 
 
 def seed_network(x=(0.5, 1.0), labels=True):
-    """The second seed's 2-2-2-1 network from autograd.dot alone, and its BCE loss at y = 1."""
+    """The lecture notes' 2-2-2-1 walkthrough network from autograd.dot alone, and its BCE loss at y = 1."""
     a = [Value(v, f"x{k}" if labels else "") for k, v in enumerate(x, 1)]
     for l, (W, bs, act) in enumerate(zip(SEED_W, SEED_B, ["relu", "relu", "sigmoid"]), 1):
         a = [getattr(dot([Value(w, f"W{l}_{j}{k}" if labels else "")
@@ -64,7 +64,7 @@ def seed_network(x=(0.5, 1.0), labels=True):
 
 
 def saturated_seed():
-    """The first seed: C = (σ(w·a) − y)² at w = 0.8, a = 62.5, y = 0 (z = 50)."""
+    """The saturated 1-1-1 sigmoid question: C = (σ(w·a) − y)² at w = 0.8, a = 62.5, y = 0 (z = 50)."""
     w, a = Value(0.8, "w"), Value(62.5, "a")
     s = (w * a).sigmoid()
     s.label = "σ"
@@ -491,3 +491,16 @@ def test_engine_import_stays_standard_library_only():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.split() == ["[]", "[]"]  # graphviz is loaded by draw_dot, nothing else
+
+
+def test_collapse_by_neuron_needs_someone_who_knows_neurons():
+    # autograd alone knows no neurons: nn registers the groupings when imported.
+    code = ("import autograd\n"
+            "try:\n"
+            "    autograd.draw_dot(autograd.Value(1.0), collapse='neuron')\n"
+            "except ValueError as e:\n"
+            "    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == ("collapse must be one of None, 'auto'; got 'neuron' "
+                           "(import nn to register 'neuron' and 'layer')")

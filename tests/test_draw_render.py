@@ -201,6 +201,8 @@ def test_too_many_nodes_are_refused_with_a_hint(no_dot_program, tmp_path):
         picture.render(tmp_path / "big.svg")
     assert os.listdir(tmp_path) == []
     assert "max_nodes=50" in picture._repr_mimebundle_()["text/plain"]
+    with pytest.raises(PictureTooLargeError):
+        picture.copy().pipe()  # graphviz's copy keeps the limit
     assert draw_dot(y, collapse=None, max_nodes=None).pipe().startswith(b"<?xml")
 
 

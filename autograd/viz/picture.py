@@ -37,6 +37,13 @@ class Picture(graphviz.Digraph):
         self.max_nodes = max_nodes
         self.size_hint = size_hint
 
+    def _copy_kwargs(self, **kwargs):
+        # .copy() (graphviz's) keeps the size check and time limit.
+        kwargs = super()._copy_kwargs(**kwargs)
+        kwargs.update(nodes=self.nodes, timeout=self.timeout, max_nodes=self.max_nodes,
+                      size_hint=self.size_hint)
+        return kwargs
+
     def render(self, filename=None, directory=None, view=False, cleanup=False, format=None,
                **kwargs):
         """Render as ``graphviz.Digraph.render`` does, through the bundled fallback.
