@@ -481,26 +481,29 @@ def test_groups_from_the_caller():
         draw_dot(L, groups=[Group("x", (Value(1.0),))])
 
 
+def fresh_python(code):
+    """What ``code`` prints in a new interpreter (nothing imported yet, nn not registered)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def test_engine_import_stays_standard_library_only():
-    code = ("import sys, autograd; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('graphviz', 'pygraphviz', 'matplotlib', 'numpy', 'subprocess', 'nn'))); "
-            "autograd.draw_dot(autograd.Value(1.0)).source; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('pygraphviz', 'matplotlib', 'numpy', 'nn')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = fresh_python(
+        "import sys, autograd; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('graphviz', 'pygraphviz', 'matplotlib', 'numpy', 'subprocess', 'nn'))); "
+        "autograd.draw_dot(autograd.Value(1.0)).source; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('pygraphviz', 'matplotlib', 'numpy', 'nn')))")
     assert out.split() == ["[]", "[]"]  # graphviz is loaded by draw_dot, nothing else
 
 
 def test_collapse_by_neuron_needs_someone_who_knows_neurons():
     # autograd alone knows no neurons: nn registers the groupings when imported.
-    code = ("import autograd\n"
-            "try:\n"
-            "    autograd.draw_dot(autograd.Value(1.0), collapse='neuron')\n"
-            "except ValueError as e:\n"
-            "    print(e)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    out = fresh_python("import autograd\n"
+                       "try:\n"
+                       "    autograd.draw_dot(autograd.Value(1.0), collapse='neuron')\n"
+                       "except ValueError as e:\n"
+                       "    print(e)\n")
     assert out.strip() == ("collapse must be one of None, 'auto'; got 'neuron' "
                            "(import nn to register 'neuron' and 'layer')")
