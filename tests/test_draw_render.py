@@ -242,3 +242,34 @@ def test_collapsed_neurons_render_in_row_order(no_dot_program):
     for layer, n in ((1, 4), (2, 2)):
         ys = [top[f"neuron {j} · layer {layer}"] for j in range(1, n + 1)]
         assert ys == sorted(ys)
+
+
+def test_ctrl_c_stops_a_layout_at_once(monkeypatch, tmp_path):
+    import signal
+    import threading
+    import time
+
+    program = fake_dot(tmp_path, 'echo $$ > "$0.pid"; exec sleep 30\n')
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: program)
+    picture = draw_dot(saturated())
+    main = threading.main_thread().ident
+    timer = threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT))  # Ctrl-C
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        picture.pipe()
+    assert time.monotonic() - started < 10
+    pid = int((tmp_path / "dot.pid").read_text())
+    deadline = time.monotonic() + 5
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(pid)  # the layout process was killed, not left running
+
+
+def running(pid):
+    """Whether process ``pid`` is still running (a killed, unreaped one is a zombie)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
