@@ -100,7 +100,7 @@ BY_NAME = {q.name: q for q in QUANTITIES}
 ASKED = ("Z", "A", "losses", "loss", "dA", "f_prime", "dZ", "dW", "db", "W_new", "b_new")
 """The quantities an exercise asks for (``losses`` only when the batch has m > 1)."""
 
-_GIVEN_TOP = ("format", "version", "description", "network", "exercise", "student",
+_GIVEN_TOP = ("format", "version", "description", "network", "exercise", "student", "digits",
               "loss_function", "lr", "m", "step", "A0", "Y")
 _GIVEN_LAYER = ("activation", "W", "b")
 
