@@ -8,8 +8,9 @@ Every number of a submission gets one verdict:
 - ``carried_forward``: it disagrees with the key but is right given the
   student's own earlier values (each later quantity is recomputed from the
   student's own entries where given: :mod:`nn.explain.own_values`).  A 0 where
-  the key is not 0 never earns this: zeros carried through a derivation are
-  no evidence of work (an all-zero answer file must not pass);
+  the key is not 0 never earns this, nor a diagnosis: zeros carried through a
+  derivation reproduce any product of zeros and are no evidence of work (an
+  all-zero answer file must not pass);
 - ``wrong``: neither; the diagnosis names the classic mistake whose formula,
   fed the student's own earlier values, reproduces the number
   (:mod:`nn.explain.mistakes`), or is None;
@@ -185,8 +186,16 @@ class _Matcher:
         return abs(given.value - x) <= half_unit(x, self.policy.digits) + _EPS
 
 
-def _verdict(q, l, index, given, expected, own, match):
-    """(verdict, diagnosis, note, own value) of one written number."""
+def _same(x, y):
+    return abs(x - y) <= 1e-9 * max(1.0, abs(y))
+
+
+def _verdict(q, l, index, given, expected, own, suspects, match):
+    """(verdict, diagnosis, note, own value) of one written number.
+
+    ``suspects`` holds only the student's entries not (yet) found correct: where it
+    recomputes the key, nothing wrong lies upstream, so a match with the student's own
+    numbers is rounding, not error carried forward."""
     if given is None:
         return "missing", None, None, None
     if match.exact(given, expected):
@@ -199,15 +208,32 @@ def _verdict(q, l, index, given, expected, own, match):
                 f"(rounding carried from earlier numbers)", None)
     mine = own.recomputed(q.name, l, index)
     if match.matches(q, l, index, given, mine):
-        if abs(mine - expected) <= q.rtol * match.scale(q, l, index, expected) + _EPS:
+        if _same(suspects.recomputed(q.name, l, index), expected):
             return ("correct", ROUNDING, f"follows from your own rounded earlier numbers "
                     f"({mine:.6g})", mine)
         if given.value != 0:
             return ("carried_forward", None, f"right for your own earlier numbers "
                     f"({mine:.6g}); the key is {expected:.6g}", mine)
+    if given.value == 0:
+        return "wrong", None, None, mine   # zeros reproduce any product of zeros: no evidence
     code = diagnose(own, q.name, l, index,
                     lambda value: match.matches(q, l, index, given, value))
     return "wrong", code, None, mine
+
+
+_FORWARD = ("Z", "A", "Y_hat", "losses", "loss")
+_BACKWARD = ("dA", "f_prime", "dZ", "dW", "db", "dW_i")
+
+
+def _derivation_order(pair, L):
+    """Sort key: the order a hand derivation computes in, so every entry is judged after
+    the entries it is computed from (forward 1 → L, loss, backward L → 1, update)."""
+    q, l = pair
+    if q.name in _FORWARD:
+        return (0, l if l is not None else L + 1, _FORWARD.index(q.name))
+    if q.name in _BACKWARD:
+        return (1, L - l, _BACKWARD.index(q.name))
+    return (2, l, q.name)
 
 
 def grade(derivation, submission, policy=None, questions=None, source=None):
@@ -224,13 +250,13 @@ def grade(derivation, submission, policy=None, questions=None, source=None):
     policy = policy or Policy()
     entries = read_entries(submission, derivation)
     own = OwnValues(derivation, entries)
+    suspects = OwnValues(derivation, entries)
     match = _Matcher(own, policy)
     if questions is None:
         pairs = [(BY_NAME[name], l) for name, l in entries]
-        order = {q.name: n for n, q in enumerate(QUANTITIES)}
-        pairs.sort(key=lambda p: (order[p[0].name], p[1] or 0))
     else:
         pairs = asked(derivation, questions)
+    pairs.sort(key=lambda pair: _derivation_order(pair, len(derivation.layers)))
     graded = []
     for q, l in pairs:
         grid = entries.get((q.name, l))
@@ -238,7 +264,10 @@ def grade(derivation, submission, policy=None, questions=None, source=None):
         for index in element_indices(shape(derivation, q, l)):
             given = None if grid is None else at(grid, index)
             expected = at(key, index)
-            verdict, code, note, mine = _verdict(q, l, index, given, expected, own, match)
+            verdict, code, note, mine = _verdict(q, l, index, given, expected, own,
+                                                 suspects, match)
+            if verdict == "correct":
+                suspects.drop(q.name, l, index)
             names = index_names(q, index)
             graded.append(Entry(q.name, l, names.get("row"), names.get("col"),
                                 names.get("sample"), expected,

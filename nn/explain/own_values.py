@@ -21,6 +21,8 @@ With no student entries these are the library's numbers (a test holds them to
 :func:`nn.explain.explain_step`, which gets them from the engine).
 """
 
+import math
+
 from autograd import Value, grad
 
 from ..activations import activate
@@ -55,14 +57,23 @@ class OwnValues:
         self.lr = d.lr
         self.loss_fn = get_loss(d.loss_function)
         self.entries = entries
+        self._dropped = set()
         self._memo = {}
         self._sample_memo = {}
 
     def given(self, name, l, index):
         """The student's number for this element, or None."""
+        if (name, l, index) in self._dropped:
+            return None
         grid = self.entries.get((name, l))
         written = None if grid is None else at(grid, index)
         return None if written is None else written.value
+
+    def drop(self, name, l, index):
+        """Treat this element as not written (it is then recomputed like a blank)."""
+        self._dropped.add((name, l, index))
+        self._memo.clear()
+        self._sample_memo.clear()
 
     def value(self, name, l, index):
         """The student's number where written, else the correct formula on the student's values."""
@@ -87,8 +98,13 @@ class OwnValues:
             outputs = [Value(self.value("A", self.L, (j, i)))
                        for j in range(len(self.W[-1]))]
             prediction = outputs[0] if len(outputs) == 1 else outputs
-            loss = self.loss_fn(prediction, self.d.Y[i])
-            self._sample_memo[i] = (loss.data, grad(loss, outputs))
+            try:
+                loss = self.loss_fn(prediction, self.d.Y[i])
+                self._sample_memo[i] = (loss.data, grad(loss, outputs))
+            except (ValueError, ArithmeticError):
+                # The student's Ŷ is outside the loss's domain (a BCE "probability" of
+                # −0.4): nothing follows from it, so nothing can match it.
+                self._sample_memo[i] = (math.nan, [math.nan] * len(outputs))
         return self._sample_memo[i]
 
     def delta_through(self, l, index, weight):
