@@ -37,7 +37,7 @@ entry of every submission is correct, 1 when any is not, 2 on bad input.
 examples:
   backprop grade alice.answers.json
   backprop grade answers/*.answers.json --format csv --out class.csv
-  backprop grade my_hand.json --network seed_2221 --format json
+  backprop grade my_hand.json --network my_net.json --format json
 """
 
 
