@@ -10,7 +10,7 @@ import pytest
 from nn.explain.exercise import (HIDDEN, LOSS_OUTPUT, SIZES, make_exercise, student_seed)
 from nn.explain.grade import grade
 from nn.explain.quantities import ASKED, BY_NAME, asked, element_indices, shape
-from nn.explain.worksheet import to_latex, to_markdown
+from nn.explain.worksheet import to_html, to_latex, to_markdown
 
 
 def backprop(*args, env=None):
@@ -25,7 +25,8 @@ def test_same_student_same_exercise_in_another_process_with_another_hash_seed(tm
         out = tmp_path / hash_seed
         assert backprop("exercise", "--student", "alice", "--out", out,
                         env=env).returncode == 0
-    for name in ("alice.md", "alice.tex", "alice.answers.json", "alice.key.json"):
+    for name in ("alice.md", "alice.html", "alice.tex", "alice.answers.json",
+                 "alice.key.json"):
         assert (tmp_path / "1" / name).read_text() == (tmp_path / "2" / name).read_text()
     key = json.loads((tmp_path / "1" / "alice.key.json").read_text())
     assert key["network"] == make_exercise("alice").network()
@@ -89,11 +90,13 @@ def test_blank_answer_file_has_every_asked_entry_null_and_the_key_fills_them():
 
 def test_worksheets_state_the_network_and_the_rounding_policy():
     ex = make_exercise("carol", sizes=(2, 2, 1), hidden="relu", loss="half_mse", m=1, lr=0.5)
-    md, tex = to_markdown(ex), to_latex(ex)
-    for text in (md, tex):
+    md, page, tex = to_markdown(ex), to_html(ex), to_latex(ex)
+    for text in (md, page, tex):
         assert "4 significant digits" in text and "carol" in text
         assert f"{ex.weights[0][0][0]:g}" in text
     assert "½ (ŷᵢ − yᵢ)²" in md and r"\begin{pmatrix}" in tex
+    assert page.count("<table>") == page.count("</table>") == 3   # W^[1], W^[2], X
+    assert "<script" not in page
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
     assert f"{BY_NAME['dZ'].rtol:g}" in md
 
@@ -105,7 +108,7 @@ def test_batch_mode_writes_every_file_and_bad_rosters_are_refused(tmp_path):
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == sorted(f"{s}.{ext}" for s in ("ann", "bo")
-                           for ext in ("md", "tex", "answers.json", "key.json", "key.md"))
+                           for ext in ("md", "html", "tex", "answers.json", "key.json", "key.md"))
     roster.write_text("ann\nann\n")
     result = backprop("exercise", "--students", roster, "--out", tmp_path / "out")
     assert result.returncode == 2 and "appears twice" in result.stderr

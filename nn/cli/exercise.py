@@ -3,6 +3,7 @@
 For each student ID, writes into ``--out DIR``::
 
     ID.md             the worksheet (Markdown)
+    ID.html           the worksheet (a standalone HTML page)
     ID.tex            the worksheet (LaTeX, a standalone document)
     ID.answers.json   the blank answer file: every asked entry, each number null
     ID.key.json       the answer key (the answer file filled in; grades as all correct)
@@ -23,7 +24,7 @@ from .options import CommandError, int_at_least, positive_float, report_written
 from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_student_id, make_exercise
 from ..explain.grade import Policy
 from ..explain.render import render
-from ..explain.worksheet import to_latex, to_markdown
+from ..explain.worksheet import to_html, to_latex, to_markdown
 
 __all__ = ["add_exercise_parser", "run_exercise", "write_exercise", "read_roster"]
 
@@ -73,7 +74,7 @@ def _sizes(text):
 
 
 def write_exercise(exercise, out, policy):
-    """Write the five files of ``exercise`` into the directory ``out``; return their paths."""
+    """Write the six files of ``exercise`` into the directory ``out``; return their paths."""
     stem = os.path.join(out, exercise.student)
     answers = f"{exercise.student}.answers.json"
     key = exercise.answer_key()
@@ -81,6 +82,7 @@ def write_exercise(exercise, out, policy):
     blank = exercise.answer_file()
     blank["digits"] = policy.digits
     files = {f"{stem}.md": to_markdown(exercise, policy, answers),
+             f"{stem}.html": to_html(exercise, policy, answers),
              f"{stem}.tex": to_latex(exercise, policy, answers),
              f"{stem}.answers.json": json.dumps(blank, indent=2) + "\n",
              f"{stem}.key.json": json.dumps(key, indent=2) + "\n",
@@ -123,7 +125,8 @@ def add_exercise_parser(commands):
     p = commands.add_parser(
         "exercise", help="make per-student backprop worksheets, answer files and keys",
         description="Draw a small network with numbers pleasant by hand, different and "
-                    "reproducible per student, and write its worksheet (Markdown, LaTeX), "
+                    "reproducible per student, and write its worksheet (Markdown, HTML, "
+                    "LaTeX), "
                     "a blank answer file and the answer key.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     who = p.add_mutually_exclusive_group(required=True)

@@ -40,8 +40,8 @@ from decimal import Decimal
 from .derivation import FORMAT, VERSION
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
-           "shape", "key_value", "read_entries", "answer_form", "element_indices",
-           "index_names"]
+           "shape", "key_value", "read_entries", "answer_form", "asked", "at",
+           "element_indices", "index_names"]
 
 
 class SubmissionError(ValueError):
@@ -52,7 +52,8 @@ class SubmissionError(ValueError):
 class Quantity:
     """One gradable quantity: its report ``name``, its ``key`` in the JSON layout,
     whether it exists per layer, the names of its index ``axes``, how it is
-    written in text and LaTeX, and its relative tolerance for propagated rounding."""
+    written in ``text`` and ``latex``, and its relative tolerance ``rtol`` for
+    rounding carried through earlier values."""
 
     name: str
     key: str
@@ -61,37 +62,32 @@ class Quantity:
     text: str
     latex: str
     rtol: float
-    meaning: str
 
 
 # Forward quantities pass through few roundings; gradients and the update multiply
 # several rounded numbers, so they get more room (still far below any classic mistake,
 # the smallest of which changes a value by a factor of 2 or flips a sign).
 QUANTITIES = (
-    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 2e-3,
-             "pre-activations"),
-    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 2e-3, "activations"),
-    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 2e-3,
-             "the network's output A^[L]"),
-    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 3e-3,
-             "the loss of each sample"),
-    Quantity("loss", "loss", False, (), "L", r"L", 3e-3, "the batch loss (1/m) Σᵢ Lᵢ"),
+    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 2e-3),
+    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 2e-3),
+    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 2e-3),
+    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 3e-3),
+    Quantity("loss", "loss", False, (), "L", r"L", 3e-3),
     Quantity("dA", "dL_dA", True, ("row", "sample"), "∂Lᵢ/∂A^[l]",
-             r"\partial L_i / \partial A^{[l]}", 5e-3, "gradient with respect to A"),
+             r"\partial L_i / \partial A^{[l]}", 5e-3),
     Quantity("f_prime", "f_prime_Z", True, ("row", "sample"), "f′(Z^[l])",
-             r"f'(Z^{[l]})", 5e-3, "activation derivative at Z"),
-    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 5e-3,
-             "error signal ∂Lᵢ/∂Z^[l]"),
+             r"f'(Z^{[l]})", 5e-3),
+    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 5e-3),
     Quantity("dW", "dL_dW", True, ("row", "col"), "∂L/∂W^[l]",
-             r"\partial L / \partial W^{[l]}", 5e-3, "weight gradient (batch mean)"),
+             r"\partial L / \partial W^{[l]}", 5e-3),
     Quantity("db", "dL_db", True, ("row",), "∂L/∂b^[l]", r"\partial L / \partial b^{[l]}",
-             5e-3, "bias gradient (batch mean)"),
+             5e-3),
     Quantity("dW_i", "dL_dW_per_sample", True, ("sample", "row", "col"), "∂Lᵢ/∂W^[l]",
-             r"\partial L_i / \partial W^{[l]}", 5e-3, "weight gradient of one sample"),
+             r"\partial L_i / \partial W^{[l]}", 5e-3),
     Quantity("W_new", "W_new", True, ("row", "col"), "W^[l] − α∂L/∂W^[l]",
-             r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 5e-3, "updated weights"),
+             r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 5e-3),
     Quantity("b_new", "b_new", True, ("row",), "b^[l] − α∂L/∂b^[l]",
-             r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 5e-3, "updated biases"),
+             r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 5e-3),
 )
 """Every gradable quantity, in the order a hand derivation computes them."""
 

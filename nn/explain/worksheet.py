@@ -1,4 +1,4 @@
-"""An exercise's worksheet in Markdown and LaTeX: the network, what to compute, the rounding.
+"""An exercise's worksheet in Markdown, HTML and LaTeX: the network, what to compute, the rounding.
 
 The sheet gives W^[l], b^[l], X = A^[0] (column i = sample i), Y, the loss, α
 and the formulas in the lecture notes' notation, lists the quantities to
@@ -6,10 +6,13 @@ compute in order, states the rounding policy (:class:`nn.explain.grade.Policy`)
 and the tolerance of each quantity, and says how to fill in the answer file.
 """
 
+import html
+import re
+
 from .grade import Policy
 from .quantities import ASKED, BY_NAME
 
-__all__ = ["to_markdown", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS"]
+__all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS"]
 
 LOSS_FORMULAS = {
     "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
@@ -71,44 +74,106 @@ def _tolerances_text(ex, latex=False):
     return ", ".join(f"{BY_NAME[n].text} {BY_NAME[n].rtol:g}" for n in names)
 
 
-def _md_matrix(name, matrix, col, row="j"):
-    cols = len(matrix[0])
-    head = "| " + name + " | " + " | ".join(f"{col}={k}" for k in range(1, cols + 1)) + " |"
-    rule = "|---|" + "---|" * cols
+def _sections(ex, policy, answer_file):
+    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
+    ("matrix", name, rows, column letter, row letter)."""
+    given = []
+    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
+        given += [("p", f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):"),
+                  ("matrix", f"W^[{l}]", W, "k", "j"),
+                  ("p", f"b^[{l}] = ({', '.join(map(_number, b))})")]
+    given += [("p", "X = A^[0] (column i = sample i):"),
+              ("matrix", "X", _columns(ex.inputs), "i", "k"),
+              ("p", f"Targets Y = ({', '.join(map(_number, ex.targets))})")]
+    activations = "; ".join(f"layer {l}: {ACTIVATION_FORMULAS[a][0]}"
+                            for l, a in enumerate(ex.activations, 1))
+    return [
+        (None, [("p", f"One step of gradient descent on {_summary(ex)}.")]),
+        ("Given", given),
+        ("Formulas", [("list", [f"Activations: {activations}",
+                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
+        ("What to compute, in this order",
+         [("list", [f"**{title}**: {text}" for title, text, _ in _STEPS], True)]),
+        ("Rounding", [("p", policy.statement()),
+                      ("p", f"Relative tolerances for rounding carried from earlier numbers: "
+                            f"{_tolerances_text(ex)} (for an update: relative to the step "
+                            f"α ∂L/∂θ)."),
+                      ("p", "Later answers are marked against your own earlier numbers (error "
+                            "carried forward), so write down every intermediate value.")]),
+        ("Handing in", [("p", f"Fill in `{answer_file}`: replace each `null` with your number "
+                              f"and leave `null` what you did not compute. Matrices are lists "
+                              f"of rows: row j is neuron j; a column is sample i (for Z, A, "
+                              f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
+                              f"`network` entry.")]),
+    ]
+
+
+def _title(ex):
+    return f"Backpropagation exercise {ex.exercise_id} — student {ex.student}"
+
+
+def _md_block(block):
+    kind = block[0]
+    if kind == "p":
+        return block[1]
+    if kind == "list":
+        items, numbered = block[1], block[2]
+        return "\n".join(f"{n}. {item}" if numbered else f"- {item}"
+                         for n, item in enumerate(items, 1))
+    _, name, matrix, col, row = block
+    head = f"| {name} | " + " | ".join(f"{col}={k}" for k in range(1, len(matrix[0]) + 1))
     rows = [f"| {row}={j} | " + " | ".join(_number(v) for v in values) + " |"
             for j, values in enumerate(matrix, 1)]
-    return "\n".join([head, rule, *rows])
+    return "\n".join([head + " |", "|---|" + "---|" * len(matrix[0]), *rows])
 
 
 def to_markdown(ex, policy=None, answer_file="answers.json"):
     """The worksheet of the exercise ``ex`` as Markdown."""
-    policy = policy or Policy()
-    out = [f"# Backpropagation exercise {ex.exercise_id} — student {ex.student}", "",
-           f"One step of gradient descent on {_summary(ex)}.", "", "## Given", ""]
-    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
-        out += [f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):", "",
-                _md_matrix(f"W^[{l}]", W, "k"), "",
-                f"b^[{l}] = ({', '.join(map(_number, b))})", ""]
-    out += ["X = A^[0] (column i = sample i):", "", _md_matrix("X", _columns(ex.inputs), "i", row="k"),
-            "", f"Targets Y = ({', '.join(map(_number, ex.targets))})", "",
-            "## Formulas", "",
-            f"- Activations: " + "; ".join(
-                f"layer {l}: {ACTIVATION_FORMULAS[a][0]}" for l, a in
-                enumerate(ex.activations, 1)),
-            f"- Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ", "",
-            "## What to compute, in this order", ""]
-    out += [f"{n}. **{title}**: {text}" for n, (title, text, _) in enumerate(_STEPS, 1)]
-    out += ["", "## Rounding", "", policy.statement(),
-            f"Relative tolerances for rounding carried from earlier numbers: "
-            f"{_tolerances_text(ex)} (for an update: relative to the step α ∂L/∂θ).",
-            "Later answers are marked against your own earlier numbers (error carried "
-            "forward), so write down every intermediate value.", "",
-            "## Handing in", "",
-            f"Fill in `{answer_file}`: replace each `null` with your number and leave "
-            f"`null` what you did not compute. Matrices are lists of rows: row j is neuron j; "
-            f"a column is sample i (for Z, A, ∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). "
-            f"Do not change the `network` entry.", ""]
+    out = [f"# {_title(ex)}", ""]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            out += [f"## {title}", ""]
+        for block in blocks:
+            out += [_md_block(block), ""]
     return "\n".join(out)
+
+
+def _inline_html(text):
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+
+def _html_block(block):
+    kind = block[0]
+    if kind == "p":
+        return f"<p>{_inline_html(block[1])}</p>"
+    if kind == "list":
+        tag = "ol" if block[2] else "ul"
+        return f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block[1]) + f"</{tag}>"
+    _, name, matrix, col, row = block
+    head = f"<tr><th>{html.escape(name)}</th>" + "".join(
+        f"<th>{col}={k}</th>" for k in range(1, len(matrix[0]) + 1)) + "</tr>"
+    rows = "".join(f"<tr><th>{row}={j}</th>" + "".join(f"<td>{_number(v)}</td>" for v in values)
+                   + "</tr>" for j, values in enumerate(matrix, 1))
+    return f"<table>{head}{rows}</table>"
+
+
+def to_html(ex, policy=None, answer_file="answers.json"):
+    """The worksheet of the exercise ``ex`` as a standalone HTML page (no scripts)."""
+    body = [f"<h1>{html.escape(_title(ex))}</h1>"]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            body.append(f"<h2>{html.escape(title)}</h2>")
+        body += [_html_block(block) for block in blocks]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}</style></head>\n<body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+
+
+_CSS = ("body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.5}"
+        "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #999;"
+        "padding:.2em .6em;text-align:right}th{background:#eee}")
 
 
 def _latex_matrix(matrix):
