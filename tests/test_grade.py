@@ -219,6 +219,34 @@ def test_later_entries_are_marked_against_the_students_own_earlier_numbers():
     assert carried.own == pytest.approx(sigmoid(float(round_sig(z, 4))))
 
 
+def test_a_sign_slip_at_the_output_costs_one_entry_not_every_later_one():
+    # With y − ŷ for ŷ − y, ∂L/∂Ŷ flips sign, and every quantity linear in it follows:
+    # δ^[l], ∂L/∂A^[l<L], ∂L/∂W, ∂L/∂b all negated, and the update θ − α(−∂L/∂θ).
+    d = HALF.derivation()
+    L = len(d.layers)
+    flipped = {"dA", "dZ", "dW", "db"}
+
+    def student(q, l, index):
+        value = at(key_value(d, q, l), index)
+        if q.name in flipped:
+            return round_sig(-value, 6)
+        if q.name == "W_new":
+            return round_sig(d.layer(l).W[index[0]][index[1]] + HALF.lr
+                             * d.layer(l).dL_dW[index[0]][index[1]], 6)
+        if q.name == "b_new":
+            return round_sig(d.layer(l).b[index[0]] + HALF.lr * d.layer(l).dL_db[index[0]], 6)
+        return round_sig(value, 6)
+
+    result = grade(d, answer_form(d, {}, ASKED, student), questions=ASKED)
+    slip = [e for e in result.entries if e.quantity == "dA" and e.layer == L]
+    assert [(e.verdict, e.diagnosis) for e in slip] == [("wrong", "error_sign")] * d.m
+    later = [e for e in result.entries if e.quantity in flipped | {"W_new", "b_new"}
+             and e not in slip]
+    assert later and all(e.verdict == "carried_forward" for e in later)
+    assert all(e.verdict == "correct" for e in result.entries
+               if e.quantity in ("Z", "A", "losses", "loss", "f_prime"))
+
+
 # --- negative controls --------------------------------------------------------------------
 
 def test_an_empty_submission_scores_zero_every_entry_missing():

@@ -83,7 +83,7 @@ def load_submission(path, network=None):
         raise CommandError(f"{path}: the answer file names no network; add \"network\": "
                            f"\"FILE\" (or the network itself) or pass --network FILE")
     if isinstance(named, dict):
-        spec, shown = _decimals_to_floats(named), f"{path}: network"
+        spec, shown = named, f"{path}: network"
     elif isinstance(named, str):
         spec, shown = _network_document(named, Path(path).parent, path)
     else:
