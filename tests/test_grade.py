@@ -22,7 +22,7 @@ from nn.explain.mistakes import CODES
 from nn.explain.network_file import load_network
 from nn.explain.own_values import OwnValues
 from nn.explain.quantities import (ASKED, BY_NAME, QUANTITIES, SubmissionError, answer_form,
-                                   at, element_indices, key_value, shape)
+                                   asked, at, element_indices, key_value, shape)
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "nn" / "examples"
 EXAMPLE = {"walkthrough": "seed_2221", "walkthrough_hand": "seed_2221_hand",
@@ -116,6 +116,50 @@ def test_own_values_with_no_entries_are_the_engines_numbers(student):
             for index in element_indices(shape(d, q, l)):
                 assert own.value(q.name, l, index) == pytest.approx(at(key, index), rel=1e-9,
                                                                      abs=1e-12)
+
+
+@pytest.mark.parametrize("student", ["fd1", "fd2", "fd3"])
+def test_own_weight_gradients_match_finite_differences_of_the_loss(student):
+    ex = make_exercise(student, hidden="sigmoid")   # smooth: no kink for the difference
+    d = ex.derivation()
+    own = OwnValues(d, {})
+    h = 1e-6
+    for l, W in enumerate(ex.weights, 1):
+        for j, row in enumerate(W):
+            for k in range(len(row)):
+                losses = []
+                for sign in (1, -1):
+                    weights = json.loads(json.dumps(ex.weights))
+                    weights[l - 1][j][k] += sign * h
+                    model = type(ex.model()).from_weights(
+                        weights=weights, biases=ex.biases, activations=list(ex.activations))
+                    losses.append(explain_step(model, ex.inputs, ex.targets,
+                                               loss=ex.loss).loss)
+                numeric = (losses[0] - losses[1]) / (2 * h)
+                assert own.value("dW", l, (j, k)) == pytest.approx(numeric, rel=1e-5,
+                                                                  abs=1e-8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(STUDENTS, st.floats(0.02, 1.0), st.sampled_from([1, -1]), st.data())
+def test_a_number_off_by_more_than_its_tolerance_is_never_correct(student, off, sign, data):
+    d = make_exercise(student).derivation()
+    pairs = [(q, l, index) for q, l in asked(d, ASKED)
+             for index in element_indices(shape(d, q, l))
+             if abs(at(key_value(d, q, l), index)) > 1e-6 and q.name not in ("W_new", "b_new")]
+    q, l, index = data.draw(st.sampled_from(pairs))
+    value = at(key_value(d, q, l), index) * (1 + sign * off)
+    result = grade(d, _single(d, q, l, index, value))
+    names = dict(zip(q.axes, (n + 1 for n in index)))
+    found = entry(result, q.name, l, names.get("row"), names.get("col"), names.get("sample"))
+    assert found.verdict == "wrong"
+
+
+def _single(d, q, l, index, value):
+    """A submission giving one element of ``q`` (the others of the entry blank)."""
+    form = answer_form(d, {}, [q.name],
+                       lambda q2, l2, i2: value if (l2, i2) == (l, index) else None)
+    return {"layers": form["layers"]} if q.per_layer else {q.key: form[q.key]}
 
 
 def _key_form(d, digits=None, plant=None):
