@@ -60,7 +60,7 @@ def graded_class(tmp_path_factory):
         (out / f"{student}.mine.json").write_text(json.dumps(answer))
     report = out / "class.csv"
     result = backprop("grade", *sorted(out.glob("*.mine.json")), "--format", "csv",
-                      "--out", report)
+                      "--out", report, "--keys", out)
     return result, report, slipped
 
 
@@ -92,6 +92,18 @@ def _roster(tmp_path, *names):
     roster = tmp_path / "roster.txt"
     roster.write_text("# my class\n" + "\n".join(names) + "\n\n")
     return roster
+
+
+def test_keys_refuse_an_answer_file_whose_network_was_edited(tmp_path):
+    backprop("exercise", "--student", "ann", "--out", tmp_path)
+    answers = json.loads((tmp_path / "ann.answers.json").read_text())
+    answers["network"]["inputs"][0][0] += 0.1
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(answers))
+    result = backprop("grade", edited, "--keys", tmp_path)
+    assert result.returncode == 2 and "differs from the one in" in result.stderr
+    assert backprop("grade", tmp_path / "ann.answers.json", "--keys",
+                    tmp_path).returncode == 1   # unedited: graded (all missing)
 
 
 def test_the_blank_answer_file_scores_zero_exit_1(tmp_path):

@@ -36,7 +36,7 @@ entry of every submission is correct, 1 when any is not, 2 on bad input.
 
 examples:
   backprop grade alice.answers.json
-  backprop grade answers/*.answers.json --format csv --out class.csv
+  backprop grade answers/*.answers.json --keys sheets --format csv --out class.csv
   backprop grade my_hand.json --network my_net.json --format json
 """
 
@@ -61,9 +61,11 @@ def _network_document(reference, base, shown):
     return json.loads(example.read_text(encoding="utf-8")), f"example {stem}"
 
 
-def load_submission(path, network=None):
+def load_submission(path, network=None, keys=None):
     """(submission dict with Decimal numbers, derivation, network name) for the answer
-    file ``path``; ``network`` (a file or example name) is used when the file names none."""
+    file ``path``; ``network`` (a file or example name) is used when the file names none.
+    With ``keys`` (the directory ``backprop exercise`` wrote), the network is the one in
+    the student's key, and an answer file whose network differs is refused."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -78,6 +80,8 @@ def load_submission(path, network=None):
     if not isinstance(submission, dict):
         raise CommandError(f"{path}: an answer file is a JSON object, got "
                            f"{type(submission).__name__}")
+    if keys is not None:
+        _check_against_key(submission, path, keys)
     named = submission.get("network", network)
     if named is None:
         raise CommandError(f"{path}: the answer file names no network; add \"network\": "
@@ -94,6 +98,19 @@ def load_submission(path, network=None):
     except NetworkFileError as e:
         raise CommandError(str(e)) from None
     return submission, explain_step(model, X, Y, loss=loss, lr=lr), shown
+
+
+def _check_against_key(submission, path, keys):
+    student = submission.get("student")
+    if not isinstance(student, str):
+        raise CommandError(f"{path}: --keys needs the answer file's \"student\" entry, "
+                           f"which names the key")
+    key_path = Path(keys) / f"{Path(student).name}.key.json"
+    key = read_json(key_path, "answer key", CommandError)
+    mine = _decimals_to_floats(submission.get("network"))
+    if not isinstance(key, dict) or mine != key.get("network"):
+        raise CommandError(f"{path}: its network differs from the one in {key_path}: "
+                           f"the answer file was edited or belongs to another exercise")
 
 
 def _decimals_to_floats(x):
@@ -116,7 +133,7 @@ def _policy(args, submission):
 
 def grade_file(path, args):
     """The Grade of one answer file (CommandError on bad input)."""
-    submission, derivation, network = load_submission(path, args.network)
+    submission, derivation, network = load_submission(path, args.network, args.keys)
     try:
         policy = _policy(args, submission)
         result = grade(derivation, submission, policy=policy,
@@ -184,6 +201,9 @@ def add_grade_parser(commands):
                                                  "instead of standard output")
     p.add_argument("--network", metavar="FILE",
                    help="network file or example name for submissions that name none")
+    p.add_argument("--keys", metavar="DIR",
+                   help="the directory of `backprop exercise`: refuse an answer file whose "
+                        "network differs from the one in DIR/STUDENT.key.json")
     p.add_argument("--digits", type=int_at_least(1), metavar="N",
                    help="significant digits the sheet asks for (default: the answer "
                         "file's \"digits\", else 4)")
