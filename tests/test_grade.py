@@ -345,6 +345,14 @@ def test_shorthands_and_partial_entries():
                         ("dW", 3, "correct"), ("dW", 3, "missing")]
 
 
+def test_too_few_digits_is_wrong_with_a_note():
+    d = example_derivation("walkthrough")
+    result = grade(d, {"Y_hat": Decimal("0.8"), "loss": Decimal("0.20")})
+    for e in result.entries:
+        assert e.verdict == "wrong" and e.diagnosis is None
+        assert "rounded to only" in e.note and "at least 3 count" in e.note
+
+
 @pytest.mark.parametrize("submission, message", [
     ({"layers": {"1": {"Z": [[0.3, 0.6]]}}}, "layer 1: 'Z' should be 2 rows × 1 samples"),
     ({"layers": {"4": {}}}, "'layers' key '4' is not a layer"),

@@ -13,7 +13,8 @@ Every number of a submission gets one verdict:
   all-zero answer file must not pass);
 - ``wrong``: neither; the diagnosis names the classic mistake whose formula,
   fed the student's own earlier values, reproduces the number
-  (:mod:`nn.explain.mistakes`), or is None;
+  (:mod:`nn.explain.mistakes`), or is None (a number that is the key rounded
+  to fewer than ``min_digits`` digits is wrong, with a note saying so);
 - ``missing``: left blank (null) or absent where the exercise asks for it.
 
 **Tolerances.**  The rounding policy (:class:`Policy`) asks for ``digits``
@@ -218,7 +219,15 @@ def _verdict(q, l, index, given, expected, own, suspects, match):
         return "wrong", None, None, mine   # zeros reproduce any product of zeros: no evidence
     code = diagnose(own, q.name, l, index,
                     lambda value: match.matches(q, l, index, given, value))
-    return "wrong", code, None, mine
+    return "wrong", code, _too_few_digits(given, expected, match.policy), mine
+
+
+def _too_few_digits(given, expected, policy):
+    """A note when the number is the key rounded to fewer digits than count."""
+    if given.digits and abs(given.value - expected) <= half_unit(expected, given.digits):
+        return (f"the key {expected:.6g} rounded to only {given.digits} digits; at least "
+                f"{policy.min_digits} count")
+    return None
 
 
 _FORWARD = ("Z", "A", "Y_hat", "losses", "loss")
