@@ -122,29 +122,41 @@ def _squared_loss_formulas(factor, losses):
             for name in ("losses", "loss", "dA", "dZ")}
 
 
+def _delta_with(factor):
+    """δ^[l] = (given term) ⊙ ``factor``: the dZ formula built on a mistaken dA or f′."""
+    def formula(own, l, index):
+        value = factor(own, l, index)
+        return None if value is None else own.value("dA", l, index) * value
+    return formula
+
+
+def _delta_from_untransposed(own, l, index):
+    value = _untransposed(own, l, index)
+    return None if value is None else value * own.value("f_prime", l, index)
+
+
+def _summed(name):
+    def formula(own, l, index):
+        return _batch_sum(own, name, l, index)
+    return formula
+
+
 MISTAKES = (
     Mistake("missing_activation_derivative", "δ^[l] = ∂L/∂A^[l], without ⊙ f′(Z^[l])",
             {"dZ": lambda own, l, i: _unless_linear(own, l, own.value("dA", l, i))}),
     Mistake("derivative_of_output", "f′ evaluated at A^[l] instead of Z^[l]",
-            {"f_prime": _slope_at_output,
-             "dZ": lambda own, l, i: own.value("dA", l, i) * _slope_at_output(own, l, i)}),
+            {"f_prime": _slope_at_output, "dZ": _delta_with(_slope_at_output)}),
     Mistake("sigma_minus_typo", "σ − (1 − σ) instead of σ(1 − σ)",
-            {"f_prime": _sigma_typo,
-             "dZ": lambda own, l, i: (None if _sigma_typo(own, l, i) is None
-                                      else own.value("dA", l, i) * _sigma_typo(own, l, i))}),
+            {"f_prime": _sigma_typo, "dZ": _delta_with(_sigma_typo)}),
     Mistake("weights_not_transposed", "W^[l+1] δ^[l+1] instead of (W^[l+1])ᵀ δ^[l+1]",
-            {"dA": _untransposed,
-             "dZ": lambda own, l, i: (None if _untransposed(own, l, i) is None
-                                      else _untransposed(own, l, i)
-                                      * own.value("f_prime", l, i))}),
+            {"dA": _untransposed, "dZ": _delta_from_untransposed}),
     Mistake("wrong_activation_in_weight_gradient",
             "δ^[l] (A^[l])ᵀ instead of δ^[l] (A^[l−1])ᵀ",
             {"dW": lambda own, l, i: _own_layer_activation(own, l, i, range(own.m),
                                                            1 / own.m),
              "dW_i": lambda own, l, i: _own_layer_activation(own, l, i, [i[0]], 1)}),
     Mistake("missing_batch_mean", "Σᵢ instead of (1/m) Σᵢ",
-            {name: (lambda name: lambda own, l, i: _batch_sum(own, name, l, i))(name)
-             for name in ("dW", "db", "loss")}),
+            {name: _summed(name) for name in ("dW", "db", "loss")}),
     Mistake("missing_half", "squared error without the ½ the loss has",
             _squared_loss_formulas(2.0, _HALF_LOSSES)),
     Mistake("extra_half", "squared error with a ½ the loss does not have",
