@@ -361,6 +361,9 @@ def test_too_few_digits_is_wrong_with_a_note():
     ({"loss_function": "mse"}, "loss_function = 'mse'"),
     ({"grade": 1}, "unknown key 'grade'"),
     ([], "must be a JSON object"),
+    ({"loss": Decimal("1e400")}, "'loss' holds 1E\\+400, not a finite number"),
+    ({"loss": float("nan")}, "'loss' holds nan, not a finite number"),
+    ({"loss": True}, "'loss' should be a number"),
 ])
 def test_a_submission_that_does_not_fit_is_refused_naming_the_entry(submission, message):
     with pytest.raises(SubmissionError, match=message.replace("(", r"\(")):

@@ -33,6 +33,7 @@ network, so an answer file cannot be graded against the wrong network.
 """
 
 import json
+import math
 import numbers
 from dataclasses import dataclass
 from decimal import Decimal
@@ -151,15 +152,19 @@ def _is_number(x):
     return isinstance(x, (numbers.Real, Decimal)) and not isinstance(x, bool)
 
 
+class _NotFinite(ValueError):
+    """A written number that is NaN, infinite, or beyond the float range."""
+
+
 def _leaf(x):
-    """A written number as :class:`Given`, None for a blank; anything else is no leaf."""
+    """A written number (or None, a blank) as :class:`Given` (or None)."""
     if x is None:
         return None
     decimal = x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float)
                                                        else int(x))
-    if not decimal.is_finite():
-        raise ValueError
-    value = float(decimal)
+    value = float(decimal) if decimal.is_finite() else math.nan
+    if not math.isfinite(value):
+        raise _NotFinite(str(x))
     digits = len(decimal.as_tuple().digits) if value != 0 else None
     return Given(value, digits)
 
@@ -221,8 +226,8 @@ def _entry(q, l, value, d):
         return _build(dims, lambda index: None)
     try:
         grid = _canonical(value, dims)
-    except (ValueError, TypeError, IndexError):
-        grid = None
+    except _NotFinite as e:
+        raise SubmissionError(f"{where} holds {e}, not a finite number") from None
     if grid is None:
         raise SubmissionError(f"{where} should be {_describe(q, dims)}, got "
                               f"{json.dumps(value, default=str)[:80]}")
