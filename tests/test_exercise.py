@@ -98,6 +98,8 @@ def test_worksheets_state_the_network_and_the_rounding_policy():
     assert page.count("<table>") == page.count("</table>") == 3   # W^[1], W^[2], X
     assert "<script" not in page
     assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
+    outside_math = "".join(tex.split("$")[::2])
+    assert outside_math.isascii()   # Unicode only inside math, where TeX never sees it raw
     assert f"{BY_NAME['dZ'].rtol:g}" in md
 
 

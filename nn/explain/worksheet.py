@@ -182,8 +182,9 @@ def _latex_matrix(matrix):
 
 
 def _latex_text(text):
-    # Student IDs and loss names are [A-Za-z0-9._-], so "_" is the one special character.
-    return text.replace("_", r"\_")
+    # Student IDs and loss names are [A-Za-z0-9._-], so "_" is the one special character;
+    # "…" is the one non-ASCII character of the titles, spelled out for any TeX engine.
+    return text.replace("_", r"\_").replace("…", r"\ldots{}")
 
 
 def to_latex(ex, policy=None, answer_file="answers.json"):
