@@ -31,6 +31,8 @@ from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
 from .train import add_train_parser
+from .exercise import add_exercise_parser
+from .grade import add_grade_parser
 from ..viz.diagram import draw_network
 from ..explain import explain_step, explain_steps
 from ..explain.check import HandFileError, compare, report
@@ -374,6 +376,8 @@ def build_parser():
     _add_explain(commands)
     _add_examples(commands)
     add_train_parser(commands)
+    add_exercise_parser(commands)
+    add_grade_parser(commands)
     return parser
 
 

@@ -242,6 +242,10 @@ def _compared(d, hand, rtol, atol):
             continue
         for index, e, a in _leaves(expected, actual):
             rows.append((name, index, e, a, _agree(e, a, rtol, atol)))
+    if not rows:
+        # Nothing compared proves nothing: an empty file must not read as "all agree".
+        raise HandFileError("the hand-derived entries give no number to check; add entries "
+                            "such as \"loss\" or \"layers\": {\"1\": {\"Z\": …}}")
     return rows
 
 
@@ -255,7 +259,7 @@ def compare(derivation, hand, rtol=5e-3, atol=0.0):
     """The entries of ``hand`` (a dict in the derivation's JSON layout) that differ from
     ``derivation`` beyond |actual − expected| ≤ atol + rtol·|expected|, as
     :class:`Mismatch` es (``expected`` is the hand value).  An empty list means
-    every given entry agrees.  Unknown keys, layers that do not exist and
+    every given entry agrees; a hand dict that gives no entry raises HandFileError.  Unknown keys, layers that do not exist and
     entries of the wrong shape raise :class:`HandFileError` naming key and layer.
     """
     _check_tolerances(rtol, atol)

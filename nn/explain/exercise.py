@@ -1,0 +1,195 @@
+"""Per-student backpropagation exercises with numbers that are pleasant by hand.
+
+:func:`make_exercise` draws a small network (sizes, hidden activation, loss,
+batch size m, learning rate α: each chosen or drawn), weights and biases with
+one decimal, inputs with one decimal and targets that suit the loss.  The
+draw is seeded per student: the random seed is the first 8 bytes of
+SHA-256(course seed, student ID), never Python's salted ``hash()``, so the
+same course seed and ID give the same exercise on every machine and every run,
+and different IDs give different variants.
+
+Draws are repeated until the exercise is well posed by hand: no ReLU
+pre-activation within 0.05 of the kink at 0 (where f′ is a convention), every
+ReLU layer passes some gradient for every sample, and a sigmoid output is not
+saturated (|Z^[L]| ≤ 3).
+"""
+
+import hashlib
+import math
+import random
+import re
+from dataclasses import dataclass
+
+from ..layers import MLP
+from .derivation import FORMAT, VERSION, explain_step
+from .quantities import ASKED, answer_form, at, key_value
+
+__all__ = ["Exercise", "make_exercise", "COURSE_SEED", "SIZES", "HIDDEN", "LOSS_OUTPUT",
+           "BATCH_SIZES", "LEARNING_RATES", "student_seed", "check_student_id"]
+
+COURSE_SEED = "backproplab"
+"""The default course seed; a teacher sets their own so students cannot regenerate keys."""
+
+SIZES = ((2, 2, 1), (2, 2, 2, 1), (1, 2, 1), (2, 3, 1), (3, 2, 1))
+"""Network shapes n_0-…-n_L drawn from (small enough to do by hand)."""
+
+HIDDEN = ("relu", "sigmoid")
+"""Hidden-layer activations drawn from."""
+
+LOSS_OUTPUT = {"bce": "sigmoid", "half_mse": "linear", "squared_error": "sigmoid"}
+"""Losses drawn from, each with the output activation it is taught with."""
+
+BATCH_SIZES = (1, 2)
+LEARNING_RATES = (0.1, 0.5)
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ATTEMPTS = 10_000
+
+
+def check_student_id(student):
+    """``student`` if it can name files (letters, digits, ., _, -; up to 64), else ValueError."""
+    if not isinstance(student, str) or not _ID.fullmatch(student):
+        raise ValueError(f"student ID {student!r} must be 1 to 64 letters, digits, '.', '_' "
+                         f"or '-', starting with a letter or digit")
+    return student
+
+
+def student_seed(course, student):
+    """The random seed of ``student``'s exercise: SHA-256 of the course seed and the ID."""
+    digest = hashlib.sha256(f"{course}\0{student}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One student's exercise: the network, its data, loss and learning rate."""
+
+    student: str
+    course: str
+    sizes: tuple
+    activations: tuple
+    loss: str
+    lr: float
+    weights: list
+    biases: list
+    inputs: list    # m samples, each n_0 numbers
+    targets: list   # m targets
+
+    @property
+    def exercise_id(self):
+        """A short stable name of this variant (8 hex digits of its seed)."""
+        return f"{student_seed(self.course, self.student):016x}"[:8]
+
+    @property
+    def m(self):
+        """The batch size."""
+        return len(self.inputs)
+
+    def network(self):
+        """The network file dict (:mod:`nn.explain.network_file`) of this exercise."""
+        return {"description": f"Backpropagation exercise {self.exercise_id} for student "
+                               f"{self.student}",
+                "weights": self.weights, "biases": self.biases,
+                "activations": list(self.activations), "inputs": self.inputs,
+                "targets": self.targets, "loss": self.loss, "lr": self.lr}
+
+    def model(self):
+        """The exercise's network as an MLP."""
+        return MLP.from_weights(weights=self.weights, biases=self.biases,
+                                activations=list(self.activations))
+
+    def derivation(self):
+        """The answer key: :func:`nn.explain.explain_step` of the exercise."""
+        return explain_step(self.model(), self.inputs, self.targets, loss=self.loss,
+                            lr=self.lr)
+
+    def _header(self):
+        return {"format": FORMAT, "version": VERSION, "exercise": self.exercise_id,
+                "student": self.student, "network": self.network(),
+                "loss_function": self.loss, "lr": self.lr, "m": self.m}
+
+    def answer_file(self):
+        """The blank answer file: every asked entry, each number null."""
+        return answer_form(self.derivation(), self._header(), ASKED)
+
+    def answer_key(self):
+        """The answer file filled in with the library's numbers (full precision)."""
+        d = self.derivation()
+        return answer_form(d, self._header(), ASKED,
+                           fill=lambda q, l, index: at(key_value(d, q, l), index))
+
+
+def _choose(rng, chosen, options):
+    return chosen if chosen is not None else rng.choice(options)
+
+
+def _one_decimal(rng, low, high, nonzero=False):
+    values = [k / 10 for k in range(round(low * 10), round(high * 10) + 1)
+              if not (nonzero and k == 0)]
+    return rng.choice(values)
+
+
+def _check_choice(name, value, options):
+    if value is not None and value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, options))}, got {value!r}")
+
+
+def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=None, m=None,
+                  lr=None):
+    """The exercise of ``student`` under the course seed ``course``.
+
+    ``sizes`` (a tuple n_0, …, n_L with n_L = 1 and 1 ≤ n_l ≤ 4), ``hidden`` (the hidden
+    layers' activation), ``loss`` (a key of :data:`LOSS_OUTPUT`), ``m`` (batch size
+    1 … 4) and ``lr`` (α > 0) are drawn when None.  Same arguments, same exercise.
+    """
+    check_student_id(student)
+    if not isinstance(course, str) or not course:
+        raise ValueError(f"the course seed must be a non-empty string, got {course!r}")
+    if sizes is not None:
+        sizes = tuple(sizes)
+        if (len(sizes) < 2 or sizes[-1] != 1
+                or not all(isinstance(n, int) and 1 <= n <= 4 for n in sizes)):
+            raise ValueError(f"sizes must be n_0-…-n_L with 1 to 4 neurons per layer and one "
+                             f"output (e.g. 2-2-1), got {'-'.join(map(str, sizes))}")
+    _check_choice("the hidden activation", hidden, HIDDEN + ("tanh", "linear"))
+    _check_choice("the loss", loss, tuple(LOSS_OUTPUT))
+    if m is not None and (isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 4):
+        raise ValueError(f"the batch size must be an integer from 1 to 4, got {m!r}")
+    if lr is not None and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+
+    rng = random.Random(student_seed(course, student))
+    sizes = _choose(rng, sizes, SIZES)
+    hidden = _choose(rng, hidden, HIDDEN)
+    loss = _choose(rng, loss, tuple(LOSS_OUTPUT))
+    m = _choose(rng, m, BATCH_SIZES)
+    lr = float(_choose(rng, lr, LEARNING_RATES))
+    activations = tuple([hidden] * (len(sizes) - 2) + [LOSS_OUTPUT[loss]])
+    for _ in range(_ATTEMPTS):
+        weights = [[[_one_decimal(rng, -0.9, 0.9, nonzero=True) for _ in range(sizes[l - 1])]
+                    for _ in range(sizes[l])] for l in range(1, len(sizes))]
+        biases = [[_one_decimal(rng, -0.5, 0.5) for _ in range(sizes[l])]
+                  for l in range(1, len(sizes))]
+        inputs = [[_one_decimal(rng, -1.0, 1.0, nonzero=True) for _ in range(sizes[0])]
+                  for _ in range(m)]
+        targets = [float(rng.choice((0, 1))) if loss == "bce"
+                   else _one_decimal(rng, 0.0, 1.0) for _ in range(m)]
+        exercise = Exercise(student, course, tuple(sizes), activations, loss, lr, weights,
+                            biases, inputs, targets)
+        if _well_posed(exercise.derivation()):
+            return exercise
+    raise ValueError(f"no well-posed exercise found for sizes {'-'.join(map(str, sizes))} "
+                     f"with {hidden} hidden layers after {_ATTEMPTS} draws")
+
+
+def _well_posed(d):
+    for layer in d.layers:
+        if layer.activation == "relu":
+            if any(abs(z) < 0.05 for row in layer.Z for z in row):
+                return False
+            if any(all(row[i] <= 0 for row in layer.Z) for i in range(d.m)):
+                return False   # a whole layer dead for a sample: nothing to backpropagate
+    output = d.layers[-1]
+    if output.activation == "sigmoid" and any(abs(z) > 3 for row in output.Z for z in row):
+        return False
+    return True

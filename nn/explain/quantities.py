@@ -1,0 +1,350 @@
+"""The gradable quantities of one step and where each sits in the derivation's JSON layout.
+
+This module is the one place that knows the layout of a hand-derived file
+(:meth:`nn.explain.Derivation.to_dict`) for grading: which key holds which
+quantity, its shape, how its indices are named, and the shorthands a person
+may write (a bare number for a 1 × 1 entry, a flat list for one column or one
+row, as :mod:`nn.explain.check` accepts).  Grading, exercises and reports
+use the names below, never the layout keys.
+
+=========  ==================  ==========================================  ====================
+quantity   layout key          meaning (lecture notes' notation)           indices (1-based)
+=========  ==================  ==========================================  ====================
+Z          layers.l.Z          Z^[l] = W^[l] A^[l−1] + b^[l]               row j, sample i
+A          layers.l.A          A^[l] = f(Z^[l])                            row j, sample i
+Y_hat      Y_hat               Ŷ = A^[L]                                   row j, sample i
+losses     losses              Lᵢ, the loss of sample i                    sample i
+loss       loss                L = (1/m) Σᵢ Lᵢ                             —
+dA         layers.l.dL_dA      ∂Lᵢ/∂A^[l]                                  row j, sample i
+f_prime    layers.l.f_prime_Z  f′(Z^[l])                                   row j, sample i
+dZ         layers.l.delta      δ^[l] = ∂Lᵢ/∂Z^[l]                          row j, sample i
+dW         layers.l.dL_dW      ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ          row j, col k
+db         layers.l.dL_db      ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]                  row j
+dW_i       layers.l.           ∂Lᵢ/∂W^[l] = δᵢ^[l] (aᵢ^[l−1])ᵀ             sample i, row j, col k
+           dL_dW_per_sample
+W_new      layers.l.W_new      W^[l] − α ∂L/∂W^[l]                         row j, col k
+b_new      layers.l.b_new      b^[l] − α ∂L/∂b^[l]                         row j
+=========  ==================  ==========================================  ====================
+
+A submission may also hold values that are given, not derived (``A0``, ``Y``,
+``lr``, ``m``, ``loss_function``, a layer's ``W``, ``b`` and ``activation``);
+they are not graded, but ``lr``, ``m`` and ``loss_function`` must match the
+network, so an answer file cannot be graded against the wrong network.
+"""
+
+import json
+import math
+import numbers
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .derivation import FORMAT, VERSION
+
+__all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
+           "shape", "key_value", "read_entries", "answer_form", "asked", "at",
+           "element_indices", "index_names"]
+
+
+class SubmissionError(ValueError):
+    """A submission that cannot be graded; the message is one line naming the entry."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One gradable quantity: its report ``name``, its ``key`` in the JSON layout,
+    whether it exists per layer, the names of its index ``axes``, how it is
+    written in ``text`` and ``latex``, and its relative tolerance ``rtol`` for
+    rounding carried through earlier values."""
+
+    name: str
+    key: str
+    per_layer: bool
+    axes: tuple
+    text: str
+    latex: str
+    rtol: float
+
+
+# Forward quantities pass through few roundings; gradients and the update multiply
+# several rounded numbers, so they get more room (still far below any classic mistake,
+# the smallest of which changes a value by a factor of 2 or flips a sign).
+QUANTITIES = (
+    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 2e-3),
+    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 2e-3),
+    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 2e-3),
+    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 3e-3),
+    Quantity("loss", "loss", False, (), "L", r"L", 3e-3),
+    Quantity("dA", "dL_dA", True, ("row", "sample"), "∂Lᵢ/∂A^[l]",
+             r"\partial L_i / \partial A^{[l]}", 5e-3),
+    Quantity("f_prime", "f_prime_Z", True, ("row", "sample"), "f′(Z^[l])",
+             r"f'(Z^{[l]})", 5e-3),
+    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 5e-3),
+    Quantity("dW", "dL_dW", True, ("row", "col"), "∂L/∂W^[l]",
+             r"\partial L / \partial W^{[l]}", 5e-3),
+    Quantity("db", "dL_db", True, ("row",), "∂L/∂b^[l]", r"\partial L / \partial b^{[l]}",
+             5e-3),
+    Quantity("dW_i", "dL_dW_per_sample", True, ("sample", "row", "col"), "∂Lᵢ/∂W^[l]",
+             r"\partial L_i / \partial W^{[l]}", 5e-3),
+    Quantity("W_new", "W_new", True, ("row", "col"), "W^[l] − α∂L/∂W^[l]",
+             r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 5e-3),
+    Quantity("b_new", "b_new", True, ("row",), "b^[l] − α∂L/∂b^[l]",
+             r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 5e-3),
+)
+"""Every gradable quantity, in the order a hand derivation computes them."""
+
+BY_NAME = {q.name: q for q in QUANTITIES}
+
+ASKED = ("Z", "A", "losses", "loss", "dA", "f_prime", "dZ", "dW", "db", "W_new", "b_new")
+"""The quantities an exercise asks for (``losses`` only when the batch has m > 1)."""
+
+_GIVEN_TOP = ("format", "version", "description", "network", "exercise", "student", "digits",
+              "loss_function", "lr", "m", "step", "A0", "Y")
+_GIVEN_LAYER = ("activation", "W", "b")
+
+
+@dataclass(frozen=True)
+class Given:
+    """A number a student wrote: its value and how many significant digits were written
+    (None for an exact zero, whose digits say nothing about rounding)."""
+
+    value: float
+    digits: int = None
+
+
+def shape(d, q, l=None):
+    """The sizes along ``q.axes`` for layer ``l`` of the derivation ``d``."""
+    n = d.sizes
+    L = len(d.layers)
+    sizes = {"row": n[l] if q.per_layer else n[L], "sample": d.m,
+             "col": n[l - 1] if q.per_layer else None}
+    return tuple(sizes[a] for a in q.axes)
+
+
+def key_value(d, q, l=None):
+    """The derivation's value of ``q`` (layer ``l``) in the canonical nested-list shape."""
+    if q.per_layer:
+        return getattr(d.layer(l), q.key)
+    return {"Y_hat": d.Y_hat, "losses": d.losses, "loss": d.loss}[q.name]
+
+
+def element_indices(dims):
+    """Every 0-based index tuple of a nested list of sizes ``dims`` (() for a scalar)."""
+    if not dims:
+        return [()]
+    return [(i,) + rest for i in range(dims[0]) for rest in element_indices(dims[1:])]
+
+
+def index_names(q, index):
+    """{"row": j, "col": k, "sample": i} (1-based) for a 0-based ``index`` of ``q``."""
+    return {axis: i + 1 for axis, i in zip(q.axes, index)}
+
+
+def at(nested, index):
+    """The element of nested lists at a 0-based ``index`` tuple."""
+    for i in index:
+        nested = nested[i]
+    return nested
+
+
+# --- reading a submission -----------------------------------------------------------------
+
+def _is_number(x):
+    return isinstance(x, (numbers.Real, Decimal)) and not isinstance(x, bool)
+
+
+class _NotFinite(ValueError):
+    """A written number that is NaN, infinite, or beyond the float range."""
+
+
+def _leaf(x):
+    """A written number (or None, a blank) as :class:`Given` (or None)."""
+    if x is None:
+        return None
+    decimal = x if isinstance(x, Decimal) else Decimal(repr(x) if isinstance(x, float)
+                                                       else int(x))
+    value = float(decimal) if decimal.is_finite() else math.nan
+    if not math.isfinite(value):
+        raise _NotFinite(str(x))
+    digits = len(decimal.as_tuple().digits) if value != 0 else None
+    return Given(value, digits)
+
+
+def _is_leaf(x):
+    return x is None or _is_number(x)
+
+
+def _canonical(value, dims):
+    """``value`` as nested lists of exactly ``dims`` with :class:`Given`/None leaves,
+    accepting the shorthands; None when it does not fit."""
+    if not dims:
+        if _is_leaf(value):
+            return _leaf(value)
+        single = isinstance(value, list) and len(value) == 1 and _is_leaf(value[0])
+        return _leaf(value[0]) if single else None
+    if _is_leaf(value):
+        return _reshape([_leaf(value)], dims) if all(n == 1 for n in dims) else None
+    if not isinstance(value, list):
+        return None
+    if all(_is_leaf(v) for v in value):
+        # a flat list stands for the one axis longer than 1 (a column, a row)
+        longer = [n for n in dims if n != 1]
+        if len(longer) <= 1 and len(value) == (longer[0] if longer else 1):
+            return _reshape([_leaf(v) for v in value], dims)
+        return None
+    if len(dims) == 1:
+        column = len(value) == dims[0] and all(
+            isinstance(v, list) and len(v) == 1 and _is_leaf(v[0]) for v in value)
+        return [_leaf(v[0]) for v in value] if column else None
+    if len(value) == dims[0]:
+        parts = [_canonical(v, dims[1:]) for v in value]
+        if all(p is not None for p in parts):
+            return parts
+    if dims[0] == 1:   # one sample's matrix may stand alone
+        single = _canonical(value, dims[1:])
+        return None if single is None else [single]
+    return None
+
+
+def _reshape(flat, dims):
+    if len(dims) == 1:
+        return flat
+    step = len(flat) // dims[0]
+    return [_reshape(flat[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
+
+
+def _describe(q, dims):
+    names = {"row": "rows", "col": "columns", "sample": "samples"}
+    if not dims:
+        return "a number"
+    return " × ".join(f"{n} {names[a]}" for a, n in zip(q.axes, dims)) + " (nested lists)"
+
+
+def _entry(q, l, value, d):
+    dims = shape(d, q, l)
+    where = f"layer {l}: {q.key!r}" if q.per_layer else repr(q.key)
+    if value is None:
+        return _build(dims, lambda index: None)
+    try:
+        grid = _canonical(value, dims)
+    except _NotFinite as e:
+        raise SubmissionError(f"{where} holds {e}, not a finite number") from None
+    if grid is None:
+        raise SubmissionError(f"{where} should be {_describe(q, dims)}, got "
+                              f"{json.dumps(value, default=str)[:80]}")
+    return grid
+
+
+def _check_header(submission, d, lr):
+    if submission.get("format", FORMAT) != FORMAT:
+        raise SubmissionError(f"'format' is {submission['format']!r}; an answer file uses "
+                              f"{FORMAT!r} (or omits it)")
+    if submission.get("version", VERSION) != VERSION:
+        raise SubmissionError(f"'version' is {submission['version']!r}; this library reads "
+                              f"version {VERSION}")
+    if submission.get("step", 1) != 1:
+        raise SubmissionError(f"'step' is {submission['step']!r}; grading covers the first "
+                              f"step only")
+    for key, actual in (("lr", lr), ("m", d.m), ("loss_function", d.loss_function)):
+        written = submission.get(key)
+        if written is None:
+            continue
+        if key == "loss_function":
+            same = written == actual
+        else:
+            same = _is_number(written) and actual is not None and float(written) == actual
+        if not same:
+            raise SubmissionError(f"the answer file says {key} = {_plain(written)} but its "
+                                  f"network has {key} = {actual!r}: is it the answer to "
+                                  f"another network?")
+
+
+def _plain(x):
+    return repr(float(x)) if isinstance(x, Decimal) else repr(x)
+
+
+def read_entries(submission, d):
+    """{(quantity name, layer or None): grid} for every gradable entry of ``submission``
+    (a dict in the derivation's layout; numbers may be Decimals, which keep the digits
+    written).  Unknown keys, missing layers and wrong shapes raise SubmissionError."""
+    if not isinstance(submission, dict):
+        raise SubmissionError(f"an answer file must be a JSON object in the derivation "
+                              f"layout, got {type(submission).__name__}")
+    _check_header(submission, d, d.lr)
+    by_key = {q.key: q for q in QUANTITIES}
+    entries = {}
+    for key, value in submission.items():
+        if key in _GIVEN_TOP or key == "layers":
+            continue
+        q = by_key.get(key)
+        if q is None or q.per_layer:
+            raise SubmissionError(f"unknown key {key!r} at the top level; known keys: "
+                                  f"{', '.join(_GIVEN_TOP + ('Y_hat', 'losses', 'loss'))}, "
+                                  f"layers")
+        entries[(q.name, None)] = _entry(q, None, value, d)
+    layers = submission.get("layers", {})
+    if not isinstance(layers, dict):
+        raise SubmissionError(f"'layers' must be an object mapping layer numbers (\"1\" … "
+                              f"\"{len(d.layers)}\") to entries, got {type(layers).__name__}")
+    for l_key, layer_entries in layers.items():
+        l = _layer_number(l_key, len(d.layers))
+        if not isinstance(layer_entries, dict):
+            raise SubmissionError(f"layer {l}: entries must be an object such as "
+                                  f"{{\"delta\": …}}, got {type(layer_entries).__name__}")
+        for key, value in layer_entries.items():
+            if key in _GIVEN_LAYER:
+                continue
+            q = by_key.get(key)
+            if q is None or not q.per_layer:
+                raise SubmissionError(f"layer {l}: unknown key {key!r}; known keys: "
+                                      f"{', '.join(q.key for q in QUANTITIES if q.per_layer)}")
+            if q.name in ("W_new", "b_new") and d.lr is None:
+                raise SubmissionError(f"layer {l}: {key!r} given but the network has no "
+                                      f"learning rate")
+            entries[(q.name, l)] = _entry(q, l, value, d)
+    return entries
+
+
+def _layer_number(key, count):
+    try:
+        l = int(key)
+    except (TypeError, ValueError):
+        l = None
+    if l is None or not 1 <= l <= count or str(l) != str(key).strip():
+        raise SubmissionError(f"'layers' key {key!r} is not a layer of this network; "
+                              f"layers are \"1\" … \"{count}\"")
+    return l
+
+
+def asked(d, names=ASKED):
+    """(quantity, layer) pairs of ``names`` that exist for the derivation ``d``."""
+    pairs = []
+    for name in names:
+        q = BY_NAME[name]
+        if name == "losses" and d.m == 1:
+            continue
+        if name in ("W_new", "b_new") and d.lr is None:
+            continue
+        pairs += [(q, l) for l in range(1, len(d.layers) + 1)] if q.per_layer else [(q, None)]
+    return pairs
+
+
+def answer_form(d, header, names=ASKED, fill=None):
+    """A dict in the derivation's layout with ``header`` first and every asked entry,
+    each element ``fill(q, l, index)`` (None: a blank to fill in)."""
+    form = dict(header)
+    layers = {}
+    for q, l in asked(d, names):
+        dims = shape(d, q, l)
+        value = _build(dims, lambda index: fill(q, l, index) if fill else None)
+        if q.per_layer:
+            layers.setdefault(str(l), {})[q.key] = value
+        else:
+            form[q.key] = value
+    form["layers"] = dict(sorted(layers.items(), key=lambda kv: int(kv[0])))
+    return form
+
+
+def _build(dims, element, prefix=()):
+    if not dims:
+        return element(prefix)
+    return [_build(dims[1:], element, prefix + (i,)) for i in range(dims[0])]

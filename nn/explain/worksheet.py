@@ -1,0 +1,227 @@
+"""An exercise's worksheet in Markdown, HTML and LaTeX: the network, what to compute, the rounding.
+
+The sheet gives W^[l], b^[l], X = A^[0] (column i = sample i), Y, the loss, α
+and the formulas in the lecture notes' notation, lists the quantities to
+compute in order, states the rounding policy (:class:`nn.explain.grade.Policy`)
+and the tolerance of each quantity, and says how to fill in the answer file.
+"""
+
+import html
+import re
+
+from .grade import Policy
+from .quantities import ASKED, BY_NAME
+
+__all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS"]
+
+LOSS_FORMULAS = {
+    "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
+            r"L_i = -\left[y_i \ln \hat y_i + (1 - y_i)\ln(1 - \hat y_i)\right]"),
+    "half_mse": ("Lᵢ = ½ (ŷᵢ − yᵢ)²", r"L_i = \tfrac12 (\hat y_i - y_i)^2"),
+    "squared_error": ("Lᵢ = (ŷᵢ − yᵢ)²  (no ½)", r"L_i = (\hat y_i - y_i)^2"),
+}
+"""Loss name -> (text, LaTeX) of the per-sample loss an exercise uses."""
+
+ACTIVATION_FORMULAS = {
+    "relu": ("ReLU(z) = max(0, z), f′(z) = 1 if z > 0 else 0",
+             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = [z > 0]"),
+    "sigmoid": ("σ(z) = 1/(1 + e^−z), σ′(z) = σ(z)(1 − σ(z))",
+                r"\sigma(z) = 1/(1 + e^{-z}),\ \sigma'(z) = \sigma(z)(1 - \sigma(z))"),
+    "tanh": ("tanh z, f′(z) = 1 − tanh² z", r"\tanh z,\ f'(z) = 1 - \tanh^2 z"),
+    "linear": ("f(z) = z, f′(z) = 1", r"f(z) = z,\ f'(z) = 1"),
+}
+"""Activation name -> (text, LaTeX) of f and f′."""
+
+_STEPS = (
+    ("Forward pass, l = 1 … L", "Z^[l] = W^[l] A^[l−1] + b^[l], A^[l] = f(Z^[l])",
+     r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\ A^{[l]} = f(Z^{[l]})"),
+    ("Loss", "the loss Lᵢ of each sample (when m > 1) and L = (1/m) Σᵢ Lᵢ",
+     r"L_i \text{ per sample (when } m > 1\text{)},\ L = \tfrac1m \sum_i L_i"),
+    ("Backward pass, l = L … 1",
+     "∂Lᵢ/∂A^[L] from the loss; ∂Lᵢ/∂A^[l] = (W^[l+1])ᵀ δ^[l+1] for l < L; f′(Z^[l]); "
+     "δ^[l] = ∂Lᵢ/∂A^[l] ⊙ f′(Z^[l]) (per sample: column i is sample i alone)",
+     r"\frac{\partial L_i}{\partial A^{[l]}} = (W^{[l+1]})^\top \delta^{[l+1]}\ (l < L),\ "
+     r"f'(Z^{[l]}),\ \delta^{[l]} = \frac{\partial L_i}{\partial A^{[l]}} \odot f'(Z^{[l]})"),
+    ("Gradients", "∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ, ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]",
+     r"\frac{\partial L}{\partial W^{[l]}} = \tfrac1m \delta^{[l]} (A^{[l-1]})^\top,\ "
+     r"\frac{\partial L}{\partial b^{[l]}} = \tfrac1m \sum_i \delta^{[l]}_{\cdot i}"),
+    ("Update", "W^[l] − α ∂L/∂W^[l] and b^[l] − α ∂L/∂b^[l]",
+     r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}},\ "
+     r"b^{[l]} - \alpha \frac{\partial L}{\partial b^{[l]}}"),
+)
+
+
+def _number(x):
+    return f"{x:g}"
+
+
+def _summary(ex):
+    layers = ", ".join(f"layer {l} {name}" for l, name in enumerate(ex.activations, 1))
+    samples = "1 sample" if ex.m == 1 else f"m = {ex.m} samples"
+    return (f"a {'-'.join(map(str, ex.sizes))} network ({layers}), loss {ex.loss}, "
+            f"{samples}, learning rate α = {_number(ex.lr)}")
+
+
+def _columns(samples):
+    """X as n_0 × m (A^[0]): column i is sample i."""
+    return [list(row) for row in zip(*samples)]
+
+
+def _tolerances_text(ex, latex=False):
+    names = [n for n in ASKED if not (n == "losses" and ex.m == 1)]
+    if latex:
+        return ", ".join(f"${BY_NAME[n].latex}$: {BY_NAME[n].rtol:g}" for n in names)
+    return ", ".join(f"{BY_NAME[n].text} {BY_NAME[n].rtol:g}" for n in names)
+
+
+def _sections(ex, policy, answer_file):
+    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
+    ("matrix", name, rows, column letter, row letter)."""
+    given = []
+    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
+        given += [("p", f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):"),
+                  ("matrix", f"W^[{l}]", W, "k", "j"),
+                  ("p", f"b^[{l}] = ({', '.join(map(_number, b))})")]
+    given += [("p", "X = A^[0] (column i = sample i):"),
+              ("matrix", "X", _columns(ex.inputs), "i", "k"),
+              ("p", f"Targets Y = ({', '.join(map(_number, ex.targets))})")]
+    activations = "; ".join(f"layer {l}: {ACTIVATION_FORMULAS[a][0]}"
+                            for l, a in enumerate(ex.activations, 1))
+    return [
+        (None, [("p", f"One step of gradient descent on {_summary(ex)}.")]),
+        ("Given", given),
+        ("Formulas", [("list", [f"Activations: {activations}",
+                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
+        ("What to compute, in this order",
+         [("list", [f"**{title}**: {text}" for title, text, _ in _STEPS], True)]),
+        ("Rounding", [("p", policy.statement()),
+                      ("p", f"Relative tolerances for rounding carried from earlier numbers: "
+                            f"{_tolerances_text(ex)} (for an update: relative to the step "
+                            f"α ∂L/∂θ)."),
+                      ("p", "Later answers are marked against your own earlier numbers (error "
+                            "carried forward), so write down every intermediate value.")]),
+        ("Handing in", [("p", f"Fill in `{answer_file}`: replace each `null` with your number "
+                              f"and leave `null` what you did not compute. Matrices are lists "
+                              f"of rows: row j is neuron j; a column is sample i (for Z, A, "
+                              f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
+                              f"`network` entry.")]),
+    ]
+
+
+def _title(ex):
+    return f"Backpropagation exercise {ex.exercise_id} — student {ex.student}"
+
+
+def _md_block(block):
+    kind = block[0]
+    if kind == "p":
+        return block[1]
+    if kind == "list":
+        items, numbered = block[1], block[2]
+        return "\n".join(f"{n}. {item}" if numbered else f"- {item}"
+                         for n, item in enumerate(items, 1))
+    _, name, matrix, col, row = block
+    head = f"| {name} | " + " | ".join(f"{col}={k}" for k in range(1, len(matrix[0]) + 1))
+    rows = [f"| {row}={j} | " + " | ".join(_number(v) for v in values) + " |"
+            for j, values in enumerate(matrix, 1)]
+    return "\n".join([head + " |", "|---|" + "---|" * len(matrix[0]), *rows])
+
+
+def to_markdown(ex, policy=None, answer_file="answers.json"):
+    """The worksheet of the exercise ``ex`` as Markdown."""
+    out = [f"# {_title(ex)}", ""]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            out += [f"## {title}", ""]
+        for block in blocks:
+            out += [_md_block(block), ""]
+    return "\n".join(out)
+
+
+def _inline_html(text):
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+
+def _html_block(block):
+    kind = block[0]
+    if kind == "p":
+        return f"<p>{_inline_html(block[1])}</p>"
+    if kind == "list":
+        tag = "ol" if block[2] else "ul"
+        return f"<{tag}>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block[1]) + f"</{tag}>"
+    _, name, matrix, col, row = block
+    head = f"<tr><th>{html.escape(name)}</th>" + "".join(
+        f"<th>{col}={k}</th>" for k in range(1, len(matrix[0]) + 1)) + "</tr>"
+    rows = "".join(f"<tr><th>{row}={j}</th>" + "".join(f"<td>{_number(v)}</td>" for v in values)
+                   + "</tr>" for j, values in enumerate(matrix, 1))
+    return f"<table>{head}{rows}</table>"
+
+
+def to_html(ex, policy=None, answer_file="answers.json"):
+    """The worksheet of the exercise ``ex`` as a standalone HTML page (no scripts)."""
+    body = [f"<h1>{html.escape(_title(ex))}</h1>"]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            body.append(f"<h2>{html.escape(title)}</h2>")
+        body += [_html_block(block) for block in blocks]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}</style></head>\n<body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+
+
+_CSS = ("body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.5}"
+        "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #999;"
+        "padding:.2em .6em;text-align:right}th{background:#eee}")
+
+
+def _latex_matrix(matrix):
+    rows = r" \\ ".join(" & ".join(_number(v) for v in row) for row in matrix)
+    return r"\begin{pmatrix} " + rows + r" \end{pmatrix}"
+
+
+def _latex_text(text):
+    # Student IDs and loss names are [A-Za-z0-9._-], so "_" is the one special character;
+    # "…" is the one non-ASCII character of the titles, spelled out for any TeX engine.
+    return text.replace("_", r"\_").replace("…", r"\ldots{}")
+
+
+def to_latex(ex, policy=None, answer_file="answers.json"):
+    """The worksheet of the exercise ``ex`` as a standalone LaTeX document."""
+    policy = policy or Policy()
+    given = []
+    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
+        given.append(rf"W^{{[{l}]}} = {_latex_matrix(W)},\quad "
+                     rf"b^{{[{l}]}} = {_latex_matrix([[v] for v in b])}")
+    given.append(rf"X = A^{{[0]}} = {_latex_matrix(_columns(ex.inputs))},\quad "
+                 rf"Y = {_latex_matrix([ex.targets])}")
+    activations = "; ".join(rf"layer {l}: ${ACTIVATION_FORMULAS[a][1]}$"
+                            for l, a in enumerate(ex.activations, 1))
+    steps = "\n".join(rf"  \item \textbf{{{_latex_text(title)}}}: ${formula}$"
+                      for title, _, formula in _STEPS)
+    return "\n".join([
+        r"\documentclass[11pt]{article}",
+        r"\usepackage[utf8]{inputenc}", r"\usepackage{amsmath,amssymb}",
+        r"\usepackage[margin=2cm]{geometry}",
+        r"\begin{document}",
+        rf"\section*{{Backpropagation exercise {ex.exercise_id} --- student "
+        rf"{_latex_text(ex.student)}}}",
+        rf"One step of gradient descent on a {'-'.join(map(str, ex.sizes))} network, loss "
+        rf"\texttt{{{_latex_text(ex.loss)}}}, $m = {ex.m}$, $\alpha = {_number(ex.lr)}$.",
+        r"\subsection*{Given}", r"Columns of $X$ are samples $i$; row $j$ of $W^{[l]}$ holds "
+        r"neuron $j$'s weights.",
+        "\n".join(r"\[ " + g + r" \]" for g in given),
+        r"\subsection*{Formulas}", activations + ".",
+        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, $L = \tfrac1m \sum_i L_i$.",
+        r"\subsection*{What to compute, in this order}", r"\begin{enumerate}", steps,
+        r"\end{enumerate}",
+        r"\subsection*{Rounding}", _latex_text(policy.statement()),
+        f"Relative tolerances for rounding carried from earlier numbers: "
+        f"{_tolerances_text(ex, latex=True)}.",
+        r"Later answers are marked against your own earlier numbers (error carried "
+        r"forward), so write down every intermediate value.",
+        r"\subsection*{Handing in}",
+        rf"Fill in \texttt{{{_latex_text(answer_file)}}}: replace each \texttt{{null}} with "
+        r"your number; leave \texttt{null} what you did not compute.",
+        r"\end{document}", ""])
