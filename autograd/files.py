@@ -25,11 +25,8 @@ def write_atomically(path, data):
     permissions a plain ``open()`` would give it (the umask applies).
     """
     path = os.fspath(path)
-    target = os.path.realpath(path)   # through any symlinks: rewrite the file, keep the link
+    target, mode = check_writable(path)
     directory = os.path.dirname(target)
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"cannot write {path}: directory {directory} does not exist")
-    mode = _replaced_mode(path, target)
     if isinstance(data, str):
         data = data.encode("utf-8")
     tmp = os.path.join(directory,
@@ -51,13 +48,23 @@ def write_atomically(path, data):
     return path
 
 
-def _replaced_mode(path, target):
-    """The permission bits of the file about to be replaced (None if there is none);
-    an error if it is not a regular file or is read-only."""
+def check_writable(path):
+    """``(target, mode)``: the file :func:`write_atomically` would write for ``path``
+    (symlinks followed) and the permission bits it would keep (None for a new file).
+
+    The errors it would raise come here, so a command can check its output files
+    before a long run: FileNotFoundError for a missing directory, IsADirectoryError,
+    PermissionError for a read-only file or one that is not a regular file.
+    """
+    path = os.fspath(path)
+    target = os.path.realpath(path)   # through any symlinks: rewrite the file, keep the link
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"cannot write {path}: directory {directory} does not exist")
     try:
         st = os.stat(target)
     except FileNotFoundError:
-        return None
+        return target, None
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(f"cannot write {path}: it is a directory")
     if not stat.S_ISREG(st.st_mode):
@@ -69,4 +76,4 @@ def _replaced_mode(path, target):
     if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
         raise PermissionError(f"cannot write {path}: the file is read-only "
                               f"(mode {mode:04o}); make it writable or choose another name")
-    return mode
+    return target, mode

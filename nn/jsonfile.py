@@ -112,6 +112,8 @@ def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None):
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise error(f"{path}: not a text file; a {kind} is UTF-8 JSON") from None
+    if not text.strip():
+        raise error(f"{path}: the file is empty; a {kind} holds a JSON document")
     try:
         return loads(text, str(path))
     except ValueError as e:

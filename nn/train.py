@@ -31,10 +31,10 @@ from contextlib import contextmanager
 from tqdm.auto import tqdm
 
 from autograd import no_grad
-from autograd.errors import NumericalError
 
 from .clip import clip_grad_norm
 from .data import batches, train_val_split
+from .divergence import TrainingDiverged, check_finite, first_non_finite
 from .losses import get_loss
 from .optim import SGD
 from .regularization import l2_penalty
@@ -71,19 +71,6 @@ class History:
         return f"History({len(self)} epochs, last={last})"
 
 
-class TrainingDiverged(NumericalError):
-    """``fit`` stopped because the loss, a prediction or a parameter stopped being finite.
-
-    The message names what became nan or inf and at which gradient step (counted
-    from 1 over the whole run), and suggests a smaller learning rate; ``step`` is
-    that step and ``history`` the epochs completed before it."""
-
-    def __init__(self, message, step, history):
-        super().__init__(message)
-        self.step = step
-        self.history = history
-
-
 class EarlyStopping:
     """Stop when ``monitor`` has not improved for ``patience`` epochs (Keras semantics).
 
@@ -106,7 +93,7 @@ class EarlyStopping:
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
             raise ValueError(f"EarlyStopping: patience must be an integer >= 0, got {patience!r}")
         if (isinstance(min_delta, bool) or not isinstance(min_delta, numbers.Real)
-                or not _is_finite(min_delta)):
+                or first_non_finite([min_delta]) is not None):
             raise ValueError(f"EarlyStopping: min_delta must be a finite number, "
                              f"got {min_delta!r}")
         if mode not in ("auto", "min", "max"):
@@ -288,35 +275,8 @@ def _check_data(X, y, model, what):
                                  f"(the model has {n_in} inputs), got {x!r}")
     for i, x in enumerate(X):
         # A nan in the data would later pass for a diverged run.
-        if isinstance(x, (list, tuple)) and not all(map(_is_finite, x)):
+        if isinstance(x, (list, tuple)) and first_non_finite(x) is not None:
             raise ValueError(f"fit(): {what} sample {i} must hold finite numbers, got {x!r}")
-
-
-def _is_finite(value):
-    try:
-        return math.isfinite(value)
-    except (TypeError, OverflowError):   # not a number, or an int beyond the float range
-        return False
-
-
-def _first_non_finite(values):
-    """The first value that is not a finite number (in nested lists), or None."""
-    for v in values:
-        found = _first_non_finite(v) if isinstance(v, (list, tuple)) else (
-            None if _is_finite(v) else v)
-        if found is not None:
-            return found
-    return None
-
-
-def _check_finite(what, values, step, epoch, optimizer, history):
-    """TrainingDiverged naming ``what`` if any of ``values`` is nan or inf."""
-    bad = _first_non_finite(values)
-    if bad is not None:
-        lr = getattr(optimizer, "lr", None)
-        was = f" (it was {lr:g})" if isinstance(lr, float) else ""
-        raise TrainingDiverged(f"the {what} became {bad} at step {step} (epoch {epoch + 1}); "
-                               f"try a smaller learning rate{was}", step, history)
 
 
 def _check_positive_int(value, name, allow_none=False):
@@ -417,7 +377,12 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     for c in callbacks:
         _call(c, "on_train_begin", model)
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not verbose)
-    step = 0
+    step = epoch = 0
+
+    def check(what, values):   # reads the current step and epoch when called
+        check_finite(what, values, step, getattr(optimizer, "lr", None),
+                     f" (epoch {epoch + 1})", history)
+
     try:
         for epoch in bar:
             model.train()
@@ -428,18 +393,17 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
                 outputs = [model(x) for x in Xb]
                 predictions = [_numbers(o) for o in outputs]
                 # Checked before the loss, which may refuse a nan prediction less clearly.
-                _check_finite("prediction", predictions, step, epoch, optimizer, history)
+                check("prediction", predictions)
                 batch_loss = loss_fn(outputs, list(yb))
                 if l2:
                     batch_loss = batch_loss + l2 * l2_penalty(params)
-                _check_finite("loss", [batch_loss.data], step, epoch, optimizer, history)
+                check("loss", [batch_loss.data])
                 batch_loss.backward()
                 if clip_norm is not None:
                     clip_grad_norm(params, clip_norm)
                 optimizer.step()
                 # A nan weight can hide behind a ReLU that outputs 0: check the parameters too.
-                _check_finite("parameters", [p.data for p in params], step, epoch, optimizer,
-                              history)
+                check("parameters", [p.data for p in params])
                 loss_sum += batch_loss.data * len(Xb)
                 if rule is not None:
                     correct += _count_correct(rule, predictions, yb)
