@@ -121,8 +121,8 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
     positive_int(fan_out, "fan_out")
     if name == "constant":
         if not is_number(value) or not math.isfinite(value):
-            raise ValueError(f"init='constant' needs a finite number value (init_value=...), "
-                             f"got {value!r}")
+            raise ValueError(f"init='constant' needs a number value (init_value=...) that is "
+                             f"finite, got {value!r}")
         value = float(value)
     elif value is not None:
         raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")

@@ -239,15 +239,18 @@ def predict(model, X):
 
 def evaluate(model, X, y, loss="hinge"):
     """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``
-    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`)."""
+    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`).  A diverged
+    model, one with a nan or inf prediction, has neither: both are NaN."""
     loss_fn = get_loss(loss)
     rule = accuracy_rule(loss, model, y)
     with _evaluation(model):
         outputs = [model(x) for x in X]
+        predictions = [_numbers(o) for o in outputs]
+        if first_non_finite(predictions) is not None:
+            return {"loss": math.nan, "accuracy": math.nan}
         value = loss_fn(outputs, list(y)).data
     if rule is None:
         return {"loss": value, "accuracy": math.nan}
-    predictions = [_numbers(o) for o in outputs]
     return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
 
 

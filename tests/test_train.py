@@ -289,3 +289,14 @@ def test_a_nan_weight_behind_a_relu_is_still_caught():
     with pytest.raises(TrainingDiverged, match=r"the parameters became nan at step 1 \(epoch 1\)"):
         fit(model, X, y, loss="bce_with_logits", optimizer=Poison(model.parameters(), lr=0.1),
             epochs=3, verbose=False)
+
+
+@pytest.mark.parametrize("loss, output", [("bce", "sigmoid"), ("hinge", "linear")])
+def test_a_diverged_models_accuracy_is_not_a_number(loss, output):
+    model = MLP(2, [2, 1], ["relu", output], seed=0)
+    for p in model.parameters():
+        p.data = math.nan
+    X, y = [[1.0, 0.5], [0.0, 1.0]], [1, 0] if loss == "bce" else [1, -1]
+    result = evaluate(model, X, y, loss=loss)
+    assert math.isnan(result["loss"]) and math.isnan(result["accuracy"])
+    assert math.isnan(accuracy(model, X, y, loss=loss))

@@ -35,6 +35,7 @@ from autograd.files import write_atomically
 
 from .. import data, optim
 from ..activations import ACTIVATIONS
+from ..divergence import first_non_finite
 from ..limits import MEMORY_BUDGET, TooLargeError, check_memory, training_memory
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
@@ -128,7 +129,7 @@ def _check_plotting():
 
 
 def _check_finite_result(name, value):
-    if value != value or value in (float("inf"), float("-inf")):
+    if first_non_finite([value]) is not None:
         raise CommandError(f"the {name} loss is {value} after training: the run diverged; "
                            f"try a smaller learning rate")
 
