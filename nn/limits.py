@@ -8,8 +8,9 @@ on the command line, ``allow_large=True`` in :func:`nn.serialize.load_mlp`.
 
 The memory estimates are measured on this engine (``tracemalloc`` over an
 MLP's construction, a forward pass and ``backward()``): about 300 bytes per
-parameter for the model and its optimizer state, and about 120 bytes per
-parameter and sample of a mini-batch for the graph of one step.
+parameter for the model and its optimizer state, about 120 bytes per
+parameter and sample of a mini-batch for the graph of one step, and about 100
+bytes per parameter for each step ``backprop explain`` keeps (W, ∂L/∂W, W_new).
 """
 
 MAX_JSON_BYTES = 64 * 2**20
@@ -30,6 +31,7 @@ MEMORY_BUDGET = 2 * 2**30
 BYTES_PER_PARAMETER = 300
 BYTES_PER_PARAMETER_AND_SAMPLE = 120
 BYTES_PER_SAMPLE = 250   # one row of a toy dataset, its label and its shuffled copies
+BYTES_PER_EXPLAINED_PARAMETER = 100   # W, ∂L/∂W and W_new kept as floats for every step
 
 
 class TooLargeError(ValueError):
@@ -47,6 +49,14 @@ def training_memory(sizes, batch_size, samples):
     p = parameter_count(sizes)
     return (p * BYTES_PER_PARAMETER + p * min(batch_size, samples) * BYTES_PER_PARAMETER_AND_SAMPLE
             + samples * BYTES_PER_SAMPLE)
+
+
+def explain_memory(sizes, samples, steps):
+    """Estimated bytes for ``backprop explain`` to keep ``steps`` derivations of an MLP of
+    ``sizes`` on ``samples`` samples (one graph at a time, every step's numbers kept)."""
+    p = parameter_count(sizes)
+    return (p * BYTES_PER_PARAMETER + p * samples * BYTES_PER_PARAMETER_AND_SAMPLE
+            + steps * p * BYTES_PER_EXPLAINED_PARAMETER)
 
 
 def check_memory(estimate, what, override):

@@ -148,6 +148,16 @@ def test_a_check_files_step_is_limited(tmp_path):
                    "hand.json: 'step' is 1000000000, more than the limit of")
 
 
+def test_explain_estimates_memory_before_stepping(tmp_path):
+    # 300 inputs, 300 neurons: 90,601 parameters; 1000 kept steps of them pass 2 GiB.
+    path = network_with(tmp_path, weights=[[[0.001] * 300] * 300, [[0.001] * 300]],
+                        biases=[[0.0] * 300, [0.0]], activations=["relu", "sigmoid"],
+                        inputs=[0.5] * 300, targets=1.0)
+    one_line_error(backprop("explain", "--network", path, "--steps", "1000", timeout=60),
+                   "explaining 1000 step(s) of a 300-300-1 network on 1 sample(s) needs about",
+                   "more than the 2 GiB limit; --allow-large goes past it")
+
+
 def test_allow_large_goes_past_the_step_limit():
     result = backprop("explain", "--steps", str(MAX_EXPLAIN_STEPS + 1), "--allow-large",
                       "--format", "json", timeout=120)

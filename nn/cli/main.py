@@ -43,7 +43,8 @@ from ..losses import LOSSES, get_loss
 from ..divergence import TrainingDiverged, check_finite
 from ..explain.network_file import NetworkFileError, network_from_dict
 from ..jsonfile import read_json
-from ..limits import MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most
+from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most,
+                      check_memory, explain_memory)
 
 DEFAULT_NETWORK = "seed_2221"
 GRAPH_NODE_LIMIT = 150
@@ -240,16 +241,21 @@ def _check(args, model, X, Y, loss, lr):
 
 def _check_steps(steps, what, allow_large):
     if not allow_large:
-        try:
-            check_at_most(steps, MAX_EXPLAIN_STEPS, what, "--allow-large")
-        except TooLargeError as e:
-            raise CommandError(str(e)) from None
+        check_at_most(steps, MAX_EXPLAIN_STEPS, what, "--allow-large")
+
+
+def _check_explain_memory(model, X, steps, allow_large):
+    if not allow_large:
+        check_memory(explain_memory(model.sizes, len(X), steps),
+                     f"explaining {steps} step(s) of a {'-'.join(map(str, model.sizes))} "
+                     f"network on {len(X)} sample(s)", "--allow-large")
 
 
 def _explain(model, X, Y, loss, lr, steps, allow_large):
     """``steps`` derivations, each on the model the previous one updated; a step whose
     loss, predictions or updated parameters are not finite ends the run with the step."""
     _check_steps(steps, "--steps", allow_large)
+    _check_explain_memory(model, X, steps, allow_large)
     if lr is None and steps > 1:
         raise CommandError(f"{steps} steps need a learning rate: the network file has no "
                            f"'lr'; give one with --lr")
@@ -431,7 +437,7 @@ def main(argv=None):
             raise CommandError(f"choose a command: explain, examples or train "
                                f"(see `{PROG} --help`)")
         return args.run(args)
-    except (CommandError, NetworkFileError, HandFileError, NumericalError) as e:
+    except (CommandError, NetworkFileError, HandFileError, NumericalError, TooLargeError) as e:
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -36,7 +36,7 @@ from autograd.files import write_atomically
 from .. import data, optim
 from ..activations import ACTIVATIONS
 from ..divergence import first_non_finite
-from ..limits import MEMORY_BUDGET, TooLargeError, check_memory, training_memory
+from ..limits import MEMORY_BUDGET, check_memory, training_memory
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
@@ -104,19 +104,15 @@ def _class_count(args):
 
 
 def _check_size(args, classes):
-    """CommandError unless the model, one training step's graph and the data fit the
-    memory budget of nn.limits (or --allow-large)."""
+    """TooLargeError (reported like a CommandError) unless the model, one training step's
+    graph and the data fit the memory budget of nn.limits (or --allow-large)."""
     loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
     outputs = classes if loss == "cross_entropy" else 1
     sizes = [2] + args.hidden + [outputs]
-    if args.allow_large:
-        return
-    try:
+    if not args.allow_large:
         check_memory(training_memory(sizes, args.batch_size, args.samples),
                      f"an MLP {'-'.join(map(str, sizes))} trained on {args.samples} samples "
                      f"{args.batch_size} at a time", "--allow-large")
-    except TooLargeError as e:
-        raise CommandError(str(e)) from None
 
 
 def _check_plotting():
