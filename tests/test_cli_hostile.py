@@ -136,6 +136,11 @@ def test_more_classes_than_samples(dataset, classes, samples):
                    f"is {samples}")
 
 
+def test_noise_that_overflows_the_data():
+    one_line_error(backprop("train", "--noise", "1e308", "--no-plots", *QUICK),
+                   "--noise 1e+308: a coordinate of the moons data became", "use a smaller noise")
+
+
 def test_explain_steps_are_limited():
     one_line_error(backprop("explain", "--steps", "1000000000", timeout=30),
                    f"--steps is 1000000000, more than the limit of {MAX_EXPLAIN_STEPS}; "

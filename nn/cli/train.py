@@ -89,6 +89,10 @@ def _dataset(args):
         X, y = generate(**options)
     except (ValueError, TypeError) as e:
         raise CommandError(f"--dataset {args.dataset}: {e}") from None
+    bad = first_non_finite(X)
+    if bad is not None:
+        raise CommandError(f"--noise {args.noise:g}: a coordinate of the {args.dataset} data "
+                           f"became {bad}; use a smaller noise")
     return X, y, len(set(y))
 
 
