@@ -35,6 +35,7 @@ def document_format(document, expected_format, version, where):
     if not isinstance(document, dict) or document.get("format") != expected_format:
         raise ValueError(f"{where} is not a {expected_format} document "
                          f"(no \"format\": \"{expected_format}\" entry)")
-    if document.get("version") != version:
-        raise ValueError(f"{where} has format version {document.get('version')!r}; "
+    found = document.get("version")
+    if isinstance(found, bool) or found != version:   # True == 1, but is no version
+        raise ValueError(f"{where} has format version {found!r}; "
                          f"this backproplab reads version {version}")

@@ -163,6 +163,7 @@ def spirals(n=150, noise=0.2, seed=None, classes=3):
     n = _check_count("n", n, context)
     noise = _check_nonnegative("noise", noise, context)
     classes = _check_count("classes", classes, context, minimum=2)
+    _check_samples_per_class(n, classes, "classes", context)
     rng = _rng(seed, context)
     X, y = [], []
     for c, count in enumerate(_split_count(n, classes)):
@@ -188,17 +189,35 @@ def blobs(n=100, noise=1.0, seed=None, centers=3, features=2, box=(-10.0, 10.0))
     rng = _rng(seed, context)
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         centers = _check_count("centers", centers, context)
+        _check_samples_per_class(n, centers, "centers", context)
         features = _check_count("features", features, context)
-        low, high = box
+        low, high = _check_box(box, context)
         centres = [[rng.uniform(low, high) for _ in range(features)] for _ in range(centers)]
     else:
         centres = _check_centres(centers, context)
+        _check_samples_per_class(n, len(centres), "centers", context)
     X, y = [], []
     for c, count in enumerate(_split_count(n, len(centres))):
         for _ in range(count):
             X.append([m + rng.gauss(0.0, noise) for m in centres[c]])
             y.append(c)
     return _shuffled(X, y, rng)
+
+
+def _check_samples_per_class(n, classes, name, context):
+    if classes > n:
+        raise ValueError(f"{context}: {name}={classes} needs at least one sample per class, "
+                         f"but n={n}; ask for n >= {classes} or fewer {name}")
+
+
+def _check_box(box, context):
+    if (not isinstance(box, (tuple, list)) or len(box) != 2
+            or not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                       and math.isfinite(v) for v in box)
+            or not box[0] <= box[1]):
+        raise ValueError(f"{context}: box must be a pair of finite numbers (low, high) with "
+                         f"low <= high, got {box!r}")
+    return float(box[0]), float(box[1])
 
 
 def _check_centres(centers, context):
@@ -210,6 +229,8 @@ def _check_centres(centers, context):
     if not centres or len({len(p) for p in centres}) != 1 or not centres[0]:
         raise ValueError(f"{context}: centers must be a non-empty list of points of one "
                          f"dimension, got {centers!r}")
+    if not all(math.isfinite(v) for point in centres for v in point):
+        raise ValueError(f"{context}: centers must be finite numbers, got {centers!r}")
     return centres
 
 

@@ -120,13 +120,16 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
     positive_int(fan_in, "fan_in")
     positive_int(fan_out, "fan_out")
     if name == "constant":
-        if not is_number(value):
-            raise ValueError(f"init='constant' needs a number value (init_value=...), got {value!r}")
+        if not is_number(value) or not math.isfinite(value):
+            raise ValueError(f"init='constant' needs a number value (init_value=...) that is "
+                             f"finite, got {value!r}")
         value = float(value)
     elif value is not None:
         raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")
     if gain is not None:
-        g = float(gain)
+        g = float(gain) if is_number(gain) else math.nan
+        if not math.isfinite(g):
+            raise ValueError(f"gain must be a finite number, got {gain!r}")
     else:
         g = 1.0 if name.startswith("xavier") else activation_gain(activation)
     draw_w, draw_b = _samplers(name, fan_in, fan_out, g, value)

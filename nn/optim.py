@@ -5,13 +5,44 @@ Notation: θ a parameter, g = ∂L/∂θ its ``grad`` after ``backward()``, γ =
 ``θ.data`` in place, reading plain floats, so updates never become part of a
 graph; ``zero_grad()`` sets every g to 0 (``backward()`` adds to it).  ``lr`` is a
 plain attribute that learning-rate schedules (:mod:`nn.schedules`) change.
+
+Every setting is checked when the optimizer is made, so a typo fails at the
+line that made it: ``lr`` is a finite number > 0, the others finite and in their
+range (ε ≥ 0, RMSprop's α and Adam's β in [0, 1)).  A step never divides 0 by
+0: with ε = 0, a parameter whose denominator is 0 (its gradients have all been 0,
+or so small their squares underflow) stays where it is, the limit ε → 0⁺,
+where PyTorch's 0/0 makes it nan.
 """
 
 import math
 
 from autograd import Value
 
-from ._checks import non_negative, number
+from ._checks import number
+
+
+def finite(value, what):
+    """``value`` as a float, or an error naming ``what`` unless it is a finite number."""
+    value = number(value, what)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}")
+    return value
+
+
+def finite_non_negative(value, what):
+    """``value`` as a float, or an error naming ``what`` unless it is finite and >= 0."""
+    value = number(value, what)
+    if not (math.isfinite(value) and value >= 0.0):
+        raise ValueError(f"{what} must be a finite number >= 0, got {value!r}")
+    return value
+
+
+def positive(value, what):
+    """``value`` as a float, or an error naming ``what`` unless it is finite and > 0."""
+    value = number(value, what)
+    if not (math.isfinite(value) and value > 0.0):
+        raise ValueError(f"{what} must be a finite number > 0, got {value!r}")
+    return value
 
 
 def _unit_interval(value, what):
@@ -40,7 +71,7 @@ class Optimizer:
         if len({id(p) for p in params}) != len(params):
             raise ValueError(f"{owner}: some parameters appear more than once in the list")
         self.params = params
-        self.lr = non_negative(lr, f"{owner}: lr")
+        self.lr = positive(lr, f"{owner}: lr")
 
     def zero_grad(self):
         """Set every parameter's ``grad`` to 0.0."""
@@ -70,9 +101,9 @@ class SGD(Optimizer):
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False):
         super().__init__(params, lr)
-        self.momentum = non_negative(momentum, "SGD: momentum")
-        self.dampening = number(dampening, "SGD: dampening")
-        self.weight_decay = non_negative(weight_decay, "SGD: weight_decay")
+        self.momentum = finite_non_negative(momentum, "SGD: momentum")
+        self.dampening = finite(dampening, "SGD: dampening")
+        self.weight_decay = finite_non_negative(weight_decay, "SGD: weight_decay")
         if not isinstance(nesterov, bool):
             raise TypeError(f"SGD: nesterov must be True or False, got {nesterov!r}")
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
@@ -115,8 +146,8 @@ class Adam(Optimizer):
             raise ValueError(f"{owner}: betas must be a pair (β₁, β₂), got {betas!r}")
         self.betas = (_unit_interval(betas[0], f"{owner}: betas[0]"),
                       _unit_interval(betas[1], f"{owner}: betas[1]"))
-        self.eps = non_negative(eps, f"{owner}: eps")
-        self.weight_decay = non_negative(weight_decay, f"{owner}: weight_decay")
+        self.eps = finite_non_negative(eps, f"{owner}: eps")
+        self.weight_decay = finite_non_negative(weight_decay, f"{owner}: weight_decay")
         self._t = 0
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
@@ -138,7 +169,9 @@ class Adam(Optimizer):
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
             # √v̂ = √v / √(1 − β₂ᵗ), then ε: the order PyTorch uses.
-            p.data -= step_size * (m[i] / (math.sqrt(v[i]) / root_correction2 + eps))
+            d = math.sqrt(v[i]) / root_correction2 + eps
+            if d:   # 0 only with ε = 0 and v = 0: no step (module docstring)
+                p.data -= step_size * (m[i] / d)
 
 
 class AdamW(Adam):
@@ -165,10 +198,10 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False):
         super().__init__(params, lr)
-        self.alpha = non_negative(alpha, "RMSprop: alpha")
-        self.eps = non_negative(eps, "RMSprop: eps")
-        self.weight_decay = non_negative(weight_decay, "RMSprop: weight_decay")
-        self.momentum = non_negative(momentum, "RMSprop: momentum")
+        self.alpha = _unit_interval(alpha, "RMSprop: alpha")
+        self.eps = finite_non_negative(eps, "RMSprop: eps")
+        self.weight_decay = finite_non_negative(weight_decay, "RMSprop: weight_decay")
+        self.momentum = finite_non_negative(momentum, "RMSprop: momentum")
         if not isinstance(centered, bool):
             raise TypeError(f"RMSprop: centered must be True or False, got {centered!r}")
         self.centered = centered
@@ -189,11 +222,12 @@ class RMSprop(Optimizer):
                 d = math.sqrt(v[i] - g_avg[i] * g_avg[i]) + eps
             else:
                 d = math.sqrt(v[i]) + eps
+            step = g / d if d else 0.0   # d = 0 only with ε = 0 and v = 0 (module docstring)
             if mu > 0.0:
-                b[i] = mu * b[i] + g / d
+                b[i] = mu * b[i] + step
                 p.data -= lr * b[i]
             else:
-                p.data -= lr * (g / d)
+                p.data -= lr * step
 
 
 class Adagrad(Optimizer):
@@ -206,11 +240,11 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
                  initial_accumulator_value=0, eps=1e-10):
         super().__init__(params, lr)
-        self.lr_decay = non_negative(lr_decay, "Adagrad: lr_decay")
-        self.weight_decay = non_negative(weight_decay, "Adagrad: weight_decay")
-        self.initial_accumulator_value = non_negative(
+        self.lr_decay = finite_non_negative(lr_decay, "Adagrad: lr_decay")
+        self.weight_decay = finite_non_negative(weight_decay, "Adagrad: weight_decay")
+        self.initial_accumulator_value = finite_non_negative(
             initial_accumulator_value, "Adagrad: initial_accumulator_value")
-        self.eps = non_negative(eps, "Adagrad: eps")
+        self.eps = finite_non_negative(eps, "Adagrad: eps")
         self._t = 0
         self._s = [self.initial_accumulator_value] * len(self.params)
 
@@ -225,7 +259,9 @@ class Adagrad(Optimizer):
             if wd:
                 g = g + wd * p.data
             s[i] += g * g
-            p.data -= lr_t * (g / (math.sqrt(s[i]) + eps))
+            d = math.sqrt(s[i]) + eps
+            if d:   # 0 only with ε = 0 and s = 0: no step (module docstring)
+                p.data -= lr_t * (g / d)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "adamw": AdamW, "rmsprop": RMSprop, "adagrad": Adagrad}

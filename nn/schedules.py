@@ -14,7 +14,8 @@ successive factors ("chainable" form), which gives the formulas above and
 matches ``torch.optim.lr_scheduler`` to the last bit.
 """
 
-from ._checks import non_negative, number, positive_int
+from ._checks import number, positive_int
+from .optim import finite_non_negative
 
 
 def _factor(value, what, low_open):
@@ -57,7 +58,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer, step_size, gamma=0.1):
         self.step_size = positive_int(step_size, "StepLR: step_size")
-        self.gamma = non_negative(gamma, "StepLR: gamma")
+        self.gamma = finite_non_negative(gamma, "StepLR: gamma")
         super().__init__(optimizer)
 
     def _next_lr(self, lr):
@@ -89,7 +90,7 @@ class ExponentialLR(LRScheduler):
     """Multiply lr by ``gamma`` every epoch: γ_t = γ₀ · gamma^t."""
 
     def __init__(self, optimizer, gamma):
-        self.gamma = non_negative(gamma, "ExponentialLR: gamma")
+        self.gamma = finite_non_negative(gamma, "ExponentialLR: gamma")
         super().__init__(optimizer)
 
     def _next_lr(self, lr):

@@ -25,6 +25,7 @@ from the labels, and by nothing for regression targets (accuracy is NaN).
 import math
 import numbers
 import random
+from collections.abc import Iterable
 from contextlib import contextmanager
 
 from tqdm.auto import tqdm
@@ -33,12 +34,13 @@ from autograd import no_grad
 
 from .clip import clip_grad_norm
 from .data import batches, train_val_split
+from .divergence import TrainingDiverged, check_finite, first_non_finite
 from .losses import get_loss
 from .optim import SGD
 from .regularization import l2_penalty
 
-__all__ = ["fit", "History", "EarlyStopping", "predict", "evaluate", "accuracy",
-           "accuracy_rule", "DEFAULT_LR"]
+__all__ = ["fit", "History", "EarlyStopping", "TrainingDiverged", "predict", "evaluate",
+           "accuracy", "accuracy_rule", "DEFAULT_LR"]
 
 DEFAULT_LR = 0.1
 """Learning rate of the SGD that ``fit`` makes when no optimizer is given."""
@@ -90,8 +92,10 @@ class EarlyStopping:
                              f"got {monitor!r}")
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
             raise ValueError(f"EarlyStopping: patience must be an integer >= 0, got {patience!r}")
-        if isinstance(min_delta, bool) or not isinstance(min_delta, numbers.Real):
-            raise ValueError(f"EarlyStopping: min_delta must be a number, got {min_delta!r}")
+        if (isinstance(min_delta, bool) or not isinstance(min_delta, numbers.Real)
+                or first_non_finite([min_delta]) is not None):
+            raise ValueError(f"EarlyStopping: min_delta must be a finite number, "
+                             f"got {min_delta!r}")
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"EarlyStopping: mode must be 'auto', 'min' or 'max', got {mode!r}")
         self.monitor = monitor
@@ -235,15 +239,18 @@ def predict(model, X):
 
 def evaluate(model, X, y, loss="hinge"):
     """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``
-    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`)."""
+    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`).  A diverged
+    model, one with a nan or inf prediction, has neither: both are NaN."""
     loss_fn = get_loss(loss)
     rule = accuracy_rule(loss, model, y)
     with _evaluation(model):
         outputs = [model(x) for x in X]
+        predictions = [_numbers(o) for o in outputs]
+        if first_non_finite(predictions) is not None:
+            return {"loss": math.nan, "accuracy": math.nan}
         value = loss_fn(outputs, list(y)).data
     if rule is None:
         return {"loss": value, "accuracy": math.nan}
-    predictions = [_numbers(o) for o in outputs]
     return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
 
 
@@ -269,6 +276,10 @@ def _check_data(X, y, model, what):
             if not isinstance(x, (list, tuple)) or len(x) != n_in:
                 raise ValueError(f"fit(): {what} sample {i} must be a list of {n_in} numbers "
                                  f"(the model has {n_in} inputs), got {x!r}")
+    for i, x in enumerate(X):
+        # A nan in the data would later pass for a diverged run.
+        if isinstance(x, (list, tuple)) and first_non_finite(x) is not None:
+            raise ValueError(f"fit(): {what} sample {i} must hold finite numbers, got {x!r}")
 
 
 def _check_positive_int(value, name, allow_none=False):
@@ -298,6 +309,10 @@ def _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validati
 def _callback_list(callbacks, early_stopping):
     if callable(callbacks) or hasattr(callbacks, "on_epoch_end"):
         callbacks = [callbacks]
+    if not isinstance(callbacks, Iterable):
+        raise TypeError(f"fit(): callbacks must be a callback (an object with on_train_begin, "
+                        f"on_epoch_end or on_train_end, or a function) or a list of them, "
+                        f"got {type(callbacks).__name__} {callbacks!r}")
     callbacks = list(callbacks)
     if early_stopping is not None:
         callbacks.append(early_stopping)
@@ -335,6 +350,11 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     True to stop) and ``on_train_end(history, model)``, or plain functions
     used as ``on_epoch_end``; ``early_stopping`` an :class:`EarlyStopping`.
     ``verbose`` shows a tqdm progress bar with the loss in its postfix.
+
+    A diverged run raises :class:`TrainingDiverged` at the first step whose
+    predictions, loss or updated parameters are nan or inf ("the loss became
+    nan at step k; try a smaller learning rate"), rather than training on to
+    report meaningless numbers.
     """
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
     _check_data(X, y, model, "training")
@@ -360,37 +380,52 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     for c in callbacks:
         _call(c, "on_train_begin", model)
     bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not verbose)
-    for epoch in bar:
-        model.train()
-        loss_sum, correct = 0.0, 0
-        for Xb, yb in batches(X, y, size, shuffle=shuffle, seed=rng):
-            model.zero_grad()
-            outputs = [model(x) for x in Xb]
-            batch_loss = loss_fn(outputs, list(yb))
-            if l2:
-                batch_loss = batch_loss + l2 * l2_penalty(params)
-            batch_loss.backward()
-            if clip_norm is not None:
-                clip_grad_norm(params, clip_norm)
-            optimizer.step()
-            loss_sum += batch_loss.data * len(Xb)
-            if rule is not None:
-                correct += _count_correct(rule, [_numbers(o) for o in outputs], yb)
-        logs = {"loss": loss_sum / len(X),
-                "accuracy": correct / len(X) if rule is not None else math.nan}
-        if validation_data is not None:
-            val = evaluate(model, *validation_data, loss=loss)
-            logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
-        history.append(epoch, logs)
-        if scheduler is not None:
-            scheduler.step()
-        bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
-        stop = [_call(c, "on_epoch_end", epoch, logs, model) for c in callbacks]
-        if any(s is True for s in stop):
-            history.stopped_early = True
-            break
-    bar.close()
-    model.train(was_training)
+    step = epoch = 0
+
+    def check(what, values):   # reads the current step and epoch when called
+        check_finite(what, values, step, getattr(optimizer, "lr", None),
+                     f" (epoch {epoch + 1})", history)
+
+    try:
+        for epoch in bar:
+            model.train()
+            loss_sum, correct = 0.0, 0
+            for Xb, yb in batches(X, y, size, shuffle=shuffle, seed=rng):
+                step += 1
+                model.zero_grad()
+                outputs = [model(x) for x in Xb]
+                predictions = [_numbers(o) for o in outputs]
+                # Checked before the loss, which may refuse a nan prediction less clearly.
+                check("prediction", predictions)
+                batch_loss = loss_fn(outputs, list(yb))
+                if l2:
+                    batch_loss = batch_loss + l2 * l2_penalty(params)
+                check("loss", [batch_loss.data])
+                batch_loss.backward()
+                if clip_norm is not None:
+                    clip_grad_norm(params, clip_norm)
+                optimizer.step()
+                # A nan weight can hide behind a ReLU that outputs 0: check the parameters too.
+                check("parameters", [p.data for p in params])
+                loss_sum += batch_loss.data * len(Xb)
+                if rule is not None:
+                    correct += _count_correct(rule, predictions, yb)
+            logs = {"loss": loss_sum / len(X),
+                    "accuracy": correct / len(X) if rule is not None else math.nan}
+            if validation_data is not None:
+                val = evaluate(model, *validation_data, loss=loss)
+                logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
+            history.append(epoch, logs)
+            if scheduler is not None:
+                scheduler.step()
+            bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
+            stop = [_call(c, "on_epoch_end", epoch, logs, model) for c in callbacks]
+            if any(s is True for s in stop):
+                history.stopped_early = True
+                break
+    finally:
+        bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
+        model.train(was_training)
     for c in callbacks:
         _call(c, "on_train_end", history, model)
     return history

@@ -139,3 +139,29 @@ def test_bad_arguments_say_what_is_wrong(call, error, message):
     with pytest.raises(error) as info:
         call()
     assert message in str(info.value)
+
+
+# -- settings that used to be accepted and trained on something else --------------------------
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: data.blobs(200, centers=500), r"blobs\(\): centers=500 needs at least one sample "
+                                           r"per class, but n=200"),
+    (lambda: data.blobs(2, centers=[[0, 0], [1, 1], [2, 2]]), r"centers=3 needs at least one"),
+    (lambda: data.spirals(10, classes=11), r"spirals\(\): classes=11 needs at least one sample"),
+    (lambda: data.blobs(box=(0, math.inf)), r"box must be a pair of finite numbers \(low, high\) "
+                                            r"with low <= high, got \(0, inf\)"),
+    (lambda: data.blobs(box=(math.nan, 1)), "box must be a pair of finite numbers"),
+    (lambda: data.blobs(box=(1, 0)), "with low <= high, got \\(1, 0\\)"),
+    (lambda: data.blobs(box=5), "box must be a pair"),
+    (lambda: data.blobs(centers=[[0, math.inf]]), "centers must be finite numbers"),
+])
+def test_class_counts_and_boxes_are_checked(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_one_sample_per_class_is_enough():
+    X, y = data.spirals(3, classes=3, seed=0)
+    assert sorted(y) == [0, 1, 2]
+    X, y = data.blobs(4, centers=4, seed=0)
+    assert sorted(y) == [0, 1, 2, 3]

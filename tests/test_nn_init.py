@@ -103,3 +103,17 @@ def test_weights_are_drawn_in_parameter_order():
 def test_bad_init_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"scheme": "he_uniform", "gain": math.nan}, "gain must be a finite number, got nan"),
+    ({"scheme": "xavier_normal", "gain": math.inf}, "gain must be a finite number, got inf"),
+    ({"scheme": "xavier_normal", "gain": "2"}, "gain must be a finite number, got '2'"),
+    ({"scheme": "constant", "value": math.nan}, r"needs a number value \(init_value=...\) that "
+                                                r"is finite, got nan"),
+    ({"scheme": "constant", "value": -math.inf}, "that is finite, got -inf"),
+])
+def test_gain_and_init_value_must_be_finite(kwargs, message):
+    scheme = kwargs.pop("scheme")
+    with pytest.raises(ValueError, match=message):
+        layer_parameters(scheme, 2, 3, **kwargs)

@@ -183,23 +183,37 @@ def test_lr_attribute_is_read_at_each_step():
 
 
 @pytest.mark.parametrize("make, error, message", [
-    (lambda ps: SGD(ps, lr=-0.1), ValueError, "SGD: lr must be >= 0, got -0.1"),
+    (lambda ps: SGD(ps, lr=-0.1), ValueError, "SGD: lr must be a finite number > 0, got -0.1"),
     (lambda ps: SGD(ps, lr="fast"), TypeError, "SGD: lr must be a number, got str 'fast'"),
-    (lambda ps: SGD(ps, momentum=-0.5), ValueError, "momentum must be >= 0"),
+    (lambda ps: SGD(ps, momentum=-0.5), ValueError, "momentum must be a finite number >= 0"),
     (lambda ps: SGD(ps, nesterov=True), ValueError,
      "nesterov=True needs momentum > 0 and dampening = 0, got momentum=0"),
     (lambda ps: SGD(ps, momentum=0.9, dampening=0.1, nesterov=True), ValueError,
      "dampening=0.1"),
-    (lambda ps: SGD(ps, weight_decay=-1), ValueError, "weight_decay must be >= 0"),
+    (lambda ps: SGD(ps, weight_decay=-1), ValueError, "weight_decay must be a finite number >= 0"),
     (lambda ps: Adam(ps, betas=(1.0, 0.999)), ValueError,
      r"Adam: betas\[0\] must be in \[0, 1\), got 1.0"),
     (lambda ps: AdamW(ps, betas=(0.9, -0.1)), ValueError, r"AdamW: betas\[1\] must be in"),
     (lambda ps: Adam(ps, betas=0.9), ValueError, r"betas must be a pair"),
-    (lambda ps: Adam(ps, eps=-1e-8), ValueError, "eps must be >= 0"),
-    (lambda ps: RMSprop(ps, alpha=-0.9), ValueError, "RMSprop: alpha must be >= 0"),
-    (lambda ps: Adagrad(ps, lr_decay=-1), ValueError, "Adagrad: lr_decay must be >= 0"),
+    (lambda ps: Adam(ps, eps=-1e-8), ValueError, "eps must be a finite number >= 0"),
+    (lambda ps: RMSprop(ps, alpha=-0.9), ValueError, r"RMSprop: alpha must be in \[0, 1\), got -0.9"),
+    (lambda ps: Adagrad(ps, lr_decay=-1), ValueError, "Adagrad: lr_decay must be a finite number >= 0"),
     (lambda ps: Adagrad(ps, initial_accumulator_value=-1), ValueError,
-     "initial_accumulator_value must be >= 0"),
+     "initial_accumulator_value must be a finite number >= 0"),
+    # Settings that used to be accepted and failed later, or never.
+    (lambda ps: RMSprop(ps, alpha=2), ValueError, r"RMSprop: alpha must be in \[0, 1\), got 2.0"),
+    (lambda ps: RMSprop(ps, alpha=1), ValueError, r"RMSprop: alpha must be in \[0, 1\)"),
+    (lambda ps: SGD(ps, lr=math.inf), ValueError, "SGD: lr must be a finite number > 0, got inf"),
+    (lambda ps: SGD(ps, lr=0), ValueError, "SGD: lr must be a finite number > 0, got 0.0"),
+    (lambda ps: SGD(ps, lr=math.nan), ValueError, "SGD: lr must be a finite number > 0, got nan"),
+    (lambda ps: SGD(ps, momentum=0.9, dampening=math.nan), ValueError,
+     "SGD: dampening must be a finite number, got nan"),
+    (lambda ps: Adam(ps, eps=math.inf), ValueError, "Adam: eps must be a finite number >= 0, got inf"),
+    (lambda ps: AdamW(ps, weight_decay=math.inf), ValueError, "AdamW: weight_decay must be a finite"),
+    (lambda ps: RMSprop(ps, momentum=math.nan), ValueError, "RMSprop: momentum must be a finite"),
+    (lambda ps: Adagrad(ps, initial_accumulator_value=math.inf), ValueError,
+     "Adagrad: initial_accumulator_value must be a finite number >= 0, got inf"),
+    (lambda ps: Adagrad(ps, eps=math.nan), ValueError, "Adagrad: eps must be a finite"),
     (lambda ps: SGD([], lr=0.1), ValueError, "empty parameter list"),
     (lambda ps: SGD([1.0], lr=0.1), TypeError, "parameter 0 is float 1.0, not a Value"),
     (lambda ps: SGD(ps + ps, lr=0.1), ValueError, "appear more than once"),
@@ -245,7 +259,8 @@ def test_exponential_lr():
 
 @pytest.mark.parametrize("make, message", [
     (lambda o: StepLR(o, step_size=0), "StepLR: step_size must be a positive int, got 0"),
-    (lambda o: StepLR(o, step_size=2, gamma=-1), "StepLR: gamma must be >= 0, got -1"),
+    (lambda o: StepLR(o, step_size=2, gamma=-1), "StepLR: gamma must be a finite number >= 0, got -1.0"),
+    (lambda o: ExponentialLR(o, gamma=math.inf), "ExponentialLR: gamma must be a finite number"),
     (lambda o: LinearLR(o, start_factor=0.0), r"start_factor must be in \(0, 1\], got 0.0"),
     (lambda o: LinearLR(o, end_factor=1.5), r"end_factor must be in \[0, 1\], got 1.5"),
     (lambda o: LinearLR(o, total_iters=0), "total_iters must be a positive int"),
@@ -321,3 +336,34 @@ def test_clip_matches_torch():
     ps = with_grads(grads)
     assert clip_grad_norm(ps, 0.5) == pytest.approx(expected_norm, rel=1e-14)
     assert [p.grad for p in ps] == pytest.approx([t.grad.item() for t in ts], rel=1e-14)
+
+
+# -- eps = 0: no 0/0 ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [
+    lambda ps: Adam(ps, lr=0.1, eps=0),
+    lambda ps: AdamW(ps, lr=0.1, eps=0),
+    lambda ps: RMSprop(ps, lr=0.1, eps=0),
+    lambda ps: RMSprop(ps, lr=0.1, eps=0, centered=True, momentum=0.9),
+    lambda ps: Adagrad(ps, lr=0.1, eps=0),
+])
+def test_eps_zero_with_a_zero_gradient_leaves_the_parameter_where_it_is(make):
+    # PyTorch computes 0/0 = nan here; the limit ε → 0⁺ of m/(√v + ε) with m = 0 is 0.
+    still, moving = Value(0.5), Value(0.5)
+    opt = make([still, moving])
+    for _ in range(3):
+        opt.zero_grad()
+        moving.grad = 1.0
+        opt.step()
+    assert still.data == 0.5 or isinstance(opt, AdamW)   # AdamW's decay moves it by γλθ
+    assert math.isfinite(still.data) and math.isfinite(moving.data)
+    assert moving.data < 0.5
+
+
+def test_adam_eps_zero_first_step_is_lr_times_the_gradient_sign():
+    # Hand-derived: t = 1, m̂ = g, v̂ = g², so θ ← θ − γ·g/√g² = θ − γ·sign(g).
+    p = Value(1.0)
+    opt = Adam([p], lr=0.25, eps=0)
+    p.grad = -3.0
+    opt.step()
+    assert p.data == 1.25

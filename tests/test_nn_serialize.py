@@ -2,10 +2,13 @@
 
 import json
 import os
+import stat
 
 import pytest
 
+from bounded import python
 from nn.layers import MLP, Layer
+from nn.limits import MAX_JSON_DEPTH, MAX_PARAMETERS
 from nn.serialize import load, load_mlp, read, save
 
 
@@ -102,7 +105,9 @@ def test_corrupt_state_dict_fails_and_leaves_the_model_untouched(tmp_path):
 
 @pytest.mark.parametrize("contents, error, message", [
     (None, FileNotFoundError, "no parameter file at .*missing.json"),
-    ("{not json", ValueError, "missing.json is not a valid JSON parameter file"),
+    ("{not json", ValueError, "missing.json: invalid JSON at line 1 column 2"),
+    ('{"format": "backproplab-parameters", "version": true}', ValueError,
+     "has format version True; this backproplab reads version 1"),
     ('{"format": "other"}', ValueError, "is not a backproplab-parameters document"),
     ('[1, 2]', ValueError, "is not a backproplab-parameters document"),
     ('{"format": "backproplab-parameters", "version": 7}', ValueError,
@@ -132,3 +137,91 @@ def test_load_mlp_rejects_other_types(tmp_path):
     save(Layer(2, 1, seed=0), tmp_path / "layer.json")
     with pytest.raises(ValueError, match="holds a 'Layer', not an MLP"):
         load_mlp(tmp_path / "layer.json")
+
+
+# -- hostile files: refused in one line, before anything is built ------------------------------
+
+def saved_text(tmp_path):
+    path = tmp_path / "m.json"
+    save(MLP(2, [3, 1], seed=0), path)
+    return path, path.read_text()
+
+
+@pytest.mark.parametrize("spoil, message", [
+    (lambda t: t.replace(t[t.index('"0.bias": [') + 11:].split(",")[0], "NaN", 1),
+     "NaN is not a number JSON allows: every number must be finite"),
+    (lambda t: t.replace(t[t.index('"0.bias": [') + 11:].split(",")[0], "-Infinity", 1),
+     "-Infinity is not a number JSON allows"),
+    (lambda t: t.replace(t[t.index('"0.bias": [') + 11:].split(",")[0], "1e999", 1),
+     r"the number 1e999 is beyond the float range"),
+    (lambda t: t.replace(t[t.index('"0.bias": [') + 11:].split(",")[0], "1" + "0" * 400, 1),
+     r"the integer 10000000…0000 \(401 digits\) is too large"),
+    (lambda t: t.replace('"state_dict": {', '"state_dict": {"deep": ' + "[" * 100000, 1),
+     f"JSON nested more than {MAX_JSON_DEPTH} levels deep \\(at line"),
+])
+def test_load_refuses_non_finite_huge_and_deep_files(tmp_path, spoil, message):
+    path, text = saved_text(tmp_path)
+    path.write_text(spoil(text))
+    model = MLP(2, [3, 1], seed=5)
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=message):
+        load(model, path)
+    with pytest.raises(ValueError, match=message):
+        load_mlp(path)
+    assert model.state_dict() == before
+
+
+def test_load_mlp_checks_the_sizes_against_the_stored_numbers_before_building(tmp_path):
+    # The 376-byte file of the issue: 2-10000000-1 would be 40 million Values (GBs).
+    path, text = saved_text(tmp_path)
+    document = json.loads(text)
+    document["architecture"]["sizes"] = [2, 10_000_000, 1]
+    path.write_text(json.dumps(document))
+    code = ("import sys\nfrom nn.serialize import load_mlp\n"
+            "try:\n    load_mlp(sys.argv[1]{})\n"
+            "except ValueError as e:\n    print(e)\n")
+    result = python("-c", code.format(""), str(path), timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert f"more than the limit of {MAX_PARAMETERS}" in result.stdout
+    assert "allow_large=True" in result.stdout
+    result = python("-c", code.format(", allow_large=True"), str(path), timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "sizes [2, 10000000, 1] need 40000001 parameters but the file holds 13 " \
+           "numbers" in result.stdout
+
+
+@pytest.mark.parametrize("sizes", [[2], [2, True, 1], [2, 0, 1], "2-3-1", [2, 3.0, 1]])
+def test_load_mlp_refuses_malformed_sizes(tmp_path, sizes):
+    path, text = saved_text(tmp_path)
+    document = json.loads(text)
+    document["architecture"]["sizes"] = sizes
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"'sizes' must be a list of at least two positive "
+                                         r"integers"):
+        load_mlp(path)
+
+
+def test_save_keeps_the_replaced_files_mode_and_refuses_a_read_only_one(tmp_path):
+    path, _ = saved_text(tmp_path)
+    os.chmod(path, 0o600)
+    save(MLP(2, [3, 1], seed=1), path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_mlp(path).weights() == MLP(2, [3, 1], seed=1).weights()
+    os.chmod(path, 0o444)
+    before = path.read_text()
+    with pytest.raises(PermissionError, match=r"m.json: the file is read-only \(mode 0444\)"):
+        save(MLP(2, [3, 1], seed=2), path)
+    assert path.read_text() == before
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+def test_save_through_a_symlink_writes_its_target(tmp_path):
+    real = tmp_path / "models" / "real.json"
+    real.parent.mkdir()
+    save(MLP(2, [3, 1], seed=0), real)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    save(MLP(2, [3, 1], seed=3), link)
+    assert link.is_symlink()
+    assert load_mlp(real).weights() == MLP(2, [3, 1], seed=3).weights()
+    assert sorted(os.listdir(real.parent)) == ["real.json"]

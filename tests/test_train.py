@@ -10,7 +10,8 @@ from nn.layers import MLP
 from nn.losses import get_loss
 from nn.optim import SGD
 from nn.schedules import LinearLR
-from nn.train import DEFAULT_LR, EarlyStopping, History, accuracy, evaluate, fit, predict
+from nn.train import (DEFAULT_LR, EarlyStopping, History, TrainingDiverged, accuracy, evaluate,
+                      fit, predict)
 
 
 def test_micrograd_demo_reaches_full_training_accuracy():
@@ -214,6 +215,9 @@ def small():
     ({"early_stopping": EarlyStopping()}, ValueError,
      "monitors 'val_loss' but there is no validation data"),
     ({"callbacks": [object()]}, TypeError, "has none of on_train_begin, on_epoch_end"),
+    ({"callbacks": 5}, TypeError, "fit(): callbacks must be a callback (an object with "
+                                  "on_train_begin, on_epoch_end or on_train_end, or a function) "
+                                  "or a list of them, got int 5"),
     ({"loss": "l1"}, ValueError, "unknown loss 'l1'"),
 ])
 def test_bad_fit_arguments(small, kwargs, error, message):
@@ -227,6 +231,9 @@ def test_bad_fit_arguments(small, kwargs, error, message):
     ([[0.0, 1.0]], [1, -1], "fit(): training X has 1 samples but y has 2 targets"),
     ([], [], "fit(): training data is empty"),
     ([[0.0, 1.0], [1.0]], [1, -1], "fit(): training sample 1 must be a list of 2 numbers"),
+    ([[0.0, 1.0], [math.nan, 0.0]], [1, -1],
+     "fit(): training sample 1 must hold finite numbers, got [nan, 0.0]"),
+    ([[0.0, 10**400], [1.0, 0.0]], [1, -1], "fit(): training sample 0 must hold finite numbers"),
 ])
 def test_bad_training_data(small, X, y, message):
     with pytest.raises(ValueError) as info:
@@ -238,8 +245,58 @@ def test_bad_training_data(small, X, y, message):
     ({"monitor": "val_acc"}, "monitor must be one of loss, accuracy, val_loss, val_accuracy"),
     ({"patience": -1}, "patience must be an integer >= 0, got -1"),
     ({"mode": "up"}, "mode must be 'auto', 'min' or 'max', got 'up'"),
+    ({"min_delta": math.nan}, "min_delta must be a finite number, got nan"),
+    ({"min_delta": math.inf}, "min_delta must be a finite number, got inf"),
 ])
 def test_bad_early_stopping(kwargs, message):
     with pytest.raises(ValueError) as info:
         EarlyStopping(**kwargs)
     assert message in str(info.value)
+
+
+# -- a diverged run stops at the step where the numbers stopped being finite -----------------
+
+@pytest.mark.parametrize("loss, output", [("bce", "sigmoid"), ("hinge", "linear"),
+                                          ("mse", "sigmoid"), ("bce_with_logits", "linear")])
+def test_a_diverging_run_names_the_step_and_suggests_a_smaller_learning_rate(loss, output):
+    X, y = xor(40, seed=1, labels=(-1, 1) if loss == "hinge" else (0, 1))
+    model = MLP(2, [8, 1], ["relu", output], seed=0)
+    seen = []
+    with pytest.raises(TrainingDiverged) as info:
+        fit(model, X, y, loss=loss, optimizer=SGD(model.parameters(), lr=1e300), epochs=20,
+            batch_size=8, seed=0, verbose=False, callbacks=lambda e, logs, m: seen.append(e))
+    message = str(info.value)
+    k = info.value.step
+    assert f"at step {k} (epoch {(k - 1) // 5 + 1}); try a smaller learning rate " \
+           f"(it was 1e+300)" in message
+    assert message.startswith(("the prediction became", "the loss became",
+                               "the parameters became"))
+    assert k >= 1 and len(info.value.history) == len(seen) == (k - 1) // 5
+    # Nothing non-finite was recorded as a result before the error.
+    assert all(math.isfinite(v) for v in info.value.history.history["loss"])
+
+
+def test_a_nan_weight_behind_a_relu_is_still_caught():
+    # relu(nan) may read 0 and the output stay finite: the parameters are checked too.
+    model = MLP(2, [2, 1], ["relu", "linear"], seed=0)
+    X, y = [[1.0, 1.0], [0.0, 1.0]], [1, 0]
+
+    class Poison(SGD):
+        def step(self):
+            super().step()
+            model.layers[0].neurons[0].w[0].data = math.nan
+
+    with pytest.raises(TrainingDiverged, match=r"the parameters became nan at step 1 \(epoch 1\)"):
+        fit(model, X, y, loss="bce_with_logits", optimizer=Poison(model.parameters(), lr=0.1),
+            epochs=3, verbose=False)
+
+
+@pytest.mark.parametrize("loss, output", [("bce", "sigmoid"), ("hinge", "linear")])
+def test_a_diverged_models_accuracy_is_not_a_number(loss, output):
+    model = MLP(2, [2, 1], ["relu", output], seed=0)
+    for p in model.parameters():
+        p.data = math.nan
+    X, y = [[1.0, 0.5], [0.0, 1.0]], [1, 0] if loss == "bce" else [1, -1]
+    result = evaluate(model, X, y, loss=loss)
+    assert math.isnan(result["loss"]) and math.isnan(result["accuracy"])
+    assert math.isnan(accuracy(model, X, y, loss=loss))

@@ -10,8 +10,11 @@
 ``python -m nn`` runs the same command.  Exit status: 0 on success; 1 when
 ``explain --check`` finds hand-derived numbers that differ from the library's;
 2 on bad input, with one line on stderr, ``backprop: error: …``, naming the
-problem and where it is (file, layer, row, option).  ``--help`` on each
-command lists every option with examples.
+problem and where it is (file, layer, row, option), also when a run diverges
+("the loss became nan at step 3; try a smaller learning rate") or an input asks
+for more than a limit of :mod:`nn.limits` (``--allow-large`` goes past it);
+130 on Ctrl-C, with one line and no partial file.  ``--help`` on each command
+lists every option with examples.
 """
 
 import argparse
@@ -34,11 +37,15 @@ from .train import add_train_parser
 from .exercise import add_exercise_parser
 from .grade import add_grade_parser
 from ..viz.diagram import draw_network
-from ..explain import explain_step, explain_steps
+from ..explain import explain_step
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
 from ..losses import LOSSES, get_loss
-from ..explain.network_file import NetworkFileError, network_from_dict, read_json
+from ..divergence import TrainingDiverged, check_finite
+from ..explain.network_file import NetworkFileError, network_from_dict
+from ..jsonfile import read_json
+from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most,
+                      check_memory, explain_memory)
 
 DEFAULT_NETWORK = "seed_2221"
 GRAPH_NODE_LIMIT = 150
@@ -74,8 +81,10 @@ def _locate(value, what):
 
     An existing file wins; otherwise a name without a directory part (with or
     without ``.json``) names a shipped example."""
+    if not value:
+        raise CommandError(f"the {what} file name is empty; give a file or an example name")
     path = Path(value)
-    if path.is_file():
+    if path.exists() and not path.is_dir():   # a regular file, a pipe, /dev/stdin
         return value, path
     if path.is_dir():
         raise CommandError(f"{value}: is a directory, not a {what} file")
@@ -87,11 +96,13 @@ def _locate(value, what):
                        f"(examples: {', '.join(examples)}; see `{PROG} examples`)")
 
 
-def _read_json(value, what):
+def _read_json(value, what, allow_large=False):
     """(display name, parsed JSON) of a file path or an example name; one-line errors."""
     shown, path = _locate(value, what)
     with resources.as_file(path) as real_path:
-        return shown, read_json(real_path, f"{what} file", CommandError)
+        return shown, read_json(real_path, f"{what} file", CommandError,
+                                max_bytes=None if allow_large else MAX_JSON_BYTES,
+                                override="--allow-large")
 
 
 def _first_sentence(text, width=96, indent="      "):
@@ -126,7 +137,7 @@ def list_examples(out=None):
 
 def _load_network(args):
     """(model, X, Y, loss name, lr, display name) from --network with --loss/--lr applied."""
-    shown, spec = _read_json(args.network, "network")
+    shown, spec = _read_json(args.network, "network", args.allow_large)
     source = shown
     if isinstance(spec, dict):
         # Overrides go into the document so the loader checks them like the file's own
@@ -197,7 +208,7 @@ def _render_steps(derivations, format, digits):
 
 def _hand_documents(args):
     """The hand-derived derivation(s) of --check: one object, or a list (one per step)."""
-    shown, hand = _read_json(args.check, "hand-derived")
+    shown, hand = _read_json(args.check, "hand-derived", args.allow_large)
     documents = hand if isinstance(hand, list) else [hand]
     if not documents or not all(isinstance(h, dict) for h in documents):
         raise CommandError(f"{shown}: a hand-derived file holds a JSON object in the "
@@ -207,6 +218,7 @@ def _hand_documents(args):
         step = h.get("step", args.steps)
         if isinstance(step, bool) or not isinstance(step, int) or step < 1:
             raise CommandError(f"{shown}: 'step' must be an integer >= 1, got {step!r}")
+        _check_steps(step, f"{shown}: 'step'", args.allow_large)
     return shown, documents
 
 
@@ -214,7 +226,7 @@ def _check(args, model, X, Y, loss, lr):
     """Grade a hand-derived file: (exit status, report); 0 when every entry agrees, else 1."""
     shown, documents = _hand_documents(args)
     steps = [h.get("step", args.steps) for h in documents]
-    derivations = _explain(model, X, Y, loss, lr, max(steps))
+    derivations = _explain(model, X, Y, loss, lr, max(steps), args.allow_large)
     differ, text = False, []
     for step, hand in zip(steps, documents):
         d = derivations[step - 1]
@@ -228,13 +240,46 @@ def _check(args, model, X, Y, loss, lr):
     return (1 if differ else 0), "".join(text)
 
 
-def _explain(model, X, Y, loss, lr, steps):
+def _check_steps(steps, what, allow_large):
+    if not allow_large:
+        check_at_most(steps, MAX_EXPLAIN_STEPS, what, "--allow-large")
+
+
+def _check_explain_memory(model, X, steps, allow_large):
+    if not allow_large:
+        check_memory(explain_memory(model.sizes, len(X), steps),
+                     f"explaining {steps} step(s) of a {'-'.join(map(str, model.sizes))} "
+                     f"network on {len(X)} sample(s)", "--allow-large")
+
+
+def _explain(model, X, Y, loss, lr, steps, allow_large):
+    """``steps`` derivations, each on the model the previous one updated; a step whose
+    loss, predictions or updated parameters are not finite ends the run with the step."""
+    _check_steps(steps, "--steps", allow_large)
+    _check_explain_memory(model, X, steps, allow_large)
     if lr is None and steps > 1:
         raise CommandError(f"{steps} steps need a learning rate: the network file has no "
                            f"'lr'; give one with --lr")
-    if lr is None:
-        return [explain_step(model, X, Y, loss=loss)]
-    return explain_steps(model, X, Y, loss=loss, lr=lr, steps=steps)
+    derivations = []
+    for step in range(1, steps + 1):
+        try:
+            d = explain_step(model, X, Y, loss=loss, lr=lr)
+        except (ValueError, NumericalError) as e:
+            if step == 1:   # the file's own network: not a divergence
+                raise CommandError(f"step 1: {e}") from None
+            # The previous update made predictions the loss refuses (nan, or outside (0, 1)).
+            raise TrainingDiverged(f"the loss became nan at step {step}; try a smaller "
+                                   f"learning rate (it was {lr:g})", step) from None
+        check_finite("loss", [d.loss], step, lr)
+        check_finite("prediction", d.Y_hat, step, lr)
+        if lr is not None:
+            check_finite("updated parameters",
+                         [[layer.W_new, layer.b_new] for layer in d.layers], step, lr)
+        d.step = step
+        derivations.append(d)
+        if step < steps:
+            model = d.updated_model()
+    return derivations
 
 
 def _write_pictures(args, model, X, Y, loss, shown):
@@ -254,7 +299,7 @@ def run_explain(args):
     if args.check:
         status, text = _check(args, model, X, Y, loss, lr)
     else:
-        derivations = _explain(model, X, Y, loss, lr, args.steps)
+        derivations = _explain(model, X, Y, loss, lr, args.steps, args.allow_large)
         status = 0
         text = _render_steps(derivations, args.format, args.digits)
         if args.format == "text":
@@ -333,6 +378,9 @@ def _add_explain(commands):
                    help=f"absolute tolerance of --check (default {DEFAULT_ATOL:g})")
     p.add_argument("--list-examples", action="store_true",
                    help="list the example networks and exit (same as `backprop examples`)")
+    p.add_argument("--allow-large", action="store_true",
+                   help=f"go past the limits: --steps or a --check 'step' above "
+                        f"{MAX_EXPLAIN_STEPS}, files above {MAX_JSON_BYTES // 2**20} MiB")
     p.set_defaults(run=run_explain)
 
 
@@ -392,13 +440,17 @@ def main(argv=None):
             raise CommandError(f"choose a command: explain, examples or train "
                                f"(see `{PROG} --help`)")
         return args.run(args)
-    except (CommandError, NetworkFileError, HandFileError, NumericalError) as e:
+    except (CommandError, NetworkFileError, HandFileError, NumericalError, TooLargeError) as e:
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader (e.g. `| head`) left early: not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:
+        # Every file is written atomically, so an interrupted run leaves none half-written.
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
 
 
 def _one_line(error):

@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from autograd.files import check_writable
+
 PROG = "backprop"
 PICTURE_FORMATS = (".svg", ".png")
 
@@ -85,6 +87,10 @@ def output_path(extensions):
                 f"{text!r} must end in {' or '.join(extensions)}, got "
                 f"{repr(suffix) if suffix else 'no extension'}")
         check_writable_directory(os.path.dirname(os.path.abspath(text)), text)
+        try:   # an existing file that may not be replaced fails now, not after the work
+            check_writable(text)
+        except OSError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
         return text
     return parse
 

@@ -18,6 +18,13 @@ The data is split once (``--val-fraction`` held out for validation, seeded),
 final loss and accuracy on both parts, writes the loss curves and the decision
 boundary (PNG or SVG, atomically) and, with ``--save``, the model's parameters
 (``nn.serialize`` JSON).
+
+Everything that can fail on the options is checked before the data is made:
+the classes fit the samples, the estimated memory of the model, its training
+graph and the data fits :data:`nn.limits.MEMORY_BUDGET` (``--allow-large`` goes
+past it), the pictures can be drawn (matplotlib is installed) and every output
+file can be written.  A run that diverges stops at the step where the loss,
+a prediction or a parameter became nan or inf.
 """
 
 import argparse
@@ -28,6 +35,8 @@ from autograd.files import write_atomically
 
 from .. import data, optim
 from ..activations import ACTIVATIONS
+from ..divergence import first_non_finite
+from ..limits import MEMORY_BUDGET, check_memory, training_memory
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
@@ -80,7 +89,49 @@ def _dataset(args):
         X, y = generate(**options)
     except (ValueError, TypeError) as e:
         raise CommandError(f"--dataset {args.dataset}: {e}") from None
+    bad = first_non_finite(X)
+    if bad is not None:
+        raise CommandError(f"--noise {args.noise:g}: a coordinate of the {args.dataset} data "
+                           f"became {bad}; use a smaller noise")
     return X, y, len(set(y))
+
+
+def _class_count(args):
+    """How many classes --dataset and --classes ask for, checked against --samples."""
+    if args.dataset not in MULTICLASS:
+        return 2
+    classes = args.classes or 3
+    if classes > args.samples:
+        raise CommandError(f"--classes {classes}: each class needs at least one sample, but "
+                           f"--samples is {args.samples}; use more samples or fewer classes")
+    return classes
+
+
+def _check_size(args, classes):
+    """TooLargeError (reported like a CommandError) unless the model, one training step's
+    graph and the data fit the memory budget of nn.limits (or --allow-large)."""
+    loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
+    outputs = classes if loss == "cross_entropy" else 1
+    sizes = [2] + args.hidden + [outputs]
+    if not args.allow_large:
+        check_memory(training_memory(sizes, args.batch_size, args.samples),
+                     f"an MLP {'-'.join(map(str, sizes))} trained on {args.samples} samples "
+                     f"{args.batch_size} at a time", "--allow-large")
+
+
+def _check_plotting():
+    """CommandError, before any training, when the pictures cannot be drawn."""
+    try:
+        import matplotlib  # noqa: F401  (only whether it imports)
+    except ImportError:
+        raise CommandError('drawing the pictures needs matplotlib, which is not installed: '
+                           'pip install "backproplab[plots]" (or pass --no-plots)') from None
+
+
+def _check_finite_result(name, value):
+    if first_non_finite([value]) is not None:
+        raise CommandError(f"the {name} loss is {value} after training: the run diverged; "
+                           f"try a smaller learning rate")
 
 
 def _output_layer(loss, classes, dataset):
@@ -131,6 +182,9 @@ def run_train(args):
     from ..train import evaluate, fit   # tqdm and the loop load only for this command
 
     history_path, boundary_path = _plot_paths(args)
+    if history_path:
+        _check_plotting()
+    _check_size(args, _class_count(args))
     loss = args.loss
     X, y, classes = _dataset(args)
     if loss is None:
@@ -156,25 +210,26 @@ def run_train(args):
         print(f"Training MLP {sizes} ({args.activation} hidden, {output_activation} output, "
               f"{args.init} init) on {args.dataset}: {len(X_train)} training{held_out} samples, "
               f"{classes} classes; loss {loss}, {args.optimizer} lr {lr:g}, {args.epochs} "
-              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}")
+              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}",
+              flush=True)   # a first line right away, also when stdout is a pipe
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
                   batch_size=args.batch_size, validation_data=validation, seed=args.seed,
                   l2=args.l2, verbose=not args.quiet)
     train = evaluate(model, X_train, y_train, loss=loss)
+    _check_finite_result("train", train["loss"])
     line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
     if validation:
         val = evaluate(model, *validation, loss=loss)
+        _check_finite_result("validation", val["loss"])
         line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
     print(line)
 
     if history_path:
-        try:
-            from ..viz.plots import plot_decision_boundary, plot_history
-            import matplotlib
+        import matplotlib   # importable: _check_plotting said so before training
 
-            matplotlib.use("Agg")   # files only: never open a window
-        except ImportError as e:
-            raise CommandError(f"{e}; or pass --no-plots") from None
+        from ..viz.plots import plot_decision_boundary, plot_history
+
+        matplotlib.use("Agg")   # files only: never open a window
         title = f"MLP {sizes} on {args.dataset}, {loss}, {args.optimizer} lr {lr:g}"
         _save_figure(plot_history(history, title=title), history_path, "loss curves")
         _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
@@ -262,4 +317,7 @@ def add_train_parser(commands):
     p.add_argument("--no-plots", action="store_true", help="write no pictures")
     p.add_argument("--save", type=output_path((".json",)), metavar="FILE",
                    help="save the trained model's parameters as JSON (nn.serialize)")
+    p.add_argument("--allow-large", action="store_true",
+                   help=f"start even when the estimated memory passes the "
+                        f"{MEMORY_BUDGET // 2**30} GiB limit (nn.limits)")
     p.set_defaults(run=run_train)

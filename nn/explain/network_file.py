@@ -28,6 +28,7 @@ import numbers
 
 from ..activations import ACTIVATIONS
 from .derivation import as_batch
+from ..jsonfile import read_json
 from ..layers import MLP
 from ..losses import LOSSES
 
@@ -41,30 +42,12 @@ class NetworkFileError(ValueError):
 
 
 def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def read_json(path, kind, error):
-    """The JSON document in the file at ``path``.
-
-    A missing or unreadable file or invalid JSON raises ``error`` (an exception
-    class) with a one-line message naming the file; ``kind`` says what the
-    file should be ("network file").
-    """
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return False
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except FileNotFoundError:
-        raise error(f"{path}: no such {kind}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not a text file; a {kind} is UTF-8 JSON") from None
-    except OSError as e:
-        raise error(f"{path}: cannot read the {kind} ({e.strerror})") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as e:
-        raise error(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
-                    f"{e.msg}") from None
+        return math.isfinite(x)
+    except OverflowError:   # an int beyond the float range, such as 10**400
+        return False
 
 
 def load_network(path):
@@ -105,9 +88,7 @@ def network_from_dict(spec, source="network"):
         if not isinstance(b, list) or len(b) != sizes[l]:
             fail(f"layer {l}: b^[{l}] must be a list of {sizes[l]} numbers (W^[{l}] has "
                  f"{sizes[l]} rows); got {_short(b)}")
-        for j, v in enumerate(b, 1):
-            if not _is_number(v):
-                fail(f"layer {l}: b^[{l}] entry {j} must be a finite number, got {v!r}")
+        _check_entries(b, f"layer {l}: b^[{l}]", fail)
     if not isinstance(activations, list) or len(activations) != L:
         fail(f"'activations' must be a list of {L} names, one per layer; "
              f"got {_short(activations)}")
@@ -122,6 +103,7 @@ def network_from_dict(spec, source="network"):
     lr = spec.get("lr")
     if lr is not None and (not _is_number(lr) or lr <= 0):
         fail(f"'lr' must be a positive number or null, got {lr!r}")
+    _check_inputs(spec["inputs"], sizes[0], fail)
     try:
         X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
                         names=("'inputs'", "'targets'"))
@@ -160,14 +142,33 @@ def _check_weights(weights, fail):
                           else f"layer {l - 1} has {expected} neurons, so a row needs")
                 fail(f"layer {l} row {j}: W^[{l}] row has {len(row)} numbers but {source} "
                      f"{expected}")
-            for k, w in enumerate(row, 1):
-                if not _is_number(w):
-                    fail(f"layer {l} row {j}: W^[{l}] entry {k} must be a finite number, "
-                         f"got {w!r}")
+            _check_entries(row, f"layer {l} row {j}: W^[{l}]", fail)
         if l == 1:
             sizes.append(len(W[0]))
         sizes.append(len(W))
     return sizes
+
+
+def _check_inputs(inputs, n_inputs, fail):
+    """Fail naming a bad entry of 'inputs' itself (a non-finite or non-number value, a
+    ragged row), before the samples are paired with their targets."""
+    if isinstance(inputs, list) and any(isinstance(x, list) for x in inputs):
+        for i, x in enumerate(inputs):
+            row = [x] if _is_number(x) and n_inputs == 1 else x
+            if not isinstance(row, list) or len(row) != n_inputs:
+                fail(f"'inputs' sample {i} must be a list of {n_inputs} finite numbers (the "
+                     f"network has {n_inputs} inputs), got {_short(x)}")
+            _check_entries(row, f"'inputs' sample {i}", fail)
+        return
+    _check_entries(inputs if isinstance(inputs, list) else [inputs], "'inputs'", fail)
+
+
+def _check_entries(values, place, fail):
+    """Fail naming ``place`` and the entry (from 1) unless every value is a finite number."""
+    for k, v in enumerate(values, 1):
+        if not _is_number(v):
+            shown = repr(v) if isinstance(v, numbers.Real) else _short(v)
+            fail(f"{place} entry {k} must be a finite number, got {shown}")
 
 
 def _short(x, width=60):
