@@ -73,6 +73,7 @@ class _Roles:
 
     def __init__(self, model):
         self.role = {}
+        self.m = 1
         for l, layer in enumerate(model.layers, 1):
             for j, neuron in enumerate(layer.neurons, 1):
                 for k, w in enumerate(neuron.w, 1):
@@ -88,6 +89,7 @@ class _Roles:
             if match:
                 kind, l, j = match.group(1), int(match.group(2)), int(match.group(3))
                 self.role[v] = (kind, l, j, i)
+                self.m = m
                 if m > 1:
                     v.label = f"{kind}^[{l}]({i})_{j}"
 
@@ -103,7 +105,13 @@ class _Roles:
             cells = {("forward", "z"): ["Z"], ("forward", "a"): ["A"],
                      ("backward", "z"): ["delta"], ("backward", "a"): ["dL_dA", "f_prime_Z"]}
             keys = cells.get((phase, kind), [])
-            return {"cells": [cell_id(key, l, j - 1, i - 1) for key in keys], "diagram": [neuron]}
+            marks = {"cells": [cell_id(key, l, j - 1, i - 1) for key in keys],
+                     "diagram": [neuron]}
+            if phase == "backward" and kind == "z" and self.m > 1:
+                marks["notes"] = [f"The table's δ^[{l}] is per sample (the lecture notes' "
+                                  f"convention): δ^[{l}]_{j},{i} = m · ∂L/∂z with m = {self.m}, "
+                                  f"since L = (1/m) Σᵢ Lᵢ."]
+            return marks
         if kind == "W":
             k = role[3]
             tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"

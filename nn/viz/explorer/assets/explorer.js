@@ -214,7 +214,8 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
     root.querySelector('[data-field="phase"]').dataset.phase = step.phase;
     root.querySelector('[data-field="title"]').textContent = step.title;
     const lines = root.querySelector('[data-field="lines"]');
-    lines.replaceChildren(...step.lines.map(line => el("div", { class: "bpx-line", text: line })));
+    lines.replaceChildren(...step.lines.map(line => el("div", { class: "bpx-line", text: line })),
+      ...(step.notes || []).map(note => el("div", { class: "bpx-note", text: note })));
     counter.textContent = `step ${index} of ${last}`;
     slider.value = String(index);
     root.dataset.step = String(index);
