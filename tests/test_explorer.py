@@ -208,6 +208,8 @@ def test_graph_gradient_at_z_is_the_table_delta_over_m():
             for i, delta in enumerate(row, 1):
                 shown = float(final[names[f"z^[{l}]({i})_{j}"]]["grad"])
                 assert math.isclose(shown * 3, delta, rel_tol=1e-5, abs_tol=1e-12)
+    [step] = [s for s in script["steps"] if s["title"] == "Backward: z^[1](2)_3"]
+    assert step["cells"] == ["delta-1-2-1"] and "m = 3" in step["notes"][0]
     assert [p.data for p in model.parameters()] == [p.data for p in MLP(
         2, [3, 1], activations=["tanh", "sigmoid"], seed=5).parameters()]  # model unchanged
 
@@ -277,3 +279,16 @@ def test_fit_live_draws_frames_with_the_training_losses():
         fit(model, X, y, loss="bce", epochs=1, verbose=False, live="yes")
     with pytest.raises(ValueError, match="budget"):
         LiveTraining(X, y, budget=2)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["relu", "sigmoid", "tanh", "softplus", "linear"]),
+       st.sampled_from(["sigmoid", "tanh", "linear"]), st.integers(0, 10_000),
+       st.lists(st.tuples(st.floats(-5, 5), st.floats(-5, 5)), min_size=1, max_size=6))
+def test_live_boundary_outputs_are_predicts(hidden, output, seed, points):
+    from nn.train import predict
+    from nn.viz.explorer.live import float_outputs
+
+    model = MLP(2, [4, 1], activations=[hidden, output], seed=seed)
+    points = [list(p) for p in points]
+    assert float_outputs(model.layers, points) == predict(model, points)

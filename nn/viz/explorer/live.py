@@ -13,6 +13,9 @@ grid point), so a frame is drawn only while the time spent drawing stays below
 
 import math
 import time
+from operator import mul
+
+from autograd import ops
 
 from ...train import predict
 from ..diagram import mlp_layers
@@ -40,6 +43,32 @@ def _as_probability(output, activation):
     if activation == "tanh":
         return (output + 1) / 2
     return 1 / (1 + math.exp(-max(min(output, 700.0), -700.0)))
+
+
+_FLOAT_RULES = {"relu": ops.PRIMITIVES["relu"], "sigmoid": ops.PRIMITIVES["sigmoid"],
+                "tanh": ops.PRIMITIVES["tanh"], "softplus": ops.PRIMITIVES["softplus"],
+                "linear": None}
+
+
+def float_outputs(layers, points):
+    """The model's outputs at ``points`` on plain floats: Z^[l] = W^[l]A^[l−1] + b^[l] with
+    the float arithmetic of ``ops.weighted_sum`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the
+    activation's primitive rule.  The same numbers as ``predict`` without building nodes,
+    which is what keeps a frame of the decision boundary cheap; None when an activation
+    has no float rule here."""
+    if any(layer.activation not in _FLOAT_RULES for layer in layers):
+        return None
+    params = [([[w.data for w in n.w] for n in layer.neurons],
+               [n.b.data for n in layer.neurons], _FLOAT_RULES[layer.activation])
+              for layer in layers]
+    outputs = []
+    for x in points:
+        a = [float(v) for v in x]
+        for W, b, rule in params:
+            z = [sum(map(mul, row, a)) + bias for row, bias in zip(W, b)]
+            a = z if rule is None else [rule(v)[0] for v in z]
+        outputs.append(a[0] if len(a) == 1 else a)
+    return outputs
 
 
 def _positive(target):
@@ -80,7 +109,6 @@ class LiveTraining:
         self.started = time.perf_counter()
         self.losses = []
         self._grid_points = self._grid() if len(self.X[0]) == 2 else None
-        self._timed(lambda: setattr(self.widget, "diagram_svg", network_svg(model)))
         if self.display and _in_notebook():
             from IPython.display import display
 
@@ -133,7 +161,8 @@ class LiveTraining:
                  "status": f"{state}: epoch {epoch + 1}, loss {number(loss, 4)}"}
         if self._grid_points is not None:
             activation = layers[-1].activation
-            outputs = predict(model, self._grid_points)
+            outputs = float_outputs(layers, self._grid_points) \
+                or predict(model, self._grid_points)
             n = self.grid
             frame["grid"] = [[_as_probability(outputs[r * n + c], activation)
                               for c in range(n)] for r in range(n)]
@@ -143,5 +172,9 @@ class LiveTraining:
         return frame
 
     def _draw(self, epoch, model, final=False):
+        if not self.widget.diagram_svg:
+            # Laid out once, by the first frame (within the budget); frames then only
+            # recolour and relabel its edges.
+            self.widget.diagram_svg = network_svg(model)
         self.widget.frame = self.frame(epoch, model, final)
         self.frames += 1
