@@ -242,3 +242,52 @@ def test_batch_page_steps_through_every_sample(tmp_path, browser):
                 assert page.page.inner_text(f'[data-cell="Z-{l}-{j}-{i}"]') == six(z)
     assert page.page.inner_text('[data-cell="loss"]') == six(d.loss)
     page.close()
+
+
+def test_live_training_view_shows_the_frame(tmp_path, browser):
+    """The widget's live view, driven by a stand-in for anywidget's model in the page."""
+    import json
+    from pathlib import Path
+
+    pytest.importorskip("anywidget")
+    from nn.layers import MLP
+    from nn.train import fit
+    from nn.viz.explorer import LiveTraining
+    from nn.viz.explorer.page import asset
+
+    X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    y = [0.0, 1.0, 1.0, 0.0]
+    model = MLP(2, [3, 1], activations=["tanh", "sigmoid"], seed=2)
+    live = LiveTraining(X, y, grid=8, display=False)
+    fit(model, X, y, loss="bce", epochs=4, verbose=False, live=live)
+    state = {"mode": "live", "diagram_svg": live.widget.diagram_svg, "frame": live.widget.frame}
+    state_json = json.dumps(state).replace("</", "<\\/")
+    page_text = f"""<!doctype html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<style>{asset("explorer.css")}</style></head><body><div id="bpx-root"></div>
+<script type="module">
+{asset("explorer.js")}
+const state = {state_json};
+const model = {{ get: k => state[k], on: () => {{}} }};
+render({{ model, el: document.getElementById("bpx-root") }});
+document.getElementById("bpx-root").dataset.step = "0";
+</script></body></html>"""
+    path = tmp_path / "live.html"
+    path.write_text(page_text, encoding="utf-8")
+    page = Page(browser, Path(path))
+    assert page.page.inner_text('[data-field="status"]') == live.widget.frame["status"]
+    grad = max(abs(w.grad) for n in model.layers[1].neurons for w in n.w)
+    assert f"max |∂L/∂W^[2]| = {grad:.3g}" in page.page.inner_text('[data-field="gradients"]')
+    w = model.layers[0].neurons[0].w[1].data
+    edge = page.page.evaluate("""() => {
+        const g = [...document.querySelectorAll('g.edge')]
+            .find(g => g.querySelector('title').textContent === 'x2->l1n1');
+        return {label: g.querySelector('text').textContent,
+                stroke: g.querySelector('path').getAttribute('stroke')};
+    }""")
+    assert edge["label"] == f"{w:.3g}"
+    assert edge["stroke"] == ("#1f77b4" if w > 0 else "#d62728")
+    assert page.page.locator("canvas.bpx-boundary").count() == 1
+    assert page.page.locator(".bpx-curve-line").count() == 1
+    page.page.screenshot(path=str(tmp_path / "live.png"))
+    page.close()

@@ -1,7 +1,8 @@
 """Live training in Jupyter: ``fit(model, X, y, live=True)``, or ``callbacks=[LiveTraining(X, y)]``.
 
 After an epoch, the widget shows the network diagram with the current weights W^[l]
-(edge colour = sign, width ∝ |W_jk^[l]|, label = value) and biases, the training
+(edge colour = sign, width ∝ |W_jk^[l]|, label = value) and biases, the largest
+gradient |∂L/∂W^[l]| of each layer (from the epoch's last batch), the training
 loss per epoch and, for two inputs, the decision boundary over the data.
 
 **Throttling.**  Drawing costs time (the decision boundary is a forward pass per
@@ -154,10 +155,13 @@ class LiveTraining:
                     edges[f"{tail}->l{l}n{j}"] = {"weight": w.data, "grad": w.grad,
                                                   "width": round(width, 2),
                                                   "label": number(w.data, 3)}
+        gradients = [f"max |∂L/∂W^[{l}]| = " + number(max(
+            (abs(w.grad) for n in layer.neurons for w in n.w), default=0.0), 3)
+            for l, layer in enumerate(layers, 1)]
         loss = self.losses[-1] if self.losses else math.nan
         state = "finished" if final else "training"
         frame = {"epoch": epoch + 1, "losses": self.losses[:], "edges": edges,
-                 "neurons": neurons, "grid": None, "points": [],
+                 "neurons": neurons, "grid": None, "points": [], "gradients": gradients,
                  "status": f"{state}: epoch {epoch + 1}, loss {number(loss, 4)}"}
         if self._grid_points is not None:
             activation = layers[-1].activation
@@ -175,6 +179,6 @@ class LiveTraining:
         if not self.widget.diagram_svg:
             # Laid out once, by the first frame (within the budget); frames then only
             # recolour and relabel its edges.
-            self.widget.diagram_svg = network_svg(model)
+            self.widget.diagram_svg = network_svg(model, legend=False)  # its widths go stale
         self.widget.frame = self.frame(epoch, model, final)
         self.frames += 1

@@ -24,6 +24,6 @@ def graph_svg(root, title=None):
     return _svg(draw_dot(root, fmt="{:.6g}", title=title))
 
 
-def network_svg(mlp, show="weight", x=None):
+def network_svg(mlp, show="weight", x=None, legend=True):
     """SVG of the network diagram (neurons ``x{k}`` and ``l{l}n{j}``), weights or gradients."""
-    return _svg(draw_network(mlp, show=show, x=x, fmt="{:.4g}"))
+    return _svg(draw_network(mlp, show=show, x=x, fmt="{:.4g}", legend=legend))

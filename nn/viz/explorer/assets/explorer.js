@@ -279,7 +279,7 @@ function lossCurve(losses) {
   svg.setAttribute("class", "bpx-curve");
   if (!losses.length) return svg;
   const finite = losses.filter(Number.isFinite);
-  const hi = Math.max(...finite), lo = Math.min(0, ...finite);
+  const hi = Math.max(...finite), lo = Math.min(...finite);
   const x = i => pad + (width - 2 * pad) * (losses.length === 1 ? 0 : i / (losses.length - 1));
   const y = v => height - pad - (height - 2 * pad) * ((v - lo) / (hi - lo || 1));
   const line = document.createElementNS(ns, "polyline");
@@ -302,15 +302,19 @@ function boundary(frame) {
   const canvas = el("canvas", { width: String(size), height: String(size), class: "bpx-boundary" });
   const ctx = canvas.getContext("2d");
   frame.grid.forEach((row, r) => row.forEach((p, c) => {
+    // red (class 0) through white to blue (class 1), pale enough for the points to show
     const t = Math.max(0, Math.min(1, p));
-    ctx.fillStyle = `rgb(${Math.round(250 - 60 * t)}, ${Math.round(200 + 10 * t)}, ${Math.round(190 + 60 * t)})`;
+    const mix = (a, b) => Math.round(a + (b - a) * t);
+    ctx.fillStyle = `rgb(${mix(242, 170)}, ${mix(165, 196)}, ${mix(165, 242)})`;
     ctx.fillRect(c * cell, size - (r + 1) * cell, cell + 1, cell + 1);
   }));
   for (const [u, v, label] of frame.points) {
     ctx.beginPath();
-    ctx.arc(u * size, size - v * size, 3, 0, 2 * Math.PI);
+    ctx.arc(u * size, size - v * size, 4.5, 0, 2 * Math.PI);
     ctx.fillStyle = label ? "#1f4e9e" : "#b22222";
     ctx.fill();
+    ctx.strokeStyle = "#fff";
+    ctx.stroke();
   }
   return canvas;
 }
@@ -318,17 +322,19 @@ function boundary(frame) {
 function mountLive(root, model) {
   root.classList.add("bpx", "bpx-live");
   const status = el("div", { class: "bpx-title", "data-field": "status" });
+  const gradients = el("div", { class: "bpx-note", "data-field": "gradients" });
   const diagram = el("div", { class: "bpx-picture" });
   diagram.innerHTML = model.get("diagram_svg");
   const elements = svgElements(diagram);
   const curve = el("div", { class: "bpx-curve-box" });
   const region = el("div", { class: "bpx-boundary-box" });
-  root.replaceChildren(status, el("div", { class: "bpx-main" }, diagram,
+  root.replaceChildren(status, gradients, el("div", { class: "bpx-main" }, diagram,
     el("div", { class: "bpx-side" }, curve, region)));
   function update() {
     const frame = model.get("frame");
     if (!frame || !frame.epoch) return;
     status.textContent = frame.status;
+    gradients.textContent = frame.gradients.join(" · ");
     for (const [name, edge] of Object.entries(frame.edges)) {
       const g = elements.get(name);
       if (!g) continue;
