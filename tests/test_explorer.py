@@ -142,6 +142,7 @@ def test_exploring_leaves_the_graph_as_one_backward_pass_would():
     (lambda L, w: explore(L, params=[L], lr=0.1), ValueError, "only leaves"),
     (lambda L, w: explore(L, params=[Value(1.0)], lr=0.1), ValueError, "not part of the graph"),
     (lambda L, w: explore(3.0), TypeError, "got float 3.0"),
+    (lambda L, w: explore(L, loss="mse"), TypeError, "takes no X, Y or loss"),
     (lambda L, w: explore("no_such_example"), ValueError, "seed_2221"),
     (lambda L, w: explore(MLP(2, [1])), TypeError, "needs inputs X and targets Y"),
 ])

@@ -48,9 +48,9 @@ def _network_file(target):
 
 def _script(target, X, Y, loss, lr, params, title):
     if isinstance(target, Value):
-        if X is not None or Y is not None:
-            raise TypeError("explore(loss) takes no X or Y: the graph of a Value is already "
-                            "built; pass a model to explore a network on data")
+        if X is not None or Y is not None or loss is not None:
+            raise TypeError("explore(loss) takes no X, Y or loss: the graph of a Value is "
+                            "already built; pass a model to explore a network on data")
         return graph_script(target, params=params, lr=lr, title=title)
     if isinstance(target, (str, os.PathLike)):
         if X is not None or Y is not None:

@@ -107,6 +107,7 @@ class LiveTraining:
         self.losses = []
 
     def on_train_begin(self, model):
+        """Start the clock; show the widget in a notebook."""
         self.started = time.perf_counter()
         self.losses = []
         self._grid_points = self._grid() if len(self.X[0]) == 2 else None
@@ -116,11 +117,13 @@ class LiveTraining:
             display(self.widget)
 
     def on_epoch_end(self, epoch, logs, model):
+        """Record the epoch's loss; draw a frame if the budget allows."""
         self.losses.append(logs["loss"])
         if self.drawing_seconds <= self.budget * (time.perf_counter() - self.started):
             self._timed(lambda: self._draw(epoch, model))
 
     def on_train_end(self, history, model):
+        """Draw the final state, whatever the budget."""
         self._timed(lambda: self._draw(len(self.losses) - 1, model, final=True))
 
     def _timed(self, draw):

@@ -24,7 +24,7 @@ update W^[l]_j,k           W^[l]_j,k new                     edge k → j
 import copy
 import re
 
-from autograd import Value
+from autograd import Value, topological_order
 
 from ...explain import as_batch, explain_step
 from ...losses import get_loss
@@ -82,8 +82,6 @@ class _Roles:
 
     def tag_sample(self, prediction, i, m):
         """Record sample i's z and a nodes (labelled by the MLP) and name them per sample."""
-        from autograd import topological_order
-
         for v in topological_order(prediction):
             match = _NODE_LABEL.match(v.label) if v not in self.role else None
             if match:
