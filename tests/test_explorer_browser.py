@@ -21,7 +21,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 if not os.path.exists(CHROMIUM):
     pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)",
                 allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+
+from playwright import sync_api  # noqa: E402  (the test extra installs it)
 
 
 def six(x):
@@ -249,7 +250,6 @@ def test_live_training_view_shows_the_frame(tmp_path, browser):
     import json
     from pathlib import Path
 
-    pytest.importorskip("anywidget")
     from nn.layers import MLP
     from nn.train import fit
     from nn.viz.explorer import LiveTraining
@@ -290,4 +290,39 @@ document.getElementById("bpx-root").dataset.step = "0";
     assert page.page.locator("canvas.bpx-boundary").count() == 1
     assert page.page.locator(".bpx-curve-line").count() == 1
     page.page.screenshot(path=str(tmp_path / "live.png"))
+    page.close()
+
+
+def test_widget_front_end_steps_with_keys_on_its_own_element(tmp_path, browser):
+    """The anywidget entry point (render) with a stand-in model: keys act only when the
+    explorer has focus, so a notebook's own shortcuts keep working elsewhere."""
+    import json
+    from pathlib import Path
+
+    from nn.viz.explorer.page import asset
+
+    x, w = Value(2.0, label="x"), Value(-0.5, label="w")
+    L = (x * w).exp()
+    L.label = "L"
+    state = {"mode": "steps", "script": explore(L).script}
+    state_json = json.dumps(state).replace("</", "<\\/")
+    path = tmp_path / "widget.html"
+    path.write_text(f"""<!doctype html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<style>{asset("explorer.css")}</style></head><body><input id="elsewhere">
+<div id="bpx-root"></div>
+<script type="module">
+{asset("explorer.js")}
+const state = {state_json};
+const model = {{ get: k => state[k], on: () => {{}} }};
+render({{ model, el: document.getElementById("bpx-root") }});
+</script></body></html>""", encoding="utf-8")
+    page = Page(browser, Path(path))
+    page.page.focus("#elsewhere")
+    page.press("ArrowRight")
+    assert page.step == 0
+    page.page.focus("#bpx-root")
+    page.press("ArrowRight", 2)
+    assert page.step == 2
+    assert page.lines() == ["L = exp(#2)", "= exp(-1)", f"= {six(math.exp(-1.0))}"]
     page.close()
