@@ -133,6 +133,8 @@ def test_exploring_leaves_the_graph_as_one_backward_pass_would():
     L2.backward()
     assert got == w2.grad
     assert w.label == "w" and (L - 1.0).label == ""   # temporary names are removed
+    explore(L, params=[w, b], lr=0.1)
+    assert (w.data, b.data) == (-1.5, 0.2)   # the update is shown, not applied
 
 
 @pytest.mark.parametrize("call, error, fragment", [
@@ -293,3 +295,20 @@ def test_live_boundary_outputs_are_predicts(hidden, output, seed, points):
     model = MLP(2, [4, 1], activations=[hidden, output], seed=seed)
     points = [list(p) for p in points]
     assert float_outputs(model.layers, points) == predict(model, points)
+
+
+def test_a_network_file_path_with_overrides(tmp_path):
+    import json
+
+    from nn.viz.explorer import example_path
+
+    spec = json.loads(example_path("seed_2221").read_text(encoding="utf-8"))
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    script = explore(str(path), lr=0.5, loss="mse").script
+    assert script["tables"]["loss_function"] == "mse" and script["tables"]["lr"] == "0.5"
+    from nn.explain.network_file import load_network
+
+    model, X, Y, _, _ = load_network(path)
+    d = explain_step(model, X, Y, loss="mse", lr=0.5)
+    assert script["tables"]["loss"] == six(d.loss)

@@ -16,6 +16,8 @@ exactly the earlier state.  Numbers are strings with six significant digits, as 
 ``backprop explain`` tables print them; every one is read off the engine's nodes.
 """
 
+import contextlib
+
 from autograd import Value, backward_steps, topological_order, zero_grad
 
 from .formulas import forward_formula, local_formula, number
@@ -71,6 +73,22 @@ class _Labels:
             v.label = label
 
 
+@contextlib.contextmanager
+def _widest_data(params, lr):
+    """Show each parameter with the longer of its value before and after the update
+    while the graph is laid out; restore the values after."""
+    saved = [p.data for p in params]
+    try:
+        for p in params:
+            new = p.data - lr * p.grad
+            if len(number(new)) > len(number(p.data)):
+                p.data = new
+        yield
+    finally:
+        for p, data in zip(params, saved):
+            p.data = data
+
+
 def _operand(x):
     text = number(x)
     return f"({text})" if text.startswith("-") else text
@@ -107,8 +125,10 @@ def graph_script(root, params=(), lr=None, title=None, marks=None):
         steps += _forward_steps(order, ids, names, marks)
         steps += _backward_steps(root, order, ids, names, marks)
         steps += _update_steps(root, params, lr, ids, names, marks)
-        # Drawn after the backward pass, so each box is laid out wide enough for its gradient.
-        svg = graph_svg(root, title=title)
+        # Drawn after the backward pass, so each box is laid out wide enough for its
+        # gradient, and with the longer of each parameter's old and new value.
+        with _widest_data(params, lr):
+            svg = graph_svg(root, title=title)
     steps.append({"phase": "end", "node": None, "title": "Done",
                   "lines": _summary(root, params, lr, names), "set": {}, **marks("end", None)})
     return {"kind": "graph", "title": title or f"Backpropagation through {names[root]}",

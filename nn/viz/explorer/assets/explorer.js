@@ -169,6 +169,20 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
     box.scrollTop += (b.top + b.height / 2) - (a.top + a.height / 2);
   }
 
+  // Graphviz sized each box for the numbers it was drawn with; a longer number shown at
+  // another step (an updated weight, a partial sum) is squeezed into that width.
+  const laidOut = new Map();
+  function setField(text, content) {
+    if (!laidOut.has(text)) laidOut.set(text, text.getComputedTextLength());
+    text.textContent = content;
+    text.removeAttribute("textLength");
+    const room = laidOut.get(text);
+    if (room > 0 && text.getComputedTextLength() > room) {
+      text.setAttribute("textLength", String(room));
+      text.setAttribute("lengthAdjust", "spacingAndGlyphs");
+    }
+  }
+
   function diagramPhase(phase) {
     if (phase === "update" || phase === "end") return diagramBoxes.update ? "update" : "grad";
     return phase === "backward" ? "grad" : "weight";
@@ -182,8 +196,8 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
       if (!g) continue;
       const s = nodes[node.id];
       const f = fields[node.id];
-      if (f.data) f.data.textContent = `data ${s.data}`;
-      if (f.grad) f.grad.textContent = `grad ${s.grad}`;
+      if (f.data) setField(f.data, `data ${s.data}`);
+      if (f.grad) setField(f.grad, `grad ${s.grad}`);
       const current = step.node === node.id;
       for (const target of [g, graphElements.get(`${node.id}_op`)]) {
         if (!target) continue;
