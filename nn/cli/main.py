@@ -248,8 +248,14 @@ def _write_pictures(args, model, X, Y, loss, lr, shown):
         from ..viz.explorer.network import network_script  # the explorer only when asked for
         from ..viz.explorer.page import save_page
 
-        save_page(network_script(model, X, Y, loss=loss, lr=lr, title=f"{shown}: loss {loss}"),
-                  args.html)
+        try:
+            save_page(network_script(model, X, Y, loss=loss, lr=lr,
+                                     title=f"{shown}: loss {loss}"), args.html)
+        except ValueError as e:  # a graph too large to step through
+            raise CommandError(f"cannot write the step-by-step page {args.html}: {e}") from None
+        except OSError as e:
+            raise CommandError(f"cannot write the step-by-step page {args.html}: "
+                               f"{e.strerror or e}") from None
         report_written("step-by-step page", args.html)
 
 

@@ -170,17 +170,29 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
   }
 
   // Graphviz sized each box for the numbers it was drawn with; a longer number shown at
-  // another step (an updated weight, a partial sum) is squeezed into that width.
+  // another step (a partial sum) is squeezed into that width.  All widths are read
+  // together, before or after all writes, so a step costs one layout, not one per box.
   const laidOut = new Map();
+  for (const f of Object.values(fields)) {
+    for (const text of [f.data, f.grad]) if (text) laidOut.set(text, text.getComputedTextLength());
+  }
+  let rewritten = [];
   function setField(text, content) {
-    if (!laidOut.has(text)) laidOut.set(text, text.getComputedTextLength());
+    if (text.textContent === content) return;
     text.textContent = content;
     text.removeAttribute("textLength");
-    const room = laidOut.get(text);
-    if (room > 0 && text.getComputedTextLength() > room) {
-      text.setAttribute("textLength", String(room));
+    rewritten.push(text);
+  }
+  function squeeze() {
+    const tooLong = rewritten.filter(text => {
+      const room = laidOut.get(text);
+      return room > 0 && text.getComputedTextLength() > room;
+    });
+    for (const text of tooLong) {
+      text.setAttribute("textLength", String(laidOut.get(text)));
       text.setAttribute("lengthAdjust", "spacingAndGlyphs");
     }
+    rewritten = [];
   }
 
   function diagramPhase(phase) {
@@ -207,6 +219,7 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
         target.classList.toggle("bpx-current", current);
       }
     }
+    squeeze();
     const edges = new Set(step.edges || []);
     for (const [name, g] of graphElements) {
       if (g.classList.contains("edge")) g.classList.toggle("bpx-edge-current", edges.has(name));
