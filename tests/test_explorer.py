@@ -312,3 +312,26 @@ def test_a_network_file_path_with_overrides(tmp_path):
     model, X, Y, _, _ = load_network(path)
     d = explain_step(model, X, Y, loss="mse", lr=0.5)
     assert script["tables"]["loss"] == six(d.loss)
+
+
+def test_cli_refuses_a_graph_too_large_to_step_through(tmp_path, capsys):
+    import json
+
+    from nn.cli import main
+    from nn.viz.explorer.script import MAX_NODES
+
+    rng = random.Random(0)
+    sizes = [2, 16, 16, 1]
+    spec = {"weights": [[[rng.uniform(-1, 1) for _ in range(sizes[l])]
+                         for _ in range(sizes[l + 1])] for l in range(3)],
+            "biases": [[0.0] * n for n in sizes[1:]],
+            "activations": ["relu", "relu", "sigmoid"],
+            "inputs": [[0.5, 1.0], [1.0, 2.0], [0.0, 1.0], [2.0, 2.0], [3.0, 1.0]],
+            "targets": [1, 0, 1, 0, 1], "loss": "bce", "lr": 0.1}
+    network = tmp_path / "big.json"
+    network.write_text(json.dumps(spec), encoding="utf-8")
+    page = tmp_path / "big.html"
+    assert main(["explain", "--network", str(network), "--html", str(page)]) == 2
+    err = capsys.readouterr().err
+    assert f"more than {MAX_NODES}" in err and err.count("\n") == 1
+    assert not page.exists()
