@@ -326,3 +326,24 @@ render({{ model, el: document.getElementById("bpx-root") }});
     assert page.step == 2
     assert page.lines() == ["L = exp(#2)", "= exp(-1)", f"= {six(math.exp(-1.0))}"]
     page.close()
+
+
+def test_notebook_page_without_anywidget_runs_in_its_frame(tmp_path, browser, monkeypatch):
+    """What Jupyter shows when anywidget is missing: the page in an iframe, working."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setitem(sys.modules, "nn.viz.explorer.widget", None)
+    x = Value(3.0, label="x")
+    L = x * x
+    L.label = "L"
+    path = tmp_path / "output.html"
+    # The outer page stands in for a notebook's output area (Page waits for [data-step]).
+    path.write_text("<!doctype html><meta charset='utf-8'><body><div id='bpx-root' "
+                    "data-step='0'>notebook output</div>" + explore(L)._repr_html_(),
+                    encoding="utf-8")
+    page = Page(browser, Path(path))
+    frame = page.page.frame_locator("iframe")
+    frame.locator('[data-action="next"]').click()
+    assert frame.locator(".bpx-line").all_inner_texts() == ["L = x · x", "= 3 · 3", "= 9"]
+    page.close()
