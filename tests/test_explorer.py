@@ -335,3 +335,17 @@ def test_cli_refuses_a_graph_too_large_to_step_through(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"more than {MAX_NODES}" in err and err.count("\n") == 1
     assert not page.exists()
+
+
+def test_live_frame_without_two_inputs_has_no_boundary():
+    pytest.importorskip("anywidget")
+    X = [[0.0, 1.0, 2.0], [1.0, 0.0, -1.0]]
+    y = [0, 1]   # class indices
+    model = MLP(3, [2, 2], activations=["relu", "linear"], seed=4)
+    live = LiveTraining(X, y, display=False)
+    history = fit(model, X, y, loss="cross_entropy", epochs=2, verbose=False, live=live)
+    frame = live.widget.frame
+    assert frame["grid"] is None and frame["points"] == []
+    assert frame["losses"] == history.history["loss"]
+    assert set(frame["edges"]) == {f"x{k}->l1n{j}" for k in (1, 2, 3) for j in (1, 2)} | \
+        {f"l1n{k}->l2n{j}" for k in (1, 2) for j in (1, 2)}

@@ -132,7 +132,7 @@ export function mount(root, script, { keyboardTarget = root } = {}) {
   const panel = el("div", { class: "bpx-panel" },
     el("div", { class: "bpx-phase", "data-field": "phase" }),
     el("div", { class: "bpx-title", "data-field": "title" }),
-    el("div", { class: "bpx-lines", "data-field": "lines" }));
+    el("div", { class: "bpx-lines", "data-field": "lines", "aria-live": "polite" }));
   const side = el("div", { class: "bpx-side" }, panel);
   if (script.tables) side.append(tablesView(script.tables));
   controls.append(button("zoom-out", "−", "smaller picture"), button("zoom-in", "+", "larger picture"));
