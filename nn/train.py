@@ -333,7 +333,8 @@ def _call(callback, hook, *args):
 
 def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data=None, validation_split=None, shuffle=True, seed=None, l2=0.0,
-        clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True):
+        clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
+        live=False):
     """Train ``model`` on (X, y) and return a :class:`History`.
 
     ``loss``: a name of :func:`nn.losses.get_loss` or a function
@@ -355,6 +356,9 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     predictions, loss or updated parameters are nan or inf ("the loss became
     nan at step k; try a smaller learning rate"), rather than training on to
     report meaningless numbers.
+    ``live=True`` shows training as it runs in Jupyter (network weights, loss
+    curve, decision boundary; :class:`nn.viz.explorer.LiveTraining`, which may
+    also be passed itself as ``live``).
     """
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
     _check_data(X, y, model, "training")
@@ -365,6 +369,12 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     if validation_data is not None:
         _check_data(*validation_data, model, "validation")
     callbacks = _callback_list(callbacks, early_stopping)
+    if live is not False:
+        from .viz.explorer import LiveTraining  # needs anywidget; imported only when asked for
+
+        if live is not True and not isinstance(live, LiveTraining):
+            raise TypeError(f"fit(): live must be True, False or a LiveTraining, got {live!r}")
+        callbacks.append(LiveTraining(X, y) if live is True else live)
     for c in callbacks:
         if "val_" in getattr(c, "monitor", "") and validation_data is None:
             raise ValueError(f"fit(): {c!r} monitors {c.monitor!r} but there is no validation "

@@ -282,7 +282,7 @@ def _explain(model, X, Y, loss, lr, steps, allow_large):
     return derivations
 
 
-def _write_pictures(args, model, X, Y, loss, shown):
+def _write_pictures(args, model, X, Y, loss, lr, shown):
     if args.graph:
         loss_node = _loss_node(model, X, Y, loss)
         picture = draw_dot(loss_node, collapse=_collapse(loss_node, args.collapse),
@@ -290,6 +290,19 @@ def _write_pictures(args, model, X, Y, loss, shown):
         _write_picture(picture, args.graph, "computation graph")
     if args.diagram:
         _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram")
+    if args.html:
+        from ..viz.explorer.network import network_script  # the explorer only when asked for
+        from ..viz.explorer.page import save_page
+
+        try:
+            save_page(network_script(model, X, Y, loss=loss, lr=lr,
+                                     title=f"{shown}: loss {loss}"), args.html)
+        except ValueError as e:  # a graph too large to step through
+            raise CommandError(f"cannot write the step-by-step page {args.html}: {e}") from None
+        except OSError as e:
+            raise CommandError(f"cannot write the step-by-step page {args.html}: "
+                               f"{e.strerror or e}") from None
+        report_written("step-by-step page", args.html)
 
 
 def run_explain(args):
@@ -304,7 +317,7 @@ def run_explain(args):
         text = _render_steps(derivations, args.format, args.digits)
         if args.format == "text":
             text = f"Network: {shown}\n{text}"
-    _write_pictures(args, model, X, Y, loss, shown)
+    _write_pictures(args, model, X, Y, loss, lr, shown)
     print(text, end="")
     return status
 
@@ -339,6 +352,7 @@ examples:
   backprop explain --check mine.json                grade it (exit 1 if any differ)
   backprop explain --check seed_2221_hand           the seed's own rounded numbers
   backprop explain --graph graph.svg --diagram net.png
+  backprop explain --html walkthrough.html          step through it in a browser
 """
 
 
@@ -369,6 +383,9 @@ def _add_explain(commands):
                         f"auto = none up to {GRAPH_NODE_LIMIT} nodes, else neuron")
     p.add_argument("--diagram", type=output_path(PICTURE_FORMATS), metavar="FILE",
                    help="also write the network diagram (.svg or .png)")
+    p.add_argument("--html", type=output_path((".html",)), metavar="FILE",
+                   help="also write a page that steps through the forward and backward pass "
+                        "and the update, number by number (one offline .html file)")
     p.add_argument("--check", metavar="FILE",
                    help="grade a hand-derived JSON file against the library; prints each "
                         "differing entry, exit status 1 if any differ (e.g. --check mine.json)")

@@ -1,0 +1,187 @@
+"""Live training in Jupyter: ``fit(model, X, y, live=True)``, or ``callbacks=[LiveTraining(X, y)]``.
+
+After an epoch, the widget shows the network diagram with the current weights W^[l]
+(edge colour = sign, width ∝ |W_jk^[l]|, label = value) and biases, the largest
+gradient |∂L/∂W^[l]| of each layer (from the epoch's last batch), the training
+loss per epoch and, for two inputs, the decision boundary over the data.
+
+**Throttling.**  Drawing costs time (the decision boundary is a forward pass per
+grid point), so a frame is drawn only while the time spent drawing stays below
+``budget`` × the time training has run: the overhead is at most about ``budget``
+(plus one last frame at the end), however fast or slow an epoch is.
+``benchmarks/bench_live.py`` measures it.
+"""
+
+import math
+import time
+from operator import mul
+
+from autograd import ops
+
+from ...train import predict
+from ..diagram import mlp_layers
+from .formulas import number
+from .pictures import network_svg
+
+_NEEDS_ANYWIDGET = ("live training shows a Jupyter widget and needs anywidget: "
+                    "pip install 'backproplab[explorer]'")
+
+
+def _in_notebook():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
+def _as_probability(output, activation):
+    """A model output mapped to [0, 1] for colouring: the positive class's share."""
+    if isinstance(output, list):
+        return max(range(len(output)), key=output.__getitem__) / max(len(output) - 1, 1)
+    if activation == "sigmoid":
+        return output
+    if activation == "tanh":
+        return (output + 1) / 2
+    return 1 / (1 + math.exp(-max(min(output, 700.0), -700.0)))
+
+
+_FLOAT_RULES = {"relu": ops.PRIMITIVES["relu"], "sigmoid": ops.PRIMITIVES["sigmoid"],
+                "tanh": ops.PRIMITIVES["tanh"], "softplus": ops.PRIMITIVES["softplus"],
+                "linear": None}
+
+
+def float_outputs(layers, points):
+    """The model's outputs at ``points`` on plain floats: Z^[l] = W^[l]A^[l−1] + b^[l] with
+    the float arithmetic of ``ops.weighted_sum`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the
+    activation's primitive rule.  The same numbers as ``predict`` without building nodes,
+    which is what keeps a frame of the decision boundary cheap; None when an activation
+    has no float rule here."""
+    if any(layer.activation not in _FLOAT_RULES for layer in layers):
+        return None
+    params = [([[w.data for w in n.w] for n in layer.neurons],
+               [n.b.data for n in layer.neurons], _FLOAT_RULES[layer.activation])
+              for layer in layers]
+    outputs = []
+    for x in points:
+        a = [float(v) for v in x]
+        for W, b, rule in params:
+            z = [sum(map(mul, row, a)) + bias for row, bias in zip(W, b)]
+            a = z if rule is None else [rule(v)[0] for v in z]
+        outputs.append(a[0] if len(a) == 1 else a)
+    return outputs
+
+
+def _positive(target):
+    if isinstance(target, (list, tuple)):
+        return max(range(len(target)), key=target.__getitem__) > 0
+    return target > 0
+
+
+class LiveTraining:
+    """A ``fit`` callback that shows training as it runs (see the module docs).
+
+    - ``X``, ``y``: the training data (the boundary is drawn over X when n_0 = 2);
+    - ``budget``: the largest share of training time spent drawing (default 0.1);
+    - ``grid``: the boundary's resolution, grid × grid points;
+    - ``display``: show the widget when training begins (in IPython).
+
+    ``frames`` counts the frames drawn, ``drawing_seconds`` their total cost.
+    """
+
+    def __init__(self, X, y, budget=0.1, grid=24, display=True):
+        try:
+            from .widget import LiveWidget
+        except ImportError:
+            raise ImportError(_NEEDS_ANYWIDGET) from None
+        if isinstance(budget, bool) or not isinstance(budget, (int, float)) \
+                or not 0 < budget < 1:
+            raise ValueError(f"LiveTraining: budget must be a fraction in (0, 1), got {budget!r}")
+        if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= 200:
+            raise ValueError(f"LiveTraining: grid must be an integer in [2, 200], got {grid!r}")
+        self.X, self.y = list(X), list(y)
+        self.budget, self.grid, self.display = budget, grid, display
+        self.widget = LiveWidget()
+        self.frames = 0
+        self.drawing_seconds = 0.0
+        self.losses = []
+
+    def on_train_begin(self, model):
+        """Start the clock; show the widget in a notebook."""
+        self.started = time.perf_counter()
+        self.losses = []
+        self._grid_points = self._grid() if len(self.X[0]) == 2 else None
+        if self.display and _in_notebook():
+            from IPython.display import display
+
+            display(self.widget)
+
+    def on_epoch_end(self, epoch, logs, model):
+        """Record the epoch's loss; draw a frame if the budget allows."""
+        self.losses.append(logs["loss"])
+        if self.drawing_seconds <= self.budget * (time.perf_counter() - self.started):
+            self._timed(lambda: self._draw(epoch, model))
+
+    def on_train_end(self, history, model):
+        """Draw the final state, whatever the budget."""
+        self._timed(lambda: self._draw(len(self.losses) - 1, model, final=True))
+
+    def _timed(self, draw):
+        t0 = time.perf_counter()
+        draw()
+        self.drawing_seconds += time.perf_counter() - t0
+
+    def _grid(self):
+        us = [x[0] for x in self.X]
+        vs = [x[1] for x in self.X]
+        (u0, u1), (v0, v1) = (min(us), max(us)), (min(vs), max(vs))
+        pad_u, pad_v = 0.1 * (u1 - u0 or 1), 0.1 * (v1 - v0 or 1)
+        self._box = (u0 - pad_u, u1 + pad_u, v0 - pad_v, v1 + pad_v)
+        n = self.grid
+        return [[self._box[0] + (self._box[1] - self._box[0]) * c / (n - 1),
+                 self._box[2] + (self._box[3] - self._box[2]) * r / (n - 1)]
+                for r in range(n) for c in range(n)]
+
+    def frame(self, epoch, model, final=False):
+        """The numbers the widget shows after ``epoch`` (a JSON-ready dict)."""
+        layers = mlp_layers(model, "LiveTraining")
+        biggest = max((abs(w.data) for layer in layers for n in layer.neurons for w in n.w
+                       if math.isfinite(w.data)), default=0.0) or 1.0
+        edges, neurons = {}, {}
+        for l, layer in enumerate(layers, 1):
+            for j, neuron in enumerate(layer.neurons, 1):
+                neurons[f"l{l}n{j}"] = f"b = {number(neuron.b.data, 3)}"
+                for k, w in enumerate(neuron.w, 1):
+                    tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
+                    width = 0.5 + 4.5 * min(abs(w.data) / biggest, 1.0) \
+                        if math.isfinite(w.data) else 1.0
+                    edges[f"{tail}->l{l}n{j}"] = {"weight": w.data, "grad": w.grad,
+                                                  "width": round(width, 2),
+                                                  "label": number(w.data, 3)}
+        gradients = [f"max |∂L/∂W^[{l}]| = " + number(max(
+            (abs(w.grad) for n in layer.neurons for w in n.w), default=0.0), 3)
+            for l, layer in enumerate(layers, 1)]
+        loss = self.losses[-1] if self.losses else math.nan
+        state = "finished" if final else "training"
+        frame = {"epoch": epoch + 1, "losses": self.losses[:], "edges": edges,
+                 "neurons": neurons, "grid": None, "points": [], "gradients": gradients,
+                 "status": f"{state}: epoch {epoch + 1}, loss {number(loss, 4)}"}
+        if self._grid_points is not None:
+            activation = layers[-1].activation
+            outputs = float_outputs(layers, self._grid_points) \
+                or predict(model, self._grid_points)
+            n = self.grid
+            frame["grid"] = [[_as_probability(outputs[r * n + c], activation)
+                              for c in range(n)] for r in range(n)]
+            u0, u1, v0, v1 = self._box
+            frame["points"] = [[(x[0] - u0) / (u1 - u0), (x[1] - v0) / (v1 - v0),
+                                int(_positive(t))] for x, t in zip(self.X, self.y)]
+        return frame
+
+    def _draw(self, epoch, model, final=False):
+        if not self.widget.diagram_svg:
+            # Laid out once, by the first frame (within the budget); frames then only
+            # recolour and relabel its edges.
+            self.widget.diagram_svg = network_svg(model, legend=False)  # its widths go stale
+        self.widget.frame = self.frame(epoch, model, final)
+        self.frames += 1
