@@ -1,11 +1,20 @@
-"""Argument checks shared by nn's modules; each error names the setting and the value."""
+"""Argument checks shared by nn's modules, each stated once; every error names the setting
+and the offending value."""
 
+import math
 import numbers
+import random
+
+_GLOBAL_RANDOM = random.random.__self__
+"""The ``random.Random`` behind the module-level functions that ``random.seed`` seeds."""
 
 
-def is_number(x):
-    """True for an int or float (a bool is not a number here)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def is_number(x, finite=False):
+    """True for an int or float (a bool is not a number here); with ``finite``, also not
+    nan or ±inf."""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    return not finite or math.isfinite(x)
 
 
 def number(value, what):
@@ -28,6 +37,20 @@ def positive_int(value, what):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}")
     return value
+
+
+def rng(seed, what="seed"):
+    """The ``random.Random`` to draw from: a private one seeded with an int ``seed``,
+    ``seed`` itself if it is a ``random.Random``, or for None Python's global one (so
+    ``random.seed(1337)`` before the call decides the draws, as in micrograd)."""
+    if seed is None:
+        return _GLOBAL_RANDOM
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"{what} must be an int, None or a random.Random, "
+                    f"got {type(seed).__name__} {seed!r}")
 
 
 def document_format(document, expected_format, version, where):

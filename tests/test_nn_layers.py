@@ -63,7 +63,8 @@ def test_neuron_default_init_is_micrograd_uniform_with_zero_bias():
     (dict(nin=2, weights=[1.0]), ValueError, "2 inputs but got 1 weights"),
     (dict(nin=2, weights=[1.0, "x"]), TypeError, "Neuron weight w_2 is str 'x'"),
     (dict(nin=1, weights=[1.0], bias="b"), TypeError, "bias is str 'b'"),
-    (dict(nin=1, activation="softmax"), ValueError, "unknown activation 'softmax'"),
+    (dict(nin=1, activation="softmax"), ValueError, "acts on a whole layer, not on one neuron"),
+    (dict(nin=1, activation="swish"), ValueError, "unknown activation 'swish'"),
 ])
 def test_neuron_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -157,7 +158,7 @@ def test_activation_forms():
      "list of 2 vectors"),
     (dict(weights=[[[1.0]]], biases=[[None]]), TypeError, r"b\^\[1\] entry 1 is NoneType"),
     (dict(weights=[[[1.0]], [[2.0]]], activations=["relu", "sigmod"]), ValueError,
-     "unknown layer 2 activation 'sigmod'; known activations: linear, relu"),
+     "unknown layer 2 activation 'sigmod'; known activations: gelu, leaky_relu, linear, relu"),
     (dict(weights=[[[1.0]], [[2.0]]], activations=["relu"]), ValueError,
      r"got 1 activations \['relu'\] for 2 layers"),
 ])
