@@ -246,6 +246,18 @@ LOSSES = {
 }
 """Loss name -> function."""
 
+PROBABILITIES = {"cross_entropy": "softmax", "bce_with_logits": "sigmoid"}
+"""Losses on logits -> the activation that turns the logits into the probabilities ŷ."""
+
+
+def check_pairing(output_activation, loss):
+    """ValueError when a softmax output layer (probabilities) meets a loss on logits,
+    which would apply softmax twice; ``loss`` is a loss name."""
+    if output_activation == "softmax" and loss in PROBABILITIES:
+        raise ValueError(f"the output layer is 'softmax', so its outputs are probabilities, "
+                         f"but loss {loss!r} expects logits; use 'categorical_cross_entropy' "
+                         f"(or a 'linear' output layer)")
+
 
 def get_loss(name):
     """The loss function called ``name`` (a key of :data:`LOSSES`); a callable is returned as is."""

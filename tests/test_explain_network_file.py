@@ -57,20 +57,20 @@ def changed(**kw):
     (changed(biases=[[0.0, 0.0], [0.0, 0.0]]),
      "net.json: layer 2: b^[2] must be a list of 1 numbers (W^[2] has 1 rows)"),
     (changed(biases=[[0.0, 0.0]]), "net.json: 'biases' must be a list of 2 vectors"),
-    (changed(activations=["relu", "softmax"]),
-     "net.json: layer 2: unknown activation 'softmax'; known activations: linear, relu"),
+    (changed(activations=["relu", "softmx"]),
+     "net.json: layer 2: unknown activation 'softmx'; known activations: gelu, leaky_relu"),
     (changed(activations=["relu"]), "net.json: 'activations' must be a list of 2 names"),
     (changed(loss="l1"), "net.json: unknown loss 'l1'; known losses: mse, half_mse"),
-    (changed(targets=2.0), "net.json: sample 0: target 2.0 does not fit loss 'bce' on this "
+    (changed(targets=2.0), "net.json: sample 1: target 2.0 does not fit loss 'bce' on this "
                            "network: binary_cross_entropy: target is 2.0; targets must be in "
                            "[0, 1]"),
-    (changed(loss="hinge", targets=0), "net.json: sample 0: target 0 does not fit loss "
+    (changed(loss="hinge", targets=0), "net.json: sample 1: target 0 does not fit loss "
                                        "'hinge'"),
-    (changed(targets=[1.0, 0.0]), "net.json: sample 0: target [1.0, 0.0] does not fit"),
+    (changed(targets=[1.0, 0.0]), "net.json: sample 1: target [1.0, 0.0] does not fit"),
     (changed(inputs=[0.5, 1.0, 2.0]), "net.json: 'inputs' is one sample of 3 numbers but the "
                                       "network has 2 inputs"),
     (changed(inputs=[[0.5, 1.0], [0.5]], targets=[1, 0]),
-     "net.json: 'inputs' sample 1 must be a list of 2 finite numbers"),
+     "net.json: 'inputs' sample 2 must be a list of 2 finite numbers"),
     (changed(inputs=[[0.5, 1.0], [0.5, 0.2]], targets=[1]),
      "net.json: 'inputs' has 2 samples, so 'targets' must be a list of 2 targets, one per "
      "sample"),

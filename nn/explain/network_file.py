@@ -29,7 +29,7 @@ import numbers
 from ..activations import ACTIVATIONS
 from .derivation import as_batch
 from ..layers import MLP
-from ..losses import LOSSES
+from ..losses import LOSSES, check_pairing
 
 __all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
 
@@ -128,10 +128,14 @@ def network_from_dict(spec, source="network"):
     except ValueError as e:
         fail(str(e))
 
+    try:
+        check_pairing(activations[-1], loss)
+    except ValueError as e:
+        fail(str(e))
     model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
     # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
     # indices, output counts): evaluating it once per sample checks every target.
-    for i, (x, y) in enumerate(zip(X, Y)):
+    for i, (x, y) in enumerate(zip(X, Y), 1):
         try:
             LOSSES[loss](model(x), y)
         except (ValueError, TypeError) as e:
