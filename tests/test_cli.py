@@ -292,7 +292,7 @@ def test_check_reports_an_edited_entry_with_both_values(tmp_path):
     result = backprop("explain", "--check", path)
     assert result.returncode == 1, result.stdout + result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("layers.")]
-    assert len(rows) == 1 and rows[0].startswith("layers.3.delta[0][0]")
+    assert len(rows) == 1 and rows[0].startswith("layers.3.delta[j=1,i=1]")
     hand, library = (float(v) for v in rows[0].split()[1:3])
     assert hand == -0.25 and library == pytest.approx(DELTA3, rel=1e-9)
     assert "1 of " in result.stdout
@@ -377,7 +377,7 @@ def test_unknown_loss_in_file_and_option(tmp_path):
 
 def test_target_outside_the_loss_domain(tmp_path):
     path = _seed_with(tmp_path, "target.json", lambda s: s.__setitem__("targets", 2.0))
-    one_error_line(backprop("explain", "--network", path), "target.json", "sample 0", "2.0")
+    one_error_line(backprop("explain", "--network", path), "target.json", "sample 1", "2.0")
     one_error_line(backprop("explain", "--loss", "hinge", "--network", "seed_111_saturated"),
                    "--loss hinge", "-1 or +1")
 

@@ -18,7 +18,7 @@ def test_a_deliberately_wrong_entry_is_reported_with_both_values(seed):
     assert compare(seed, hand) == [Mismatch("layers.2.delta", (1, 0), -0.25, true_value)]
     text = report(seed, hand)
     assert text.startswith("1 of ")
-    assert "layers.2.delta[1][0]" in text and "-0.25" in text and f"{true_value:.10g}" in text
+    assert "layers.2.delta[j=2,i=1]" in text and "-0.25" in text and f"{true_value:.10g}" in text
 
 
 def test_the_seeds_own_rounded_numbers_pass_the_default_tolerance(seed):

@@ -95,15 +95,17 @@ def describe(shape):
 
 
 def position(shape, index):
-    """A 0-based ``index`` inside an entry of ``shape``, as a person reads it (1-based):
-    "j=2, i=1" for a sample matrix, "sample 2, j=1, k=3" for per-sample matrices."""
+    """A 0-based ``index`` inside an entry of ``shape`` as a person reads it, 1-based and
+    named: "j=2,i=1" in a sample matrix, "i=2,j=1,k=3" in the per-sample matrices."""
     kind = shape[0]
     if kind == "matrix" and len(index) == 2:
-        return f"j={index[0] + 1}, {shape[3]}={index[1] + 1}"
-    if kind == "vector" and len(index) == 1:
-        return f"{shape[2]}={index[0] + 1}"
-    if kind == "matrices" and len(index) == 3:
-        return f"sample {index[0] + 1}, j={index[1] + 1}, k={index[2] + 1}"
-    if kind == "targets" and index:
-        return f"sample {index[0] + 1}" + "".join(f", output {k + 1}" for k in index[1:])
-    return ", ".join(f"{k + 1}" for k in index)
+        letters = ("j", shape[3])
+    elif kind == "vector" and len(index) == 1:
+        letters = (shape[2],)
+    elif kind == "matrices" and len(index) == 3:
+        letters = ("i", "j", "k")
+    elif kind == "targets" and index:
+        letters = ("i",) + ("output",) * (len(index) - 1)
+    else:
+        letters = ("index",) * len(index)
+    return ",".join(f"{letter}={k + 1}" for letter, k in zip(letters, index))
