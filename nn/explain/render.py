@@ -1,6 +1,7 @@
 """A :class:`~nn.explain.Derivation` as plain text, Markdown, LaTeX or JSON.
 
-All renderers walk the derivation in the order of the seeds' walkthrough: the
+All renderers walk the derivation in the order of the lecture notes' 2-2-2-1
+walkthrough: the
 forward pass layer 1 → L (W, b, Z, A), the loss, the backward pass layer
 L → 1 (∂Lᵢ/∂A, f'(Z), δ, ∂L/∂W, ∂L/∂b, and ∂Lᵢ/∂W per sample when m > 1), then
 the update θ − α∂L/∂θ.  ``digits`` is the number of significant digits shown
@@ -8,7 +9,7 @@ the update θ − α∂L/∂θ.  ``digits`` is the number of significant digits 
 
 Rows of a sample matrix are neurons j = 1 … n_l and columns samples i = 1 … m;
 rows of a weight matrix are neurons j of layer l and columns inputs k (neurons
-of layer l − 1), as W_jk^[l] in the seeds.
+of layer l − 1), as W_jk^[l] in the lecture notes.  Every index shown is 1-based.
 """
 
 import json
@@ -16,12 +17,14 @@ import math
 
 from autograd.check import format_table
 
+from ..activations import ACTIVATIONS
+from ..losses import PROBABILITIES
 from .derivation import Derivation
 
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 
-_DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the seed's "
-               "convention); ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ and ∂L/∂b^[l] = (1/m) Σᵢ δ^[l] "
+_DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the lecture "
+               "notes' convention); ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ and ∂L/∂b^[l] = (1/m) Σᵢ δ^[l] "
                "are averages over the batch.")
 
 
@@ -65,8 +68,14 @@ def _entries(d):
             (f"A^[{l}] = {f}(Z^[{l}])", rf"\mathbf{{A}}^{{[{l}]}}",
              _latex_activation(f, rf"\mathbf{{Z}}^{{[{l}]}}"), layer.A, "i"),
         ]
-    loss = [
-        (f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, "i"),
+    if d.probabilities is None:
+        loss = [(f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, "i")]
+    else:
+        f = PROBABILITIES[d.loss_function]
+        loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, "i"),
+                (f"Ŷ = {f}(A^[{L}]) (probabilities)", r"\hat{\mathbf{Y}}",
+                 _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, "i")]
+    loss += [
         (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], "i"),
         ("L = (1/m) Σᵢ Lᵢ", "L", r"\frac{1}{m}\sum_i L_i", [[d.loss]], None),
     ]
@@ -86,9 +95,18 @@ def _entries(d):
         backward += [
             (dA_text, rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}", dA_formula,
              layer.dL_dA, "i"),
-            (f"f'(Z^[{l}]) ({layer.activation}')", rf"f'(\mathbf{{Z}}^{{[{l}]}})", None,
-             layer.f_prime_Z, "i"),
-            (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]", rf"\delta^{{[{l}]}}", delta_formula, layer.delta, "i"),
+        ]
+        if layer.f_prime_Z is not None:
+            backward.append((f"f'(Z^[{l}]) ({layer.activation}')", rf"f'(\mathbf{{Z}}^{{[{l}]}})",
+                             None, layer.f_prime_Z, "i"))
+        else:
+            # softmax: a_j depends on every z_k, so δ = Jᵀ ∂L/∂A with J = diag(a) − a aᵀ.
+            delta_formula = (rf"\left(\mathrm{{diag}}(\mathbf{{a}}) - \mathbf{{a}}\mathbf{{a}}^\top"
+                             rf"\right) \frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}")
+        backward += [
+            (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]" + ("" if layer.f_prime_Z is not None
+                                          else f" = (diag(a) − a aᵀ) ∂Lᵢ/∂A^[{l}], per sample"),
+             rf"\delta^{{[{l}]}}", delta_formula, layer.delta, "i"),
             (f"∂L/∂W^[{l}] = (1/m) δ^[{l}] (A^[{l - 1}])ᵀ",
              rf"\frac{{\partial L}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
              rf"\frac{{1}}{{m}}\delta^{{[{l}]}}(\mathbf{{A}}^{{[{l - 1}]}})^\top",
@@ -120,15 +138,9 @@ def _entries(d):
     return sections
 
 
-_LATEX_ACTIVATIONS = {"relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh",
-                      "softplus": r"\mathrm{softplus}"}
-
-
 def _latex_activation(name, argument):
-    if name == "linear":
-        return argument
-    symbol = _LATEX_ACTIVATIONS.get(name) or rf"\mathrm{{{name}}}"
-    return rf"{symbol}({argument})"
+    symbol = ACTIVATIONS[name].latex
+    return rf"{symbol}({argument})" if symbol else argument
 
 
 def _column(vector):
