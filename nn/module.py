@@ -105,11 +105,11 @@ class Module:
 
 class evaluation:
     """``with evaluation(model):`` runs the block in evaluation mode (Dropout off), then
-    restores the mode the model had; anything without ``eval()`` is left alone."""
+    restores the mode the model had; a model not in training mode is left alone."""
 
     def __init__(self, model):
         self.model = model
-        self.was_training = isinstance(model, Module) and model.training
+        self.was_training = getattr(model, "training", False) is True
 
     def __enter__(self):
         if self.was_training:
