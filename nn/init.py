@@ -83,13 +83,16 @@ SCHEMES = ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_norma
            "pytorch", "zeros", "constant")
 """Canonical scheme names (see the module docstring for aliases)."""
 
+SCHEME_NAMES = SCHEMES + tuple(_ALIASES)
+"""Every name ``init=`` accepts: the canonical ones, then the aliases."""
+
 
 def canonical_scheme(scheme):
     """The canonical name of ``scheme`` (resolving aliases), or ValueError listing the names."""
     name = _ALIASES.get(scheme, scheme) if isinstance(scheme, str) else None
     if name not in SCHEMES:
         raise ValueError(f"unknown init scheme {scheme!r}; known: "
-                         f"{', '.join(SCHEMES + tuple(_ALIASES))}")
+                         f"{', '.join(SCHEME_NAMES)}")
     return name
 
 

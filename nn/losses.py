@@ -88,15 +88,15 @@ def mse(pred, target):
 
 
 def half_squared_error(pred, target):
-    """The seeds' L(ŷ, y) = ½(ŷ − y)² (the ½ cancels in ∂L/∂ŷ = ŷ − y), averaged over the batch."""
+    """The lecture notes' L(ŷ, y) = ½(ŷ − y)² (the ½ cancels in ∂L/∂ŷ = ŷ − y), averaged over the batch."""
     return _mean([(p - _regression_target(y, "half_squared_error", w)) ** 2 * 0.5
                   for p, y, w in _pairs("half_squared_error", pred, target)])
 
 
 def squared_error(pred, target):
-    """The first seed's C = (y − ŷ)² (∂C/∂ŷ = −2(y − ŷ)), averaged over the batch.
+    """The saturated 1-1-1 sigmoid question's C = (y − ŷ)² (∂C/∂ŷ = −2(y − ŷ)), averaged over the batch.
 
-    Same value as :func:`mse`, written in the seed's order so its graph matches
+    Same value as :func:`mse`, written in the question's order so its graph matches
     the hand derivation."""
     return _mean([(_regression_target(y, "squared_error", w) - p) ** 2
                   for p, y, w in _pairs("squared_error", pred, target)])

@@ -10,8 +10,8 @@ from nn.explain.network_file import NetworkFileError, load_network, network_from
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 
 
-def test_seed_2221_loads():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+def test_lecture_2221_loads():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "lecture_2221.json")
     assert model.sizes == [2, 2, 2, 1]
     assert model.activations == ["relu", "relu", "sigmoid"]
     assert model.weights() == [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]]
@@ -19,11 +19,11 @@ def test_seed_2221_loads():
     assert (X, Y, loss, lr) == ([[0.5, 1.0]], [1.0], "bce", 0.1)
 
 
-def test_first_seed_networks_load():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+def test_saturated_question_networks_load():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "saturated_111.json")
     assert model.sizes == [1, 1, 1] and X == [[62.5]] and Y == [0.0]
     assert loss == "squared_error" and model.weights() == [[[1.0]], [[0.8]]]
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_zero_init.json")
+    model, X, Y, loss, lr = load_network(EXAMPLES / "zero_init_111.json")
     assert model.activations == ["sigmoid", "sigmoid"] and X == [[2.0]] and Y == [1]
     assert model(2.0).data == 0.5
 

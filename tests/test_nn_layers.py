@@ -15,7 +15,7 @@ SEED_WEIGHTS = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]
 SEED_BIASES = [[0.05, 0.05], [0.1, 0.1], [0.15]]
 
 
-def seed_mlp():
+def lecture_mlp():
     return MLP.from_weights(weights=SEED_WEIGHTS, biases=SEED_BIASES,
                             activations=["relu", "relu", "sigmoid"])
 
@@ -104,8 +104,8 @@ def test_mlp_structure_reads_the_micrograd_way():
     assert len(MLP(2, [3, 2], seed=0)([0.1, 0.2])) == 2
 
 
-def test_mlp_forward_matches_the_seed_matrix_formulas():
-    mlp = seed_mlp()
+def test_mlp_forward_matches_the_lecture_matrix_formulas():
+    mlp = lecture_mlp()
     x = [0.5, 1.0]
     a = x
     for W, b, f in zip(SEED_WEIGHTS, SEED_BIASES, [lambda z: max(z, 0.0)] * 2
@@ -116,7 +116,7 @@ def test_mlp_forward_matches_the_seed_matrix_formulas():
 
 
 def test_forward_trace_gives_z_and_a_whose_grads_are_deltas():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     trace = mlp.forward_trace([0.5, 1.0])
     (z1, a1), (z2, a2), (z3, a3) = trace
     assert [z.label for z in z1] == ["z^[1]_1", "z^[1]_2"]
@@ -177,7 +177,7 @@ def test_from_weights_errors_name_the_layer(kwargs, error, message):
 ])
 def test_mlp_bad_input(x, error, message):
     with pytest.raises(error, match=message):
-        seed_mlp()(x)
+        lecture_mlp()(x)
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
@@ -197,7 +197,7 @@ def test_mlp_bad_construction(args, kwargs, message):
 # -- Module interface ----------------------------------------------------------------
 
 def test_zero_grad_clears_every_parameter():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     mlp([0.5, 1.0]).backward()
     assert any(p.grad for p in mlp.parameters())
     mlp.zero_grad()
@@ -216,7 +216,7 @@ def test_train_and_eval_reach_every_submodule():
 
 
 def test_state_dict_layout_and_round_trip():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     state = mlp.state_dict()
     assert state == {"0.weight": SEED_WEIGHTS[0], "0.bias": SEED_BIASES[0],
                      "2.weight": SEED_WEIGHTS[1], "2.bias": SEED_BIASES[1],
@@ -250,7 +250,7 @@ def test_state_dict_keys_skip_linear_activations_and_count_dropout():
     (lambda s: s.__setitem__("4.bias", 0.15), TypeError, "should be a list of 1 entries"),
 ])
 def test_load_state_dict_mismatch_leaves_model_untouched(change, error, message):
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     state = MLP(2, [2, 2, 1], seed=1).state_dict()
     change(state)
     with pytest.raises(error, match=message):

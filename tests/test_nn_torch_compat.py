@@ -61,7 +61,7 @@ def test_torch_state_dict_loads_into_our_mlp():
     assert mlp(x).data == pytest.approx(expected, rel=1e-12)
 
 
-def test_seed_network_matches_torch():
+def test_lecture_network_matches_torch():
     mlp = MLP.from_weights(weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]],
                                     [[0.9, 1.0]]],
                            biases=[[0.05, 0.05], [0.1, 0.1], [0.15]],

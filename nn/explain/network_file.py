@@ -1,7 +1,7 @@
 """Network files: a small network, its data and its loss in one JSON document.
 
 A network file holds exactly what a hand derivation starts from (the example
-files in ``nn/examples/`` are the seeds' networks)::
+files in ``nn/examples/`` are the lecture notes' networks)::
 
     {
       "description": "free text (optional)",

@@ -205,7 +205,7 @@ def _pmatrix(matrix, digits):
 
 
 def to_latex(d, digits=6):
-    """LaTeX in the seeds' notation, one ``align*`` block per section, to paste into notes.
+    """LaTeX in the lecture notes' notation, one ``align*`` block per section, to paste into notes.
 
     Each line reads symbol = formula = numbers, e.g.
     ``\\mathbf{Z}^{[1]} &= \\mathbf{W}^{[1]}\\mathbf{A}^{[0]} + \\mathbf{b}^{[1]}
