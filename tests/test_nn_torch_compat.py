@@ -26,6 +26,8 @@ def torch_twin(mlp):
     (["relu", "softplus", "tanh"], 0.0),
     ("linear", 0.0),
     (["relu", "tanh", "linear"], 0.3),
+    (["gelu", "silu", "softmax"], 0.0),
+    (["leaky_relu", "leaky_relu", "linear"], 0.0),
 ])
 def test_forward_and_gradients_match_torch(activations, dropout):
     mlp = MLP(3, [4, 5, 2], activations=activations, init="pytorch", seed=7, dropout=dropout)
