@@ -53,11 +53,17 @@ def rng(seed, what="seed"):
                     f"got {type(seed).__name__} {seed!r}")
 
 
-def document_format(document, expected_format, version, where):
-    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``."""
-    if not isinstance(document, dict) or document.get("format") != expected_format:
+def document_format(document, expected_format, version, where, required=True):
+    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``.
+
+    With ``required=False`` a document may omit either (a hand-written file)."""
+    if not isinstance(document, dict):
+        raise ValueError(f"{where} is not a {expected_format} document (not a JSON object)")
+    found = document.get("format", None if required else expected_format)
+    if found != expected_format:
         raise ValueError(f"{where} is not a {expected_format} document "
-                         f"(no \"format\": \"{expected_format}\" entry)")
-    if document.get("version") != version:
-        raise ValueError(f"{where} has format version {document.get('version')!r}; "
+                         f"(\"format\" is {found!r}, not \"{expected_format}\")")
+    found = document.get("version", None if required else version)
+    if found != version:
+        raise ValueError(f"{where} has format version {found!r}; "
                          f"this backproplab reads version {version}")

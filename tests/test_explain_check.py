@@ -81,7 +81,7 @@ def test_string_entries_are_compared(walkthrough):
     ({"loss": [0.2, 0.3]}, "loss should be a number, got [0.2, 0.3]"),
     ({"layers": [1, 2]}, "'layers' must be an object mapping layer numbers"),
     ({"layers": {"1": [0.3]}}, "layer 1: entries must be an object"),
-    ({"format": "something-else"}, "'format' is 'something-else'"),
+    ({"format": "something-else"}, "\"format\" is 'something-else', not"),
     ([1, 2], "hand-derived entries must be a JSON object (a dict)"),
 ])
 def test_bad_hand_entries_name_the_key_and_layer(walkthrough, hand, message):

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from autograd.check import format_table
 
-from .._checks import is_number as _is_number
+from .._checks import document_format, is_number as _is_number
 from .network_file import read_json
 from .schema import (FORMAT, IGNORED_KEYS, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION,
                      describe, layer_shapes, position, top_shapes)
@@ -202,12 +202,10 @@ def _layer_number(key, count):
 
 
 def _check_header(hand):
-    if hand.get("format", FORMAT) != FORMAT:
-        raise HandFileError(f"'format' is {hand['format']!r}; a hand-derived file uses "
-                            f"{FORMAT!r} (or omits it)")
-    if hand.get("version", VERSION) != VERSION:
-        raise HandFileError(f"'version' is {hand['version']!r}; this library reads "
-                            f"version {VERSION}")
+    try:
+        document_format(hand, FORMAT, VERSION, "the hand-derived entries", required=False)
+    except ValueError as e:
+        raise HandFileError(str(e)) from None
 
 
 def _compared(d, hand, rtol, atol):

@@ -155,10 +155,6 @@ class Derivation:
 
 # --- inputs ---------------------------------------------------------------------------
 
-def _is_number(x):
-    return is_number(x, finite=True)
-
-
 def as_batch(X, Y, n_inputs, names=("X", "Y")):
     """(samples, targets) as lists of m entries, from one sample or a batch.
 
@@ -167,12 +163,12 @@ def as_batch(X, Y, n_inputs, names=("X", "Y")):
     Anything else raises ValueError; ``names`` are what the messages call X and Y.
     """
     x_name, y_name = names
-    if _is_number(X):
+    if is_number(X, finite=True):
         X = [X]
     if not isinstance(X, (list, tuple)) or not X:
         raise ValueError(f"{x_name} must be one sample ({n_inputs} numbers) or a non-empty "
                          f"list of samples, got {_short(X)}")
-    if all(_is_number(v) for v in X):
+    if all(is_number(v, finite=True) for v in X):
         if len(X) != n_inputs:
             hint = (f"; for several one-input samples write a list of lists, e.g. "
                     f"{[[v] for v in X[:3]]}" if n_inputs == 1 else "")
@@ -184,10 +180,10 @@ def as_batch(X, Y, n_inputs, names=("X", "Y")):
                          f"{len(X)} targets, one per sample; got {_short(Y)}")
     rows = []
     for i, x in enumerate(X):
-        if _is_number(x) and n_inputs == 1:
+        if is_number(x, finite=True) and n_inputs == 1:
             x = [x]
         if (not isinstance(x, (list, tuple)) or len(x) != n_inputs
-                or not all(_is_number(v) for v in x)):
+                or not all(is_number(v, finite=True) for v in x)):
             raise ValueError(f"{x_name} sample {i + 1} must be a list of {n_inputs} finite "
                              f"numbers (the network has {n_inputs} inputs), got {_short(x)}")
         rows.append([float(v) for v in x])
@@ -208,7 +204,7 @@ def _resolve_loss(loss):
 def _check_lr(lr):
     if lr is None:
         return None
-    if not _is_number(lr) or lr <= 0:
+    if not is_number(lr, finite=True) or lr <= 0:
         raise ValueError(f"lr must be a positive number or None, got {lr!r}")
     return float(lr)
 
