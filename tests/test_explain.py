@@ -241,6 +241,34 @@ def test_multi_output_cross_entropy_delta_is_softmax_minus_onehot():
     assert d.lr is None and d.layer(1).W_new is None
 
 
+def test_losses_on_logits_show_the_probabilities_beside_the_logits():
+    from nn.explain.check import HandFileError, compare
+    from nn.explain.render import render
+
+    model = MLP.from_weights([[[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]], [[0.0, 0.1, -0.1]],
+                             ["linear"])
+    d = explain_step(model, [[1.0, 2.0], [-1.0, 0.5]], [2, 0], loss="cross_entropy")
+    for i in range(2):
+        z = [row[i] for row in d.Y_hat]   # the logits A^[1]
+        close([row[i] for row in d.probabilities],
+              [math.exp(v) / sum(math.exp(u) for u in z) for v in z], rel=1e-14)
+    text = render(d)
+    assert "A^[1] (logits)" in text and "Ŷ = softmax(A^[1]) (probabilities)" in text
+    assert compare(d, {"probabilities": [[round(v, 4) for v in row]
+                                         for row in d.probabilities]}) == []
+
+    binary = MLP.from_weights([[[1.5, -0.5]]], [[0.25]], ["linear"])
+    d = explain_step(binary, [2.0, 1.0], 1.0, loss="bce_with_logits")
+    assert d.Y_hat == [[2.75]] and d.probabilities == [[1 / (1 + math.exp(-2.75))]]
+    assert "Ŷ = sigmoid(A^[1]) (probabilities)" in render(d)
+    assert r"\hat{\mathbf{Y}} &= \sigma(\mathbf{A}^{[1]})" in render(d, "latex")
+
+    plain = explain_step(binary, [2.0, 1.0], 1.0, loss="mse")
+    assert plain.probabilities is None and "probabilities" not in plain.to_dict()
+    with pytest.raises(HandFileError, match="'probabilities' is only computed for a loss"):
+        compare(plain, {"probabilities": 0.9})
+
+
 def test_derivation_dict_round_trip(random_batch):
     d = random_batch[-1]
     assert Derivation.from_dict(d.to_dict()) == d

@@ -328,3 +328,28 @@ def test_same_seed_gives_micrograds_network_and_gradients():
     out_theirs.backward()
     assert [p.grad for p in ours.parameters()] == \
         pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15)
+
+
+def test_one_forward_path_checked_once(monkeypatch):
+    # MLP.__call__ is the last entry of forward_trace; each Layer calls its Neurons;
+    # the input is checked once per MLP call, not per layer or per neuron.
+    import nn.layers as layers
+
+    mlp = MLP(3, [4, 2], activations=["gelu", "linear"], seed=3)
+    calls = {"check": 0, "neuron": 0, "trace": 0}
+    check, neuron_forward, trace = layers._as_inputs, layers.Neuron.forward, MLP.forward_trace
+
+    def counting(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(layers, "_as_inputs", counting("check", check))
+    monkeypatch.setattr(layers.Neuron, "forward", counting("neuron", neuron_forward))
+    monkeypatch.setattr(MLP, "forward_trace", counting("trace", trace))
+    out = mlp([0.1, -0.2, 0.3])
+    assert calls == {"check": 1, "neuron": 4 + 2, "trace": 1}
+    (_, _), (z2, a2) = trace(mlp, [0.1, -0.2, 0.3])
+    assert [v.data for v in out] == [v.data for v in a2] and a2[0] is z2[0]
+    assert [a.label for a in a2] == ["z^[2]_1", "z^[2]_2"]  # linear: A^[2] is Z^[2]
