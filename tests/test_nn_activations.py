@@ -205,3 +205,18 @@ def test_plots_read_the_records():
     fig = plot_saturation(mlp, [[1.0]])
     shares = [bar.get_height() for bar in fig.axes[0].patches]
     assert shares == [0.5, 0.0]   # tanh(10) saturates, tanh(0) does not; softmax (½, ½) not
+
+
+def test_the_cli_takes_the_names_python_takes():
+    from nn.cli.main import build_parser
+    from nn.cli.options import CommandError
+    from nn.init import SCHEME_NAMES
+
+    parser = build_parser()
+    for init in ("he", "kaiming_normal", "glorot", "xavier_uniform"):
+        assert init in SCHEME_NAMES and parser.parse_args(["train", "--init", init]).init == init
+    args = parser.parse_args(["train", "--activation", "gelu", "--loss",
+                              "categorical_cross_entropy"])
+    assert (args.activation, args.loss) == ("gelu", "categorical_cross_entropy")
+    with pytest.raises(CommandError, match="invalid choice: 'softmax'"):
+        parser.parse_args(["train", "--activation", "softmax"])

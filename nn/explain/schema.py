@@ -79,6 +79,16 @@ def layer_shapes(n, n_prev, m):
             "W_new": weights, "b_new": neurons}
 
 
+def column(key):
+    """What the columns of entry ``key`` count when it is drawn as a table: "i" (samples)
+    or "k" (inputs); None when it is drawn as one column (a vector over neurons j, or a
+    single number).  A vector over samples (the losses Lᵢ) is drawn as one row."""
+    shape = {**top_shapes([1, 1], 1), **layer_shapes(1, 1, 1)}[key]
+    if shape[0] == "matrix":
+        return shape[3]
+    return "i" if shape[0] == "vector" and shape[2] == "i" else None
+
+
 def describe(shape):
     """The shape in words, for error messages."""
     kind = shape[0]
