@@ -94,17 +94,26 @@ class Neuron(Module):
         _check_numbers([bias], lambda k: "Neuron bias")
         self.w = [Value(float(w), f"w_{k}") for k, w in enumerate(weights, 1)]
         self.b = Value(float(bias), "b")
-        self._z_label, self._a_label = "z", "a"
+        self.z_label, self.a_label = "z", "a"
+
+    def name_nodes(self, tag, j):
+        """Label this neuron as neuron ``j`` of a layer tagged ``tag``: weights W{tag}_j,k,
+        bias b{tag}_j, and on every forward pass z{tag}_j and a{tag}_j."""
+        for k, w in enumerate(self.w, 1):
+            w.label = f"W{tag}_{j},{k}"
+        self.b.label = f"b{tag}_{j}"
+        # Made once here, so each forward pass only assigns them.
+        self.z_label, self.a_label = f"z{tag}_{j}", f"a{tag}_{j}"
 
     def forward(self, xs):
         """(z, a) for ``xs``, a list of nin Values the caller has already checked.
 
         z = Σₖ wₖxₖ + b is ONE ``autograd.dot`` node; a = f(z) (for "linear", a is z)."""
         z = dot(self.w, xs, self.b)
-        z.label = self._z_label
+        z.label = self.z_label
         a = self._f(z)
         if a is not z:
-            a.label = self._a_label
+            a.label = self.a_label
         return z, a
 
     def preactivation(self, x):
@@ -149,16 +158,13 @@ class Layer(Module):
                                         gain=gain, value=init_value)
         self.neurons = [Neuron(nin, neuron_activation, weights=r, bias=b)
                         for r, b in zip(rows, biases)]
-        self._label("")
+        self.name_nodes("")
 
-    def _label(self, tag):
-        """Name parameters and forward nodes W{tag}_j,k, b{tag}_j, z{tag}_j, a{tag}_j (1-based)."""
+    def name_nodes(self, tag):
+        """Label parameters W{tag}_j,k and b{tag}_j, and each forward pass's z{tag}_j and
+        a{tag}_j (1-based; ``tag`` is "^[l]" inside an MLP, "" for a lone layer)."""
         for j, neuron in enumerate(self.neurons, 1):
-            for k, w in enumerate(neuron.w, 1):
-                w.label = f"W{tag}_{j},{k}"
-            neuron.b.label = f"b{tag}_{j}"
-            # Made once here, so each forward pass only assigns them.
-            neuron._z_label, neuron._a_label = f"z{tag}_{j}", f"a{tag}_{j}"
+            neuron.name_nodes(tag, j)
 
     def forward(self, xs):
         """(Z, A) for ``xs``, a list of nin Values the caller has already checked:
@@ -171,7 +177,7 @@ class Layer(Module):
         if self._layer_f is not None:
             activations = self._layer_f(zs)
             for a, neuron in zip(activations, self.neurons):
-                a.label = neuron._a_label
+                a.label = neuron.a_label
         return zs, activations
 
     def __call__(self, x):
@@ -328,7 +334,7 @@ class MLP(Module):
         self.layers = [Layer(n_prev, n, act, init, source, gain=gain, init_value=init_value)
                        for n_prev, n, act in zip(self.sizes, nouts, self.activations)]
         for l, layer in enumerate(self.layers, 1):
-            layer._label(f"^[{l}]")
+            layer.name_nodes(f"^[{l}]")
         dropout_layer = Dropout(dropout, seed=source.getrandbits(64) if dropout else None)
         self.dropout = dropout_layer.p
         self._dropout = dropout_layer if dropout else None
