@@ -156,12 +156,11 @@ def activation(name):
 
 
 def activate(name, z):
-    """a = f(z) for the activation called ``name``: z a Value, or for softmax a list."""
+    """a = f(z) for the activation called ``name``: z a Value, or for softmax a list of
+    Values (the whole layer's Z)."""
     record = activation(name)
-    values = z if not record.elementwise and isinstance(z, (list, tuple)) else [z]
-    for v in values:
-        if type(v) is not Value:
-            raise TypeError(f"activate({name!r}, z) needs z to be a Value"
-                            f"{'' if record.elementwise else ' list'}, "
-                            f"got {type(v).__name__} {v!r}")
-    return record(list(z) if not record.elementwise else z)
+    values = [z] if record.elementwise else z
+    if not isinstance(values, (list, tuple)) or not all(type(v) is Value for v in values):
+        raise TypeError(f"activate({name!r}, z) needs z to be a Value"
+                        f"{'' if record.elementwise else ' list'}, got {z!r}")
+    return record(z if record.elementwise else list(z))
