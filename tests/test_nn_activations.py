@@ -220,3 +220,21 @@ def test_the_cli_takes_the_names_python_takes():
     assert (args.activation, args.loss) == ("gelu", "categorical_cross_entropy")
     with pytest.raises(CommandError, match="invalid choice: 'softmax'"):
         parser.parse_args(["train", "--activation", "softmax"])
+
+
+def test_backprop_explain_runs_a_softmax_network(tmp_path, capsys):
+    import json
+
+    from nn.cli.main import main
+
+    network = {"weights": [[[0.2, -0.5], [0.4, 0.1]], [[0.3, -0.2], [-0.6, 0.8], [0.5, 0.5]]],
+               "biases": [[0.1, 0.0], [0.0, 0.2, -0.1]], "activations": ["gelu", "softmax"],
+               "inputs": [[1.0, -2.0], [0.5, 0.5]], "targets": [2, 0],
+               "loss": "categorical_cross_entropy", "lr": 0.1}
+    path = tmp_path / "softmax.json"
+    path.write_text(json.dumps(network))
+    assert main(["explain", "--network", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "A^[1] = gelu(Z^[1])" in out and "A^[2] = softmax(Z^[2])" in out
+    assert main(["explain", "--network", str(path), "--loss", "cross_entropy"]) == 2
+    assert "loss 'cross_entropy' expects logits" in capsys.readouterr().err
