@@ -297,3 +297,27 @@ def logsumexp(*xs):
 
     z = lse(xs)
     return (z, *[exp(x - z) for x in xs])
+
+
+# --------------------------------------------------------------------------
+# Stub for the nn branch: the engine branch adds the real erf and leaky_relu
+# primitives with these names and signatures; at merge its version is kept.
+# --------------------------------------------------------------------------
+
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+@primitive("erf")
+def erf(x):
+    """z = erf x;   ∂z/∂x = (2/√π)·e^(−x²)"""
+    if type(x) is float:
+        return math.erf(x), _TWO_OVER_SQRT_PI * math.exp(-x * x)
+    return x.erf(), _TWO_OVER_SQRT_PI * exp(-x * x)
+
+
+@primitive("LeakyReLU")
+def leaky_relu(x, negative_slope):
+    """a = z if z > 0 else s·z;   ∂a/∂z = 1 if z > 0 else s  (s = negative_slope)"""
+    if type(x) is float:
+        return (x, 1.0) if x > 0.0 else (negative_slope * x, negative_slope)
+    return x.leaky_relu(negative_slope), (1.0 if x.data > 0.0 else negative_slope)

@@ -321,6 +321,17 @@ class Value:
         """ln σ(z) = −softplus(−z), stable for any z; derivative σ(−z)."""
         return _unary(ops.log_sigmoid, self)
 
+    # Stub for the nn branch (the engine branch's erf and leaky_relu replace it at merge).
+    def erf(self):
+        """erf z = (2/√π) ∫₀^z e^(−t²) dt; derivative (2/√π)·e^(−z²)."""
+        return _unary(ops.erf, self)
+
+    def leaky_relu(self, negative_slope=0.01):
+        """a = z for z > 0, else negative_slope·z; derivative 1 or negative_slope."""
+        out = _unary(ops.leaky_relu, self, float(negative_slope))
+        out._const = float(negative_slope)
+        return out
+
 
 def _fmt(k):
     return repr(int(k)) if float(k).is_integer() else repr(k)

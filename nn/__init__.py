@@ -18,6 +18,7 @@ from .clip import clip_grad_norm, clip_grad_value
 from .layers import MLP, Dropout, Layer, Neuron
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy,
                      get_loss, half_squared_error, hinge, mse, squared_error)
+from .losses import categorical_cross_entropy
 from .module import Module
 from .optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from .regularization import l1_penalty, l2_penalty

@@ -1,11 +1,20 @@
-"""Argument checks shared by nn's modules; each error names the setting and the value."""
+"""Argument checks shared by nn's modules, each stated once; every error names the setting
+and the offending value."""
 
+import math
 import numbers
+import random
+
+_GLOBAL_RANDOM = random.random.__self__
+"""The ``random.Random`` behind the module-level functions that ``random.seed`` seeds."""
 
 
-def is_number(x):
-    """True for an int or float (a bool is not a number here)."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def is_number(x, finite=False):
+    """True for an int or float (a bool is not a number here); with ``finite``, also not
+    nan or ±inf."""
+    if not isinstance(x, numbers.Real) or isinstance(x, bool):
+        return False
+    return not finite or math.isfinite(x)
 
 
 def number(value, what):
@@ -30,12 +39,31 @@ def positive_int(value, what):
     return value
 
 
-def document_format(document, expected_format, version, where):
-    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``."""
-    if not isinstance(document, dict) or document.get("format") != expected_format:
+def rng(seed, what="seed"):
+    """The ``random.Random`` to draw from: a private one seeded with an int ``seed``,
+    ``seed`` itself if it is a ``random.Random``, or for None Python's global one (so
+    ``random.seed(1337)`` before the call decides the draws, as in micrograd)."""
+    if seed is None:
+        return _GLOBAL_RANDOM
+    if isinstance(seed, random.Random):
+        return seed
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        return random.Random(seed)
+    raise TypeError(f"{what} must be an int, None or a random.Random, "
+                    f"got {type(seed).__name__} {seed!r}")
+
+
+def document_format(document, expected_format, version, where, required=True):
+    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``.
+
+    With ``required=False`` a document may omit either (a hand-written file)."""
+    if not isinstance(document, dict):
+        raise ValueError(f"{where} is not a {expected_format} document (not a JSON object)")
+    found = document.get("format", None if required else expected_format)
+    if found != expected_format:
         raise ValueError(f"{where} is not a {expected_format} document "
-                         f"(no \"format\": \"{expected_format}\" entry)")
-    found = document.get("version")
+                         f"(\"format\" is {found!r}, not \"{expected_format}\")")
+    found = document.get("version", None if required else version)
     if isinstance(found, bool) or found != version:   # True == 1, but is no version
         raise ValueError(f"{where} has format version {found!r}; "
                          f"this backproplab reads version {version}")

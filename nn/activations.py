@@ -1,27 +1,143 @@
 """Activation functions a layer applies to its pre-activations: A^[l] = f(Z^[l]).
 
-Each entry of :data:`ACTIVATIONS` maps a name to a function of one
-:class:`~autograd.Value`.  The derivatives are the engine's primitives
-(:mod:`autograd.ops`): ReLU'(z) = 1 for z > 0 else 0 (so ReLU'(0) = 0, as in
-PyTorch, JAX and micrograd), σ'(z) = σ(z)σ(−z), tanh'(z) = 1 − tanh²z.
+Each activation is ONE :class:`Activation` record in :data:`ACTIVATIONS`; every
+other table in ``nn`` (init gains, PyTorch module names, LaTeX and diagram
+symbols, plotted derivatives, saturation rules, the CLI's choices) is read from
+it.  Adding an activation is one record here, its engine rule in
+:mod:`autograd.ops` if it needs a new primitive, and one test case.
+
+The derivatives are the engine's: ReLU'(0) = 0 (as PyTorch, JAX and micrograd),
+σ'(z) = σ(z)σ(−z), tanh'(z) = 1 − tanh²z; composite activations (GELU, SiLU)
+are built from primitives, so they need no derivative code.
+
+Softmax is the one activation that is not element-wise: it maps the whole
+Z^[L] of an output layer to probabilities, A^[L]_j = e^{z_j} / Σ_k e^{z_k};
+pair it with the loss ``categorical_cross_entropy`` (on probabilities), which
+gives δ^[L] = A^[L] − onehot(y).  ``cross_entropy`` takes logits, i.e. a linear
+output layer.
 """
 
-from autograd import Value
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from autograd import Value, ops, softmax as _softmax
+
+LEAKY_SLOPE = 0.01
+"""The negative slope of "leaky_relu" (PyTorch's and JAX's default)."""
+
+_INV_SQRT2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 
-def _linear(z):
+@dataclass(frozen=True)
+class Activation:
+    """Everything ``nn`` knows about one activation; every field is required.
+
+    - ``fn``: the activation on engine Values (one Value, or a list for a layer-wise one)
+    - ``formula`` / ``derivative``: f(z) and f′(z) as a person writes them
+    - ``hand_derivative``: f′ as a float function written from ``derivative`` (plots draw
+      it over the engine's f′ and tests compare the two); None only when not element-wise
+    - ``engine``: the engine primitives ``fn`` is built from (for readers and pictures)
+    - ``gain``: the init gain (PyTorch's ``calculate_gain`` where it has one)
+    - ``torch_module``: the ``torch.nn`` module, or None for the identity (no module)
+    - ``latex``: the LaTeX function name, or None for the identity (A = Z)
+    - ``symbol``: the short name a diagram shows
+    - ``saturation``: (rule text, predicate on a) for plots, or None when it has none
+    - ``elementwise``: False for softmax, which acts on the whole layer
+    """
+
+    name: str
+    fn: Callable
+    formula: str
+    derivative: str
+    hand_derivative: Optional[Callable]
+    engine: str
+    gain: float
+    torch_module: Optional[str]
+    latex: Optional[str]
+    symbol: str
+    saturation: Optional[tuple]
+    elementwise: bool
+
+    def __call__(self, z):
+        """f(z): a Value for an element-wise activation, a list for softmax (z a list)."""
+        return self.fn(z)
+
+
+def _sigmoid(z):
+    return ops.sigmoid(float(z))
+
+
+def _identity(z):
     # The identity adds no node: a "linear" layer's output *is* Z^[l].
     return z
 
 
-ACTIVATIONS = {
-    "relu": Value.relu,          # f(z) = max(0, z)
-    "sigmoid": Value.sigmoid,    # f(z) = σ(z) = 1/(1 + e^−z)
-    "tanh": Value.tanh,          # f(z) = tanh z
-    "softplus": Value.softplus,  # f(z) = ln(1 + e^z)
-    "linear": _linear,           # f(z) = z
-}
-"""Activation name -> function of one Value."""
+def _leaky_relu(z):
+    return z.leaky_relu(LEAKY_SLOPE)
+
+
+def _gelu(z):
+    # Exact GELU, z·Φ(z) with Φ(z) = ½(1 + erf(z/√2)), as torch.nn.GELU() by default.
+    return z * (0.5 * ((z * _INV_SQRT2).erf() + 1.0))
+
+
+def _gelu_prime(z):
+    return 0.5 * (1.0 + math.erf(z * _INV_SQRT2)) + z * _INV_SQRT_2PI * math.exp(-0.5 * z * z)
+
+
+def _silu(z):
+    return z * z.sigmoid()
+
+
+def _silu_prime(z):
+    s = _sigmoid(z)
+    return s * (1.0 + z * (1.0 - s))
+
+
+def _layer_softmax(zs):
+    return _softmax(zs)
+
+
+def _outside(low, high):
+    return lambda a: a < low or a > high
+
+
+_RECORDS = (
+    Activation("relu", Value.relu, "max(0, z)", "1 if z > 0 else 0 (ReLU'(0) = 0)",
+               lambda z: 1.0 if z > 0 else 0.0, "relu", math.sqrt(2.0), "ReLU()",
+               r"\mathrm{ReLU}", "ReLU", ("a = 0 (inactive)", lambda a: a == 0.0), True),
+    Activation("leaky_relu", _leaky_relu, f"z if z > 0 else {LEAKY_SLOPE}·z",
+               f"1 if z > 0 else {LEAKY_SLOPE}",
+               lambda z: 1.0 if z > 0 else LEAKY_SLOPE, "leaky_relu",
+               math.sqrt(2.0 / (1.0 + LEAKY_SLOPE ** 2)), "LeakyReLU()",
+               r"\mathrm{LeakyReLU}", "LeakyReLU", None, True),
+    Activation("sigmoid", Value.sigmoid, "σ(z) = 1/(1 + e^−z)", "σ(z)(1 − σ(z))",
+               lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", 1.0, "Sigmoid()",
+               r"\sigma", "σ", ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), True),
+    Activation("tanh", Value.tanh, "tanh z", "1 − a²", lambda z: 1.0 - math.tanh(z) ** 2,
+               "tanh", 5.0 / 3.0, "Tanh()", r"\tanh", "tanh",
+               ("|a| > 0.97", lambda a: abs(a) > 0.97), True),
+    # PyTorch has no gain for softplus, GELU or SiLU: softplus is treated like linear,
+    # GELU and SiLU like ReLU (they are ReLU-shaped for |z| ≫ 1).
+    Activation("softplus", Value.softplus, "ln(1 + e^z)", "σ(z)", _sigmoid, "softplus", 1.0,
+               "Softplus()", r"\mathrm{softplus}", "softplus", None, True),
+    Activation("gelu", _gelu, "z·Φ(z), Φ(z) = ½(1 + erf(z/√2))", "Φ(z) + z·φ(z)",
+               _gelu_prime, "erf, ×, +", math.sqrt(2.0), "GELU()", r"\mathrm{GELU}", "GELU",
+               None, True),
+    Activation("silu", _silu, "z·σ(z)", "σ(z)(1 + z(1 − σ(z)))", _silu_prime, "sigmoid, ×",
+               math.sqrt(2.0), "SiLU()", r"\mathrm{SiLU}", "SiLU", None, True),
+    Activation("linear", _identity, "z", "1", lambda z: 1.0, "(none: A = Z)", 1.0, None, None,
+               "linear", None, True),
+    Activation("softmax", _layer_softmax, "e^{z_j} / Σ_k e^{z_k} (over the layer)",
+               "∂a_j/∂z_k = a_j(δ_jk − a_k)", None, "logsumexp, −, exp", 1.0,
+               "Softmax(dim=-1)", r"\mathrm{softmax}", "softmax",
+               ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), False),
+)
+
+ACTIVATIONS = {record.name: record for record in _RECORDS}
+"""Activation name -> :class:`Activation` (callable: ``ACTIVATIONS["relu"](z)``)."""
 
 
 def check_activation(name, where="activation"):
@@ -34,13 +150,17 @@ def check_activation(name, where="activation"):
                      f"{', '.join(sorted(ACTIVATIONS))}")
 
 
+def activation(name):
+    """The :class:`Activation` record called ``name``, or ValueError listing the names."""
+    return ACTIVATIONS[check_activation(name)]
+
+
 def activate(name, z):
-    """a = f(z) for the activation called ``name`` (one of :data:`ACTIVATIONS`)."""
-    try:
-        fn = ACTIVATIONS[name]
-    except (KeyError, TypeError):
-        check_activation(name)
-    if type(z) is not Value:
-        raise TypeError(f"activate({name!r}, z) needs z to be a Value, "
-                        f"got {type(z).__name__} {z!r}")
-    return fn(z)
+    """a = f(z) for the activation called ``name``: z a Value, or for softmax a list of
+    Values (the whole layer's Z)."""
+    record = activation(name)
+    values = [z] if record.elementwise else z
+    if not isinstance(values, (list, tuple)) or not all(type(v) is Value for v in values):
+        raise TypeError(f"activate({name!r}, z) needs z to be a Value"
+                        f"{'' if record.elementwise else ' list'}, got {z!r}")
+    return record(z if record.elementwise else list(z))

@@ -2,7 +2,7 @@
 
 Every generator returns ``(X, y)`` as plain lists: ``X`` is a list of samples,
 each a list of floats (one row per sample, as the training loop consumes
-them; the seeds' matrix A^[0] = X is its transpose, n_0 × m), and ``y`` is a
+them; the lecture notes' matrix A^[0] = X is its transpose, n_0 × m), and ``y`` is a
 list of labels.  Randomness comes from ``random.Random(seed)`` only, so the
 same ``seed`` always gives the same data, and samples are returned shuffled
 (like scikit-learn's generators) so any slice is a fair mix of classes.
@@ -234,15 +234,15 @@ def _check_centres(centers, context):
     return centres
 
 
-# --- the first seed's toy -----------------------------------------------------------
+# --- the saturated 1-1-1 sigmoid question's toy -----------------------------------------------------------
 
 def even_odd(n=20, noise=0.0, seed=None, low=0, high=9, labels=(0, 1)):
-    """The first seed's toy task: x an integer, y = ``labels[1]`` (1) when x is even.
+    """The toy task of the saturated 1-1-1 sigmoid question: x an integer, y = ``labels[1]`` (1) when x is even.
 
     Each sample is one feature, ``[float(x)]``, with x drawn uniformly from the
     integers ``low … high`` (both included; default 0 … 9, small enough that a
     sigmoid neuron with moderate weights does not saturate, which is the
-    first seed's other lesson).  Odd x get ``labels[0]`` (0).  ``noise`` is
+    other lesson of the saturated 1-1-1 sigmoid question).  Odd x get ``labels[0]`` (0).  ``noise`` is
     the probability of flipping each label (label noise; x stays an integer).
     """
     context = "even_odd()"

@@ -23,18 +23,16 @@ family uses gain 1, the He family the layer activation's gain
 ``calculate_gain``).  Pass ``gain=`` to choose another, e.g. the activation's gain
 for Xavier as PyTorch's documentation suggests.
 
-Numbers are drawn from a private ``random.Random`` (never the global one), neuron
-by neuron, weights before bias: the order of ``parameters()``.  The same seed
-therefore gives the same network every time.
+Numbers are drawn neuron by neuron, weights before bias (the order of
+``parameters()``), from ``random.Random(seed)`` for an int ``seed``, or with
+``seed=None`` from Python's global ``random``, as micrograd does: after
+``random.seed(1337)``, ``MLP(2, [16, 16, 1])`` has micrograd's weights.
 """
 
 import math
-import random
 
-from ._checks import is_number, positive_int
-
-_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
-          "softplus": 1.0}  # PyTorch has no gain for softplus; it is treated like linear
+from ._checks import is_number, number, positive_int, rng
+from .activations import activation as activation_record
 
 _ALIASES = {"xavier": "xavier_uniform", "glorot": "xavier_uniform",
             "glorot_uniform": "xavier_uniform", "glorot_normal": "xavier_normal",
@@ -42,24 +40,10 @@ _ALIASES = {"xavier": "xavier_uniform", "glorot": "xavier_uniform",
             "kaiming_normal": "he_normal"}
 
 
-def make_rng(seed=None):
-    """A private ``random.Random``: from an int seed, fresh (OS-seeded) for None, or
-    ``seed`` itself if it already is a ``random.Random``."""
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        return random.Random(seed)
-    raise TypeError(f"seed must be an int, None or a random.Random, "
-                    f"got {type(seed).__name__} {seed!r}")
-
-
-def activation_gain(activation):
-    """The recommended gain for an activation: linear and sigmoid 1, tanh 5/3, ReLU √2."""
-    try:
-        return _GAINS[activation]
-    except (KeyError, TypeError):
-        raise ValueError(f"no gain known for activation {activation!r}; known: "
-                         f"{', '.join(sorted(_GAINS))}") from None
+def activation_gain(name):
+    """The recommended gain for an activation (its record's ``gain``): linear and
+    sigmoid 1, tanh 5/3, ReLU √2, leaky ReLU √(2/(1 + 0.01²))."""
+    return activation_record(name).gain
 
 
 def _constant(c):
@@ -99,13 +83,16 @@ SCHEMES = ("uniform", "xavier_uniform", "xavier_normal", "he_uniform", "he_norma
            "pytorch", "zeros", "constant")
 """Canonical scheme names (see the module docstring for aliases)."""
 
+SCHEME_NAMES = SCHEMES + tuple(_ALIASES)
+"""Every name ``init=`` accepts: the canonical ones, then the aliases."""
+
 
 def canonical_scheme(scheme):
     """The canonical name of ``scheme`` (resolving aliases), or ValueError listing the names."""
     name = _ALIASES.get(scheme, scheme) if isinstance(scheme, str) else None
     if name not in SCHEMES:
         raise ValueError(f"unknown init scheme {scheme!r}; known: "
-                         f"{', '.join(SCHEMES + tuple(_ALIASES))}")
+                         f"{', '.join(SCHEME_NAMES)}")
     return name
 
 
@@ -127,15 +114,15 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
     elif value is not None:
         raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")
     if gain is not None:
-        g = float(gain) if is_number(gain) else math.nan
+        g = number(gain, "gain")
         if not math.isfinite(g):
             raise ValueError(f"gain must be a finite number, got {gain!r}")
     else:
         g = 1.0 if name.startswith("xavier") else activation_gain(activation)
     draw_w, draw_b = _samplers(name, fan_in, fan_out, g, value)
-    rng = make_rng(seed)
+    source = rng(seed)
     rows, biases = [], []
     for _ in range(fan_out):
-        rows.append([draw_w(rng) for _ in range(fan_in)])
-        biases.append(draw_b(rng))
+        rows.append([draw_w(source) for _ in range(fan_in)])
+        biases.append(draw_b(source))
     return rows, biases

@@ -1,15 +1,19 @@
 """Neuron, Layer, MLP and Dropout, built only from autograd's public API.
 
-Notation (the seeds'): layer l has n_l neurons; W^[l] is n_l × n_{l−1} (row j
+Notation (the lecture notes'): layer l has n_l neurons; W^[l] is n_l × n_{l−1} (row j
 holds neuron j's incoming weights, the layout of PyTorch's ``nn.Linear``);
 for one sample
 
     Z^[l] = W^[l] A^[l−1] + b^[l],    A^[l] = f^[l](Z^[l]),    A^[0] = x.
 
 Each neuron's z_j^[l] = Σₖ W_jk^[l] a_k^[l−1] + b_j^[l] is ONE ``autograd.dot``
-node.  The structure reads the micrograd way: ``mlp.layers[l].neurons[j].w[k]``
-and ``.b``; ``parameters()`` lists layer by layer, neuron by neuron, the weights
-then the bias.  Parameters are labelled in the seeds' notation, 1-based:
+node.  The structure and the forward pass read the micrograd way: ``MLP`` calls
+each ``Layer`` in turn, a ``Layer`` calls each of its ``Neuron`` s, a neuron is
+``mlp.layers[l].neurons[j]`` with weights ``.w[k]`` and bias ``.b``.  The input
+is checked once, where it enters (``MLP.__call__``, ``Layer.__call__`` or
+``Neuron.__call__``); below that each level's ``forward`` takes Values as they
+are.  ``parameters()`` lists layer by layer, neuron by neuron, the weights then
+the bias.  Parameters are labelled in the lecture notes' notation, 1-based:
 ``W^[1]_2,1`` is W_21^[1], ``b^[1]_2`` is b_2^[1]; every forward pass labels its
 nodes ``z^[l]_j`` and ``a^[l]_j`` the same way, so after ``loss.backward()``
 the δ_j^[l] = ∂L/∂z_j^[l] of a hand derivation is the ``grad`` of the node
@@ -18,13 +22,10 @@ labelled ``z^[l]_j`` (see :meth:`MLP.forward_trace`).
 
 from autograd import Value, dot
 
-from ._checks import is_number, positive_int
-from .activations import ACTIVATIONS, check_activation
-from .init import layer_parameters, make_rng
+from ._checks import is_number, positive_int, rng
+from .activations import activation as activation_record, check_activation
+from .init import layer_parameters
 from .module import Module
-
-_TORCH_ACTIVATIONS = {"relu": "ReLU()", "sigmoid": "Sigmoid()", "tanh": "Tanh()",
-                      "softplus": "Softplus()", "linear": None}
 
 
 def _count(n, noun):
@@ -66,13 +67,19 @@ class Neuron(Module):
 
     ``weights`` (nin numbers) and ``bias`` set the parameters; otherwise they are
     drawn by ``init`` (see :mod:`nn.init`; micrograd's U(−1, 1) and b = 0 by
-    default) from ``seed``.
+    default) from ``seed`` (None: Python's global ``random``, as micrograd).
+    ``activation`` is an element-wise one; softmax acts on a whole :class:`Layer`.
     """
 
     def __init__(self, nin, activation="relu", *, weights=None, bias=None,
                  init="uniform", seed=None):
         positive_int(nin, "Neuron nin")
-        self.activation = check_activation(activation)
+        record = activation_record(activation)
+        if not record.elementwise:
+            raise ValueError(f"activation {activation!r} acts on a whole layer, not on one "
+                             f"neuron; use Layer(nin, nout, {activation!r})")
+        self.activation = activation
+        self._f = record.fn
         if weights is None:
             rows, biases = layer_parameters(init, nin, 1, activation, seed)
             weights = rows[0]
@@ -87,14 +94,35 @@ class Neuron(Module):
         _check_numbers([bias], lambda k: "Neuron bias")
         self.w = [Value(float(w), f"w_{k}") for k, w in enumerate(weights, 1)]
         self.b = Value(float(bias), "b")
+        self.z_label, self.a_label = "z", "a"
+
+    def name_nodes(self, tag, j):
+        """Label this neuron as neuron ``j`` of a layer tagged ``tag``: weights W{tag}_j,k,
+        bias b{tag}_j, and on every forward pass z{tag}_j and a{tag}_j."""
+        for k, w in enumerate(self.w, 1):
+            w.label = f"W{tag}_{j},{k}"
+        self.b.label = f"b{tag}_{j}"
+        # Made once here, so each forward pass only assigns them.
+        self.z_label, self.a_label = f"z{tag}_{j}", f"a{tag}_{j}"
+
+    def forward(self, xs):
+        """(z, a) for ``xs``, a list of nin Values the caller has already checked.
+
+        z = Σₖ wₖxₖ + b is ONE ``autograd.dot`` node; a = f(z) (for "linear", a is z)."""
+        z = dot(self.w, xs, self.b)
+        z.label = self.z_label
+        a = self._f(z)
+        if a is not z:
+            a.label = self.a_label
+        return z, a
 
     def preactivation(self, x):
-        """z = Σₖ wₖxₖ + b as one ``autograd.dot`` node."""
-        return dot(self.w, _as_inputs(x, len(self.w), "Neuron"), self.b)
+        """z = Σₖ wₖxₖ + b for input x (nin numbers or Values), as one ``autograd.dot`` node."""
+        return self.forward(_as_inputs(x, len(self.w), "Neuron"))[0]
 
     def __call__(self, x):
         """a = f(z) for input x (nin numbers or Values)."""
-        return ACTIVATIONS[self.activation](self.preactivation(x))
+        return self.forward(_as_inputs(x, len(self.w), "Neuron"))[1]
 
     def named_tensors(self):
         """``weight`` (1 row of nin Values, as ``nn.Linear(nin, 1)``) and ``bias`` ([b])."""
@@ -113,44 +141,48 @@ class Layer(Module):
 
     Calling it always returns a list of n_out Values.  ``init``, ``seed``,
     ``gain`` and ``init_value`` choose the initial parameters (see :mod:`nn.init`).
+    With ``activation="softmax"`` each neuron computes its z_j and the layer
+    returns A = softmax(Z), the probabilities of n_out classes.
     """
 
     def __init__(self, nin, nout, activation="relu", init="uniform", seed=None, *,
                  gain=None, init_value=None):
         self.nin = positive_int(nin, "Layer nin")
         self.nout = positive_int(nout, "Layer nout")
-        self.activation = check_activation(activation)
+        record = activation_record(activation)
+        self.activation = activation
+        # A layer-wise activation (softmax) is applied by the layer to all z_j at once.
+        self._layer_f = None if record.elementwise else record.fn
+        neuron_activation = activation if record.elementwise else "linear"
         rows, biases = layer_parameters(init, nin, nout, activation, seed,
                                         gain=gain, value=init_value)
-        self.neurons = [Neuron(nin, activation, weights=r, bias=b) for r, b in zip(rows, biases)]
-        self._label("")
+        self.neurons = [Neuron(nin, neuron_activation, weights=r, bias=b)
+                        for r, b in zip(rows, biases)]
+        self.name_nodes("")
 
-    def _label(self, tag):
-        """Name parameters and forward nodes W{tag}_j,k, b{tag}_j, z{tag}_j, a{tag}_j (1-based)."""
+    def name_nodes(self, tag):
+        """Label parameters W{tag}_j,k and b{tag}_j, and each forward pass's z{tag}_j and
+        a{tag}_j (1-based; ``tag`` is "^[l]" inside an MLP, "" for a lone layer)."""
         for j, neuron in enumerate(self.neurons, 1):
-            for k, w in enumerate(neuron.w, 1):
-                w.label = f"W{tag}_{j},{k}"
-            neuron.b.label = f"b{tag}_{j}"
-        # Made once here, so each forward pass only assigns them.
-        self._z_labels = [f"z{tag}_{j}" for j in range(1, self.nout + 1)]
-        self._a_labels = [f"a{tag}_{j}" for j in range(1, self.nout + 1)]
+            neuron.name_nodes(tag, j)
 
-    def _forward(self, xs):
-        """(Z, A) for inputs already checked and made Values."""
-        zs = [dot(n.w, xs, n.b) for n in self.neurons]
-        for z, label in zip(zs, self._z_labels):
-            z.label = label
-        if self.activation == "linear":
-            return zs, zs
-        f = ACTIVATIONS[self.activation]
-        activations = [f(z) for z in zs]
-        for a, label in zip(activations, self._a_labels):
-            a.label = label
+    def forward(self, xs):
+        """(Z, A) for ``xs``, a list of nin Values the caller has already checked:
+        each neuron's (z_j, a_j), or for softmax A = softmax(Z)."""
+        zs, activations = [], []
+        for neuron in self.neurons:
+            z, a = neuron.forward(xs)
+            zs.append(z)
+            activations.append(a)
+        if self._layer_f is not None:
+            activations = self._layer_f(zs)
+            for a, neuron in zip(activations, self.neurons):
+                a.label = neuron.a_label
         return zs, activations
 
     def __call__(self, x):
         """A = f(W x + b): a list of nout Values for input x (nin numbers or Values)."""
-        return self._forward(_as_inputs(x, self.nin, "Layer"))[1]
+        return self.forward(_as_inputs(x, self.nin, "Layer"))[1]
 
     def named_tensors(self):
         """``weight`` (nout rows of nin Values) and ``bias`` (nout Values), as ``nn.Linear``."""
@@ -180,14 +212,15 @@ class Layer(Module):
 class Dropout(Module):
     """Inverted dropout: in training mode each value is zeroed with probability p and
     the kept ones are scaled by 1/(1−p), so E[output] = input; in evaluation mode
-    (``eval()``) it is the identity.  Masks come from a private RNG seeded by ``seed``.
+    (``eval()``) it is the identity.  Masks come from ``random.Random(seed)``, or
+    from Python's global ``random`` with ``seed=None``.
     """
 
     def __init__(self, p=0.5, seed=None):
         if not is_number(p) or not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout probability p must be a number in [0, 1), got {p!r}")
         self.p = float(p)
-        self._rng = make_rng(seed)
+        self._rng = rng(seed)
 
     def __call__(self, x):
         """The values x (a Value or a list of Values) with dropout applied in training mode."""
@@ -261,9 +294,13 @@ class MLP(Module):
 
     ``activations``: one name for every layer or a list with one per layer
     (names of :data:`nn.activations.ACTIVATIONS`); default micrograd's ReLU on
-    hidden layers and a linear output.  ``init``/``gain``/``init_value``: the
-    initial parameters (:mod:`nn.init`; default micrograd's W ~ U(−1, 1), b = 0),
-    drawn from a private RNG seeded with ``seed`` so a seed repeats exactly.
+    hidden layers and a linear output.  Following Karpathy's micrograd lecture,
+    whose hand-written ``Neuron`` is tanh throughout?  Pass ``activations="tanh"``:
+    that is the one keyword the lecture's networks need.
+    ``init``/``gain``/``init_value``: the initial parameters (:mod:`nn.init`;
+    default micrograd's W ~ U(−1, 1), b = 0), drawn from ``random.Random(seed)``,
+    or with ``seed=None`` from Python's global ``random`` in micrograd's order, so
+    ``random.seed(1337); MLP(2, [16, 16, 1])`` has micrograd's demo weights.
     ``dropout``: rate of a :class:`Dropout` after each hidden layer's activation
     (training mode only).
 
@@ -289,19 +326,23 @@ class MLP(Module):
             positive_int(n, f"MLP layer {l} size")
         self.sizes = [nin, *nouts]
         self.activations = _layer_activations(activations, len(nouts))
-        rng = make_rng(seed)
-        self.layers = [Layer(n_prev, n, act, init, rng, gain=gain, init_value=init_value)
+        for l, act in enumerate(self.activations[:-1], 1):
+            if not activation_record(act).elementwise:
+                raise ValueError(f"layer {l} activation {act!r} is for the output layer only "
+                                 f"(it turns the last layer's Z into probabilities)")
+        source = rng(seed)
+        self.layers = [Layer(n_prev, n, act, init, source, gain=gain, init_value=init_value)
                        for n_prev, n, act in zip(self.sizes, nouts, self.activations)]
         for l, layer in enumerate(self.layers, 1):
-            layer._label(f"^[{l}]")
-        dropout_layer = Dropout(dropout, seed=rng.getrandbits(64) if dropout else None)
+            layer.name_nodes(f"^[{l}]")
+        dropout_layer = Dropout(dropout, seed=source.getrandbits(64) if dropout else None)
         self.dropout = dropout_layer.p
         self._dropout = dropout_layer if dropout else None
 
     @classmethod
     def from_weights(cls, weights, biases=None, activations=None):
         """An MLP with the given W^[l] (n_l rows of n_{l−1} numbers each) and b^[l]
-        (n_l numbers each; zeros if omitted), in the seeds' convention::
+        (n_l numbers each; zeros if omitted), in the lecture notes' convention::
 
             MLP.from_weights(weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]],
                                       [[0.9, 1.0]]],
@@ -326,30 +367,29 @@ class MLP(Module):
         return self.layers + ([self._dropout] if self._dropout else [])
 
     def forward_trace(self, x):
-        """[(Z^[1], A^[1]), …, (Z^[L], A^[L])] for one sample x, as lists of Values.
+        """[(Z^[1], A^[1]), …, (Z^[L], A^[L])] for one sample x, as lists of Values:
+        THE forward pass (``__call__``, explain and plots all read it).
 
-        After ``loss.backward()``, ``Z^[l][j].grad`` is δ_j^[l] = ∂L/∂z_j^[l].
-        With dropout in training mode, A^[l] is the output after dropout.
+        x is checked once here; each layer l then computes Z^[l] = W^[l] A^[l−1] + b^[l]
+        and A^[l] = f(Z^[l]) by calling its neurons.  After ``loss.backward()``,
+        ``Z^[l][j].grad`` is δ_j^[l] = ∂L/∂z_j^[l].  With dropout in training mode,
+        A^[l] is the output after dropout.
         """
         xs = _as_inputs(x, self.sizes[0], "MLP")
         trace = []
-        last = len(self.layers) - 1
-        for l, layer in enumerate(self.layers):
-            zs, xs = layer._forward(xs)
-            if self._dropout is not None and l < last:
+        last = self.layers[-1]
+        for layer in self.layers:
+            zs, xs = layer.forward(xs)
+            if self._dropout is not None and layer is not last:
                 xs = self._dropout(xs)
             trace.append((zs, xs))
         return trace
 
     def __call__(self, x):
-        """ŷ = A^[L] for one sample: a Value if the output layer has one neuron, else a list."""
-        xs = _as_inputs(x, self.sizes[0], "MLP")
-        last = len(self.layers) - 1
-        for l, layer in enumerate(self.layers):
-            xs = layer._forward(xs)[1]
-            if self._dropout is not None and l < last:
-                xs = self._dropout(xs)
-        return xs[0] if len(xs) == 1 else xs
+        """ŷ = A^[L] for one sample, the last entry of :meth:`forward_trace`: a Value if the
+        output layer has one neuron, else a list."""
+        outputs = self.forward_trace(x)[-1][1]
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def weights(self):
         """[W^[1], …, W^[L]] as nested lists of floats (W^[l]: n_l rows of n_{l−1})."""
@@ -367,8 +407,9 @@ class MLP(Module):
         last = len(self.layers) - 1
         for l, layer in enumerate(self.layers):
             modules.append(f"Linear({layer.nin}, {layer.nout})")
-            if _TORCH_ACTIVATIONS[layer.activation]:
-                modules.append(_TORCH_ACTIVATIONS[layer.activation])
+            module = activation_record(layer.activation).torch_module
+            if module:
+                modules.append(module)
             if self._dropout is not None and l < last:
                 modules.append(f"Dropout(p={self.dropout})")
         return modules

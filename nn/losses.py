@@ -9,7 +9,7 @@ For the element-wise losses (all but :func:`cross_entropy`) a prediction may
 itself be a list (several outputs); the mean is then over every element, as
 PyTorch's ``reduction="mean"`` does.  A single prediction gives its loss
 directly, with no averaging node.  Targets outside a loss's domain raise a
-ValueError naming the target and where it is (``[i]`` is sample i).
+ValueError naming the target and where it is, 1-based ("target of sample 2").
 """
 
 from autograd import Value, logsumexp, total
@@ -40,8 +40,17 @@ def _is_sequence(x):
     return isinstance(x, (list, tuple))
 
 
-def _pairs(loss, pred, target, where=""):
+def _place(index):
+    """Where an element is, as a person counts: " of sample 2", " of sample 2, output 1"."""
+    if not index:
+        return ""
+    words = [f"sample {index[0] + 1}"] + [f"output {k + 1}" for k in index[1:]]
+    return " of " + ", ".join(words)
+
+
+def _pairs(loss, pred, target, index=()):
     """(ŷ, y, where) for every element of a prediction/target pair of matching shapes."""
+    where = _place(index)
     if hasattr(target, "tolist"):
         target = target.tolist()
     if not _is_sequence(pred):
@@ -50,16 +59,16 @@ def _pairs(loss, pred, target, where=""):
                              f"is a list of {len(target)}")
         return [(_as_value(pred, loss, where), target, where)]
     if not _is_sequence(target):
-        raise ValueError(f"{loss}: got {len(pred)} predictions{where and ' at ' + where} but "
+        raise ValueError(f"{loss}: got {len(pred)} predictions{where} but "
                          f"target{where} is not a list: {target!r}")
     if len(pred) != len(target):
-        raise ValueError(f"{loss}: got {len(pred)} predictions but {len(target)} targets"
-                         f"{where and ' at ' + where}")
+        raise ValueError(f"{loss}: got {len(pred)} predictions{where} but {len(target)} "
+                         f"targets")
     if not pred:
         raise ValueError(f"{loss}: got an empty list of predictions")
     pairs = []
     for i, (p, y) in enumerate(zip(pred, target)):
-        pairs.extend(_pairs(loss, p, y, f"{where}[{i}]"))
+        pairs.extend(_pairs(loss, p, y, index + (i,)))
     return pairs
 
 
@@ -79,15 +88,15 @@ def mse(pred, target):
 
 
 def half_squared_error(pred, target):
-    """The seeds' L(ŷ, y) = ½(ŷ − y)² (the ½ cancels in ∂L/∂ŷ = ŷ − y), averaged over the batch."""
+    """The lecture notes' L(ŷ, y) = ½(ŷ − y)² (the ½ cancels in ∂L/∂ŷ = ŷ − y), averaged over the batch."""
     return _mean([(p - _regression_target(y, "half_squared_error", w)) ** 2 * 0.5
                   for p, y, w in _pairs("half_squared_error", pred, target)])
 
 
 def squared_error(pred, target):
-    """The first seed's C = (y − ŷ)² (∂C/∂ŷ = −2(y − ŷ)), averaged over the batch.
+    """The saturated 1-1-1 sigmoid question's C = (y − ŷ)² (∂C/∂ŷ = −2(y − ŷ)), averaged over the batch.
 
-    Same value as :func:`mse`, written in the seed's order so its graph matches
+    Same value as :func:`mse`, written in the question's order so its graph matches
     the hand derivation."""
     return _mean([(_regression_target(y, "squared_error", w) - p) ** 2
                   for p, y, w in _pairs("squared_error", pred, target)])
@@ -149,12 +158,36 @@ def binary_cross_entropy_with_logits(pred, target):
     return _mean(losses)
 
 
-def _class_index(c, n_classes, where):
-    number = _as_target(c, "cross_entropy", where)
+def _class_index(c, n_classes, loss, where):
+    number = _as_target(c, loss, where)
     if not number.is_integer() or not 0 <= number < n_classes:
-        raise ValueError(f"cross_entropy: target{where} is {c!r}; class indices must be "
+        raise ValueError(f"{loss}: target{where} is {c!r}; class indices must be "
                          f"integers in 0..{n_classes - 1}")
     return int(number)
+
+
+def _classified(loss, outputs, target, what):
+    """(the sample's outputs as Values, its class index) for one sample or a batch."""
+    if not _is_sequence(outputs) or not outputs:
+        raise TypeError(f"{loss}: {what} must be a list of Values (one sample) or a "
+                        f"list of such lists (a batch), got {outputs!r}")
+    if not _is_sequence(outputs[0]):
+        outputs, target, batch = [outputs], [target], False
+    else:
+        batch = True
+        if hasattr(target, "tolist"):
+            target = target.tolist()
+        if not _is_sequence(target) or len(target) != len(outputs):
+            raise ValueError(f"{loss}: got {len(outputs)} samples of {what} but "
+                             f"targets {target!r}")
+    pairs = []
+    for i, (zs, c) in enumerate(zip(outputs, target)):
+        where = _place((i,)) if batch else ""
+        if not _is_sequence(zs) or not zs:
+            raise TypeError(f"{loss}: {what}{where} must be a non-empty list, got {zs!r}")
+        zs = [_as_value(z, loss, f"{where} ({what} {k + 1})") for k, z in enumerate(zs)]
+        pairs.append((zs, _class_index(c, len(zs), loss, where), where))
+    return pairs
 
 
 def cross_entropy(logits, target):
@@ -163,26 +196,29 @@ def cross_entropy(logits, target):
     ∂L/∂z = softmax(z) − onehot(c).
 
     ``logits`` is one sample's list of Values with an int ``target``, or a list
-    of such lists with a list of ints (PyTorch's ``CrossEntropyLoss``)."""
-    if not _is_sequence(logits) or not logits:
-        raise TypeError(f"cross_entropy: logits must be a list of Values (one sample) or a "
-                        f"list of such lists (a batch), got {logits!r}")
-    if not _is_sequence(logits[0]):
-        logits, target, batch = [logits], [target], False
-    else:
-        batch = True
-        if hasattr(target, "tolist"):
-            target = target.tolist()
-        if not _is_sequence(target) or len(target) != len(logits):
-            raise ValueError(f"cross_entropy: got {len(logits)} samples of logits but "
-                             f"targets {target!r}")
+    of such lists with a list of ints (PyTorch's ``CrossEntropyLoss``); the
+    output layer is then "linear".  After a "softmax" output layer use
+    :func:`categorical_cross_entropy`."""
+    return _mean([logsumexp(zs) - zs[c]
+                  for zs, c, _ in _classified("cross_entropy", logits, target, "logits")])
+
+
+def categorical_cross_entropy(probabilities, target):
+    """Cross-entropy over probabilities ŷ (a "softmax" output layer's A^[L]) and a class
+    index c: L = −ln ŷ_c, averaged over the batch (Keras's ``categorical_crossentropy``).
+
+    Through the softmax this gives δ^[L] = ∂L/∂Z^[L] = ŷ − onehot(c), the same as
+    :func:`cross_entropy` on the logits.  As in :func:`binary_cross_entropy`, ln ŷ_c is
+    clamped at −100 (ŷ_c = 0 gives L = 100, not a crash)."""
+    loss = "categorical_cross_entropy"
     losses = []
-    for i, (zs, c) in enumerate(zip(logits, target)):
-        where = f"[{i}]" if batch else ""
-        if not _is_sequence(zs) or not zs:
-            raise TypeError(f"cross_entropy: logits{where} must be a non-empty list, got {zs!r}")
-        zs = [_as_value(z, "cross_entropy", f"{where}[{k}]") for k, z in enumerate(zs)]
-        losses.append(logsumexp(zs) - zs[_class_index(c, len(zs), where)])
+    for ps, c, where in _classified(loss, probabilities, target, "probabilities"):
+        for k, p in enumerate(ps, 1):
+            if not 0.0 <= p.data <= 1.0:
+                raise ValueError(f"{loss}: probability {k}{where} is {p.data!r}, not in "
+                                 f"[0, 1]; for logits (a linear output layer) use "
+                                 f"cross_entropy")
+        losses.append(-_clamped_log(ps[c]))
     return _mean(losses)
 
 
@@ -205,9 +241,22 @@ LOSSES = {
     "bce": binary_cross_entropy,
     "bce_with_logits": binary_cross_entropy_with_logits,
     "cross_entropy": cross_entropy,
+    "categorical_cross_entropy": categorical_cross_entropy,
     "hinge": hinge,
 }
 """Loss name -> function."""
+
+PROBABILITIES = {"cross_entropy": "softmax", "bce_with_logits": "sigmoid"}
+"""Losses on logits -> the activation that turns the logits into the probabilities ŷ."""
+
+
+def check_pairing(output_activation, loss):
+    """ValueError when a softmax output layer (probabilities) meets a loss on logits,
+    which would apply softmax twice; ``loss`` is a loss name."""
+    if output_activation == "softmax" and loss in PROBABILITIES:
+        raise ValueError(f"the output layer is 'softmax', so its outputs are probabilities, "
+                         f"but loss {loss!r} expects logits; use 'categorical_cross_entropy' "
+                         f"(or a 'linear' output layer)")
 
 
 def get_loss(name):

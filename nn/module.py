@@ -103,6 +103,24 @@ class Module:
             param.data = number
 
 
+class evaluation:
+    """``with evaluation(model):`` runs the block in evaluation mode (Dropout off), then
+    restores the mode the model had; a model not in training mode is left alone."""
+
+    def __init__(self, model):
+        self.model = model
+        self.was_training = getattr(model, "training", False) is True
+
+    def __enter__(self):
+        if self.was_training:
+            self.model.eval()
+        return self.model
+
+    def __exit__(self, *exc):
+        if self.was_training:
+            self.model.train()
+
+
 def _flatten(name, tensor):
     if isinstance(tensor, Value):
         return [(name, tensor)]

@@ -94,7 +94,7 @@ class SGD(Optimizer):
     g ← g + λθ;  with momentum μ ≠ 0: b₁ = g, b_t = μ b_{t−1} + (1 − τ) g
     (τ = dampening), then g ← g + μ b_t if nesterov else g ← b_t;  θ ← θ − γ g.
 
-    With the defaults this is the seeds' θ_new = θ_old − α ∂L/∂θ.  Keras keeps
+    With the defaults this is the lecture notes' θ_new = θ_old − α ∂L/∂θ.  Keras keeps
     v = μv − γg and adds it to θ instead: the same for constant γ.
     """
 

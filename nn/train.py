@@ -1,6 +1,6 @@
 """The training loop: ``fit`` (Keras-like), ``predict``, ``evaluate``, ``accuracy``.
 
-Each mini-batch step is the second seed's training step, plus the usual extras::
+Each mini-batch step is the lecture notes' training step, plus the usual extras::
 
     zero_grad → Ŷ = model(X_b) → L = loss(Ŷ, Y_b) + l2·Σθ² → backward
               → clip ‖∇θ‖ to clip_norm → optimizer.step()   (SGD: θ ← θ − α ∂L/∂θ)
@@ -182,6 +182,7 @@ def _one_hot_matches(p, t):
 
 _RULES = {"cross_entropy": _argmax_matches, "hinge": _sign_matches,
           "bce_with_logits": _logit_matches, "bce": _threshold_matches}
+_RULES["categorical_cross_entropy"] = _argmax_matches
 
 
 def accuracy_rule(loss, model, y):

@@ -12,9 +12,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 
 
 @pytest.fixture(scope="module")
-def seed():
-    """The second seed's 2-2-2-1 step (nn/examples/seed_2221.json, lr 0.1)."""
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+def walkthrough():
+    """The lecture notes' 2-2-2-1 walkthrough step (nn/examples/lecture_2221.json, lr 0.1)."""
+    model, X, Y, loss, lr = load_network(EXAMPLES / "lecture_2221.json")
     return explain_step(model, X, Y, loss=loss, lr=lr)
 
 

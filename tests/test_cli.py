@@ -193,7 +193,7 @@ def test_lr_and_loss_options_override_the_file():
 
 
 def test_first_seed_by_bare_example_name_keeps_the_tiny_gradient():
-    result = backprop("explain", "--network", "seed_111_saturated", "--format", "json")
+    result = backprop("explain", "--network", "saturated_111", "--format", "json")
     assert result.returncode == 0, result.stderr
     d = json.loads(result.stdout)
     # C = (σ(50) − 0)², ∂C/∂w = 2σ(50)·σ(50)σ(−50)·62.5 ≈ 2.4109e-20, not 0.
@@ -201,8 +201,8 @@ def test_first_seed_by_bare_example_name_keeps_the_tiny_gradient():
     expected = 2 * s * (s * s_minus) * 62.5
     assert d["layers"]["2"]["dL_dW"][0][0] == pytest.approx(expected, rel=1e-9)
     assert expected == pytest.approx(2.4109e-20, rel=1e-4)
-    text = backprop("explain", "--network", "seed_111_saturated.json").stdout
-    assert "Network: example seed_111_saturated" in text
+    text = backprop("explain", "--network", "saturated_111.json").stdout
+    assert "Network: example saturated_111" in text
 
 
 def test_network_file_with_a_mini_batch(tmp_path):
@@ -224,7 +224,7 @@ def test_network_file_with_a_mini_batch(tmp_path):
 
 
 def test_a_network_file_without_lr_shows_no_update(tmp_path):
-    spec = json.loads((EXAMPLES / "seed_2221.json").read_text())
+    spec = json.loads((EXAMPLES / "lecture_2221.json").read_text())
     del spec["lr"]
     path = tmp_path / "no_lr.json"
     path.write_text(json.dumps(spec))
@@ -292,7 +292,7 @@ def test_check_reports_an_edited_entry_with_both_values(tmp_path):
     result = backprop("explain", "--check", path)
     assert result.returncode == 1, result.stdout + result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("layers.")]
-    assert len(rows) == 1 and rows[0].startswith("layers.3.delta[0][0]")
+    assert len(rows) == 1 and rows[0].startswith("layers.3.delta[j=1,i=1]")
     hand, library = (float(v) for v in rows[0].split()[1:3])
     assert hand == -0.25 and library == pytest.approx(DELTA3, rel=1e-9)
     assert "1 of " in result.stdout
@@ -308,9 +308,9 @@ def test_check_uses_tolerances(tmp_path):
 
 
 def test_check_grades_the_seeds_hand_files():
-    assert backprop("explain", "--check", "seed_2221_hand").returncode == 0
-    result = backprop("explain", "--network", "seed_111_zero_init",
-                      "--check", "seed_111_zero_init_hand")
+    assert backprop("explain", "--check", "lecture_2221_hand").returncode == 0
+    result = backprop("explain", "--network", "zero_init_111",
+                      "--check", "zero_init_111_hand")
     assert result.returncode == 1
     y_hat = next(line for line in result.stdout.splitlines() if line.startswith("Y_hat"))
     assert y_hat.split()[1:3] == ["0", "0.5"]          # the seed says f(2) = 0; it is σ(0)
@@ -332,7 +332,7 @@ def test_check_picks_the_step_of_a_multi_step_file(tmp_path):
 # --- bad input: one line, exit 2, no traceback ---------------------------------------------
 
 def _seed_with(tmp_path, name, change):
-    spec = json.loads((EXAMPLES / "seed_2221.json").read_text())
+    spec = json.loads((EXAMPLES / "lecture_2221.json").read_text())
     change(spec)
     path = tmp_path / name
     path.write_text(json.dumps(spec))
@@ -377,8 +377,8 @@ def test_unknown_loss_in_file_and_option(tmp_path):
 
 def test_target_outside_the_loss_domain(tmp_path):
     path = _seed_with(tmp_path, "target.json", lambda s: s.__setitem__("targets", 2.0))
-    one_error_line(backprop("explain", "--network", path), "target.json", "sample 0", "2.0")
-    one_error_line(backprop("explain", "--loss", "hinge", "--network", "seed_111_saturated"),
+    one_error_line(backprop("explain", "--network", path), "target.json", "sample 1", "2.0")
+    one_error_line(backprop("explain", "--loss", "hinge", "--network", "saturated_111"),
                    "--loss hinge", "-1 or +1")
 
 
@@ -393,7 +393,7 @@ def test_target_outside_the_loss_domain(tmp_path):
     (["--diagram", "net"], ["--diagram", "no extension"]),
     (["--graph", "/no/such/dir/graph.svg"], ["--graph", "/no/such/dir", "does not exist"]),
     (["--check", "nowhere.json"], ["nowhere.json", "no such hand-derived file"]),
-    (["--network", "seed_2221_hand"], ["no such network file"]),
+    (["--network", "lecture_2221_hand"], ["no such network file"]),
     (["--frobnicate"], ["--frobnicate"]),
 ])
 def test_bad_options(args, fragments):
@@ -421,7 +421,7 @@ def test_no_command_and_unknown_command():
 def test_examples_are_listed(args):
     result = backprop(*args)
     assert result.returncode == 0, result.stderr
-    for name in ("seed_2221", "seed_111_saturated", "seed_111_zero_init", "seed_2221_hand"):
+    for name in ("lecture_2221", "saturated_111", "zero_init_111", "lecture_2221_hand"):
         assert f"  {name}" in result.stdout
     assert "2-2-2-1" in result.stdout and "the default" in result.stdout
 

@@ -21,8 +21,8 @@ from bounded import (backprop, environment, interrupt_after_first_line, python,
 from nn.limits import MAX_EXPLAIN_STEPS, MAX_JSON_DEPTH
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
-NETWORK = json.loads((EXAMPLES / "seed_2221.json").read_text())
-HAND = json.loads((EXAMPLES / "seed_2221_hand.json").read_text())
+NETWORK = json.loads((EXAMPLES / "lecture_2221.json").read_text())
+HAND = json.loads((EXAMPLES / "lecture_2221_hand.json").read_text())
 HUGE = "1" + "0" * 400   # the integer 10**400 as JSON writes it
 QUICK = ("--epochs", "1", "--samples", "20", "--hidden", "4", "--quiet")
 
@@ -181,7 +181,7 @@ def test_special_and_empty_network_paths(tmp_path):
     code = ("import subprocess, sys\n"
             "sys.exit(subprocess.run([sys.executable, '-m', 'nn', 'explain', '--network', "
             "'/dev/stdin'], stdin=open(sys.argv[1])).returncode)\n")
-    result = python("-c", code, EXAMPLES / "seed_2221.json")
+    result = python("-c", code, EXAMPLES / "lecture_2221.json")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Network: /dev/stdin\n")
 
@@ -323,7 +323,7 @@ def test_the_sdist_carries_its_tests_and_licence_without_warnings(tmp_path):
                                             if n.endswith("/PKG-INFO") and n.count("/") == 1))
         metadata = pkg_info.read().decode()
     for needed in ["LICENSE", "tests/explain_cases.py", "tests/bounded.py",
-                   "tests/test_cli_hostile.py", "nn/examples/seed_2221.json", "pyproject.toml"]:
+                   "tests/test_cli_hostile.py", "nn/examples/lecture_2221.json", "pyproject.toml"]:
         assert needed in names, needed
     assert "License-Expression: MIT" in metadata
     assert "License-File: LICENSE" in metadata

@@ -1,4 +1,4 @@
-"""explain_step / explain_steps: the seeds' numbers, and the engine against the matrix formulas."""
+"""explain_step / explain_steps: the lecture notes' numbers, and the engine against the matrix formulas."""
 
 import math
 import random
@@ -35,16 +35,16 @@ def column(v):
     return [[x] for x in v]
 
 
-# --- the second seed's 2-2-2-1 walkthrough ----------------------------------------
+# --- the lecture notes' 2-2-2-1 walkthrough ----------------------------------------
 
 @pytest.fixture(scope="module")
-def seed_2221():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+def lecture_2221():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "lecture_2221.json")
     return explain_step(model, X, Y, loss=loss, lr=lr)
 
 
-def test_seed_2221_forward(seed_2221):
-    d = seed_2221
+def test_lecture_2221_forward(lecture_2221):
+    d = lecture_2221
     x = [0.5, 1.0]
     z1 = [0.1 * x[0] + 0.2 * x[1] + 0.05, 0.3 * x[0] + 0.4 * x[1] + 0.05]   # (0.30, 0.60)
     z2 = [0.5 * z1[0] + 0.6 * z1[1] + 0.1, 0.7 * z1[0] + 0.8 * z1[1] + 0.1]  # (0.61, 0.79)
@@ -64,8 +64,8 @@ def test_seed_2221_forward(seed_2221):
     close(d.losses, [-math.log(y_hat)])
 
 
-def test_seed_2221_backward_and_update(seed_2221):
-    d = seed_2221
+def test_lecture_2221_backward_and_update(lecture_2221):
+    d = lecture_2221
     y_hat = 1.0 / (1.0 + math.exp(-1.489))
     a0, a1, a2 = [0.5, 1.0], [0.30, 0.60], [0.61, 0.79]
     delta3 = [y_hat - 1.0]                                   # BCE after a sigmoid: ŷ − y
@@ -92,10 +92,10 @@ def test_seed_2221_backward_and_update(seed_2221):
         assert d.layer(l).W == W[l] and d.layer(l).b == b[l]
 
 
-def test_seed_2221_agrees_with_the_seeds_rounding(seed_2221):
-    # The seed prints ŷ ≈ 0.816 (σ(1.489) = 0.81593), L = 0.203, δ^[3] = −0.184 and
+def test_lecture_2221_agrees_with_the_notes_rounding(lecture_2221):
+    # The notes print ŷ ≈ 0.816 (σ(1.489) = 0.81593), L = 0.203, δ^[3] = −0.184 and
     # W^[3]_new = (0.911224, 1.014536) computed from the rounded δ^[3].
-    d = seed_2221
+    d = lecture_2221
     assert abs(d.Y_hat[0][0] - 0.816) < 5e-4
     assert abs(d.loss - 0.203) < 5e-4
     assert abs(d.layer(3).delta[0][0] - (-0.184)) < 5e-4
@@ -104,7 +104,7 @@ def test_seed_2221_agrees_with_the_seeds_rounding(seed_2221):
 
 
 def test_second_iteration_lowers_the_loss():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+    model, X, Y, loss, lr = load_network(EXAMPLES / "lecture_2221.json")
     first, second, third = explain_steps(model, X, Y, loss=loss, lr=lr, steps=3)
     assert [first.step, second.step, third.step] == [1, 2, 3]
     assert third.loss < second.loss < first.loss
@@ -116,10 +116,10 @@ def test_second_iteration_lowers_the_loss():
     assert model.weights()[2] == [[0.9, 1.0]]
 
 
-# --- the first seed's two networks --------------------------------------------------
+# --- the saturated 1-1-1 sigmoid question's two networks --------------------------------------------------
 
-def test_seed_111_saturated_gradient_is_tiny_not_zero():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+def test_saturated_111_gradient_is_tiny_not_zero():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "saturated_111.json")
     d = explain_step(model, X, Y, loss=loss, lr=lr)
     sigma_prime_50 = math.exp(-50) / (1 + math.exp(-50)) ** 2     # ≈ 1.9287e-22
     assert d.layer(1).A == [[62.5]] and d.layer(2).Z == [[50.0]]
@@ -130,13 +130,13 @@ def test_seed_111_saturated_gradient_is_tiny_not_zero():
     assert d.layer(2).W_new == [[0.8]]              # the step is below float resolution
 
 
-def test_seed_111_zero_init_output_is_one_half_and_update_is_descent():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_zero_init.json")
+def test_zero_init_111_output_is_one_half_and_update_is_descent():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "zero_init_111.json")
     d = explain_step(model, X, Y, loss=loss, lr=lr)
-    f2 = sigmoid(0 * sigmoid(0 * 2 + 0) + 0)        # 0.5, not the seed's 0
+    f2 = sigmoid(0 * sigmoid(0 * 2 + 0) + 0)        # 0.5, not the answer's 0
     assert d.Y_hat == [[f2]] and f2 == 0.5
     a2, s3 = sigmoid(0.0), sigmoid(0.0) * (1 - sigmoid(0.0))
-    dC_db3 = -2 * (1 - f2) * s3                     # the seed's formulas
+    dC_db3 = -2 * (1 - f2) * s3                     # the answer's formulas
     dC_dw3 = dC_db3 * a2
     dC_dw2 = dC_db3 * 0.0 * s3 * 2                  # w^(3) = 0
     close(d.layer(2).dL_db, [dC_db3])
@@ -241,6 +241,34 @@ def test_multi_output_cross_entropy_delta_is_softmax_minus_onehot():
     assert d.lr is None and d.layer(1).W_new is None
 
 
+def test_losses_on_logits_show_the_probabilities_beside_the_logits():
+    from nn.explain.check import HandFileError, compare
+    from nn.explain.render import render
+
+    model = MLP.from_weights([[[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]]], [[0.0, 0.1, -0.1]],
+                             ["linear"])
+    d = explain_step(model, [[1.0, 2.0], [-1.0, 0.5]], [2, 0], loss="cross_entropy")
+    for i in range(2):
+        z = [row[i] for row in d.Y_hat]   # the logits A^[1]
+        close([row[i] for row in d.probabilities],
+              [math.exp(v) / sum(math.exp(u) for u in z) for v in z], rel=1e-14)
+    text = render(d)
+    assert "A^[1] (logits)" in text and "Ŷ = softmax(A^[1]) (probabilities)" in text
+    assert compare(d, {"probabilities": [[round(v, 4) for v in row]
+                                         for row in d.probabilities]}) == []
+
+    binary = MLP.from_weights([[[1.5, -0.5]]], [[0.25]], ["linear"])
+    d = explain_step(binary, [2.0, 1.0], 1.0, loss="bce_with_logits")
+    assert d.Y_hat == [[2.75]] and d.probabilities == [[1 / (1 + math.exp(-2.75))]]
+    assert "Ŷ = sigmoid(A^[1]) (probabilities)" in render(d)
+    assert r"\hat{\mathbf{Y}} &= \sigma(\mathbf{A}^{[1]})" in render(d, "latex")
+
+    plain = explain_step(binary, [2.0, 1.0], 1.0, loss="mse")
+    assert plain.probabilities is None and "probabilities" not in plain.to_dict()
+    with pytest.raises(HandFileError, match="'probabilities' is only computed for a loss"):
+        compare(plain, {"probabilities": 0.9})
+
+
 def test_derivation_dict_round_trip(random_batch):
     d = random_batch[-1]
     assert Derivation.from_dict(d.to_dict()) == d
@@ -257,7 +285,7 @@ def small():
     (lambda m: explain_step(m, [1.0, 2.0, 3.0], 1.0),
      "X is one sample of 3 numbers but the network has 2 inputs"),
     (lambda m: explain_step(m, [[1.0, 2.0], [1.0]], [1.0, 0.0]),
-     "X sample 1 must be a list of 2 finite numbers (the network has 2 inputs), got [1.0]"),
+     "X sample 2 must be a list of 2 finite numbers (the network has 2 inputs), got [1.0]"),
     (lambda m: explain_step(m, [[1.0, 2.0], [3.0, 4.0]], [1.0]),
      "X has 2 samples, so Y must be a list of 2 targets, one per sample; got [1.0]"),
     (lambda m: explain_step(m, [], []), "X must be one sample"),
@@ -266,7 +294,7 @@ def small():
     (lambda m: explain_step(m, [1.0, 2.0], 1.0, loss="nope"), "unknown loss 'nope'"),
     (lambda m: explain_step(m, [1.0, 2.0], 3.0, loss="bce"),
      "targets must be in [0, 1]"),
-    (lambda m: explain_steps(m, [1.0, 2.0], 1.0, steps=0), "steps must be an integer >= 1"),
+    (lambda m: explain_steps(m, [1.0, 2.0], 1.0, steps=0), "steps must be a positive int, got 0"),
     (lambda m: explain_steps(m, [1.0, 2.0], 1.0, lr=None), "needs a learning rate"),
     (lambda m: explain_step(m, [1.0, 2.0], 1.0).updated_model(),
      "this derivation has no update: it was computed with lr=None"),

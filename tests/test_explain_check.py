@@ -8,33 +8,33 @@ from nn.explain import explain_step
 from nn.explain.check import HandFileError, Mismatch, compare, load_hand, report
 from nn.explain.network_file import load_network
 
-from explain_cases import EXAMPLES, batch, seed  # noqa: F401  (fixtures)
+from explain_cases import EXAMPLES, batch, walkthrough  # noqa: F401  (fixtures)
 
 
-def test_a_deliberately_wrong_entry_is_reported_with_both_values(seed):
-    hand = seed.to_dict()
+def test_a_deliberately_wrong_entry_is_reported_with_both_values(walkthrough):
+    hand = walkthrough.to_dict()
     true_value = hand["layers"]["2"]["delta"][1][0]
     hand["layers"]["2"]["delta"][1][0] = -0.25
-    assert compare(seed, hand) == [Mismatch("layers.2.delta", (1, 0), -0.25, true_value)]
-    text = report(seed, hand)
+    assert compare(walkthrough, hand) == [Mismatch("layers.2.delta", (1, 0), -0.25, true_value)]
+    text = report(walkthrough, hand)
     assert text.startswith("1 of ")
-    assert "layers.2.delta[1][0]" in text and "-0.25" in text and f"{true_value:.10g}" in text
+    assert "layers.2.delta[j=2,i=1]" in text and "-0.25" in text and f"{true_value:.10g}" in text
 
 
-def test_the_seeds_own_rounded_numbers_pass_the_default_tolerance(seed):
-    hand = load_hand(EXAMPLES / "seed_2221_hand.json")
-    assert compare(seed, hand) == []
-    assert report(seed, hand).startswith("All 61 hand-derived entries agree")
-    # ... but they are rounded: a tight tolerance shows where (the seed's ŷ ≈ 0.816).
-    names = {m.name for m in compare(seed, hand, rtol=5e-5)}
+def test_the_notes_own_rounded_numbers_pass_the_default_tolerance(walkthrough):
+    hand = load_hand(EXAMPLES / "lecture_2221_hand.json")
+    assert compare(walkthrough, hand) == []
+    assert report(walkthrough, hand).startswith("All 61 hand-derived entries agree")
+    # ... but they are rounded: a tight tolerance shows where (the notes' ŷ ≈ 0.816).
+    names = {m.name for m in compare(walkthrough, hand, rtol=5e-5)}
     assert {"loss", "layers.3.delta", "Y_hat"} <= names
     assert "layers.3.Z" not in names       # 1.489 is exact
 
 
-def test_the_first_seeds_slips_are_reported():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_zero_init.json")
+def test_the_saturated_question_answers_slips_are_reported():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "zero_init_111.json")
     d = explain_step(model, X, Y, loss=loss, lr=lr)
-    found = {m.name: m for m in compare(d, load_hand(EXAMPLES / "seed_111_zero_init_hand.json"))}
+    found = {m.name: m for m in compare(d, load_hand(EXAMPLES / "zero_init_111_hand.json"))}
     assert found["Y_hat"].expected == 0 and found["Y_hat"].actual == 0.5     # f(2) = 0.5
     assert found["layers.2.W_new"].expected == -0.125                        # θ + η∇C ...
     assert found["layers.2.W_new"].actual == 0.0625                          # ... vs θ − η∇C
@@ -42,7 +42,7 @@ def test_the_first_seeds_slips_are_reported():
 
 
 def test_a_hand_zero_for_a_tiny_gradient_is_reported_by_default():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+    model, X, Y, loss, lr = load_network(EXAMPLES / "saturated_111.json")
     d = explain_step(model, X, Y, loss=loss, lr=lr)
     hand = {"layers": {"2": {"dL_dW": 0}}}
     [mismatch] = compare(d, hand)
@@ -50,21 +50,21 @@ def test_a_hand_zero_for_a_tiny_gradient_is_reported_by_default():
     assert compare(d, hand, atol=1e-12) == []
 
 
-def test_shorthand_shapes_are_accepted(seed, batch):
-    exact = seed.to_dict()["layers"]
-    hand = {"loss": seed.loss, "Y_hat": seed.Y_hat[0][0], "Y": 1.0,
+def test_shorthand_shapes_are_accepted(walkthrough, batch):
+    exact = walkthrough.to_dict()["layers"]
+    hand = {"loss": walkthrough.loss, "Y_hat": walkthrough.Y_hat[0][0], "Y": 1.0,
             "layers": {"1": {"Z": [row[0] for row in exact["1"]["Z"]],          # flat column
                              "b": [[v] for v in exact["1"]["b"]]},               # column vector
                        "3": {"W": exact["3"]["W"][0],                            # flat row
                              "b_new": exact["3"]["b_new"][0],                    # bare number
                              "dL_dW_per_sample": exact["3"]["dL_dW"]}}}          # m = 1
-    assert compare(seed, hand, rtol=0.0) == []
+    assert compare(walkthrough, hand, rtol=0.0) == []
     flat_batch = {"losses": batch.losses, "Y_hat": batch.Y_hat[0]}            # 1 × m row
     assert compare(batch, flat_batch, rtol=0.0) == []
 
 
-def test_string_entries_are_compared(seed):
-    [m] = compare(seed, {"loss_function": "mse", "layers": {"1": {"activation": "relu"}}})
+def test_string_entries_are_compared(walkthrough):
+    [m] = compare(walkthrough, {"loss_function": "mse", "layers": {"1": {"activation": "relu"}}})
     assert m == Mismatch("loss_function", (), "mse", "bce")
 
 
@@ -81,27 +81,27 @@ def test_string_entries_are_compared(seed):
     ({"loss": [0.2, 0.3]}, "loss should be a number, got [0.2, 0.3]"),
     ({"layers": [1, 2]}, "'layers' must be an object mapping layer numbers"),
     ({"layers": {"1": [0.3]}}, "layer 1: entries must be an object"),
-    ({"format": "something-else"}, "'format' is 'something-else'"),
+    ({"format": "something-else"}, "\"format\" is 'something-else', not"),
     ([1, 2], "hand-derived entries must be a JSON object (a dict)"),
 ])
-def test_bad_hand_entries_name_the_key_and_layer(seed, hand, message):
+def test_bad_hand_entries_name_the_key_and_layer(walkthrough, hand, message):
     with pytest.raises(HandFileError) as info:
-        compare(seed, hand)
+        compare(walkthrough, hand)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
 
 
 def test_update_entries_need_a_learning_rate():
-    model, X, Y, loss, _ = load_network(EXAMPLES / "seed_2221.json")
+    model, X, Y, loss, _ = load_network(EXAMPLES / "lecture_2221.json")
     no_update = explain_step(model, X, Y, loss=loss)
     with pytest.raises(HandFileError, match="layer 2: 'W_new' given but the derivation has no "
                                             "update"):
         compare(no_update, {"layers": {"2": {"W_new": [[1.0, 1.0], [1.0, 1.0]]}}})
 
 
-def test_bad_tolerances(seed):
+def test_bad_tolerances(walkthrough):
     with pytest.raises(ValueError, match="rtol must be a number >= 0, got -1"):
-        compare(seed, {}, rtol=-1)
+        compare(walkthrough, {}, rtol=-1)
 
 
 def test_load_hand_errors(tmp_path):

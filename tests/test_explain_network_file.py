@@ -10,8 +10,8 @@ from nn.explain.network_file import NetworkFileError, load_network, network_from
 EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
 
 
-def test_seed_2221_loads():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_2221.json")
+def test_lecture_2221_loads():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "lecture_2221.json")
     assert model.sizes == [2, 2, 2, 1]
     assert model.activations == ["relu", "relu", "sigmoid"]
     assert model.weights() == [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]]
@@ -19,11 +19,11 @@ def test_seed_2221_loads():
     assert (X, Y, loss, lr) == ([[0.5, 1.0]], [1.0], "bce", 0.1)
 
 
-def test_first_seed_networks_load():
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_saturated.json")
+def test_saturated_question_networks_load():
+    model, X, Y, loss, lr = load_network(EXAMPLES / "saturated_111.json")
     assert model.sizes == [1, 1, 1] and X == [[62.5]] and Y == [0.0]
     assert loss == "squared_error" and model.weights() == [[[1.0]], [[0.8]]]
-    model, X, Y, loss, lr = load_network(EXAMPLES / "seed_111_zero_init.json")
+    model, X, Y, loss, lr = load_network(EXAMPLES / "zero_init_111.json")
     assert model.activations == ["sigmoid", "sigmoid"] and X == [[2.0]] and Y == [1]
     assert model(2.0).data == 0.5
 
@@ -57,20 +57,20 @@ def changed(**kw):
     (changed(biases=[[0.0, 0.0], [0.0, 0.0]]),
      "net.json: layer 2: b^[2] must be a list of 1 numbers (W^[2] has 1 rows)"),
     (changed(biases=[[0.0, 0.0]]), "net.json: 'biases' must be a list of 2 vectors"),
-    (changed(activations=["relu", "softmax"]),
-     "net.json: layer 2: unknown activation 'softmax'; known activations: linear, relu"),
+    (changed(activations=["relu", "softmx"]),
+     "net.json: layer 2: unknown activation 'softmx'; known activations: gelu, leaky_relu"),
     (changed(activations=["relu"]), "net.json: 'activations' must be a list of 2 names"),
     (changed(loss="l1"), "net.json: unknown loss 'l1'; known losses: mse, half_mse"),
-    (changed(targets=2.0), "net.json: sample 0: target 2.0 does not fit loss 'bce' on this "
+    (changed(targets=2.0), "net.json: sample 1: target 2.0 does not fit loss 'bce' on this "
                            "network: binary_cross_entropy: target is 2.0; targets must be in "
                            "[0, 1]"),
-    (changed(loss="hinge", targets=0), "net.json: sample 0: target 0 does not fit loss "
+    (changed(loss="hinge", targets=0), "net.json: sample 1: target 0 does not fit loss "
                                        "'hinge'"),
-    (changed(targets=[1.0, 0.0]), "net.json: sample 0: target [1.0, 0.0] does not fit"),
+    (changed(targets=[1.0, 0.0]), "net.json: sample 1: target [1.0, 0.0] does not fit"),
     (changed(inputs=[0.5, 1.0, 2.0]), "net.json: 'inputs' is one sample of 3 numbers but the "
                                       "network has 2 inputs"),
     (changed(inputs=[[0.5, 1.0], [0.5]], targets=[1, 0]),
-     "net.json: 'inputs' sample 1 must be a list of 2 finite numbers"),
+     "net.json: 'inputs' sample 2 must be a list of 2 finite numbers"),
     (changed(inputs=[[0.5, 1.0], [0.5, 0.2]], targets=[1]),
      "net.json: 'inputs' has 2 samples, so 'targets' must be a list of 2 targets, one per "
      "sample"),

@@ -145,7 +145,7 @@ def test_exploring_leaves_the_graph_as_one_backward_pass_would():
     (lambda L, w: explore(L, params=[Value(1.0)], lr=0.1), ValueError, "not part of the graph"),
     (lambda L, w: explore(3.0), TypeError, "got float 3.0"),
     (lambda L, w: explore(L, loss="mse"), TypeError, "takes no X, Y or loss"),
-    (lambda L, w: explore("no_such_example"), ValueError, "seed_2221"),
+    (lambda L, w: explore("no_such_example"), ValueError, "lecture_2221"),
     (lambda L, w: explore(MLP(2, [1])), TypeError, "needs inputs X and targets Y"),
 ])
 def test_bad_arguments_say_what_is_wrong(call, error, fragment):
@@ -158,14 +158,14 @@ def test_bad_arguments_say_what_is_wrong(call, error, fragment):
 
 @pytest.fixture(scope="module")
 def walkthrough():
-    return explore("seed_2221").script
+    return explore("lecture_2221").script
 
 
 def test_network_tables_are_explain_step(walkthrough):
     from nn.explain.network_file import load_network
     from nn.viz.explorer import example_path
 
-    model, X, Y, loss, lr = load_network(example_path("seed_2221"))
+    model, X, Y, loss, lr = load_network(example_path("lecture_2221"))
     d = explain_step(model, X, Y, loss=loss, lr=lr)
     tables = {(layer["l"], t["key"]): t["rows"] for layer in walkthrough["tables"]["layers"]
               for t in layer["tables"]}
@@ -302,7 +302,7 @@ def test_a_network_file_path_with_overrides(tmp_path):
 
     from nn.viz.explorer import example_path
 
-    spec = json.loads(example_path("seed_2221").read_text(encoding="utf-8"))
+    spec = json.loads(example_path("lecture_2221").read_text(encoding="utf-8"))
     path = tmp_path / "net.json"
     path.write_text(json.dumps(spec), encoding="utf-8")
     script = explore(str(path), lr=0.5, loss="mse").script

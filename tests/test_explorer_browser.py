@@ -194,11 +194,11 @@ def test_play_pause_with_space(small):
 
 
 def test_walkthrough_tables_and_diagram(tmp_path, browser):
-    path = explore("seed_2221").save_html(tmp_path / "walkthrough.html")
+    path = explore("lecture_2221").save_html(tmp_path / "walkthrough.html")
     from pathlib import Path
 
     page = Page(browser, Path(path))
-    model, X, Y, loss, lr = load_network(example_path("seed_2221"))
+    model, X, Y, loss, lr = load_network(example_path("lecture_2221"))
     d = explain_step(model, X, Y, loss=loss, lr=lr)
     cell = lambda cid: page.page.locator(f'[data-cell="{cid}"]')
     assert "bpx-cell-pending" in cell("delta-1-0-0").get_attribute("class")

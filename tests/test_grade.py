@@ -25,8 +25,8 @@ from nn.explain.quantities import (ASKED, BY_NAME, QUANTITIES, SubmissionError, 
                                    asked, at, element_indices, key_value, shape)
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "nn" / "examples"
-EXAMPLE = {"walkthrough": "seed_2221", "walkthrough_hand": "seed_2221_hand",
-           "zero_init": "seed_111_zero_init", "zero_init_hand": "seed_111_zero_init_hand"}
+EXAMPLE = {"walkthrough": "lecture_2221", "walkthrough_hand": "lecture_2221_hand",
+           "zero_init": "zero_init_111", "zero_init_hand": "zero_init_111_hand"}
 """The example files this module reads (the one place their names appear)."""
 
 

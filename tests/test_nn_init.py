@@ -6,7 +6,8 @@ import statistics
 
 import pytest
 
-from nn.init import activation_gain, canonical_scheme, layer_parameters, make_rng
+from nn._checks import rng
+from nn.init import activation_gain, canonical_scheme, layer_parameters
 from nn.layers import MLP
 
 
@@ -20,13 +21,22 @@ def test_same_seed_same_network_different_seed_different():
     assert a.weights() != MLP(2, [16, 16, 1], seed=43).weights()
 
 
-def test_seed_does_not_touch_the_global_rng():
+def test_an_int_seed_does_not_touch_the_global_rng():
     random.seed(123)
     expected = random.random()
     random.seed(123)
     MLP(2, [8, 1], seed=1)
-    MLP(2, [8, 1], seed=None)
     assert random.random() == expected
+
+
+def test_no_seed_draws_from_the_global_rng_in_micrograds_order():
+    # micrograd: each Neuron draws random.uniform(-1, 1) per weight, bias 0, layer by layer.
+    random.seed(7)
+    expected = [random.uniform(-1, 1) for _ in range(2 * 3 + 3 * 1)]
+    random.seed(7)
+    mlp = MLP(2, [3, 1])
+    assert [p.data for p in mlp.parameters() if p.label.startswith("W")] == expected
+    assert [p.data for p in mlp.parameters() if p.label.startswith("b")] == [0.0] * 4
 
 
 @pytest.mark.parametrize("scheme", ["xavier", "glorot", "xavier_uniform", "glorot_uniform"])
@@ -63,8 +73,16 @@ def test_gain_override_and_gain_table():
     assert math.sqrt(6 / 50) < max(abs(w) for w in ws) <= 2.0 * math.sqrt(6 / 50)
     assert activation_gain("tanh") == 5 / 3 and activation_gain("relu") == math.sqrt(2)
     assert activation_gain("sigmoid") == activation_gain("linear") == 1.0
-    with pytest.raises(ValueError, match="no gain known for activation 'swish'"):
+    assert activation_gain("leaky_relu") == math.sqrt(2 / (1 + 0.01 ** 2))  # calculate_gain
+    with pytest.raises(ValueError, match="unknown activation 'swish'; known activations: "):
         activation_gain("swish")
+
+
+def test_schemes_without_a_gain_accept_every_activation():
+    # Only the He family reads the activation's gain; every record has one anyway.
+    for act in ("gelu", "silu", "softplus", "leaky_relu", "softmax"):
+        assert len(layer_parameters("uniform", 3, 2, act, seed=0)[0]) == 2
+        assert len(layer_parameters("he", 3, 2, act, seed=0)[0]) == 2
 
 
 def test_pytorch_scheme_draws_weights_and_biases_in_its_bound():
@@ -98,7 +116,8 @@ def test_weights_are_drawn_in_parameter_order():
     (lambda: layer_parameters("zeros", 2, 1, value=1.0), ValueError,
      "init_value=1.0 is only used by init='constant'"),
     (lambda: layer_parameters("zeros", 0, 1), ValueError, "fan_in must be a positive int"),
-    (lambda: make_rng("seed"), TypeError, "seed must be an int, None or a random.Random"),
+    (lambda: rng("seed"), TypeError, "seed must be an int, None or a random.Random"),
+    (lambda: layer_parameters("he", 2, 1, gain="big"), TypeError, "gain must be a number"),
 ])
 def test_bad_init_arguments(call, error, message):
     with pytest.raises(error, match=message):

@@ -15,7 +15,7 @@ SEED_WEIGHTS = [[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]], [[0.9, 1.0]]
 SEED_BIASES = [[0.05, 0.05], [0.1, 0.1], [0.15]]
 
 
-def seed_mlp():
+def lecture_mlp():
     return MLP.from_weights(weights=SEED_WEIGHTS, biases=SEED_BIASES,
                             activations=["relu", "relu", "sigmoid"])
 
@@ -63,7 +63,8 @@ def test_neuron_default_init_is_micrograd_uniform_with_zero_bias():
     (dict(nin=2, weights=[1.0]), ValueError, "2 inputs but got 1 weights"),
     (dict(nin=2, weights=[1.0, "x"]), TypeError, "Neuron weight w_2 is str 'x'"),
     (dict(nin=1, weights=[1.0], bias="b"), TypeError, "bias is str 'b'"),
-    (dict(nin=1, activation="softmax"), ValueError, "unknown activation 'softmax'"),
+    (dict(nin=1, activation="softmax"), ValueError, "acts on a whole layer, not on one neuron"),
+    (dict(nin=1, activation="swish"), ValueError, "unknown activation 'swish'"),
 ])
 def test_neuron_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -103,8 +104,8 @@ def test_mlp_structure_reads_the_micrograd_way():
     assert len(MLP(2, [3, 2], seed=0)([0.1, 0.2])) == 2
 
 
-def test_mlp_forward_matches_the_seed_matrix_formulas():
-    mlp = seed_mlp()
+def test_mlp_forward_matches_the_lecture_matrix_formulas():
+    mlp = lecture_mlp()
     x = [0.5, 1.0]
     a = x
     for W, b, f in zip(SEED_WEIGHTS, SEED_BIASES, [lambda z: max(z, 0.0)] * 2
@@ -115,7 +116,7 @@ def test_mlp_forward_matches_the_seed_matrix_formulas():
 
 
 def test_forward_trace_gives_z_and_a_whose_grads_are_deltas():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     trace = mlp.forward_trace([0.5, 1.0])
     (z1, a1), (z2, a2), (z3, a3) = trace
     assert [z.label for z in z1] == ["z^[1]_1", "z^[1]_2"]
@@ -157,7 +158,7 @@ def test_activation_forms():
      "list of 2 vectors"),
     (dict(weights=[[[1.0]]], biases=[[None]]), TypeError, r"b\^\[1\] entry 1 is NoneType"),
     (dict(weights=[[[1.0]], [[2.0]]], activations=["relu", "sigmod"]), ValueError,
-     "unknown layer 2 activation 'sigmod'; known activations: linear, relu"),
+     "unknown layer 2 activation 'sigmod'; known activations: gelu, leaky_relu, linear, relu"),
     (dict(weights=[[[1.0]], [[2.0]]], activations=["relu"]), ValueError,
      r"got 1 activations \['relu'\] for 2 layers"),
 ])
@@ -176,7 +177,7 @@ def test_from_weights_errors_name_the_layer(kwargs, error, message):
 ])
 def test_mlp_bad_input(x, error, message):
     with pytest.raises(error, match=message):
-        seed_mlp()(x)
+        lecture_mlp()(x)
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
@@ -196,7 +197,7 @@ def test_mlp_bad_construction(args, kwargs, message):
 # -- Module interface ----------------------------------------------------------------
 
 def test_zero_grad_clears_every_parameter():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     mlp([0.5, 1.0]).backward()
     assert any(p.grad for p in mlp.parameters())
     mlp.zero_grad()
@@ -215,7 +216,7 @@ def test_train_and_eval_reach_every_submodule():
 
 
 def test_state_dict_layout_and_round_trip():
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     state = mlp.state_dict()
     assert state == {"0.weight": SEED_WEIGHTS[0], "0.bias": SEED_BIASES[0],
                      "2.weight": SEED_WEIGHTS[1], "2.bias": SEED_BIASES[1],
@@ -249,7 +250,7 @@ def test_state_dict_keys_skip_linear_activations_and_count_dropout():
     (lambda s: s.__setitem__("4.bias", 0.15), TypeError, "should be a list of 1 entries"),
 ])
 def test_load_state_dict_mismatch_leaves_model_untouched(change, error, message):
-    mlp = seed_mlp()
+    mlp = lecture_mlp()
     state = MLP(2, [2, 2, 1], seed=1).state_dict()
     change(state)
     with pytest.raises(error, match=message):
@@ -327,3 +328,28 @@ def test_same_seed_gives_micrograds_network_and_gradients():
     out_theirs.backward()
     assert [p.grad for p in ours.parameters()] == \
         pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15)
+
+
+def test_one_forward_path_checked_once(monkeypatch):
+    # MLP.__call__ is the last entry of forward_trace; each Layer calls its Neurons;
+    # the input is checked once per MLP call, not per layer or per neuron.
+    import nn.layers as layers
+
+    mlp = MLP(3, [4, 2], activations=["gelu", "linear"], seed=3)
+    calls = {"check": 0, "neuron": 0, "trace": 0}
+    check, neuron_forward, trace = layers._as_inputs, layers.Neuron.forward, MLP.forward_trace
+
+    def counting(name, fn):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(layers, "_as_inputs", counting("check", check))
+    monkeypatch.setattr(layers.Neuron, "forward", counting("neuron", neuron_forward))
+    monkeypatch.setattr(MLP, "forward_trace", counting("trace", trace))
+    out = mlp([0.1, -0.2, 0.3])
+    assert calls == {"check": 1, "neuron": 4 + 2, "trace": 1}
+    (_, _), (z2, a2) = trace(mlp, [0.1, -0.2, 0.3])
+    assert [v.data for v in out] == [v.data for v in a2] and a2[0] is z2[0]
+    assert [a.label for a in a2] == ["z^[2]_1", "z^[2]_2"]  # linear: A^[2] is Z^[2]

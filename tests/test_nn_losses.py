@@ -29,7 +29,7 @@ def test_single_prediction_has_no_averaging_node():
     p = Value(0.8)
     loss = binary_cross_entropy(p, 1.0)
     assert loss.data == pytest.approx(-math.log(0.8), rel=1e-15)
-    assert loss.op_name == "neg"  # L = −ln ŷ exactly as the seed writes it
+    assert loss.op_name == "neg"  # L = −ln ŷ exactly as the notes write it
 
 
 def test_multi_output_mean_is_over_every_element():
@@ -157,7 +157,7 @@ def test_batch_gradient_is_the_mean_of_per_sample_gradients():
     (lambda: binary_cross_entropy(Value(0.5), 1.5), ValueError,
      r"binary_cross_entropy: target is 1.5; targets must be in \[0, 1\]"),
     (lambda: binary_cross_entropy([Value(0.5), Value(0.5)], [0.0, -1.0]), ValueError,
-     r"target\[1\] is -1.0"),
+     r"target of sample 2 is -1.0"),
     (lambda: binary_cross_entropy(Value(1.2), 1.0), ValueError,
      r"prediction is 1.2, not a probability .* use binary_cross_entropy_with_logits"),
     (lambda: binary_cross_entropy_with_logits(Value(0.5), 2.0), ValueError,
@@ -166,12 +166,14 @@ def test_batch_gradient_is_the_mean_of_per_sample_gradients():
      r"target is 3; class indices must be integers in 0..2"),
     (lambda: cross_entropy([Value(1.0), Value(2.0)], 0.5), ValueError, "target is 0.5"),
     (lambda: cross_entropy([[Value(1.0), Value(2.0)], [Value(0.0), Value(1.0)]], [0, -1]),
-     ValueError, r"target\[1\] is -1;"),
+     ValueError, r"target of sample 2 is -1;"),
     (lambda: cross_entropy([[Value(1.0)], [Value(0.0)]], [0]), ValueError,
      "got 2 samples of logits"),
     (lambda: cross_entropy(Value(1.0), 0), TypeError, "logits must be a list"),
     (lambda: hinge(Value(0.5), 0), ValueError, r"hinge: target is 0; hinge labels must be -1 or \+1"),
-    (lambda: hinge([Value(0.5)], [2]), ValueError, r"target\[0\] is 2;"),
+    (lambda: hinge([Value(0.5)], [2]), ValueError, r"target of sample 1 is 2;"),
+    (lambda: mse([[Value(1.0), Value(2.0)]], [[1.0, "b"]]), TypeError,
+     "mse: target of sample 1, output 2 is str 'b'"),
     (lambda: mse([Value(1.0), Value(2.0)], [1.0]), ValueError,
      "mse: got 2 predictions but 1 targets"),
     (lambda: mse([Value(1.0)], 1.0), ValueError, "target is not a list"),
@@ -188,7 +190,7 @@ def test_bad_targets_and_shapes(call, error, message):
 def test_get_loss_by_name():
     assert get_loss("bce") is binary_cross_entropy and get_loss("half_mse") is half_squared_error
     assert set(LOSSES) == {"mse", "half_mse", "squared_error", "bce", "bce_with_logits",
-                           "cross_entropy", "hinge"}
+                           "cross_entropy", "categorical_cross_entropy", "hinge"}
     assert get_loss(mse) is mse
     with pytest.raises(ValueError, match="unknown loss 'l1'; known losses: mse, half_mse"):
         get_loss("l1")

@@ -26,6 +26,8 @@ def torch_twin(mlp):
     (["relu", "softplus", "tanh"], 0.0),
     ("linear", 0.0),
     (["relu", "tanh", "linear"], 0.3),
+    (["gelu", "silu", "softmax"], 0.0),
+    (["leaky_relu", "leaky_relu", "linear"], 0.0),
 ])
 def test_forward_and_gradients_match_torch(activations, dropout):
     mlp = MLP(3, [4, 5, 2], activations=activations, init="pytorch", seed=7, dropout=dropout)
@@ -61,7 +63,7 @@ def test_torch_state_dict_loads_into_our_mlp():
     assert mlp(x).data == pytest.approx(expected, rel=1e-12)
 
 
-def test_seed_network_matches_torch():
+def test_lecture_network_matches_torch():
     mlp = MLP.from_weights(weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]],
                                     [[0.9, 1.0]]],
                            biases=[[0.05, 0.05], [0.1, 0.1], [0.15]],

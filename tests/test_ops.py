@@ -84,6 +84,11 @@ CASES = [
          lambda z: math.log(1 + math.exp(z))),
     Case("log_sigmoid", lambda z: z.log_sigmoid(), [[0.4], [-1.1]],
          lambda z: [sigma(-z)], lambda z: math.log(sigma(z))),
+    # The nn branch's stubs of erf and leaky_relu (the engine branch's cases replace these).
+    Case("erf", lambda z: z.erf(), [[0.4], [-1.1]],
+         lambda z: [2 / math.sqrt(math.pi) * math.exp(-z * z)], math.erf),
+    Case("leaky_relu", lambda z: z.leaky_relu(0.1), [[0.4], [-1.1]],
+         lambda z: [1.0 if z > 0 else 0.1], lambda z: z if z > 0 else 0.1 * z, smooth=False),
     Case("total", lambda a, b, c: autograd.total([a, b, c]), [[0.1, -2.0, 3.5]],
          lambda a, b, c: [1.0, 1.0, 1.0], lambda a, b, c: a + b + c),
     Case("weighted_sum", lambda w1, w2, x1, x2, b: autograd.dot([w1, w2], [x1, x2], b),

@@ -206,7 +206,7 @@ def test_class_labels_must_match_the_outputs():
 
 # -- gradient flow, activations, saturation ------------------------------------------------
 
-def test_gradient_flow_bars_are_the_seed_gradients(tmp_path):
+def test_gradient_flow_bars_are_the_walkthrough_gradients(tmp_path):
     mlp = MLP.from_weights(weights=SEED_W, biases=SEED_B, activations=["relu", "relu", "sigmoid"])
     fig = plots.plot_gradient_flow(mlp)
     assert "call loss.backward() first" in fig.axes[0].texts[0].get_text()
@@ -214,7 +214,7 @@ def test_gradient_flow_bars_are_the_seed_gradients(tmp_path):
     loss.backward()
     fig = plots.plot_gradient_flow(mlp)
     heights = [p.get_height() for p in fig.axes[0].patches]
-    # Hand δs (seed 001): |∂L/∂W^[l]_jk| = |δ_j^[l]|·a_k^[l−1]
+    # Hand δs (the lecture notes): |∂L/∂W^[l]_jk| = |δ_j^[l]|·a_k^[l−1]
     d3 = 1 - 1 / (1 + math.exp(-1.489))
     d2 = [0.9 * d3, 1.0 * d3]
     d1 = [0.5 * d2[0] + 0.7 * d2[1], 0.6 * d2[0] + 0.8 * d2[1]]
@@ -249,7 +249,7 @@ def test_activation_plot_errors():
 
 
 def test_saturation_shares():
-    # sigmoid layer with w = 0.8 on inputs of 62.5 (the first seed): z = 50, σ ≈ 1
+    # sigmoid layer with w = 0.8 on inputs of 62.5 (the saturated 1-1-1 sigmoid question): z = 50, σ ≈ 1
     saturated = MLP.from_weights(weights=[[[0.8], [0.0]], [[1.0, 1.0]]],
                                  biases=[[0.0, 0.0], [-5.0]],
                                  activations=["sigmoid", "relu"])

@@ -2,7 +2,7 @@
 
 ::
 
-    backprop explain                  the second seed's 2-2-2-1 walkthrough, layer by layer
+    backprop explain                  the lecture notes' 2-2-2-1 walkthrough, layer by layer
     backprop explain --network FILE   any small network (JSON, see nn.explain.network_file)
     backprop examples                 the example networks shipped with the package
     backprop train --dataset moons    train an MLP on a toy dataset, plot loss and boundary
@@ -47,7 +47,7 @@ from ..jsonfile import read_json
 from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most,
                       check_memory, explain_memory)
 
-DEFAULT_NETWORK = "seed_2221"
+DEFAULT_NETWORK = "lecture_2221"
 GRAPH_NODE_LIMIT = 150
 """With ``--collapse auto``, a computation graph with more nodes is drawn one box per neuron."""
 
@@ -325,7 +325,7 @@ def run_explain(args):
 # --- argument parsers -------------------------------------------------------------------
 
 _EXPLAIN_EPILOG = f"""\
-A network file is JSON: weights and biases in the seeds' layout (W^[l] is a list of
+A network file is JSON: weights and biases in the lecture notes' layout (W^[l] is a list of
 n_l rows of n_(l-1) numbers, row j = neuron j's incoming weights), activations,
 inputs and targets (one sample or a list), loss and lr.  A bare example name
 (see `backprop examples`) may stand for a file.
@@ -343,14 +343,14 @@ of more than {GRAPH_NODE_LIMIT} nodes is drawn one box per neuron.  --diagram dr
 the network's neurons and weights with the activations of the first sample.
 
 examples:
-  backprop explain                                  the second seed, 2-2-2-1, BCE, lr 0.1
-  backprop explain --steps 2                        ... and the seed's second iteration
-  backprop explain --network seed_111_saturated     the first seed's saturated sigmoid
+  backprop explain                                  the lecture notes' 2-2-2-1 walkthrough
+  backprop explain --steps 2                        ... and the notes' second iteration
+  backprop explain --network saturated_111          the saturated 1-1-1 sigmoid question
   backprop explain --network my_net.json --lr 0.5 --loss mse --digits 4
   backprop explain --format latex > step.tex
   backprop explain --format json > mine.json        edit it, then:
   backprop explain --check mine.json                grade it (exit 1 if any differ)
-  backprop explain --check seed_2221_hand           the seed's own rounded numbers
+  backprop explain --check lecture_2221_hand         the notes' own rounded numbers
   backprop explain --graph graph.svg --diagram net.png
   backprop explain --html walkthrough.html          step through it in a browser
 """
@@ -360,11 +360,11 @@ def _add_explain(commands):
     p = commands.add_parser(
         "explain", help="explain one step of backpropagation, layer by layer",
         description="Forward pass (Z, A per layer), the loss, δ for every layer, ∂L/∂W and "
-                    "∂L/∂b, and the updated parameters θ − α∂L/∂θ, in the seeds' notation.",
+                    "∂L/∂b, and the updated parameters θ − α∂L/∂θ, in the lecture notes' notation.",
         epilog=_EXPLAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--network", default=DEFAULT_NETWORK, metavar="FILE",
                    help=f"network JSON file or example name (default: {DEFAULT_NETWORK}, "
-                        f"the second seed's walkthrough)")
+                        f"the lecture notes' 2-2-2-1 walkthrough)")
     p.add_argument("--lr", type=positive_float, metavar="ALPHA",
                    help="learning rate α, overriding the file's 'lr' (e.g. --lr 0.5)")
     p.add_argument("--loss", choices=list(LOSSES), metavar="NAME",
@@ -412,7 +412,7 @@ def _add_examples(commands):
         "examples", help="list the example networks shipped with backproplab",
         description="List the example network files (usable as `--network NAME`) and the "
                     "hand-derived files (usable as `--check NAME`).",
-        epilog="example:\n  backprop examples\n  backprop explain --network seed_111_zero_init",
+        epilog="example:\n  backprop examples\n  backprop explain --network zero_init_111",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.set_defaults(run=run_examples)
 

@@ -8,9 +8,10 @@ loss                                 output layer            labels        outpu
 ===================================  ======================  ============  ========
 bce_with_logits (2 classes default)  linear (a logit)        0 / 1         1
 bce                                  sigmoid (ŷ = σ(z))      0 / 1         1
-mse, half_mse, squared_error         sigmoid (the seeds')    0 / 1         1
+mse, half_mse, squared_error         sigmoid (the notes')    0 / 1         1
 hinge                                linear (a score)        −1 / +1       1
 cross_entropy (>2 classes default)   linear (logits)         0 … K−1       K
+categorical_cross_entropy            softmax (probabilities) 0 … K−1       K
 ===================================  ======================  ============  ========
 
 The data is split once (``--val-fraction`` held out for validation, seeded),
@@ -40,7 +41,7 @@ from ..limits import MEMORY_BUDGET, check_memory, training_memory
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
-from ..init import SCHEMES
+from ..init import SCHEME_NAMES, canonical_scheme
 from ..layers import MLP
 from ..losses import LOSSES
 
@@ -58,7 +59,11 @@ BINARY_LOSSES = {"bce_with_logits": "linear", "bce": "sigmoid", "mse": "sigmoid"
                  "half_mse": "sigmoid", "squared_error": "sigmoid", "hinge": "linear"}
 """Two-class losses and the output activation each expects."""
 
-INIT_SCHEMES = tuple(s for s in SCHEMES if s != "constant")
+INIT_SCHEMES = tuple(s for s in SCHEME_NAMES if canonical_scheme(s) != "constant")
+"""The names Python's ``init=`` accepts (aliases such as "he" included), less "constant"."""
+
+HIDDEN_ACTIVATIONS = sorted(name for name, record in ACTIVATIONS.items() if record.elementwise)
+"""Activations a hidden layer may use (softmax is for an output layer only)."""
 
 
 def _hidden_sizes(text):
@@ -138,6 +143,8 @@ def _output_layer(loss, classes, dataset):
     """(output activation, number of outputs) for ``loss`` on ``classes`` classes."""
     if loss == "cross_entropy":
         return "linear", classes
+    if loss == "categorical_cross_entropy":
+        return "softmax", classes
     if classes > 2:
         raise CommandError(f"--loss {loss} is a two-class loss but dataset {dataset!r} has "
                            f"{classes} classes; use --loss cross_entropy (or --classes 2)")
@@ -281,7 +288,7 @@ def add_train_parser(commands):
                    help="number of classes of spirals or blobs (default 3)")
     p.add_argument("--hidden", type=_hidden_sizes, default=[16, 16], metavar="N,N,…",
                    help="hidden layer widths (default 16,16; \"\" for none)")
-    p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu",
+    p.add_argument("--activation", choices=HIDDEN_ACTIVATIONS, default="relu",
                    help="hidden activation (default relu)")
     p.add_argument("--init", choices=INIT_SCHEMES, default="he_uniform",
                    help="weight initialization (default he_uniform; uniform is micrograd's)")

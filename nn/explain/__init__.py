@@ -2,6 +2,8 @@
 
 - :mod:`nn.explain.derivation` computes them with the engine (Z^[l], A^[l], δ^[l],
   ∂L/∂W^[l], ∂L/∂b^[l], the update);
+- :mod:`nn.explain.inputs` checks what it is given (samples, targets, loss, learning rate);
+- :mod:`nn.explain.schema` states their JSON layout once, for the writer, renderer and grader;
 - :mod:`nn.explain.render` prints them as text, Markdown, LaTeX or JSON;
 - :mod:`nn.explain.check` compares a hand derivation with them, entry by entry;
 - :mod:`nn.explain.network_file` reads the network files the ``backprop`` command takes.

@@ -1,8 +1,8 @@
 """Check hand-derived tables against a :class:`~nn.explain.Derivation`, entry by entry.
 
-A hand file uses the JSON layout of :meth:`Derivation.to_dict` (documented in
-:mod:`nn.explain`) with any subset of its entries, for example the second
-seed's rounded numbers::
+A hand file uses the JSON layout of :meth:`Derivation.to_dict` (stated in
+:mod:`nn.explain.schema`) with any subset of its entries, for example the
+rounded numbers of the lecture notes' 2-2-2-1 walkthrough::
 
     {"Y_hat": 0.816, "loss": 0.203,
      "layers": {"3": {"delta": -0.184, "dL_dW": [[-0.11224, -0.14536]]},
@@ -14,19 +14,21 @@ matrix with one column (one sample) or one row may be a flat list, and a
 vector may be written as a column [[…], […]].  Each number passes when
 |library − hand| ≤ atol + rtol·|hand|; the default rtol = 5e-3 accepts hand
 values rounded to three significant digits, and atol = 0 means a hand "0"
-must be exactly 0 (so the first seed's "∂C/∂w = 0" is reported: the library
-gets 2.41e-20).
+must be exactly 0 (so the saturated 1-1-1 sigmoid question's "∂C/∂w = 0" is
+reported: the library gets 2.41e-20).  Reports name positions 1-based, as the
+tables do: "layers.3.delta[j=1,i=2]" is neuron j = 1 of sample i = 2.
 """
 
 import json
 import math
-import numbers
 from typing import NamedTuple
 
 from autograd.check import format_table
 
-from .derivation import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
+from .._checks import document_format, is_number as _is_number
 from .network_file import read_json
+from .schema import (FORMAT, IGNORED_KEYS, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION,
+                     describe, layer_shapes, position, top_shapes)
 
 __all__ = ["Mismatch", "HandFileError", "compare", "report", "load_hand"]
 
@@ -35,8 +37,8 @@ class Mismatch(NamedTuple):
     """One entry where the hand value (``expected``) and the library's (``actual``) differ.
 
     ``name`` is the entry's path in the JSON layout ("layers.3.delta", "loss");
-    ``index`` its position inside it, as list indices ((row, column) for a
-    matrix, () for a single number).
+    ``index`` its position inside it, as 0-based list indices ((row, column) for
+    a matrix, () for a single number); :func:`report` prints it 1-based.
     """
 
     name: str
@@ -54,42 +56,11 @@ def load_hand(path):
     return read_json(path, "hand-derived file", HandFileError)
 
 
-# --- shapes of every entry, from the derivation --------------------------------------
+# --- shapes of every entry, from the schema --------------------------------------------
 
 def _layer_shapes(layer, m):
     n, n_prev = layer.shape
-    return {"activation": ("text",), "W": ("matrix", n, n_prev), "b": ("vector", n),
-            "Z": ("matrix", n, m), "A": ("matrix", n, m), "dL_dA": ("matrix", n, m),
-            "f_prime_Z": ("matrix", n, m), "delta": ("matrix", n, m),
-            "dL_dW": ("matrix", n, n_prev), "dL_db": ("vector", n),
-            "dL_dW_per_sample": ("matrices", m, n, n_prev),
-            "W_new": ("matrix", n, n_prev), "b_new": ("vector", n)}
-
-
-def _top_shapes(d):
-    return {"format": ("text",), "version": ("scalar",), "loss_function": ("text",),
-            "lr": ("scalar",), "m": ("scalar",), "step": ("scalar",),
-            "A0": ("matrix", d.sizes[0], d.m), "Y": ("targets", d.m),
-            "Y_hat": ("matrix", d.sizes[-1], d.m), "losses": ("vector", d.m),
-            "loss": ("scalar",)}
-
-
-def _describe(shape):
-    kind = shape[0]
-    if kind == "matrix":
-        rows, cols = shape[1], shape[2]
-        return f"a {rows} × {cols} matrix (a list of {rows} rows of {cols} numbers)"
-    if kind == "vector":
-        return f"a list of {shape[1]} numbers"
-    if kind == "matrices":
-        return f"a list of {shape[1]} matrices of {shape[2]} × {shape[3]}"
-    if kind == "targets":
-        return f"a list of {shape[1]} targets"
-    return "a string" if kind == "text" else "a number"
-
-
-def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+    return layer_shapes(n, n_prev, m)
 
 
 def _numbers(row):
@@ -170,13 +141,17 @@ def _agree(expected, actual, rtol, atol):
 def _entries(d, hand):
     """(name, expected, actual) for every entry the hand dict gives, in canonical shape."""
     library = d.to_dict()
-    top = _top_shapes(d)
+    top = top_shapes(d.sizes, d.m)
     for key, value in hand.items():
-        if key in ("layers", "description"):
+        if key == "layers" or key in IGNORED_KEYS:
             continue
         if key not in top:
             raise HandFileError(f"unknown key {key!r} at the top level; known keys: "
-                                f"{', '.join(TOP_KEYS)}, description")
+                                f"{', '.join(TOP_KEYS + IGNORED_KEYS)}")
+        if key not in library:
+            raise HandFileError(f"{key!r} is only computed for a loss on logits "
+                                f"(cross_entropy, bce_with_logits); this derivation's loss "
+                                f"is {d.loss_function!r}")
         yield _entry(key, value, top[key], library[key], key)
     layers = hand.get("layers", {})
     if not isinstance(layers, dict):
@@ -193,21 +168,26 @@ def _entries(d, hand):
             if key not in shapes:
                 raise HandFileError(f"layer {l}: unknown key {key!r}; known keys: "
                                     f"{', '.join(LAYER_KEYS)}")
-            if key in ("W_new", "b_new") and d.lr is None:
+            if key in UPDATE_KEYS and d.lr is None:
                 raise HandFileError(f"layer {l}: {key!r} given but the derivation has no "
                                     f"update (no learning rate); give lr or remove {key!r}")
-            yield _entry(f"layers.{l}.{key}", value, shapes[key], getattr(layer, key),
+            actual = getattr(layer, key)
+            if actual is None and value is not None:
+                raise HandFileError(f"layer {l}: {key!r} is not defined for a "
+                                    f"{layer.activation} layer (its Jacobian is not "
+                                    f"element-wise); check 'delta' instead")
+            yield _entry(f"layers.{l}.{key}", value, shapes[key], actual,
                          f"layer {l}: {key!r}")
 
 
 def _entry(name, value, shape, actual, where):
     if value is None and actual is None:
-        return name, None, None
+        return name, None, None, shape
     canonical = _canonical(value, shape)
     if canonical is None:
-        raise HandFileError(f"{where} should be {_describe(shape)}, got "
+        raise HandFileError(f"{where} should be {describe(shape)}, got "
                             f"{json.dumps(value, default=repr)[:80]}")
-    return name, canonical, actual
+    return name, canonical, actual, shape
 
 
 def _layer_number(key, count):
@@ -222,26 +202,24 @@ def _layer_number(key, count):
 
 
 def _check_header(hand):
-    if hand.get("format", FORMAT) != FORMAT:
-        raise HandFileError(f"'format' is {hand['format']!r}; a hand-derived file uses "
-                            f"{FORMAT!r} (or omits it)")
-    if hand.get("version", VERSION) != VERSION:
-        raise HandFileError(f"'version' is {hand['version']!r}; this library reads "
-                            f"version {VERSION}")
+    try:
+        document_format(hand, FORMAT, VERSION, "the hand-derived entries", required=False)
+    except ValueError as e:
+        raise HandFileError(str(e)) from None
 
 
 def _compared(d, hand, rtol, atol):
-    """Every compared number as (name, index, expected, actual, agrees)."""
+    """Every compared number as (name, index, expected, actual, agrees, shape)."""
     if not isinstance(hand, dict):
         raise HandFileError(f"hand-derived entries must be a JSON object (a dict) in the "
                             f"derivation layout, got {type(hand).__name__}")
     _check_header(hand)
     rows = []
-    for name, expected, actual in _entries(d, hand):
+    for name, expected, actual, shape in _entries(d, hand):
         if name in ("format", "version"):
             continue
         for index, e, a in _leaves(expected, actual):
-            rows.append((name, index, e, a, _agree(e, a, rtol, atol)))
+            rows.append((name, index, e, a, _agree(e, a, rtol, atol), shape))
     if not rows:
         # Nothing compared proves nothing: an empty file must not read as "all agree".
         raise HandFileError("the hand-derived entries give no number to check; add entries "
@@ -264,11 +242,12 @@ def compare(derivation, hand, rtol=5e-3, atol=0.0):
     """
     _check_tolerances(rtol, atol)
     return [Mismatch(name, index, e, a)
-            for name, index, e, a, ok in _compared(derivation, hand, rtol, atol) if not ok]
+            for name, index, e, a, ok, _ in _compared(derivation, hand, rtol, atol) if not ok]
 
 
-def _index_text(index):
-    return "".join(f"[{i}]" for i in index)
+def _index_text(shape, index):
+    where = position(shape, index)
+    return f"[{where}]" if where else ""
 
 
 def _value_text(x):
@@ -281,15 +260,15 @@ def report(derivation, hand, rtol=5e-3, atol=0.0):
     _check_tolerances(rtol, atol)
     rows = _compared(derivation, hand, rtol, atol)
     rule = f"pass when |library − hand| ≤ atol + rtol·|hand|, rtol={rtol:g}, atol={atol:g}"
-    bad = [r for r in rows if not r[-1]]
+    bad = [r for r in rows if not r[4]]
     if not bad:
         return f"All {len(rows)} hand-derived entries agree with the library ({rule}).\n"
     table = []
-    for name, index, e, a, _ in bad:
+    for name, index, e, a, _, shape in bad:
         numeric = _is_number(e) and _is_number(a)
         abs_err = abs(a - e) if numeric else math.nan
         rel_err = abs_err / abs(e) if numeric and e != 0 else math.inf if numeric else math.nan
-        table.append([name + _index_text(index), _value_text(e), _value_text(a),
+        table.append([name + _index_text(shape, index), _value_text(e), _value_text(a),
                       f"{abs_err:.3g}" if numeric else "", f"{rel_err:.3g}" if numeric else ""])
     return (f"{len(bad)} of {len(rows)} hand-derived entries differ from the library "
             f"({rule}):\n"

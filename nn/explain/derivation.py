@@ -1,8 +1,8 @@
-"""One step of gradient descent, laid out layer by layer as the seeds derive it by hand.
+"""One step of gradient descent, laid out layer by layer as the lecture notes derive it by hand.
 
 :func:`explain_step` runs the forward and backward pass of an :class:`~nn.layers.MLP`
 on a mini-batch of m samples with the engine, and records for every layer
-l = 1 … L the quantities of the second seed's walkthrough::
+l = 1 … L the quantities of the lecture notes' 2-2-2-1 walkthrough::
 
     Z^[l] = W^[l] A^[l−1] + b^[l]            (1)   n_l × m
     A^[l] = f(Z^[l])                         (2)   n_l × m
@@ -16,9 +16,9 @@ l = 1 … L the quantities of the second seed's walkthrough::
 with A^[0] = X (n_0 × m), Ŷ = A^[L] and L = (1/m) Σᵢ Lᵢ.
 
 **Convention for δ.**  With the batch loss L = (1/m) Σᵢ Lᵢ, the engine's
-∂L/∂Z^[l] has column i equal to (1/m)·∂Lᵢ/∂Z^[l].  The seed's δ^[l] is the
+∂L/∂Z^[l] has column i equal to (1/m)·∂Lᵢ/∂Z^[l].  The notes' δ^[l] is the
 per-sample ∂Lᵢ/∂Z^[l] and the 1/m appears in (3) and (4); this module follows
-the seed: ``delta`` is per-sample, ``dL_dW``/``dL_db`` are batch averages.
+the notes: ``delta`` is per-sample, ``dL_dW``/``dL_db`` are batch averages.
 For one sample (m = 1) the two conventions coincide.
 
 Nothing here re-implements (1)-(4): every number comes from the engine
@@ -28,58 +28,30 @@ that the tests check against the engine.
 
 **The JSON layout** (:meth:`Derivation.to_dict`; a hand-derived file for
 :func:`nn.explain.check.compare` uses the same layout, with any subset of the
-entries).  Matrices are lists of rows; "sample columns" have one column per
-sample i = 1 … m::
+entries) is stated once, in :mod:`nn.explain.schema`.
 
-    {
-      "format": "backproplab-derivation", "version": 1,
-      "loss_function": "bce",  "lr": 0.1,  "m": 1,  "step": 1,
-      "A0": n_0 × m,            "Y": the m targets (as given),
-      "Y_hat": n_L × m,         "losses": [L₁, …, L_m],   "loss": L,
-      "layers": {
-        "1": {"activation": "relu",
-              "W": n_1 × n_0,   "b": [n_1 numbers],
-              "Z": n_1 × m,     "A": n_1 × m,
-              "dL_dA": n_1 × m (∂Lᵢ/∂A^[1], per sample),
-              "f_prime_Z": n_1 × m (f'(Z^[1])),
-              "delta": n_1 × m (∂Lᵢ/∂Z^[1], per sample),
-              "dL_dW": n_1 × n_0 (batch average),  "dL_db": [n_1 numbers],
-              "dL_dW_per_sample": [m matrices n_1 × n_0] (∂Lᵢ/∂W^[1]),
-              "W_new": n_1 × n_0,  "b_new": [n_1 numbers]   (only with lr)},
-        "2": {…}, …
-      }
-    }
-
-(∂Lᵢ/∂b^[l] per sample is column i of ``delta``, so it is not repeated.)
+For the losses that take logits (``cross_entropy``, ``bce_with_logits``) the
+derivation also records the probabilities ŷ = softmax(Z^[L]) or σ(Z^[L]) a
+student writes down beside the logits A^[L].
 """
 
 import copy
 import json
-import math
-import numbers
 from dataclasses import dataclass, field, fields
 
-from autograd import grad, total
+from autograd import Value, grad, no_grad, total
 
-from .._checks import document_format
-from ..activations import activate
-from ..losses import get_loss
-
-FORMAT = "backproplab-derivation"
-VERSION = 1
-
-LAYER_KEYS = ("activation", "W", "b", "Z", "A", "dL_dA", "f_prime_Z", "delta",
-              "dL_dW", "dL_db", "dL_dW_per_sample", "W_new", "b_new")
-"""Keys of one layer's entry in the JSON layout, in display order."""
-
-TOP_KEYS = ("format", "version", "loss_function", "lr", "m", "step", "A0", "Y", "Y_hat",
-            "losses", "loss", "layers")
-"""Top-level keys of the JSON layout."""
+from .._checks import document_format, positive_int
+from ..activations import ACTIVATIONS
+from ..losses import PROBABILITIES, check_pairing
+from ..module import evaluation
+from .inputs import as_batch, check_lr, resolve_loss
+from .schema import FORMAT, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION
 
 
 @dataclass
 class LayerDerivation:
-    """Everything about layer ``l`` in one step (shapes in the seeds' convention).
+    """Everything about layer ``l`` in one step (shapes in the lecture notes' convention).
 
     ``W`` and ``b`` are the parameters *before* the step; ``W_new``/``b_new``
     are θ − α ∂L/∂θ (None when no learning rate was given).
@@ -92,8 +64,8 @@ class LayerDerivation:
     Z: list             # n_l × m
     A: list             # n_l × m
     dL_dA: list         # n_l × m, ∂Lᵢ/∂A^[l]
-    f_prime_Z: list     # n_l × m, f'(Z^[l]) = ∂A/∂Z element-wise
-    delta: list         # n_l × m, δ^[l] = ∂Lᵢ/∂Z^[l] (per sample, the seed's δ)
+    f_prime_Z: list     # n_l × m, f'(Z^[l]) = ∂A/∂Z element-wise (None for softmax)
+    delta: list         # n_l × m, δ^[l] = ∂Lᵢ/∂Z^[l] (per sample, the lecture notes' δ)
     dL_dW: list         # n_l × n_{l−1}, (1/m) δ^[l] (A^[l−1])ᵀ
     dL_db: list         # n_l, (1/m) Σᵢ δ^[l]
     dL_dW_per_sample: list  # m matrices n_l × n_{l−1}, ∂Lᵢ/∂W^[l] = δᵢ aᵢᵀ
@@ -112,7 +84,8 @@ class Derivation:
 
     ``layers[l − 1]`` is layer l.  ``A0`` is X as n_0 × m, ``Y_hat`` is A^[L]
     (n_L × m), ``losses`` the per-sample Lᵢ, ``loss`` = L = (1/m) Σᵢ Lᵢ.
-    ``step`` numbers successive iterations (1 for the first).
+    ``step`` numbers successive iterations (1 for the first).  ``probabilities``
+    is softmax(A^[L]) or σ(A^[L]) for a loss on logits, else None.
     """
 
     loss_function: str
@@ -124,6 +97,7 @@ class Derivation:
     loss: float
     layers: list = field(default_factory=list)
     step: int = 1
+    probabilities: list = None
 
     @property
     def m(self):
@@ -136,7 +110,7 @@ class Derivation:
         return [len(self.A0)] + [len(layer.W) for layer in self.layers]
 
     def layer(self, l):
-        """Layer ``l`` (1-based, as in the seeds)."""
+        """Layer ``l`` (1-based, as in the lecture notes)."""
         if not 1 <= l <= len(self.layers):
             raise IndexError(f"layer {l} does not exist; layers are 1 … {len(self.layers)}")
         return self.layers[l - 1]
@@ -156,14 +130,13 @@ class Derivation:
         a deep copy, so editing it leaves the derivation alone."""
         layers = {}
         for layer in self.layers:
-            entry = {key: getattr(layer, key) for key in LAYER_KEYS}
-            if self.lr is None:
-                del entry["W_new"], entry["b_new"]
-            layers[str(layer.l)] = entry
-        return copy.deepcopy({
-            "format": FORMAT, "version": VERSION, "loss_function": self.loss_function,
-            "lr": self.lr, "m": self.m, "step": self.step, "A0": self.A0, "Y": self.Y,
-            "Y_hat": self.Y_hat, "losses": self.losses, "loss": self.loss, "layers": layers})
+            layers[str(layer.l)] = {key: getattr(layer, key) for key in LAYER_KEYS
+                                    if self.lr is not None or key not in UPDATE_KEYS}
+        document = {"format": FORMAT, "version": VERSION, "m": self.m, "layers": layers}
+        document.update((key, getattr(self, key)) for key in TOP_KEYS if key not in document)
+        if self.probabilities is None:
+            del document["probabilities"]
+        return copy.deepcopy({key: document[key] for key in TOP_KEYS if key in document})
 
     def to_json(self, indent=2):
         """:meth:`to_dict` as JSON text (full float precision)."""
@@ -178,67 +151,7 @@ class Derivation:
                   for k, v in sorted(d["layers"].items(), key=lambda kv: int(kv[0]))]
         return cls(loss_function=d["loss_function"], lr=d["lr"], A0=d["A0"], Y=d["Y"],
                    Y_hat=d["Y_hat"], losses=d["losses"], loss=d["loss"], layers=layers,
-                   step=d.get("step", 1))
-
-
-# --- inputs ---------------------------------------------------------------------------
-
-def _is_number(x):
-    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def as_batch(X, Y, n_inputs, names=("X", "Y")):
-    """(samples, targets) as lists of m entries, from one sample or a batch.
-
-    ``X`` is one sample (n_0 numbers, or a bare number when n_0 = 1) with ``Y``
-    its target, or a list of samples with ``Y`` the list of their targets.
-    Anything else raises ValueError; ``names`` are what the messages call X and Y.
-    """
-    x_name, y_name = names
-    if _is_number(X):
-        X = [X]
-    if not isinstance(X, (list, tuple)) or not X:
-        raise ValueError(f"{x_name} must be one sample ({n_inputs} numbers) or a non-empty "
-                         f"list of samples, got {_short(X)}")
-    if all(_is_number(v) for v in X):
-        if len(X) != n_inputs:
-            hint = (f"; for several one-input samples write a list of lists, e.g. "
-                    f"{[[v] for v in X[:3]]}" if n_inputs == 1 else "")
-            raise ValueError(f"{x_name} is one sample of {len(X)} numbers but the network "
-                             f"has {n_inputs} inputs (W^[1] rows have {n_inputs} numbers){hint}")
-        return [[float(v) for v in X]], [Y]
-    if not isinstance(Y, (list, tuple)) or len(Y) != len(X):
-        raise ValueError(f"{x_name} has {len(X)} samples, so {y_name} must be a list of "
-                         f"{len(X)} targets, one per sample; got {_short(Y)}")
-    rows = []
-    for i, x in enumerate(X):
-        if _is_number(x) and n_inputs == 1:
-            x = [x]
-        if (not isinstance(x, (list, tuple)) or len(x) != n_inputs
-                or not all(_is_number(v) for v in x)):
-            raise ValueError(f"{x_name} sample {i} must be a list of {n_inputs} finite "
-                             f"numbers (the network has {n_inputs} inputs), got {_short(x)}")
-        rows.append([float(v) for v in x])
-    return rows, list(Y)
-
-
-def _short(x, width=60):
-    text = repr(x)
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def _resolve_loss(loss):
-    """(name, function) for a loss name or a function ``loss(prediction, target)``."""
-    fn = get_loss(loss)
-    return (loss if isinstance(loss, str) else getattr(loss, "__name__", "custom")), fn
-
-
-def _check_lr(lr):
-    if lr is None:
-        return None
-    if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a positive number or None, got {lr!r}")
-    return float(lr)
+                   step=d.get("step", 1), probabilities=d.get("probabilities"))
 
 
 def _transpose(columns):
@@ -247,23 +160,27 @@ def _transpose(columns):
 
 # --- the step ---------------------------------------------------------------------------
 
-def _forward(layers, x):
-    """Z and A nodes of every layer for one sample, keeping each neuron's own nodes."""
-    zs, as_ = [], []
-    a = x
-    for layer in layers:
-        z = [neuron.preactivation(a) for neuron in layer.neurons]
-        a = [activate(layer.activation, node) for node in z]
-        zs.append(z)
-        as_.append(a)
-    return zs, as_
+def _slopes(activation, zs):
+    """f'(Z) of one layer for one sample, by the engine: ∂f(z_j)/∂z_j on a fresh leaf at
+    each z_j (so a composite f such as GELU is differentiated through all its nodes);
+    None for softmax, whose ∂a_j/∂z_k is not diagonal."""
+    record = ACTIVATIONS[activation]
+    if not record.elementwise:
+        return None
+    leaves = [Value(z.data) for z in zs]
+    return [grad(record(leaf), leaf) for leaf in leaves]
 
 
-def _slope(a, z):
-    """∂a/∂z for a = f(z): the activation node's own local derivative."""
-    if a is z:   # a linear layer's A is its Z node
-        return 1.0
-    return a.local_grads[a.parents.index(z)]
+def _probabilities(loss_name, logits):
+    """ŷ from the logits A^[L] of one sample for a loss on logits (softmax or σ), else None."""
+    name = PROBABILITIES.get(loss_name)
+    if name is None:
+        return None
+    with no_grad():
+        record = ACTIVATIONS[name]
+        values = [Value(z) for z in logits]
+        return [v.data for v in (record(values) if not record.elementwise
+                                 else map(record, values))]
 
 
 def _prediction(outputs):
@@ -277,16 +194,18 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     ``X`` is one sample or a list of m samples (rows of n_0 numbers), ``Y`` its
     target or the list of m targets; ``loss`` a name of :func:`nn.losses.get_loss`
     or a function ``loss(prediction, target)``.  Returns a :class:`Derivation`
-    holding Z^[l], A^[l], f'(Z^[l]), ∂Lᵢ/∂A^[l], δ^[l] (per sample: the seed's
-    convention), ∂L/∂W^[l] = (1/m) δ^[l](A^[l−1])ᵀ and ∂L/∂b^[l] (batch
+    holding Z^[l], A^[l], f'(Z^[l]), ∂Lᵢ/∂A^[l], δ^[l] (per sample: the lecture
+    notes' convention), ∂L/∂W^[l] = (1/m) δ^[l](A^[l−1])ᵀ and ∂L/∂b^[l] (batch
     averages), and with ``lr`` the updated W^[l] − α∂L/∂W^[l], b^[l] − α∂L/∂b^[l].
+    The forward pass is the model's own (:meth:`~nn.layers.MLP.forward_trace`).
     The model itself is not changed (see :meth:`Derivation.updated_model`), and
     Dropout is not applied: the tables describe the network as written.
     """
     layers = _mlp_layers(model)
-    samples, targets = as_batch(X, Y, len(layers[0].neurons[0].w))
-    loss_name, loss_fn = _resolve_loss(loss)
-    lr = _check_lr(lr)
+    samples, targets = as_batch(X, Y, model.sizes[0])
+    loss_name, loss_fn = resolve_loss(loss)
+    check_pairing(layers[-1].activation, loss_name)
+    lr = check_lr(lr)
     m = len(samples)
     weights = [[list(neuron.w) for neuron in layer.neurons] for layer in layers]
     biases = [[neuron.b for neuron in layer.neurons] for layer in layers]
@@ -294,9 +213,11 @@ def explain_step(model, X, Y, loss="bce", lr=None):
               for row, bias in zip(layer_w, layer_b) for p in (*row, bias)]
 
     per_sample = []   # for each sample: (zs, as_, Lᵢ)
-    for x, y in zip(samples, targets):
-        zs, as_ = _forward(layers, x)
-        per_sample.append((zs, as_, loss_fn(_prediction(as_[-1]), y)))
+    with evaluation(model):
+        for x, y in zip(samples, targets):
+            trace = model.forward_trace(x)
+            zs, as_ = [list(z) for z, _ in trace], [list(a) for _, a in trace]
+            per_sample.append((zs, as_, loss_fn(_prediction(as_[-1]), y)))
     batch_loss = total([li for _, _, li in per_sample]) / m
 
     # Per sample: ∂Lᵢ/∂Z, ∂Lᵢ/∂A and ∂Lᵢ/∂θ from one reverse pass over sample i's graph.
@@ -313,13 +234,13 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     for l, layer in enumerate(layers):
         W = [[p.data for p in row] for row in weights[l]]
         b = [p.data for p in biases[l]]
+        slopes = [_slopes(layer.activation, s[0][l]) for s in per_sample]
         table = LayerDerivation(
             l=l + 1, activation=layer.activation, W=W, b=b,
             Z=_transpose([[z.data for z in s[0][l]] for s in per_sample]),
             A=_transpose([[a.data for a in s[1][l]] for s in per_sample]),
             dL_dA=_transpose([g["dA"][l] for g in sample_grads]),
-            f_prime_Z=_transpose([[_slope(a, z) for a, z in zip(s[1][l], s[0][l])]
-                                  for s in per_sample]),
+            f_prime_Z=None if slopes[0] is None else _transpose(slopes),
             delta=_transpose([g["dZ"][l] for g in sample_grads]),
             dL_dW=batch_dW[l], dL_db=batch_db[l],
             dL_dW_per_sample=[g["dW"][l] for g in sample_grads])
@@ -329,20 +250,23 @@ def explain_step(model, X, Y, loss="bce", lr=None):
             table.b_new = [bj - lr * d for bj, d in zip(b, batch_db[l])]
         tables.append(table)
 
+    logits = [[a.data for a in s[1][-1]] for s in per_sample]
+    probabilities = [_probabilities(loss_name, z) for z in logits]
     return Derivation(loss_function=loss_name, lr=lr, A0=_transpose(samples), Y=targets,
                       Y_hat=tables[-1].A, losses=[li.data for _, _, li in per_sample],
-                      loss=batch_loss.data, layers=tables)
+                      loss=batch_loss.data, layers=tables,
+                      probabilities=None if probabilities[0] is None
+                      else _transpose(probabilities))
 
 
 def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):
     """``steps`` successive iterations of :func:`explain_step`, each on the model
-    the previous one produced (θ − α∂L/∂θ), e.g. the seed's "second iteration".
+    the previous one produced (θ − α∂L/∂θ), e.g. the lecture notes' "second iteration".
 
     Returns the list of Derivations; their ``loss`` entries show L falling (or not).
     ``model`` is left unchanged.
     """
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    positive_int(steps, "steps")
     if lr is None:
         raise ValueError("explain_steps() needs a learning rate lr to take steps, got None")
     derivations = []
@@ -356,10 +280,10 @@ def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):
 
 def _mlp_layers(model):
     layers = getattr(model, "layers", None)
-    if not layers or not all(hasattr(layer, "neurons") and hasattr(layer, "activation")
-                             for layer in layers):
-        raise TypeError(f"explain_step() needs an MLP (an object with .layers of Layers "
-                        f"with .neurons), got {type(model).__name__}")
+    if not layers or not hasattr(model, "forward_trace") or not all(
+            hasattr(layer, "neurons") and hasattr(layer, "activation") for layer in layers):
+        raise TypeError(f"explain_step() needs an MLP (an object with .forward_trace() and "
+                        f".layers of Layers with .neurons), got {type(model).__name__}")
     return layers
 
 

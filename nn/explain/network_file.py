@@ -1,7 +1,7 @@
 """Network files: a small network, its data and its loss in one JSON document.
 
 A network file holds exactly what a hand derivation starts from (the example
-files in ``nn/examples/`` are the seeds' networks)::
+files in ``nn/examples/`` are the lecture notes' networks)::
 
     {
       "description": "free text (optional)",
@@ -30,7 +30,7 @@ from ..activations import ACTIVATIONS
 from .derivation import as_batch
 from ..jsonfile import read_json
 from ..layers import MLP
-from ..losses import LOSSES
+from ..losses import LOSSES, check_pairing
 
 __all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
 
@@ -110,10 +110,14 @@ def network_from_dict(spec, source="network"):
     except ValueError as e:
         fail(str(e))
 
+    try:
+        check_pairing(activations[-1], loss)
+    except ValueError as e:
+        fail(str(e))
     model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
     # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
     # indices, output counts): evaluating it once per sample checks every target.
-    for i, (x, y) in enumerate(zip(X, Y)):
+    for i, (x, y) in enumerate(zip(X, Y), 1):
         try:
             LOSSES[loss](model(x), y)
         except (ValueError, TypeError) as e:

@@ -1,6 +1,7 @@
 """A :class:`~nn.explain.Derivation` as plain text, Markdown, LaTeX or JSON.
 
-All renderers walk the derivation in the order of the seeds' walkthrough: the
+All renderers walk the derivation in the order of the lecture notes' 2-2-2-1
+walkthrough: the
 forward pass layer 1 → L (W, b, Z, A), the loss, the backward pass layer
 L → 1 (∂Lᵢ/∂A, f'(Z), δ, ∂L/∂W, ∂L/∂b, and ∂Lᵢ/∂W per sample when m > 1), then
 the update θ − α∂L/∂θ.  ``digits`` is the number of significant digits shown
@@ -8,7 +9,7 @@ the update θ − α∂L/∂θ.  ``digits`` is the number of significant digits 
 
 Rows of a sample matrix are neurons j = 1 … n_l and columns samples i = 1 … m;
 rows of a weight matrix are neurons j of layer l and columns inputs k (neurons
-of layer l − 1), as W_jk^[l] in the seeds.
+of layer l − 1), as W_jk^[l] in the lecture notes.  Every index shown is 1-based.
 """
 
 import json
@@ -16,12 +17,15 @@ import math
 
 from autograd.check import format_table
 
+from ..activations import ACTIVATIONS
+from ..losses import PROBABILITIES
 from .derivation import Derivation
+from .schema import column
 
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 
-_DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the seed's "
-               "convention); ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ and ∂L/∂b^[l] = (1/m) Σᵢ δ^[l] "
+_DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the lecture "
+               "notes' convention); ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ and ∂L/∂b^[l] = (1/m) Σᵢ δ^[l] "
                "are averages over the batch.")
 
 
@@ -47,27 +51,34 @@ def _latex_number(x, digits):
 
 
 # --- what to show, in order: (text symbol, LaTeX symbol, LaTeX formula, value, columns) ---
-# ``columns`` names the column index: "i" for samples, "k" for inputs, None for a vector.
+# ``columns`` names the column index (nn.explain.schema.column): "i" for samples, "k" for
+# inputs, None for a vector drawn as one column.
 
 def _entries(d):
     """Sections of (title, [entry, …]); each entry (text, latex, formula, matrix, columns)."""
     L = len(d.layers)
-    forward = [("A^[0] = X", r"\mathbf{A}^{[0]}", r"\mathbf{X}", d.A0, "i")]
+    forward = [("A^[0] = X", r"\mathbf{A}^{[0]}", r"\mathbf{X}", d.A0, column("A0"))]
     for layer in d.layers:
         l = layer.l
         f = layer.activation
         forward += [
-            (f"W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}", None, layer.W, "k"),
+            (f"W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}", None, layer.W, column("W")),
             (f"b^[{l}]", rf"\mathbf{{b}}^{{[{l}]}}", None, _column(layer.b), None),
             (f"Z^[{l}] = W^[{l}] A^[{l - 1}] + b^[{l}]", rf"\mathbf{{Z}}^{{[{l}]}}",
              rf"\mathbf{{W}}^{{[{l}]}}\mathbf{{A}}^{{[{l - 1}]}} + \mathbf{{b}}^{{[{l}]}}",
-             layer.Z, "i"),
+             layer.Z, column("Z")),
             (f"A^[{l}] = {f}(Z^[{l}])", rf"\mathbf{{A}}^{{[{l}]}}",
-             _latex_activation(f, rf"\mathbf{{Z}}^{{[{l}]}}"), layer.A, "i"),
+             _latex_activation(f, rf"\mathbf{{Z}}^{{[{l}]}}"), layer.A, column("A")),
         ]
-    loss = [
-        (f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, "i"),
-        (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], "i"),
+    if d.probabilities is None:
+        loss = [(f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, column("Y_hat"))]
+    else:
+        f = PROBABILITIES[d.loss_function]
+        loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, column("Y_hat")),
+                (f"Ŷ = {f}(A^[{L}]) (probabilities)", r"\hat{\mathbf{Y}}",
+                 _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, column("probabilities"))]
+    loss += [
+        (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], column("losses")),
         ("L = (1/m) Σᵢ Lᵢ", "L", r"\frac{1}{m}\sum_i L_i", [[d.loss]], None),
     ]
     backward = []
@@ -85,14 +96,23 @@ def _entries(d):
             dA_formula = rf"(\mathbf{{W}}^{{[{l + 1}]}})^\top \delta^{{[{l + 1}]}}"
         backward += [
             (dA_text, rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}", dA_formula,
-             layer.dL_dA, "i"),
-            (f"f'(Z^[{l}]) ({layer.activation}')", rf"f'(\mathbf{{Z}}^{{[{l}]}})", None,
-             layer.f_prime_Z, "i"),
-            (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]", rf"\delta^{{[{l}]}}", delta_formula, layer.delta, "i"),
+             layer.dL_dA, column("dL_dA")),
+        ]
+        if layer.f_prime_Z is not None:
+            backward.append((f"f'(Z^[{l}]) ({layer.activation}')", rf"f'(\mathbf{{Z}}^{{[{l}]}})",
+                             None, layer.f_prime_Z, column("f_prime_Z")))
+        else:
+            # softmax: a_j depends on every z_k, so δ = Jᵀ ∂L/∂A with J = diag(a) − a aᵀ.
+            delta_formula = (rf"\left(\mathrm{{diag}}(\mathbf{{a}}) - \mathbf{{a}}\mathbf{{a}}^\top"
+                             rf"\right) \frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}")
+        backward += [
+            (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]" + ("" if layer.f_prime_Z is not None
+                                          else f" = (diag(a) − a aᵀ) ∂Lᵢ/∂A^[{l}], per sample"),
+             rf"\delta^{{[{l}]}}", delta_formula, layer.delta, column("delta")),
             (f"∂L/∂W^[{l}] = (1/m) δ^[{l}] (A^[{l - 1}])ᵀ",
              rf"\frac{{\partial L}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
              rf"\frac{{1}}{{m}}\delta^{{[{l}]}}(\mathbf{{A}}^{{[{l - 1}]}})^\top",
-             layer.dL_dW, "k"),
+             layer.dL_dW, column("dL_dW")),
             (f"∂L/∂b^[{l}] = (1/m) Σᵢ δ^[{l}]",
              rf"\frac{{\partial L}}{{\partial \mathbf{{b}}^{{[{l}]}}}}",
              rf"\frac{{1}}{{m}}\sum_i \delta^{{[{l}]}}", _column(layer.dL_db), None),
@@ -101,7 +121,7 @@ def _entries(d):
             backward += [
                 (f"∂L{_sub(i)}/∂W^[{l}] (sample {i})",
                  rf"\frac{{\partial L_{{{i}}}}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
-                 None, matrix, "k")
+                 None, matrix, column("dL_dW"))
                 for i, matrix in enumerate(layer.dL_dW_per_sample, 1)]
     sections = [("Forward pass", forward), ("Loss", loss), ("Backward pass", backward)]
     if d.lr is not None:
@@ -111,7 +131,7 @@ def _entries(d):
             update += [
                 (f"W^[{l}] − α ∂L/∂W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}_{{\text{{new}}}}",
                  rf"\mathbf{{W}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
-                 rf"{{\partial \mathbf{{W}}^{{[{l}]}}}}", layer.W_new, "k"),
+                 rf"{{\partial \mathbf{{W}}^{{[{l}]}}}}", layer.W_new, column("W_new")),
                 (f"b^[{l}] − α ∂L/∂b^[{l}]", rf"\mathbf{{b}}^{{[{l}]}}_{{\text{{new}}}}",
                  rf"\mathbf{{b}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
                  rf"{{\partial \mathbf{{b}}^{{[{l}]}}}}", _column(layer.b_new), None),
@@ -120,15 +140,9 @@ def _entries(d):
     return sections
 
 
-_LATEX_ACTIVATIONS = {"relu": r"\mathrm{ReLU}", "sigmoid": r"\sigma", "tanh": r"\tanh",
-                      "softplus": r"\mathrm{softplus}"}
-
-
 def _latex_activation(name, argument):
-    if name == "linear":
-        return argument
-    symbol = _LATEX_ACTIVATIONS.get(name) or rf"\mathrm{{{name}}}"
-    return rf"{symbol}({argument})"
+    symbol = ACTIVATIONS[name].latex
+    return rf"{symbol}({argument})" if symbol else argument
 
 
 def _column(vector):
@@ -193,7 +207,7 @@ def _pmatrix(matrix, digits):
 
 
 def to_latex(d, digits=6):
-    """LaTeX in the seeds' notation, one ``align*`` block per section, to paste into notes.
+    """LaTeX in the lecture notes' notation, one ``align*`` block per section, to paste into notes.
 
     Each line reads symbol = formula = numbers, e.g.
     ``\\mathbf{Z}^{[1]} &= \\mathbf{W}^{[1]}\\mathbf{A}^{[0]} + \\mathbf{b}^{[1]}

@@ -11,31 +11,11 @@ called, so ``import nn`` works without it.
 
 import math
 
-from autograd import Value, grad, no_grad, ops
-from .diagram import layer_activations, mlp_layers
+from autograd import Value, grad, no_grad
 
-
-def _sigmoid(z):
-    # σ's forward value from the engine (stable for any z); the plotted derivative
-    # formulas built on it are written out by hand below.
-    return ops.sigmoid(float(z))
-
-
-ACTIVATION_PLOTS = {
-    # name: (engine function of a Value, hand formula for its derivative, that formula)
-    "sigmoid": (Value.sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "σ(z)(1 − σ(z))"),
-    "tanh": (Value.tanh, lambda z: 1.0 - math.tanh(z) ** 2, "1 − a²"),
-    "relu": (Value.relu, lambda z: 1.0 if z > 0 else 0.0, "step: 1 if z > 0 else 0"),
-    "softplus": (Value.softplus, _sigmoid, "σ(z)"),
-}
-"""Activations :func:`plot_activations` knows: engine function and hand derivative."""
-
-SATURATION_RULES = {
-    "tanh": ("|a| > 0.97", lambda a: abs(a) > 0.97),
-    "sigmoid": ("a < 0.03 or a > 0.97", lambda a: a < 0.03 or a > 0.97),
-    "relu": ("a = 0 (inactive)", lambda a: a == 0.0),
-}
-"""Per activation: when :func:`plot_saturation` counts a unit as saturated."""
+from ..activations import ACTIVATIONS
+from ..module import evaluation
+from .diagram import mlp_layers
 
 
 def _pyplot():
@@ -117,7 +97,7 @@ def plot_decision_boundary(model, X, y, resolution=60, ax=None, title=None):
     xs, ys = zip(*points)
     grid_x = np.linspace(*_span(xs), resolution)
     grid_y = np.linspace(*_span(ys), resolution)
-    with _evaluation(model), no_grad():
+    with evaluation(model), no_grad():
         predict, names = _predictor(model, labels, points[0])
         regions = np.array([[predict([a, b]) for a in grid_x] for b in grid_y])
     if ax is None:
@@ -189,22 +169,6 @@ def _class_colours(n):
     return [_pyplot().get_cmap("tab10")(i % 10) for i in range(n)]
 
 
-class _evaluation:
-    """Put a Module in eval mode for the block, then restore its mode."""
-
-    def __init__(self, model):
-        self.model = model
-        self.was_training = getattr(model, "training", False)
-
-    def __enter__(self):
-        if self.was_training:
-            self.model.eval()
-
-    def __exit__(self, *exc):
-        if self.was_training:
-            self.model.train()
-
-
 # -- gradients and activations --------------------------------------------------------
 
 def plot_gradient_flow(model, log=False, title=None):
@@ -240,12 +204,14 @@ def plot_activations(names=("sigmoid", "tanh", "relu"), z_range=(-6.0, 6.0), poi
     """Each activation f beside its derivative f′, the engine's beside the hand formula.
 
     The engine's f′(z) is ``autograd.grad(f(Value(z)), z)`` at every plotted z;
-    the hand formula (σ(1 − σ), 1 − a², the ReLU step) is drawn over it dashed,
-    so any disagreement shows.  Names: keys of :data:`ACTIVATION_PLOTS`."""
+    the hand formula of the activation's record (σ(1 − σ), 1 − a², the ReLU
+    step, …) is drawn over it dashed, so any disagreement shows.  Names: the
+    element-wise activations of :data:`nn.activations.ACTIVATIONS`."""
+    plottable = [name for name, record in ACTIVATIONS.items() if record.elementwise]
     for name in names:
-        if name not in ACTIVATION_PLOTS:
+        if name not in plottable:
             raise ValueError(f"unknown activation {name!r}; plot_activations() knows "
-                             f"{', '.join(ACTIVATION_PLOTS)}")
+                             f"{', '.join(plottable)} (softmax acts on a whole layer)")
     low, high = z_range
     if not low < high or not isinstance(points, int) or points < 2:
         raise ValueError(f"need z_range = (low, high) with low < high and points ≥ 2; got "
@@ -253,7 +219,8 @@ def plot_activations(names=("sigmoid", "tanh", "relu"), z_range=(-6.0, 6.0), poi
     zs = [low + (high - low) * i / (points - 1) for i in range(points)]
     fig, axes = _figure(len(names), 2, figsize=(9, 2.6 * len(names)), layout="constrained")
     for row, name in zip(axes, names):
-        engine, df, formula = ACTIVATION_PLOTS[name]
+        record = ACTIVATIONS[name]
+        engine, df, formula = record.fn, record.hand_derivative, record.derivative
         inputs = [Value(z) for z in zs]
         row[0].plot(zs, [engine(v).data for v in inputs], color="#3182bd")
         row[0].set(title=f"{name}(z)", xlabel="z")
@@ -270,25 +237,26 @@ def plot_activations(names=("sigmoid", "tanh", "relu"), z_range=(-6.0, 6.0), poi
 def plot_saturation(model, X, title=None):
     """Share of each layer's units that are saturated over the samples X.
 
-    Saturated means: tanh |a| > 0.97; sigmoid a < 0.03 or a > 0.97 (σ′ < 0.03,
-    so little gradient passes); ReLU a = 0 (inactive: no gradient passes at
-    all).  Layers with other activations are shown as n/a."""
+    Saturated is the rule of the activation's record: tanh |a| > 0.97; sigmoid
+    and softmax a < 0.03 or a > 0.97 (σ′ < 0.03, so little gradient passes);
+    ReLU a = 0 (inactive: no gradient passes at all).  Layers whose activation
+    has no rule (linear, leaky ReLU, softplus, GELU, SiLU) are shown as n/a."""
     layers = mlp_layers(model, "plot_saturation()")
     samples = [list(x) for x in X]
     if not samples:
         raise ValueError("plot_saturation() needs at least one sample in X")
     counts = [0] * len(layers)
-    with _evaluation(model):
+    rules = [ACTIVATIONS[layer.activation].saturation for layer in layers]
+    with evaluation(model), no_grad():
         for x in samples:
-            for l, a in enumerate(layer_activations(model, x)[1:]):
-                rule = SATURATION_RULES.get(layers[l].activation)
-                if rule:
-                    counts[l] += sum(rule[1](v) for v in a)
+            for l, (_, a) in enumerate(model.forward_trace(x)):
+                if rules[l]:
+                    counts[l] += sum(rules[l][1](v.data) for v in a)
     fig, axes = _figure(figsize=(max(4.5, 1.3 * len(layers) + 2), 4), layout="constrained")
     ax = axes[0][0]
     names, shares = [], []
     for l, layer in enumerate(layers):
-        rule = SATURATION_RULES.get(layer.activation)
+        rule = rules[l]
         names.append(f"layer {l + 1}\n{layer.activation}\n"
                      + (rule[0] if rule else "n/a"))
         shares.append(counts[l] / (len(samples) * len(layer.neurons)) if rule else 0.0)

@@ -6,7 +6,7 @@
     explore(loss)                                   # any Value: forward, backward
     explore(loss, params=[w, b], lr=0.1)            # ... and the update θ ← θ − α ∂L/∂θ
     explore(mlp, X, Y, loss="bce", lr=0.1)          # an MLP on a batch, with the tables
-    explore("seed_2221").save_html("walk.html")     # a network file or shipped example
+    explore("lecture_2221").save_html("walk.html")     # a network file or shipped example
 
 In Jupyter the result is a widget (with anywidget installed:
 ``pip install 'backproplab[explorer]'``), else an object that shows the same page
@@ -78,7 +78,7 @@ def explore(target, X=None, Y=None, *, loss=None, lr=None, params=(), title=None
       graph of L = (1/m) Σᵢ Lᵢ and the tables of ``backprop explain``: Z^[l] = W^[l]A^[l−1] + b^[l],
       A^[l] = f(Z^[l]), δ^[l], ∂L/∂W^[l] = (1/m) δ^[l](A^[l−1])ᵀ, ∂L/∂b^[l], the update.
       The model is not changed.
-    - ``target`` a network file path or the name of a shipped example ("seed_2221"):
+    - ``target`` a network file path or the name of a shipped example ("lecture_2221"):
       that network, its data, loss and lr (``loss``/``lr`` override the file's).
 
     Returns a Jupyter widget when anywidget is installed, else an :class:`Explorer`;

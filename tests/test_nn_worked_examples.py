@@ -1,6 +1,6 @@
-"""Every numeric example of the two seed documents, through MLP + loss + backward + SGD.
+"""Every numeric example of the two worked-example documents (the saturated 1-1-1 sigmoid question and the lecture notes), through MLP + loss + backward + SGD.
 
-Expected values are computed here by hand from the seeds' formulas (plain
+Expected values are computed here by hand from the lecture notes' formulas (plain
 floats and ``math``), never copied from the library's output.
 """
 
@@ -25,7 +25,7 @@ def close(a, b, rel=1e-9):
     return a == pytest.approx(b, rel=rel, abs=1e-15)
 
 
-# -- second seed: the 2-2-2-1 walkthrough ---------------------------------------------
+# -- the lecture notes' 2-2-2-1 walkthrough ---------------------------------------------
 
 X = [0.5, 1.0]
 Y = 1.0
@@ -36,7 +36,7 @@ W3, B3 = [[0.9, 1.0]], [0.15]
 
 
 def by_hand(W1, B1, W2, B2, W3, B3):
-    """The seed's forward pass, BCE loss, backward pass and update, as plain floats."""
+    """The notes' forward pass, BCE loss, backward pass and update, as plain floats."""
     Z1 = [W1[j][0] * X[0] + W1[j][1] * X[1] + B1[j] for j in range(2)]
     A1 = [relu(z) for z in Z1]
     Z2 = [W2[j][0] * A1[0] + W2[j][1] * A1[1] + B2[j] for j in range(2)]
@@ -63,7 +63,7 @@ def by_hand(W1, B1, W2, B2, W3, B3):
                 dW3=dW3, dW2=dW2, dW1=dW1, new=new)
 
 
-def seed_network():
+def lecture_network():
     return MLP.from_weights(weights=[W1, W2, W3], biases=[B1, B2, B3],
                             activations=["relu", "relu", "sigmoid"])
 
@@ -82,13 +82,13 @@ def engine_step(mlp):
 
 def test_walkthrough_forward_pass_and_loss():
     hand = by_hand(W1, B1, W2, B2, W3, B3)
-    trace, loss, _ = engine_step(seed_network())
+    trace, loss, _ = engine_step(lecture_network())
     (z1, a1), (z2, a2), (z3, a3) = trace
     for got, want in [(z1, hand["Z1"]), (a1, hand["A1"]), (z2, hand["Z2"]), (a2, hand["A2"])]:
         assert all(close(g.data, w) for g, w in zip(got, want))
     assert close(z3[0].data, hand["z3"]) and close(a3[0].data, hand["yhat"])
     assert close(loss.data, hand["loss"])
-    # The seed's rounded numbers: Z¹ = (0.30, 0.60), Z² = (0.61, 0.79), z³ = 1.489,
+    # The notes' rounded numbers: Z¹ = (0.30, 0.60), Z² = (0.61, 0.79), z³ = 1.489,
     # ŷ ≈ 0.816, L ≈ 0.203 (more exactly 0.2034).
     assert [round(z.data, 12) for z in z1] == [0.3, 0.6]
     assert [round(z.data, 12) for z in z2] == [0.61, 0.79]
@@ -99,7 +99,7 @@ def test_walkthrough_forward_pass_and_loss():
 
 def test_walkthrough_error_signals_and_gradients():
     hand = by_hand(W1, B1, W2, B2, W3, B3)
-    trace, _, grads = engine_step(seed_network())
+    trace, _, grads = engine_step(lecture_network())
     (z1, _), (z2, _), (z3, _) = trace
     assert close(z3[0].grad, hand["d3"])                                # δ^[3]
     assert all(close(z.grad, d) for z, d in zip(z2, hand["d2"]))        # δ^[2]
@@ -110,7 +110,7 @@ def test_walkthrough_error_signals_and_gradients():
     for got, want in [(grads["b"][2], [hand["d3"]]), (grads["b"][1], hand["d2"]),
                       (grads["b"][0], hand["d1"])]:
         assert all(close(g, w) for g, w in zip(got, want))
-    # The seed rounds δ^[3] to −0.184 (exactly −0.18407…), so its ∂L/∂W^[3] =
+    # The notes round δ^[3] to −0.184 (exactly −0.18407…), so its ∂L/∂W^[3] =
     # (−0.11224, −0.14536) is off by up to 0.00007·0.79 ≈ 6e-5.
     assert round(z3[0].grad, 3) == -0.184
     assert grads["W"][2][0][0] == pytest.approx(-0.11224, abs=1e-4)
@@ -119,14 +119,14 @@ def test_walkthrough_error_signals_and_gradients():
 
 def test_walkthrough_update_and_second_iteration():
     hand = by_hand(W1, B1, W2, B2, W3, B3)
-    mlp = seed_network()
+    mlp = lecture_network()
     _, first_loss, _ = engine_step(mlp)
     new = hand["new"]
     for got, want in zip(mlp.weights(), [new["W1"], new["W2"], new["W3"]]):
         assert all(close(g, w) for gr, wr in zip(got, want) for g, w in zip(gr, wr))
     for got, want in zip(mlp.biases(), [new["B1"], new["B2"], new["B3"]]):
         assert all(close(g, w) for g, w in zip(got, want))
-    # The seed's W³ → (0.911224, 1.014536) used δ^[3] rounded to −0.184; the exact
+    # The notes' W³ → (0.911224, 1.014536) used δ^[3] rounded to −0.184; the exact
     # update differs in the sixth decimal.
     assert mlp.weights()[2][0][0] == pytest.approx(0.911224, abs=1e-5)
     assert mlp.weights()[2][0][1] == pytest.approx(1.014536, abs=1e-5)
@@ -148,7 +148,7 @@ def test_two_one_one_forward_example():
     assert round(a_h[0].data, 4) == 0.5987 and round(a_o[0].data, 4) == 0.5324
 
 
-# -- first seed: the 1-1-1 networks ------------------------------------------------------
+# -- the saturated 1-1-1 sigmoid question: the 1-1-1 networks ------------------------------------------------------
 
 def test_saturated_sigmoid_gradient_is_tiny_but_not_zero():
     w, a, y = 0.8, 62.5, 0.0
