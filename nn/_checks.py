@@ -3,6 +3,7 @@ and the offending value."""
 
 import math
 import numbers
+import json
 import random
 
 _GLOBAL_RANDOM = random.random.__self__
@@ -65,5 +66,5 @@ def document_format(document, expected_format, version, where, required=True):
                          f"(\"format\" is {found!r}, not \"{expected_format}\")")
     found = document.get("version", None if required else version)
     if isinstance(found, bool) or found != version:   # True == 1, but is no version
-        raise ValueError(f"{where} has format version {found!r}; "
+        raise ValueError(f"{where} has format version {json.dumps(found)}; "
                          f"this backproplab reads version {version}")

@@ -114,7 +114,7 @@ def layer_parameters(scheme, fan_in, fan_out, activation="linear", seed=None, *,
     elif value is not None:
         raise ValueError(f"init_value={value!r} is only used by init='constant', not {scheme!r}")
     if gain is not None:
-        g = number(gain, "gain")
+        g = number(gain, "gain")   # TypeError for a non-number
         if not math.isfinite(g):
             raise ValueError(f"gain must be a finite number, got {gain!r}")
     else:

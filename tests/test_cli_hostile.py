@@ -199,7 +199,7 @@ def test_bad_inputs_are_named_before_the_targets_are_counted(tmp_path, inputs, t
 
 def test_a_boolean_version_is_no_version(tmp_path):
     hand = write(tmp_path / "hand.json", json.dumps({**HAND, "version": True}))
-    one_line_error(backprop("explain", "--check", hand), "hand.json: version", "true")
+    one_line_error(backprop("explain", "--check", hand), "hand.json", "format version true")
 
 
 # --- Ctrl-C -----------------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def _check_inputs(inputs, n_inputs, fail):
     """Fail naming a bad entry of 'inputs' itself (a non-finite or non-number value, a
     ragged row), before the samples are paired with their targets."""
     if isinstance(inputs, list) and any(isinstance(x, list) for x in inputs):
-        for i, x in enumerate(inputs):
+        for i, x in enumerate(inputs, 1):
             row = [x] if _is_number(x) and n_inputs == 1 else x
             if not isinstance(row, list) or len(row) != n_inputs:
                 fail(f"'inputs' sample {i} must be a list of {n_inputs} finite numbers (the "
