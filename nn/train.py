@@ -38,7 +38,7 @@ from .optim import SGD
 from .regularization import l2_penalty
 
 __all__ = ["fit", "History", "EarlyStopping", "predict", "evaluate", "accuracy",
-           "accuracy_rule", "DEFAULT_LR"]
+           "accuracy_rule", "DEFAULT_LR", "ENGINES"]
 
 DEFAULT_LR = 0.1
 """Learning rate of the SGD that ``fit`` makes when no optimizer is given."""
@@ -255,6 +255,66 @@ def accuracy(model, X, y, loss="hinge"):
 
 # --- fit ------------------------------------------------------------------------------
 
+ENGINES = ("scalar", "matrix")
+"""What ``fit(engine=...)`` accepts: the graph of Values, or NumPy matrices (:mod:`nn.matrix`)."""
+
+
+class _ScalarTrainer:
+    """One training step through the graph of Values (the seeds' step, plus the extras)."""
+
+    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm, rule):
+        self.model, self.X, self.y, self.loss, self.loss_fn = model, X, y, loss, loss_fn
+        self.optimizer, self.l2, self.clip_norm = optimizer, l2, clip_norm
+        self.params = model.parameters()
+        self.scored = rule is not None
+
+    def load(self):
+        """Nothing to load: the Values are the parameters."""
+
+    def store(self):
+        """Nothing to store: the optimizer changed the Values."""
+
+    def step(self, indices):
+        """(L, predictions) after one step on the samples ``indices``."""
+        model, params = self.model, self.params
+        model.zero_grad()
+        outputs = [model(self.X[i]) for i in indices]
+        batch_loss = self.loss_fn(outputs, [self.y[i] for i in indices])
+        if self.l2:
+            batch_loss = batch_loss + self.l2 * l2_penalty(params)
+        batch_loss.backward()
+        if self.clip_norm is not None:
+            clip_grad_norm(params, self.clip_norm)
+        self.optimizer.step()
+        return batch_loss.data, [_numbers(o) for o in outputs] if self.scored else None
+
+    def evaluate(self, X, y):
+        """:func:`evaluate` on (X, y)."""
+        return evaluate(self.model, X, y, loss=self.loss)
+
+
+class _MatrixTrainer:
+    """One training step through :mod:`nn.matrix` (imported only when asked for: NumPy)."""
+
+    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm, rule):
+        from .matrix.trainer import MatrixTrainer
+
+        self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm)
+        self.load, self.store, self.step = self.trainer.load, self.trainer.store, self.trainer.step
+        self.model, self.loss = model, loss
+
+    def evaluate(self, X, y):
+        """:func:`evaluate`'s {"loss", "accuracy"} from the matrix forward pass (no dropout)."""
+        value, predictions = self.trainer.evaluate(X, y)
+        rule = accuracy_rule(self.loss, self.model, y)
+        if rule is None:
+            return {"loss": value, "accuracy": math.nan}
+        return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
+
+
+def _trainer(engine, *args):
+    return (_ScalarTrainer if engine == "scalar" else _MatrixTrainer)(*args)
+
 def _check_data(X, y, model, what):
     if not isinstance(X, (list, tuple)) or not isinstance(y, (list, tuple)):
         raise TypeError(f"fit(): {what} X and y must be lists, got {type(X).__name__} and "
@@ -318,7 +378,8 @@ def _call(callback, hook, *args):
 
 def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data=None, validation_split=None, shuffle=True, seed=None, l2=0.0,
-        clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True):
+        clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
+        engine="scalar"):
     """Train ``model`` on (X, y) and return a :class:`History`.
 
     ``loss``: a name of :func:`nn.losses.get_loss` or a function
@@ -335,7 +396,12 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     True to stop) and ``on_train_end(history, model)``, or plain functions
     used as ``on_epoch_end``; ``early_stopping`` an :class:`EarlyStopping`.
     ``verbose`` shows a tqdm progress bar with the loss in its postfix.
+    ``engine``: "scalar" (the graph of Values) or "matrix" (the lecture notes'
+    vectorized equations in NumPy, :mod:`nn.matrix`; the same numbers to rounding,
+    parameters written back into the model's Values after every epoch).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"fit(): engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
     _check_data(X, y, model, "training")
     loss_fn = get_loss(loss)
@@ -353,6 +419,7 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     if optimizer is None:
         optimizer = SGD(params, lr=DEFAULT_LR)
     rule = accuracy_rule(loss, model, y)
+    trainer = _trainer(engine, model, X, y, loss, loss_fn, optimizer, l2, clip_norm, rule)
     history = History()
     size = batch_size or len(X)
     was_training = getattr(model, "training", True)
@@ -363,23 +430,18 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     for epoch in bar:
         model.train()
         loss_sum, correct = 0.0, 0
-        for Xb, yb in batches(X, y, size, shuffle=shuffle, seed=rng):
-            model.zero_grad()
-            outputs = [model(x) for x in Xb]
-            batch_loss = loss_fn(outputs, list(yb))
-            if l2:
-                batch_loss = batch_loss + l2 * l2_penalty(params)
-            batch_loss.backward()
-            if clip_norm is not None:
-                clip_grad_norm(params, clip_norm)
-            optimizer.step()
-            loss_sum += batch_loss.data * len(Xb)
+        trainer.load()
+        # Batches of sample indices: the same shuffle for both engines.
+        for indices, yb in batches(range(len(X)), y, size, shuffle=shuffle, seed=rng):
+            batch_loss, predictions = trainer.step(indices)
+            loss_sum += batch_loss * len(indices)
             if rule is not None:
-                correct += _count_correct(rule, [_numbers(o) for o in outputs], yb)
+                correct += _count_correct(rule, predictions, yb)
+        trainer.store()
         logs = {"loss": loss_sum / len(X),
                 "accuracy": correct / len(X) if rule is not None else math.nan}
         if validation_data is not None:
-            val = evaluate(model, *validation_data, loss=loss)
+            val = trainer.evaluate(*validation_data)
             logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
         history.append(epoch, logs)
         if scheduler is not None:

@@ -1,0 +1,80 @@
+"""``fit(..., engine="matrix")``'s training step: one mini-batch through the matrix equations.
+
+Per step, as the scalar loop does it (see :mod:`nn.train`): forward, L = (1/m) Σᵢ Lᵢ
+(+ l2·Σθ²), gradient (+ 2·l2·θ), clip the global norm, optimizer step.  The
+parameters are read from the model's Values when an epoch starts and written
+back when it ends, so callbacks see (and may change) them as usual.
+"""
+
+from .losses import get_loss, target_matrix
+from .network import MatrixMLP
+from .optim import matrix_optimizer
+from ._numpy import np
+
+_CLIP_EPSILON = 1e-6   # nn.clip.clip_grad_norm's scale max_norm/(‖g‖ + 1e-6)
+
+
+class MatrixTrainer:
+    """Trains ``model`` on samples X (rows) and targets y with the matrix engine."""
+
+    def __init__(self, model, X, y, loss, optimizer, l2=0.0, clip_norm=None):
+        self.loss = get_loss(loss).name
+        self.network = MatrixMLP.from_model(model)
+        self.model, self.params = model, model.parameters()
+        self.optimizer = matrix_optimizer(optimizer, self.params)
+        self.l2, self.clip_norm = l2, clip_norm
+        self.n_out = model.sizes[-1]
+        self.X = np.array(X, dtype=float).T                       # A^[0], n_0 × m
+        self.Y = target_matrix(get_loss(loss), list(y), self.n_out)
+        dropout = getattr(model, "_dropout", None)
+        self.dropout = dropout if dropout is not None and dropout.p > 0.0 else None
+
+    def load(self):
+        """θ ← the model's parameter values (at the start of an epoch)."""
+        self.network.read(self.params)
+
+    def store(self):
+        """The model's parameter values and the optimizer's state ← θ and its state."""
+        self.network.write(self.params)
+        self.optimizer.store()
+
+    def _masks(self, m):
+        """Dropout masks for the hidden layers, drawn in the scalar engine's order
+        (sample by sample, layer by layer, neuron by neuron) from the model's RNG."""
+        if self.dropout is None or not self.model.training:
+            return None
+        p, draw = self.dropout.p, self.dropout._rng.random
+        scale = 1.0 / (1.0 - p)
+        hidden = self.network.sizes[1:-1]
+        draws = np.array([draw() for _ in range(m * sum(hidden))]).reshape(m, -1)
+        kept = np.where(draws >= p, scale, 0.0).T
+        bounds = np.cumsum([0] + hidden)
+        return [kept[start:stop] for start, stop in zip(bounds, bounds[1:])]
+
+    def step(self, indices):
+        """One training step on the samples ``indices``; returns (L, predictions) where
+        predictions are floats (one output) or lists of floats, as ``fit`` scores them."""
+        A0, Y = self.X[:, indices], self.Y[:, indices]
+        result = self.network.backward(A0, Y, self.loss, self._masks(len(indices)))
+        theta, gradient, batch_loss = self.network.theta, result.gradient, result.loss
+        if self.l2:
+            batch_loss += self.l2 * float(theta @ theta)
+            gradient += 2.0 * self.l2 * theta
+        if self.clip_norm is not None:
+            scale = self.clip_norm / (float(np.sqrt(gradient @ gradient)) + _CLIP_EPSILON)
+            if scale < 1.0:
+                gradient *= scale
+        self.optimizer.step(theta, gradient)
+        return batch_loss, _predictions(result.A[-1])
+
+    def evaluate(self, X, y):
+        """(L, predictions) on (X, y) without dropout and without changing θ."""
+        A0 = np.array(X, dtype=float).T
+        Y = target_matrix(get_loss(self.loss), list(y), self.n_out)
+        Y_hat = self.network.forward(A0)[1][-1]
+        losses = get_loss(self.loss).value(Y_hat, Y)
+        return float(losses.mean()), _predictions(Y_hat)
+
+
+def _predictions(Y_hat):
+    return Y_hat[0].tolist() if len(Y_hat) == 1 else Y_hat.T.tolist()
