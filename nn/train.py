@@ -226,24 +226,46 @@ def _numbers(output):
     return output.data if not isinstance(output, (list, tuple)) else [o.data for o in output]
 
 
-def predict(model, X):
+ENGINES = ("scalar", "matrix")
+"""What ``engine=`` accepts: the graph of Values, or NumPy matrices (:mod:`nn.matrix`)."""
+
+
+def _check_engine(engine, where):
+    if engine not in ENGINES:
+        raise ValueError(f"{where}(): engine must be one of {', '.join(map(repr, ENGINES))}, "
+                         f"got {engine!r}")
+    return engine
+
+
+def predict(model, X, engine="scalar"):
     """The model's outputs for the samples X, in evaluation mode and without a graph:
-    a float per sample (one output) or a list of floats per sample."""
+    a float per sample (one output) or a list of floats per sample.  ``engine="matrix"``
+    computes them with :mod:`nn.matrix` (NumPy) instead."""
+    if _check_engine(engine, "predict") == "matrix":
+        from .matrix.trainer import outputs
+
+        return outputs(model, X)
     with _evaluation(model):
         return [_numbers(model(x)) for x in X]
 
 
-def evaluate(model, X, y, loss="hinge"):
+def evaluate(model, X, y, loss="hinge", engine="scalar"):
     """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``
-    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`)."""
-    loss_fn = get_loss(loss)
+    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`);
+    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead."""
     rule = accuracy_rule(loss, model, y)
-    with _evaluation(model):
-        outputs = [model(x) for x in X]
-        value = loss_fn(outputs, list(y)).data
+    if _check_engine(engine, "evaluate") == "matrix":
+        from .matrix.trainer import evaluate as matrix_evaluate
+
+        value, predictions = matrix_evaluate(model, X, y, loss)
+    else:
+        loss_fn = get_loss(loss)
+        with _evaluation(model):
+            outputs = [model(x) for x in X]
+            value = loss_fn(outputs, list(y)).data
+        predictions = [_numbers(o) for o in outputs]
     if rule is None:
         return {"loss": value, "accuracy": math.nan}
-    predictions = [_numbers(o) for o in outputs]
     return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
 
 
@@ -254,9 +276,6 @@ def accuracy(model, X, y, loss="hinge"):
 
 
 # --- fit ------------------------------------------------------------------------------
-
-ENGINES = ("scalar", "matrix")
-"""What ``fit(engine=...)`` accepts: the graph of Values, or NumPy matrices (:mod:`nn.matrix`)."""
 
 
 class _ScalarTrainer:
@@ -299,17 +318,13 @@ class _MatrixTrainer:
     def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm, rule):
         from .matrix.trainer import MatrixTrainer
 
-        self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm)
-        self.load, self.store, self.step = self.trainer.load, self.trainer.store, self.trainer.step
+        trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm)
+        self.load, self.store, self.step = trainer.load, trainer.store, trainer.step
         self.model, self.loss = model, loss
 
     def evaluate(self, X, y):
-        """:func:`evaluate`'s {"loss", "accuracy"} from the matrix forward pass (no dropout)."""
-        value, predictions = self.trainer.evaluate(X, y)
-        rule = accuracy_rule(self.loss, self.model, y)
-        if rule is None:
-            return {"loss": value, "accuracy": math.nan}
-        return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
+        """:func:`evaluate` with the matrix engine (after ``store()``, θ is the model's)."""
+        return evaluate(self.model, X, y, loss=self.loss, engine="matrix")
 
 
 def _trainer(engine, *args):
@@ -400,8 +415,7 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     vectorized equations in NumPy, :mod:`nn.matrix`; the same numbers to rounding,
     parameters written back into the model's Values after every epoch).
     """
-    if engine not in ENGINES:
-        raise ValueError(f"fit(): engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    _check_engine(engine, "fit")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
     _check_data(X, y, model, "training")
     loss_fn = get_loss(loss)

@@ -31,9 +31,9 @@ from autograd.render import RendererNotFoundError, RenderError
 from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
+from .engine import add_engine_option, explainers
 from .train import add_train_parser
 from ..viz.diagram import draw_network
-from ..explain import explain_step, explain_steps
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
 from ..losses import LOSSES, get_loss
@@ -213,7 +213,7 @@ def _check(args, model, X, Y, loss, lr):
     """Grade a hand-derived file: (exit status, report); 0 when every entry agrees, else 1."""
     shown, documents = _hand_documents(args)
     steps = [h.get("step", args.steps) for h in documents]
-    derivations = _explain(model, X, Y, loss, lr, max(steps))
+    derivations = _explain(model, X, Y, loss, lr, max(steps), args.engine)
     differ, text = False, []
     for step, hand in zip(steps, documents):
         d = derivations[step - 1]
@@ -227,7 +227,8 @@ def _check(args, model, X, Y, loss, lr):
     return (1 if differ else 0), "".join(text)
 
 
-def _explain(model, X, Y, loss, lr, steps):
+def _explain(model, X, Y, loss, lr, steps, engine=None):
+    explain_step, explain_steps = explainers(engine)
     if lr is None and steps > 1:
         raise CommandError(f"{steps} steps need a learning rate: the network file has no "
                            f"'lr'; give one with --lr")
@@ -253,7 +254,7 @@ def run_explain(args):
     if args.check:
         status, text = _check(args, model, X, Y, loss, lr)
     else:
-        derivations = _explain(model, X, Y, loss, lr, args.steps)
+        derivations = _explain(model, X, Y, loss, lr, args.steps, args.engine)
         status = 0
         text = _render_steps(derivations, args.format, args.digits)
         if args.format == "text":
@@ -332,6 +333,7 @@ def _add_explain(commands):
                    help=f"absolute tolerance of --check (default {DEFAULT_ATOL:g})")
     p.add_argument("--list-examples", action="store_true",
                    help="list the example networks and exit (same as `backprop examples`)")
+    add_engine_option(p, "scalar")
     p.set_defaults(run=run_explain)
 
 

@@ -67,14 +67,21 @@ class MatrixTrainer:
         self.optimizer.step(theta, gradient)
         return batch_loss, _predictions(result.A[-1])
 
-    def evaluate(self, X, y):
-        """(L, predictions) on (X, y) without dropout and without changing θ."""
-        A0 = np.array(X, dtype=float).T
-        Y = target_matrix(get_loss(self.loss), list(y), self.n_out)
-        Y_hat = self.network.forward(A0)[1][-1]
-        losses = get_loss(self.loss).value(Y_hat, Y)
-        return float(losses.mean()), _predictions(Y_hat)
-
-
 def _predictions(Y_hat):
     return Y_hat[0].tolist() if len(Y_hat) == 1 else Y_hat.T.tolist()
+
+
+def outputs(model, X):
+    """Ŷ = A^[L] for the samples X (rows) without dropout, as ``nn.train.predict`` gives it:
+    a float per sample (one output) or a list of floats per sample."""
+    network = MatrixMLP.from_model(model)
+    return _predictions(network.forward(np.array(X, dtype=float).T)[1][-1])
+
+
+def evaluate(model, X, y, loss):
+    """(L, predictions) of ``model`` on (X, y) without dropout: L = (1/m) Σᵢ Lᵢ."""
+    network = MatrixMLP.from_model(model)
+    matrix_loss = get_loss(loss)
+    Y_hat = network.forward(np.array(X, dtype=float).T)[1][-1]
+    losses = matrix_loss.value(Y_hat, target_matrix(matrix_loss, list(y), network.sizes[-1]))
+    return float(losses.mean()), _predictions(Y_hat)
