@@ -38,7 +38,7 @@ def _where(i, j, n_out):
 
 def _first_offender(Y, bad):
     j, i = (int(k[0]) for k in np.nonzero(bad))
-    return i, j, Y[j, i]
+    return i, j, float(Y[j, i])
 
 
 def _check_probabilities(loss):

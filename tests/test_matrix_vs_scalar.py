@@ -1,0 +1,131 @@
+"""The matrix engine against the scalar graph: every table of one step, to 1e-12 relative.
+
+``nn.explain.explain_step`` reads every Z, A, δ, ∂W, ∂b and update from the
+graph of Values; ``nn.matrix.explain.explain_step`` computes them from the lecture
+notes' vectorized equations.  They must agree on random networks of every
+activation/loss combination and batch sizes 1 … 64.
+"""
+
+import random
+
+import pytest
+
+np = pytest.importorskip("numpy")   # the matrix engine is the optional 'fast' extra
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nn.activations import ACTIVATIONS  # noqa: E402
+from nn.explain import LAYER_KEYS, explain_step, explain_steps  # noqa: E402
+from nn.layers import MLP  # noqa: E402
+from nn.losses import LOSSES  # noqa: E402
+from nn.matrix import explain as matrix_explain  # noqa: E402
+from nn.matrix.activations import ACTIVATIONS as MATRIX_ACTIVATIONS  # noqa: E402
+
+RTOL = 1e-12
+HIDDEN = [a for a in ACTIVATIONS if a in MATRIX_ACTIVATIONS and MATRIX_ACTIVATIONS[a].elementwise]
+
+
+def assert_table_equal(scalar, matrix, what):
+    """|matrix − scalar| ≤ 1e-12 · max|scalar| over the table (exact when it is all zeros)."""
+    s, m = np.asarray(scalar, dtype=float), np.asarray(matrix, dtype=float)
+    assert s.shape == m.shape, f"{what}: shape {m.shape}, graph's {s.shape}"
+    scale = np.max(np.abs(s)) if s.size else 0.0
+    error = np.max(np.abs(s - m)) if s.size else 0.0
+    assert error <= RTOL * scale, f"{what}: differs by {error:.3g} (scale {scale:.3g})"
+
+
+def assert_derivations_equal(scalar, matrix):
+    s, m = scalar.to_dict(), matrix.to_dict()
+    assert s["loss_function"] == m["loss_function"] and s["m"] == m["m"]
+    assert s["Y"] == m["Y"]
+    for key in ("A0", "Y_hat", "losses", "loss"):
+        assert_table_equal(s[key], m[key], key)
+    assert s["layers"].keys() == m["layers"].keys()
+    for l, layer in s["layers"].items():
+        assert layer["activation"] == m["layers"][l]["activation"]
+        for key in LAYER_KEYS[1:]:
+            if key in layer:
+                assert_table_equal(layer[key], m["layers"][l][key], f"layer {l} {key}")
+
+
+def random_case(rng, loss, hidden, output, m, sizes):
+    """A random MLP and batch for ``loss``: targets in the loss's domain."""
+    n_out = sizes[-1]
+    model = MLP(sizes[0], sizes[1:], [hidden] * (len(sizes) - 2) + [output],
+                init="xavier_uniform", seed=rng.randrange(2**32))
+    for p in model.parameters():   # biases too, so no layer starts at b = 0
+        p.data = rng.uniform(-1.0, 1.0)
+    X = [[rng.uniform(-1.5, 1.5) for _ in range(sizes[0])] for _ in range(m)]
+    if loss == "cross_entropy":
+        Y = [rng.randrange(n_out) for _ in range(m)]
+    elif loss == "hinge":
+        Y = [[rng.choice([-1, 1]) for _ in range(n_out)] for _ in range(m)]
+    elif loss.startswith("bce"):
+        Y = [[rng.choice([0, 1, rng.random()]) for _ in range(n_out)] for _ in range(m)]
+    else:
+        Y = [[rng.uniform(-1, 1) for _ in range(n_out)] for _ in range(m)]
+    if n_out == 1 and loss != "cross_entropy":
+        Y = [y[0] for y in Y]
+    return model, X, Y
+
+
+def output_for(loss, hidden):
+    # BCE needs probabilities; every other loss takes any output activation.
+    return "sigmoid" if loss == "bce" else hidden
+
+
+@pytest.mark.parametrize("loss", list(LOSSES))
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_every_activation_and_loss_gives_the_graphs_tables(hidden, loss):
+    rng = random.Random(f"{hidden}/{loss}")
+    for m, sizes in ((1, [2, 3, 1]), (rng.randint(2, 64), [3, 4, 3, 2])):
+        if loss == "cross_entropy":
+            sizes = sizes[:-1] + [3]
+        model, X, Y = random_case(rng, loss, hidden, output_for(loss, hidden), m, sizes)
+        assert_derivations_equal(explain_step(model, X, Y, loss=loss, lr=0.1),
+                                 matrix_explain.explain_step(model, X, Y, loss=loss, lr=0.1))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), loss=st.sampled_from(list(LOSSES)),
+       hidden=st.sampled_from(HIDDEN), m=st.integers(1, 64),
+       widths=st.lists(st.integers(1, 4), min_size=1, max_size=3), n_out=st.integers(1, 3))
+def test_random_networks_and_batches_give_the_graphs_tables(seed, loss, hidden, m, widths,
+                                                            n_out):
+    rng = random.Random(seed)
+    if loss == "cross_entropy":
+        n_out = max(n_out, 2)
+    sizes = [rng.randint(1, 3), *widths, n_out]
+    model, X, Y = random_case(rng, loss, hidden, output_for(loss, hidden), m, sizes)
+    assert_derivations_equal(explain_step(model, X, Y, loss=loss, lr=0.05),
+                             matrix_explain.explain_step(model, X, Y, loss=loss, lr=0.05))
+
+
+def test_the_walkthroughs_two_steps_agree():
+    model = MLP.from_weights(weights=[[[0.1, 0.2], [0.3, 0.4]], [[0.5, 0.6], [0.7, 0.8]],
+                                      [[0.9, 1.0]]],
+                             biases=[[0.05, 0.05], [0.1, 0.1], [0.15]],
+                             activations=["relu", "relu", "sigmoid"])
+    scalar = explain_steps(model, [0.5, 1.0], 1.0, loss="bce", lr=0.1, steps=2)
+    matrix = matrix_explain.explain_steps(model, [0.5, 1.0], 1.0, loss="bce", lr=0.1, steps=2)
+    assert [d.step for d in matrix] == [1, 2]
+    for s, m in zip(scalar, matrix):
+        assert_derivations_equal(s, m)
+
+
+def test_saturated_bce_follows_the_graphs_clamp():
+    """ŷ rounds to 1 for z = 40: the graph clamps ln(1 − ŷ) at −100 (gradient 0)."""
+    model = MLP.from_weights(weights=[[[40.0]]], biases=[[0.0]], activations=["sigmoid"])
+    assert_derivations_equal(explain_step(model, [1.0], 0.0, loss="bce", lr=0.1),
+                             matrix_explain.explain_step(model, [1.0], 0.0, loss="bce", lr=0.1))
+
+
+def test_explain_refuses_what_the_matrix_engine_cannot_do():
+    model = MLP(2, [1], "sigmoid", seed=0)
+    with pytest.raises(ValueError, match="not supported by the matrix engine"):
+        matrix_explain.explain_step(model, [0.0, 1.0], 1.0, loss=lambda p, t: (p - t) ** 2)
+    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
+        matrix_explain.explain_steps(model, [0.0, 1.0], 1.0, steps=0)
+    with pytest.raises(ValueError, match="sample of 3 numbers but the network has 2 inputs"):
+        matrix_explain.explain_step(model, [0.0, 1.0, 2.0], 1.0)
