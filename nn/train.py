@@ -316,11 +316,17 @@ class _MatrixTrainer:
     """One training step through :mod:`nn.matrix` (imported only when asked for: NumPy)."""
 
     def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm, rule):
-        from .matrix.trainer import MatrixTrainer
+        from .matrix.trainer import MatrixTrainer, predictions
 
-        trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm)
-        self.load, self.store, self.step = trainer.load, trainer.store, trainer.step
-        self.model, self.loss = model, loss
+        self.trainer, self.predictions = MatrixTrainer(model, X, y, loss, optimizer, l2,
+                                                       clip_norm), predictions
+        self.load, self.store = self.trainer.load, self.trainer.store
+        self.model, self.loss, self.scored = model, loss, rule is not None
+
+    def step(self, indices):
+        """(L, predictions) after one step on the samples ``indices``."""
+        batch_loss, Y_hat = self.trainer.step(indices)
+        return batch_loss, self.predictions(Y_hat) if self.scored else None
 
     def evaluate(self, X, y):
         """:func:`evaluate` with the matrix engine (after ``store()``, θ is the model's)."""

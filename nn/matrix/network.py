@@ -33,7 +33,7 @@ class Pass:
     @property
     def loss(self):
         """L = (1/m) Σᵢ Lᵢ."""
-        return float(self.losses.mean()) if self.losses.size > 1 else float(self.losses[0])
+        return float(self.losses.sum() / self.losses.size)
 
 
 class MatrixMLP:

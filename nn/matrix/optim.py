@@ -74,9 +74,16 @@ class _Adam(MatrixOptimizer):
                 theta *= 1.0 - lr * wd
             else:
                 g = g + wd * theta
-        self.m = beta1 * self.m + (1.0 - beta1) * g
-        self.v = beta2 * self.v + (1.0 - beta2) * g * g
-        theta -= step_size * (self.m / (np.sqrt(self.v) / root_correction2 + eps))
+        # In place, each entry rounded exactly as nn.optim's β₁m + (1 − β₁)g etc.
+        m, v = self.m, self.v
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
+        denominator = np.sqrt(v)
+        denominator /= root_correction2
+        denominator += eps
+        theta -= step_size * (m / denominator)
 
     def store(self):
         o = self.optimizer

@@ -24,7 +24,7 @@ class MatrixTrainer:
         self.optimizer = matrix_optimizer(optimizer, self.params)
         self.l2, self.clip_norm = l2, clip_norm
         self.n_out = model.sizes[-1]
-        self.X = np.array(X, dtype=float).T                       # A^[0], n_0 × m
+        self.X = np.array(X, dtype=float)   # m × n_0: a batch's A^[0] = X[indices]ᵀ
         self.Y = target_matrix(get_loss(loss), list(y), self.n_out)
         dropout = getattr(model, "_dropout", None)
         self.dropout = dropout if dropout is not None and dropout.p > 0.0 else None
@@ -52,9 +52,9 @@ class MatrixTrainer:
         return [kept[start:stop] for start, stop in zip(bounds, bounds[1:])]
 
     def step(self, indices):
-        """One training step on the samples ``indices``; returns (L, predictions) where
-        predictions are floats (one output) or lists of floats, as ``fit`` scores them."""
-        A0, Y = self.X[:, indices], self.Y[:, indices]
+        """One training step on the samples ``indices``; returns (L, Ŷ) with Ŷ = A^[L],
+        n_L × m (:func:`predictions` turns it into what ``fit`` scores)."""
+        A0, Y = self.X[indices].T, self.Y[:, indices]
         result = self.network.backward(A0, Y, self.loss, self._masks(len(indices)))
         theta, gradient, batch_loss = self.network.theta, result.gradient, result.loss
         if self.l2:
@@ -65,9 +65,11 @@ class MatrixTrainer:
             if scale < 1.0:
                 gradient *= scale
         self.optimizer.step(theta, gradient)
-        return batch_loss, _predictions(result.A[-1])
+        return batch_loss, result.A[-1]
 
-def _predictions(Y_hat):
+def predictions(Y_hat):
+    """Ŷ (n_L × m) as ``nn.train.predict`` gives outputs: a float per sample (one output)
+    or a list of floats per sample."""
     return Y_hat[0].tolist() if len(Y_hat) == 1 else Y_hat.T.tolist()
 
 
@@ -75,7 +77,7 @@ def outputs(model, X):
     """Ŷ = A^[L] for the samples X (rows) without dropout, as ``nn.train.predict`` gives it:
     a float per sample (one output) or a list of floats per sample."""
     network = MatrixMLP.from_model(model)
-    return _predictions(network.forward(np.array(X, dtype=float).T)[1][-1])
+    return predictions(network.forward(np.array(X, dtype=float).T)[1][-1])
 
 
 def evaluate(model, X, y, loss):
@@ -84,4 +86,4 @@ def evaluate(model, X, y, loss):
     matrix_loss = get_loss(loss)
     Y_hat = network.forward(np.array(X, dtype=float).T)[1][-1]
     losses = matrix_loss.value(Y_hat, target_matrix(matrix_loss, list(y), network.sizes[-1]))
-    return float(losses.mean()), _predictions(Y_hat)
+    return float(losses.mean()), predictions(Y_hat)
