@@ -247,3 +247,32 @@ def test_matrix_mlp_reads_and_writes_the_models_values():
     assert model.weights()[1][0][2] == 7.5
     with pytest.raises(TypeError, match="needs an nn.MLP"):
         MatrixMLP.from_model(object())
+
+
+@pytest.mark.parametrize("hidden, output, loss", [
+    ("gelu", "softmax", "mse"), ("silu", "linear", "cross_entropy"),
+    ("leaky_relu", "sigmoid", "bce"), ("tanh", "softmax", "bce"),
+    ("softplus", "linear", "hinge")])
+def test_network_gradient_is_the_derivative_of_the_batch_loss(hidden, output, loss):
+    """∂L/∂θ from the backward equations against central differences of L(θ)."""
+    rng = np.random.default_rng(5)
+    network = MatrixMLP([3, 4, 3], [hidden, output])
+    network.theta[:] = rng.uniform(-1, 1, size=network.theta.size)
+    A0, m = rng.uniform(-1.5, 1.5, size=(3, 6)), 6
+    labels = {"cross_entropy": [0, 2, 1, 1, 0, 2], "hinge": rng.choice([-1.0, 1.0], (m, 3))}
+    y = labels.get(loss, rng.uniform(0, 1, size=(m, 3)))
+    Y = target_matrix(get_loss(loss), list(y), 3)
+
+    def batch_loss():
+        return LOSSES[loss].value(network.forward(A0)[1][-1], Y).mean()
+
+    gradient = network.backward(A0, Y, loss).gradient
+    numeric = np.empty_like(gradient)
+    for k in range(network.theta.size):
+        saved = network.theta[k]
+        network.theta[k] = saved + 1e-6
+        up = batch_loss()
+        network.theta[k] = saved - 1e-6
+        numeric[k] = (up - batch_loss()) / 2e-6
+        network.theta[k] = saved
+    assert gradient == pytest.approx(numeric, rel=1e-5, abs=1e-8)

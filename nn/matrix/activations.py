@@ -30,12 +30,10 @@ class MatrixActivation:
     f_prime: Callable
     elementwise: bool = True
 
-    def backward(self, dL_dA, Z, A):
-        """δ = ∂L/∂A ⊙ f'(Z) (element-wise activations; softmax overrides it)."""
-        return dL_dA * self.f_prime(Z)
-
 
 class _Softmax(MatrixActivation):
+    """Softmax couples a column's entries, so δ needs its Jacobian, not f' alone."""
+
     def backward(self, dL_dA, Z, A):
         """δ = A ⊙ (∂L/∂A − Σₖ Aₖ ∂L/∂Aₖ): the softmax Jacobian (diag(a) − a aᵀ) times ∂L/∂A."""
         return A * (dL_dA - np.sum(A * dL_dA, axis=0, keepdims=True))

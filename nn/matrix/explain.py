@@ -27,7 +27,7 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     result = network.backward(A0, target_matrix(matrix_loss, targets, network.sizes[-1]),
                               matrix_loss.name)
     m, L = A0.shape[1], len(network.W)
-    dW, db = network._views(result.gradient)
+    dW, db = network.views(result.gradient)
     tables = []
     for l in range(L):
         A_prev = result.A[l - 1] if l else A0

@@ -21,7 +21,6 @@ class Pass:
     Z^[l], A^[l] (after dropout, if any), f'(Z^[l]) and δ^[l] (n_l × m); ∂Lᵢ/∂Ŷ
     (n_L × m), the per-sample losses Lᵢ, and the batch gradient in θ's layout."""
 
-    A0: object
     Z: list
     A: list
     f_prime_Z: list
@@ -47,7 +46,7 @@ class MatrixMLP:
                 raise ValueError(f"layer {l} activation {act.name!r} is supported by the matrix "
                                  f"engine only in the output layer (use engine='scalar')")
         self.theta = np.zeros(sum((n_prev + 1) * n for n_prev, n in zip(sizes, sizes[1:])))
-        self.W, self.b = self._views(self.theta)
+        self.W, self.b = self.views(self.theta)
 
     @classmethod
     def from_model(cls, model):
@@ -60,7 +59,8 @@ class MatrixMLP:
         network.read(model.parameters())
         return network
 
-    def _views(self, flat):
+    def views(self, flat):
+        """[W^[1], …], [b^[1], …] as views into ``flat`` (θ's layout: θ, or a gradient)."""
         Ws, bs, start = [], [], 0
         for n_prev, n in zip(self.sizes, self.sizes[1:]):
             block = flat[start:start + n * (n_prev + 1)].reshape(n, n_prev + 1)
@@ -117,11 +117,11 @@ class MatrixMLP:
             f_prime = f_primes[l] if masks is None or l >= len(masks) else f_primes[l] * masks[l]
             deltas[l] = eq.hidden_delta(self.W[l + 1], deltas[l + 1], f_prime)
         gradient = np.empty_like(self.theta)
-        dW, db = self._views(gradient)
+        dW, db = self.views(gradient)
         for l in range(L):
             dW[l][:] = eq.weight_gradient(deltas[l], As[l - 1] if l else A0)
             db[l][:] = eq.bias_gradient(deltas[l])
-        return Pass(A0, Zs, As, f_primes, dL_dA, deltas, losses, gradient)
+        return Pass(Zs, As, f_primes, dL_dA, deltas, losses, gradient)
 
 
 _SMALLEST_UNCLAMPED = np.exp(-100.0)   # below it nn.losses clamps ln ŷ at −100
