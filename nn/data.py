@@ -321,7 +321,7 @@ def digits(n=None, seed=None, scale=True):
     1,797 samples in the file's order; an ``n`` returns that many drawn without
     replacement, shuffled with ``seed``.
     """
-    import gzip
+    import gzip   # here, not at the top: only this loader reads package data
     from importlib import resources
 
     context = "digits()"

@@ -277,7 +277,6 @@ def accuracy(model, X, y, loss="hinge"):
 
 # --- fit ------------------------------------------------------------------------------
 
-
 class _ScalarTrainer:
     """One training step through the graph of Values (the seeds' step, plus the extras)."""
 
@@ -335,6 +334,7 @@ class _MatrixTrainer:
 
 def _trainer(engine, *args):
     return (_ScalarTrainer if engine == "scalar" else _MatrixTrainer)(*args)
+
 
 def _check_data(X, y, model, what):
     if not isinstance(X, (list, tuple)) or not isinstance(y, (list, tuple)):
