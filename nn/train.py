@@ -451,13 +451,16 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         model.train()
         loss_sum, correct = 0.0, 0
         trainer.load()
-        # Batches of sample indices: the same shuffle for both engines.
-        for indices, yb in batches(range(len(X)), y, size, shuffle=shuffle, seed=rng):
-            batch_loss, predictions = trainer.step(indices)
-            loss_sum += batch_loss * len(indices)
-            if rule is not None:
-                correct += _count_correct(rule, predictions, yb)
-        trainer.store()
+        try:
+            # Batches of sample indices: the same shuffle for both engines.
+            for indices, yb in batches(range(len(X)), y, size, shuffle=shuffle, seed=rng):
+                batch_loss, predictions = trainer.step(indices)
+                loss_sum += batch_loss * len(indices)
+                if rule is not None:
+                    correct += _count_correct(rule, predictions, yb)
+        finally:
+            # Interrupted (Ctrl-C, a bad batch) or not, the model holds every step taken.
+            trainer.store()
         logs = {"loss": loss_sum / len(X),
                 "accuracy": correct / len(X) if rule is not None else math.nan}
         if validation_data is not None:

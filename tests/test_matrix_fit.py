@@ -209,3 +209,37 @@ def test_without_numpy_the_matrix_engine_says_how_to_install_it():
         "    print(e)\n")
     assert result.returncode == 0, result.stderr
     assert "needs NumPy" in result.stdout and "pip install 'backproplab[fast]'" in result.stdout
+
+
+@pytest.mark.parametrize("engine", ["scalar", "matrix"])
+def test_an_interrupted_epoch_leaves_the_steps_taken_in_the_model(engine, monkeypatch):
+    """Ctrl-C during the third step: the model holds exactly the first two steps."""
+    from nn import train
+
+    trainer_class = train._ScalarTrainer if engine == "scalar" else train._MatrixTrainer
+    step, batches_seen = trainer_class.step, []
+
+    def interrupted_step(self, indices):
+        batches_seen.append(indices)
+        if len(batches_seen) == 3:
+            raise KeyboardInterrupt
+        return step(self, indices)
+
+    monkeypatch.setattr(trainer_class, "step", interrupted_step)
+    interrupted = moons_model()
+    with pytest.raises(KeyboardInterrupt):
+        fit(interrupted, *MOONS, loss="bce_with_logits",
+            optimizer=optim.SGD(interrupted.parameters(), lr=0.1), epochs=1, batch_size=8,
+            seed=14, verbose=False, engine=engine)
+    monkeypatch.undo()
+    # The reference: the same two batches, in order, through the scalar engine.
+    X, y = MOONS
+    taken = batches_seen[0] + batches_seen[1]
+    reference = moons_model()
+    fit(reference, [X[i] for i in taken], [y[i] for i in taken], loss="bce_with_logits",
+        optimizer=optim.SGD(reference.parameters(), lr=0.1), epochs=1, batch_size=8,
+        shuffle=False, verbose=False)
+    got = np.array([p.data for p in interrupted.parameters()])
+    want = np.array([p.data for p in reference.parameters()])
+    assert np.max(np.abs(got - want)) <= RTOL * np.max(np.abs(want))
+    assert not np.array_equal(got, [p.data for p in moons_model().parameters()])
