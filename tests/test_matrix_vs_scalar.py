@@ -26,27 +26,58 @@ RTOL = 1e-12
 HIDDEN = [a for a in ACTIVATIONS if a in MATRIX_ACTIVATIONS and MATRIX_ACTIVATIONS[a].elementwise]
 
 
-def assert_table_equal(scalar, matrix, what):
-    """|matrix − scalar| ≤ 1e-12 · max|scalar| over the table (exact when it is all zeros)."""
+def assert_table_equal(scalar, matrix, what, scale=None):
+    """|matrix − scalar| ≤ 1e-12 · scale over the table; ``scale`` defaults to max|scalar|
+    (exact equality when the table is all zeros)."""
     s, m = np.asarray(scalar, dtype=float), np.asarray(matrix, dtype=float)
     assert s.shape == m.shape, f"{what}: shape {m.shape}, graph's {s.shape}"
-    scale = np.max(np.abs(s)) if s.size else 0.0
+    if scale is None:
+        scale = np.max(np.abs(s)) if s.size else 0.0
     error = np.max(np.abs(s - m)) if s.size else 0.0
     assert error <= RTOL * scale, f"{what}: differs by {error:.3g} (scale {scale:.3g})"
+
+
+def magnitudes(d):
+    """Per layer, the size of the terms each summed table adds up: a sum that cancels
+    (a batch mean of δ near 0, a Z near 0) is only as exact as its terms are large, so
+    "relative" means relative to Σ|terms| there (the same equation on absolute values)."""
+    a = {key: np.abs(np.asarray(d[key], dtype=float)) for key in ("A0", "losses")}
+    layers, A_prev = {}, a["A0"]
+    names = sorted(d["layers"], key=int)
+    for i, l in enumerate(names):
+        t = {k: np.abs(np.asarray(v, dtype=float)) for k, v in d["layers"][l].items()
+             if k != "activation"}
+        sizes = {"Z": t["W"] @ A_prev + t["b"][:, None],
+                 "dL_dW": t["delta"] @ A_prev.T / A_prev.shape[1],
+                 "dL_db": t["delta"].mean(axis=1)}
+        if i + 1 < len(names):
+            after = {k: np.abs(np.asarray(v, dtype=float))
+                     for k, v in d["layers"][names[i + 1]].items() if k != "activation"}
+            sizes["dL_dA"] = after["W"].T @ after["delta"]
+            sizes["delta"] = sizes["dL_dA"] * t["f_prime_Z"]
+        if "W_new" in t:
+            sizes["W_new"] = t["W"] + d["lr"] * t["dL_dW"]
+            sizes["b_new"] = t["b"] + d["lr"] * t["dL_db"]
+        layers[l] = {k: max(np.max(v), np.max(t[k])) for k, v in sizes.items()}
+        A_prev = t["A"]
+    return a["losses"].mean(), layers
 
 
 def assert_derivations_equal(scalar, matrix):
     s, m = scalar.to_dict(), matrix.to_dict()
     assert s["loss_function"] == m["loss_function"] and s["m"] == m["m"]
     assert s["Y"] == m["Y"]
-    for key in ("A0", "Y_hat", "losses", "loss"):
+    loss_scale, scales = magnitudes(s)
+    for key in ("A0", "Y_hat", "losses"):
         assert_table_equal(s[key], m[key], key)
+    assert_table_equal(s["loss"], m["loss"], "loss", loss_scale)
     assert s["layers"].keys() == m["layers"].keys()
     for l, layer in s["layers"].items():
         assert layer["activation"] == m["layers"][l]["activation"]
         for key in LAYER_KEYS[1:]:
             if key in layer:
-                assert_table_equal(layer[key], m["layers"][l][key], f"layer {l} {key}")
+                assert_table_equal(layer[key], m["layers"][l][key], f"layer {l} {key}",
+                                   scales[l].get(key))
 
 
 def random_case(rng, loss, hidden, output, m, sizes):
