@@ -18,7 +18,7 @@ import math
 import numbers
 import random
 
-__all__ = ["moons", "circles", "xor", "spirals", "blobs", "even_odd",
+__all__ = ["moons", "circles", "xor", "spirals", "blobs", "even_odd", "digits",
            "train_val_split", "batches"]
 
 
@@ -324,3 +324,44 @@ def batches(X, y, batch_size, shuffle=True, seed=None, drop_last=False):
         [X[i] for i in order[start:start + batch_size]],
         [y[i] for i in order[start:start + batch_size]],
     ) for start in range(0, stop, batch_size))
+
+
+# --- a real dataset -----------------------------------------------------------------
+
+DIGITS_SAMPLES = 1797
+"""How many images ``digits()`` has (scikit-learn's ``load_digits``)."""
+
+
+def digits(n=None, seed=None, scale=True):
+    """The 8×8 handwritten digits of scikit-learn's ``load_digits`` (UCI, CC BY 4.0),
+    shipped with the package (see ``nn/datasets/README.md``).
+
+    Each sample is 64 pixel values, row by row, labelled 0 … 9.  ``scale=True``
+    (the default) divides the 0 … 16 pixel counts by 16, so inputs are in [0, 1];
+    ``scale=False`` keeps them as floats 0.0 … 16.0.  ``n=None`` returns all
+    1,797 samples in the file's order; an ``n`` returns that many drawn without
+    replacement, shuffled with ``seed``.
+    """
+    import gzip   # here, not at the top: only this loader reads package data
+    from importlib import resources
+
+    context = "digits()"
+    if n is not None:
+        n = _check_count("n", n, context)
+        if n > DIGITS_SAMPLES:
+            raise ValueError(f"{context}: n must be at most {DIGITS_SAMPLES} (the dataset's "
+                             f"size), got {n!r}")
+    if not isinstance(scale, bool):
+        raise TypeError(f"{context}: scale must be True or False, got {scale!r}")
+    rng = _rng(seed, context)
+    raw = resources.files("nn").joinpath("datasets", "digits.csv.gz").read_bytes()
+    divisor = 16.0 if scale else 1.0
+    X, y = [], []
+    for line in gzip.decompress(raw).decode("ascii").split():
+        values = line.split(",")
+        X.append([int(v) / divisor for v in values[:64]])
+        y.append(int(values[64]))
+    if n is None:
+        return X, y
+    X, y = _shuffled(X, y, rng)
+    return X[:n], y[:n]

@@ -40,7 +40,7 @@ from .optim import SGD
 from .regularization import l2_penalty
 
 __all__ = ["fit", "History", "EarlyStopping", "TrainingDiverged", "predict", "evaluate",
-           "accuracy", "accuracy_rule", "DEFAULT_LR"]
+           "accuracy", "accuracy_rule", "DEFAULT_LR", "ENGINES"]
 
 DEFAULT_LR = 0.1
 """Learning rate of the SGD that ``fit`` makes when no optimizer is given."""
@@ -231,25 +231,50 @@ def _numbers(output):
     return output.data if not isinstance(output, (list, tuple)) else [o.data for o in output]
 
 
-def predict(model, X):
+ENGINES = ("scalar", "matrix")
+"""What ``engine=`` accepts: the graph of Values, or NumPy matrices (:mod:`nn.matrix`)."""
+
+
+def _check_engine(engine, where):
+    if engine not in ENGINES:
+        raise ValueError(f"{where}(): engine must be one of {', '.join(map(repr, ENGINES))}, "
+                         f"got {engine!r}")
+    return engine
+
+
+def predict(model, X, engine="scalar"):
     """The model's outputs for the samples X, in evaluation mode and without a graph:
-    a float per sample (one output) or a list of floats per sample."""
+    a float per sample (one output) or a list of floats per sample.  ``engine="matrix"``
+    computes them with :mod:`nn.matrix` (NumPy) instead."""
+    if _check_engine(engine, "predict") == "matrix":
+        from .matrix.trainer import outputs
+
+        return outputs(model, X)
     with _evaluation(model):
         return [_numbers(model(x)) for x in X]
 
 
-def evaluate(model, X, y, loss="hinge"):
+def evaluate(model, X, y, loss="hinge", engine="scalar"):
     """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``
-    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`).  A diverged
+    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`);
+    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead.  A diverged
     model, one with a nan or inf prediction, has neither: both are NaN."""
-    loss_fn = get_loss(loss)
     rule = accuracy_rule(loss, model, y)
-    with _evaluation(model):
-        outputs = [model(x) for x in X]
-        predictions = [_numbers(o) for o in outputs]
+    if _check_engine(engine, "evaluate") == "matrix":
+        from .matrix.trainer import evaluate as matrix_evaluate
+
+        value, predictions = matrix_evaluate(model, X, y, loss)
         if first_non_finite(predictions) is not None:
             return {"loss": math.nan, "accuracy": math.nan}
-        value = loss_fn(outputs, list(y)).data
+    else:
+        loss_fn = get_loss(loss)
+        with _evaluation(model):
+            outputs = [model(x) for x in X]
+            predictions = [_numbers(o) for o in outputs]
+            # Checked before the loss, which may refuse a nan prediction less clearly.
+            if first_non_finite(predictions) is not None:
+                return {"loss": math.nan, "accuracy": math.nan}
+            value = loss_fn(outputs, list(y)).data
     if rule is None:
         return {"loss": value, "accuracy": math.nan}
     return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
@@ -262,6 +287,72 @@ def accuracy(model, X, y, loss="hinge"):
 
 
 # --- fit ------------------------------------------------------------------------------
+
+class _ScalarTrainer:
+    """One training step through the graph of Values (the seeds' step, plus the extras)."""
+
+    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm):
+        self.model, self.X, self.y, self.loss, self.loss_fn = model, X, y, loss, loss_fn
+        self.optimizer, self.l2, self.clip_norm = optimizer, l2, clip_norm
+        self.params = model.parameters()
+
+    def load(self):
+        """Nothing to load: the Values are the parameters."""
+
+    def store(self):
+        """Nothing to store: the optimizer changed the Values."""
+
+    def step(self, indices, check):
+        """(L, predictions) after one step on the samples ``indices``; ``check(what,
+        numbers)`` stops a diverged run at the prediction, the loss or the parameters."""
+        model, params = self.model, self.params
+        model.zero_grad()
+        outputs = [model(self.X[i]) for i in indices]
+        predictions = [_numbers(o) for o in outputs]
+        # Checked before the loss, which may refuse a nan prediction less clearly.
+        check("prediction", predictions)
+        batch_loss = self.loss_fn(outputs, [self.y[i] for i in indices])
+        if self.l2:
+            batch_loss = batch_loss + self.l2 * l2_penalty(params)
+        check("loss", [batch_loss.data])
+        batch_loss.backward()
+        if self.clip_norm is not None:
+            clip_grad_norm(params, self.clip_norm)
+        self.optimizer.step()
+        # A nan weight can hide behind a ReLU that outputs 0: check the parameters too.
+        check("parameters", [p.data for p in params])
+        return batch_loss.data, predictions
+
+    def evaluate(self, X, y):
+        """:func:`evaluate` on (X, y)."""
+        return evaluate(self.model, X, y, loss=self.loss)
+
+
+class _MatrixTrainer:
+    """One training step through :mod:`nn.matrix` (imported only when asked for: NumPy)."""
+
+    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm):
+        from .matrix.trainer import MatrixTrainer, predictions
+
+        self.trainer, self.predictions = MatrixTrainer(model, X, y, loss, optimizer, l2,
+                                                       clip_norm), predictions
+        self.load, self.store = self.trainer.load, self.trainer.store
+        self.model, self.loss = model, loss
+
+    def step(self, indices, check):
+        """(L, predictions) after one step on the samples ``indices``, checked as
+        :meth:`_ScalarTrainer.step` checks them (the matrix step updates θ in one go)."""
+        batch_loss, Y_hat = self.trainer.step(indices, check)
+        return batch_loss, self.predictions(Y_hat)
+
+    def evaluate(self, X, y):
+        """:func:`evaluate` with the matrix engine (after ``store()``, θ is the model's)."""
+        return evaluate(self.model, X, y, loss=self.loss, engine="matrix")
+
+
+def _trainer(engine, *args):
+    return (_ScalarTrainer if engine == "scalar" else _MatrixTrainer)(*args)
+
 
 def _check_data(X, y, model, what):
     if not isinstance(X, (list, tuple)) or not isinstance(y, (list, tuple)):
@@ -335,7 +426,7 @@ def _call(callback, hook, *args):
 def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data=None, validation_split=None, shuffle=True, seed=None, l2=0.0,
         clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
-        live=False):
+        live=False, engine="scalar"):
     """Train ``model`` on (X, y) and return a :class:`History`.
 
     ``loss``: a name of :func:`nn.losses.get_loss` or a function
@@ -360,7 +451,11 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     ``live=True`` shows training as it runs in Jupyter (network weights, loss
     curve, decision boundary; :class:`nn.viz.explorer.LiveTraining`, which may
     also be passed itself as ``live``).
+    ``engine``: "scalar" (the graph of Values) or "matrix" (the lecture notes'
+    vectorized equations in NumPy, :mod:`nn.matrix`; the same numbers to rounding,
+    parameters written back into the model's Values after every epoch).
     """
+    _check_engine(engine, "fit")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
     _check_data(X, y, model, "training")
     loss_fn = get_loss(loss)
@@ -384,6 +479,7 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     if optimizer is None:
         optimizer = SGD(params, lr=DEFAULT_LR)
     rule = accuracy_rule(loss, model, y)
+    trainer = _trainer(engine, model, X, y, loss, loss_fn, optimizer, l2, clip_norm)
     history = History()
     size = batch_size or len(X)
     was_training = getattr(model, "training", True)
@@ -401,30 +497,23 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         for epoch in bar:
             model.train()
             loss_sum, correct = 0.0, 0
-            for Xb, yb in batches(X, y, size, shuffle=shuffle, seed=rng):
-                step += 1
-                model.zero_grad()
-                outputs = [model(x) for x in Xb]
-                predictions = [_numbers(o) for o in outputs]
-                # Checked before the loss, which may refuse a nan prediction less clearly.
-                check("prediction", predictions)
-                batch_loss = loss_fn(outputs, list(yb))
-                if l2:
-                    batch_loss = batch_loss + l2 * l2_penalty(params)
-                check("loss", [batch_loss.data])
-                batch_loss.backward()
-                if clip_norm is not None:
-                    clip_grad_norm(params, clip_norm)
-                optimizer.step()
-                # A nan weight can hide behind a ReLU that outputs 0: check the parameters too.
-                check("parameters", [p.data for p in params])
-                loss_sum += batch_loss.data * len(Xb)
-                if rule is not None:
-                    correct += _count_correct(rule, predictions, yb)
+            trainer.load()
+            try:
+                # Batches of sample indices: the same shuffle for both engines.
+                for indices, yb in batches(range(len(X)), y, size, shuffle=shuffle, seed=rng):
+                    step += 1
+                    batch_loss, predictions = trainer.step(indices, check)
+                    loss_sum += batch_loss * len(indices)
+                    if rule is not None:
+                        correct += _count_correct(rule, predictions, yb)
+            finally:
+                # Interrupted (Ctrl-C, a bad batch, divergence) or not, the model holds
+                # every step taken.
+                trainer.store()
             logs = {"loss": loss_sum / len(X),
                     "accuracy": correct / len(X) if rule is not None else math.nan}
             if validation_data is not None:
-                val = evaluate(model, *validation_data, loss=loss)
+                val = trainer.evaluate(*validation_data)
                 logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
             history.append(epoch, logs)
             if scheduler is not None:

@@ -187,8 +187,8 @@ def test_special_and_empty_network_paths(tmp_path):
 
 
 @pytest.mark.parametrize("inputs, targets, message", [
-    ([[0.5, 1.0], [0.5]], [1, 0], "'inputs' sample 1 must be a list of 2 finite numbers"),
-    ([[0.5, 1.0], [0.5, "x"]], [1, 0], "'inputs' sample 1 entry 2 must be a finite number, "
+    ([[0.5, 1.0], [0.5]], [1, 0], "'inputs' sample 2 must be a list of 2 finite numbers"),
+    ([[0.5, 1.0], [0.5, "x"]], [1, 0], "'inputs' sample 2 entry 2 must be a finite number, "
                                        "got 'x'"),
     ([0.5, None], 1, "'inputs' entry 2 must be a finite number, got null"),
 ])

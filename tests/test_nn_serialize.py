@@ -107,7 +107,7 @@ def test_corrupt_state_dict_fails_and_leaves_the_model_untouched(tmp_path):
     (None, FileNotFoundError, "no parameter file at .*missing.json"),
     ("{not json", ValueError, "missing.json: invalid JSON at line 1 column 2"),
     ('{"format": "backproplab-parameters", "version": true}', ValueError,
-     "has format version True; this backproplab reads version 1"),
+     "has format version true; this backproplab reads version 1"),
     ('{"format": "other"}', ValueError, "is not a backproplab-parameters document"),
     ('[1, 2]', ValueError, "is not a backproplab-parameters document"),
     ('{"format": "backproplab-parameters", "version": 7}', ValueError,

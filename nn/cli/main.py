@@ -33,11 +33,11 @@ from autograd.viz import RendererNotFoundError, RenderError, draw_dot
 from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
+from .engine import add_engine_option, explainers
 from .train import add_train_parser
 from .exercise import add_exercise_parser
 from .grade import add_grade_parser
 from ..viz.diagram import draw_network
-from ..explain import explain_step
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
 from ..losses import LOSSES, get_loss
@@ -226,7 +226,7 @@ def _check(args, model, X, Y, loss, lr):
     """Grade a hand-derived file: (exit status, report); 0 when every entry agrees, else 1."""
     shown, documents = _hand_documents(args)
     steps = [h.get("step", args.steps) for h in documents]
-    derivations = _explain(model, X, Y, loss, lr, max(steps), args.allow_large)
+    derivations = _explain(model, X, Y, loss, lr, max(steps), args.allow_large, args.engine)
     differ, text = False, []
     for step, hand in zip(steps, documents):
         d = derivations[step - 1]
@@ -252,11 +252,12 @@ def _check_explain_memory(model, X, steps, allow_large):
                      f"network on {len(X)} sample(s)", "--allow-large")
 
 
-def _explain(model, X, Y, loss, lr, steps, allow_large):
+def _explain(model, X, Y, loss, lr, steps, allow_large, engine=None):
     """``steps`` derivations, each on the model the previous one updated; a step whose
     loss, predictions or updated parameters are not finite ends the run with the step."""
     _check_steps(steps, "--steps", allow_large)
     _check_explain_memory(model, X, steps, allow_large)
+    explain_step = explainers(engine)[0]
     if lr is None and steps > 1:
         raise CommandError(f"{steps} steps need a learning rate: the network file has no "
                            f"'lr'; give one with --lr")
@@ -312,7 +313,7 @@ def run_explain(args):
     if args.check:
         status, text = _check(args, model, X, Y, loss, lr)
     else:
-        derivations = _explain(model, X, Y, loss, lr, args.steps, args.allow_large)
+        derivations = _explain(model, X, Y, loss, lr, args.steps, args.allow_large, args.engine)
         status = 0
         text = _render_steps(derivations, args.format, args.digits)
         if args.format == "text":
@@ -398,6 +399,7 @@ def _add_explain(commands):
     p.add_argument("--allow-large", action="store_true",
                    help=f"go past the limits: --steps or a --check 'step' above "
                         f"{MAX_EXPLAIN_STEPS}, files above {MAX_JSON_BYTES // 2**20} MiB")
+    add_engine_option(p, "scalar")
     p.set_defaults(run=run_explain)
 
 

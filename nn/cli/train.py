@@ -14,6 +14,9 @@ cross_entropy (>2 classes default)   linear (logits)         0 … K−1       K
 categorical_cross_entropy            softmax (probabilities) 0 … K−1       K
 ===================================  ======================  ============  ========
 
+``--dataset digits`` is the 8×8 handwritten digits (64 inputs, 10 classes); its
+pictures are the confusion matrix and the misclassified validation images.
+
 The data is split once (``--val-fraction`` held out for validation, seeded),
 ``nn.train.fit`` trains with a tqdm progress bar, and the command prints the
 final loss and accuracy on both parts, writes the loss curves and the decision
@@ -41,12 +44,17 @@ from ..limits import MEMORY_BUDGET, check_memory, training_memory
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
+from .engine import add_engine_option, chosen_engine, numpy_installed
 from ..init import SCHEME_NAMES, canonical_scheme
 from ..layers import MLP
 from ..losses import LOSSES
 
 DATASETS = {"moons": data.moons, "circles": data.circles, "xor": data.xor,
-            "spirals": data.spirals, "blobs": data.blobs}
+            "spirals": data.spirals, "blobs": data.blobs, "digits": data.digits}
+IMAGES = {"digits": (8, 8)}
+"""Datasets of images (shape), plotted as a confusion matrix and misclassified images
+instead of a decision boundary."""
+DEFAULT_SAMPLES = 200
 MULTICLASS = {"spirals": "classes", "blobs": "centers"}
 """Datasets with a class count, and the name of their generator's argument for it."""
 
@@ -82,8 +90,13 @@ def _hidden_sizes(text):
 def _dataset(args):
     """(X, y, K) from --dataset, --samples, --noise, --seed and --classes."""
     generate = DATASETS[args.dataset]
-    options = {"n": args.samples, "seed": args.seed}
-    if args.noise is not None:
+    options = {"n": args.samples or DEFAULT_SAMPLES, "seed": args.seed}
+    if args.dataset in IMAGES:
+        options["n"] = args.samples     # None: every image
+        if args.noise is not None:
+            raise CommandError(f"--noise applies to the generated datasets, not to "
+                               f"{args.dataset!r}")
+    elif args.noise is not None:
         options["noise"] = args.noise
     if args.dataset in MULTICLASS:
         options[MULTICLASS[args.dataset]] = args.classes or 3
@@ -101,12 +114,21 @@ def _dataset(args):
     return X, y, len(set(y))
 
 
+def _sample_count(args):
+    """How many samples --samples asks for (its default depends on --dataset)."""
+    if args.samples is not None:
+        return args.samples
+    return data.DIGITS_SAMPLES if args.dataset in IMAGES else DEFAULT_SAMPLES
+
+
 def _class_count(args):
     """How many classes --dataset and --classes ask for, checked against --samples."""
+    if args.dataset in IMAGES:
+        return 10
     if args.dataset not in MULTICLASS:
         return 2
     classes = args.classes or 3
-    if classes > args.samples:
+    if classes > _sample_count(args):
         raise CommandError(f"--classes {classes}: each class needs at least one sample, but "
                            f"--samples is {args.samples}; use more samples or fewer classes")
     return classes
@@ -116,11 +138,13 @@ def _check_size(args, classes):
     """TooLargeError (reported like a CommandError) unless the model, one training step's
     graph and the data fit the memory budget of nn.limits (or --allow-large)."""
     loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
-    outputs = classes if loss == "cross_entropy" else 1
-    sizes = [2] + args.hidden + [outputs]
+    outputs = classes if loss in ("cross_entropy", "categorical_cross_entropy") else 1
+    inputs = IMAGES[args.dataset][0] * IMAGES[args.dataset][1] if args.dataset in IMAGES else 2
+    sizes = [inputs] + args.hidden + [outputs]
+    samples = _sample_count(args)
     if not args.allow_large:
-        check_memory(training_memory(sizes, args.batch_size, args.samples),
-                     f"an MLP {'-'.join(map(str, sizes))} trained on {args.samples} samples "
+        check_memory(training_memory(sizes, args.batch_size, samples),
+                     f"an MLP {'-'.join(map(str, sizes))} trained on {samples} samples "
                      f"{args.batch_size} at a time", "--allow-large")
 
 
@@ -167,6 +191,8 @@ def _plot_paths(args):
     def default(what):
         return os.path.normpath(os.path.join(directory,
                                              f"{args.dataset}_{what}.{args.plot_format}"))
+    if args.dataset in IMAGES:   # the "boundary" picture becomes confusion + misclassified
+        return args.history_plot or default("history"), default("confusion")
     return args.history_plot or default("history"), args.boundary_plot or default("boundary")
 
 
@@ -184,6 +210,22 @@ def _percent(share):
     return f"{100 * share:.1f}%"
 
 
+def _save_error_pictures(model, held_out, classes, engine, shape, title, confusion_path):
+    """The confusion matrix and the misclassified images of the held-out samples."""
+    from ..train import predict
+    from ..viz.classification import plot_confusion_matrix, plot_misclassified
+
+    X, y = held_out
+    outputs = predict(model, X, engine=engine)
+    predicted = [max(range(classes), key=row.__getitem__) for row in outputs]
+    _save_figure(plot_confusion_matrix(y, predicted, classes, title=title), confusion_path,
+                 "confusion matrix")
+    stem, extension = os.path.splitext(confusion_path)
+    stem = stem[:-len("_confusion")] if stem.endswith("_confusion") else stem
+    _save_figure(plot_misclassified(X, y, predicted, shape=shape, title=title),
+                 f"{stem}_misclassified{extension}", "misclassified images")
+
+
 def run_train(args):
     """``backprop train``: build the data and the MLP, fit, report, plot, save."""
     from ..train import evaluate, fit   # tqdm and the loop load only for this command
@@ -199,7 +241,8 @@ def run_train(args):
     output_activation, outputs = _output_layer(loss, classes, args.dataset)
     if loss == "hinge":
         y = [1 if label == 1 else -1 for label in y]
-    model = MLP(2, args.hidden + [outputs],
+    engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
+    model = MLP(len(X[0]), args.hidden + [outputs],
                 [args.activation] * len(args.hidden) + [output_activation],
                 init=args.init, seed=args.seed)
     optimizer_class, default_lr = OPTIMIZERS[args.optimizer]
@@ -217,16 +260,16 @@ def run_train(args):
         print(f"Training MLP {sizes} ({args.activation} hidden, {output_activation} output, "
               f"{args.init} init) on {args.dataset}: {len(X_train)} training{held_out} samples, "
               f"{classes} classes; loss {loss}, {args.optimizer} lr {lr:g}, {args.epochs} "
-              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}",
-              flush=True)   # a first line right away, also when stdout is a pipe
+              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}, "
+              f"{engine} engine", flush=True)   # a first line right away, also to a pipe
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
                   batch_size=args.batch_size, validation_data=validation, seed=args.seed,
-                  l2=args.l2, verbose=not args.quiet)
-    train = evaluate(model, X_train, y_train, loss=loss)
+                  l2=args.l2, verbose=not args.quiet, engine=engine)
+    train = evaluate(model, X_train, y_train, loss=loss, engine=engine)
     _check_finite_result("train", train["loss"])
     line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
     if validation:
-        val = evaluate(model, *validation, loss=loss)
+        val = evaluate(model, *validation, loss=loss, engine=engine)
         _check_finite_result("validation", val["loss"])
         line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
     print(line)
@@ -239,8 +282,12 @@ def run_train(args):
         matplotlib.use("Agg")   # files only: never open a window
         title = f"MLP {sizes} on {args.dataset}, {loss}, {args.optimizer} lr {lr:g}"
         _save_figure(plot_history(history, title=title), history_path, "loss curves")
-        _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
-                     "decision boundary")
+        if args.dataset in IMAGES:
+            _save_error_pictures(model, validation or (X_train, y_train), classes, engine,
+                                 IMAGES[args.dataset], title, boundary_path)
+        else:
+            _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
+                         "decision boundary")
     if args.save:
         from ..serialize import save
 
@@ -258,7 +305,11 @@ two classes) a linear logit with labels 0/1; bce and the squared errors a sigmoi
 with 0/1; hinge a linear score with -1/+1; cross_entropy (the default for more
 classes) one linear logit per class.  Pictures go to --plot-dir as
 DATASET_history.png and DATASET_boundary.png unless --history-plot/--boundary-plot
-name them (.png or .svg); every file is written atomically.
+name them (.png or .svg); every file is written atomically.  For digits the
+boundary becomes the validation set's confusion matrix (digits_confusion.png, or
+--boundary-plot) and its misclassified images (..._misclassified.png beside it).
+--engine matrix (the default when NumPy is installed) trains with the lecture
+notes' vectorized equations, the same numbers as --engine scalar's graph.
 
 examples:
   backprop train                                        moons, 2-16-16-1, adam, 50 epochs
@@ -267,6 +318,8 @@ examples:
   backprop train --dataset xor --optimizer sgd --lr 0.5 --batch-size 8 --quiet
   backprop train --loss hinge --l2 1e-4 --plot-dir plots --save moons_model.json
   backprop train --history-plot loss.svg --boundary-plot boundary.svg
+  backprop train --dataset digits --hidden 32 --epochs 30   confusion matrix + misclassified
+  backprop train --engine scalar                        the graph of Values (slow, checkable)
 """
 
 
@@ -279,9 +332,10 @@ def add_train_parser(commands):
                     "decision boundary as pictures.",
         epilog=_TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dataset", choices=list(DATASETS), default="moons",
-                   help="the data: moons (default), circles, xor, spirals or blobs")
-    p.add_argument("--samples", type=int_at_least(4), default=200, metavar="N",
-                   help="number of samples (default 200)")
+                   help="the data: moons (default), circles, xor, spirals, blobs, or "
+                        "digits (8×8 handwritten digits, 10 classes)")
+    p.add_argument("--samples", type=int_at_least(4), metavar="N",
+                   help=f"number of samples (default {DEFAULT_SAMPLES}; digits: all 1,797)")
     p.add_argument("--noise", type=non_negative_float, metavar="X",
                    help="noise level (default: the dataset's own, e.g. 0.1 for moons)")
     p.add_argument("--classes", type=int_at_least(2), metavar="K",
@@ -322,6 +376,7 @@ def add_train_parser(commands):
     p.add_argument("--boundary-plot", type=output_path(PICTURE_FORMATS), metavar="FILE",
                    help="write the decision boundary here (.png or .svg)")
     p.add_argument("--no-plots", action="store_true", help="write no pictures")
+    add_engine_option(p, "matrix when NumPy is installed, else scalar")
     p.add_argument("--save", type=output_path((".json",)), metavar="FILE",
                    help="save the trained model's parameters as JSON (nn.serialize)")
     p.add_argument("--allow-large", action="store_true",

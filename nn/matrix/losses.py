@@ -1,0 +1,209 @@
+"""Every loss of :mod:`nn.losses` on an n_L × m prediction matrix Ŷ = A^[L].
+
+Each :class:`MatrixLoss` gives, for the targets Y (n_L × m; one-hot columns
+for cross-entropy), the per-sample losses Lᵢ (the mean over sample i's
+outputs, as :mod:`nn.losses` averages every element) and ∂Lᵢ/∂Ŷ, n_L × m.
+The batch loss is L = (1/m) Σᵢ Lᵢ.  Conventions are those of :mod:`nn.losses`:
+BCE clamps each log at −100 (a clamped log is a constant, gradient 0), BCE
+with logits and cross-entropy take logits, hinge takes ±1 labels, ``mse`` is
+(ŷ − y)² and ``half_mse`` ½(ŷ − y)².
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .activations import sigmoid, softmax
+from .equations import output_delta_prediction_minus_target
+from ._numpy import np
+
+_LOG_FLOOR = -100.0   # nn.losses' (and PyTorch's BCELoss) clamp of each log
+
+
+@dataclass(frozen=True)
+class MatrixLoss:
+    """One loss: ``value(Ŷ, Y)`` → Lᵢ for each sample (m,), ``gradient(Ŷ, Y)`` → ∂Lᵢ/∂Ŷ (n_L × m),
+    ``check(Y)`` raises ValueError for targets outside the loss's domain."""
+
+    name: str
+    value: Callable
+    gradient: Callable
+    check: Callable = None
+    classes: bool = False   # targets are class indices, turned into one-hot columns
+
+
+def _where(i, j, n_out):
+    # nn.losses names sample i, and output j of a multi-output sample.
+    return f"[{i}]" if n_out == 1 else f"[{i}][{j}]"
+
+
+def _first_offender(Y, bad):
+    j, i = (int(k[0]) for k in np.nonzero(bad))
+    return i, j, float(Y[j, i])
+
+
+def _check_probabilities(loss):
+    def check(Y):
+        bad = ~((Y >= 0.0) & (Y <= 1.0))
+        if bad.any():
+            i, j, y = _first_offender(Y, bad)
+            raise ValueError(f"{loss}: target{_where(i, j, len(Y))} is {y!r}; "
+                             f"targets must be in [0, 1]")
+    return check
+
+
+def _check_hinge(Y):
+    bad = (Y != 1.0) & (Y != -1.0)
+    if bad.any():
+        i, j, y = _first_offender(Y, bad)
+        raise ValueError(f"hinge: target{_where(i, j, len(Y))} is {y!r}; hinge labels must be "
+                         f"-1 or +1")
+
+
+def _check_finite(loss):
+    def check(Y):
+        bad = ~np.isfinite(Y)
+        if bad.any():
+            i, j, y = _first_offender(Y, bad)
+            raise ValueError(f"{loss}: target{_where(i, j, len(Y))} is {y!r}; expected a "
+                             f"finite number")
+    return check
+
+
+def _mean_over_outputs(E):
+    return E.sum(axis=0) / E.shape[0]
+
+
+def _clamped_log(V):
+    """(ln V with −100 where ln V < −100 or V = 0, where the log was kept)."""
+    with np.errstate(divide="ignore"):
+        log_v = np.log(V)
+    kept = log_v >= _LOG_FLOOR
+    return np.where(kept, log_v, _LOG_FLOOR), kept
+
+
+def check_bce_predictions(Y_hat):
+    """ValueError unless every ŷ is a probability in [0, 1] (BCE takes probabilities).
+
+    A nan ŷ (a diverged network) passes and gives a nan loss, which ``fit`` and
+    ``backprop explain`` report as divergence at the step it happened."""
+    bad = (Y_hat < 0.0) | (Y_hat > 1.0)
+    if bad.any():
+        i, j, p = _first_offender(Y_hat, bad)
+        raise ValueError(f"binary_cross_entropy: prediction{_where(i, j, len(Y_hat))} is {p!r}, "
+                         f"not a probability in [0, 1]; for logits use "
+                         f"binary_cross_entropy_with_logits")
+
+
+def _bce_value(P, Y):
+    check_bce_predictions(P)
+    log_p, _ = _clamped_log(P)
+    log_q, _ = _clamped_log(1.0 - P)
+    return _mean_over_outputs(-(Y * log_p + (1.0 - Y) * log_q))
+
+
+def _bce_gradient(P, Y):
+    # ∂/∂ŷ of −[y ln ŷ + (1 − y) ln(1 − ŷ)]; a clamped log contributes nothing.
+    Q = 1.0 - P
+    _, kept_p = _clamped_log(P)
+    _, kept_q = _clamped_log(Q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (np.where(kept_q, (1.0 - Y) / Q, 0.0) - np.where(kept_p, Y / P, 0.0))
+    return d / P.shape[0]
+
+
+def _check_class_probabilities(P):
+    bad = (P < 0.0) | (P > 1.0)   # nan passes, as in check_bce_predictions
+    if bad.any():
+        i, j, p = _first_offender(P, bad)
+        raise ValueError(f"categorical_cross_entropy: probability {j + 1} of sample {i + 1} is "
+                         f"{p!r}, not in [0, 1]; for logits (a linear output layer) use "
+                         f"cross_entropy")
+
+
+def _categorical_value(P, Y):
+    # −ln ŷ_c, the log clamped at −100 as in nn.losses
+    _check_class_probabilities(P)
+    log_p, _ = _clamped_log(P)
+    return -(Y * log_p).sum(axis=0)
+
+
+def _categorical_gradient(P, Y):
+    # ∂(−ln ŷ_c)/∂ŷ_j = −1/ŷ_c for j = c, else 0; a clamped log contributes nothing
+    _, kept = _clamped_log(P)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(kept & (Y > 0.0), -Y / P, 0.0)
+
+
+def _softplus(Z):
+    return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
+
+
+def _logsumexp(Z):
+    top = Z.max(axis=0)
+    return top + np.log(np.exp(Z - top).sum(axis=0))
+
+
+LOSSES = {
+    "mse": MatrixLoss(
+        "mse", lambda P, Y: _mean_over_outputs((P - Y) ** 2),
+        lambda P, Y: 2.0 * (P - Y) / P.shape[0], _check_finite("mse")),
+    "half_mse": MatrixLoss(
+        "half_mse", lambda P, Y: _mean_over_outputs(0.5 * (P - Y) ** 2),
+        lambda P, Y: (P - Y) / P.shape[0], _check_finite("half_squared_error")),
+    "squared_error": MatrixLoss(
+        "squared_error", lambda P, Y: _mean_over_outputs((Y - P) ** 2),
+        lambda P, Y: -2.0 * (Y - P) / P.shape[0], _check_finite("squared_error")),
+    "bce": MatrixLoss("bce", _bce_value, _bce_gradient,
+                      _check_probabilities("binary_cross_entropy")),
+    "bce_with_logits": MatrixLoss(
+        "bce_with_logits", lambda Z, Y: _mean_over_outputs(_softplus(Z) - Z * Y),
+        lambda Z, Y: (sigmoid(Z) - Y) / Z.shape[0],
+        _check_probabilities("binary_cross_entropy_with_logits")),
+    # logsumexp(z) − z_c, ∂/∂z = softmax(z) − onehot(c): the notes' Ŷ − Y
+    "cross_entropy": MatrixLoss(
+        "cross_entropy", lambda Z, Y: _logsumexp(Z) - (Z * Y).sum(axis=0),
+        lambda Z, Y: output_delta_prediction_minus_target(softmax(Z), Y), classes=True),
+    # −ln ŷ_c on a softmax layer's probabilities; through softmax's Jacobian δ = Ŷ − Y again
+    "categorical_cross_entropy": MatrixLoss(
+        "categorical_cross_entropy", _categorical_value, _categorical_gradient, classes=True),
+    "hinge": MatrixLoss(
+        "hinge", lambda S, Y: _mean_over_outputs(np.maximum(1.0 - S * Y, 0.0)),
+        lambda S, Y: np.where(1.0 - S * Y > 0.0, -Y, 0.0) / S.shape[0], _check_hinge),
+}
+"""Loss name (as in :data:`nn.losses.LOSSES`) -> :class:`MatrixLoss`."""
+
+
+def get_loss(name):
+    """The matrix form of the loss called ``name``, or ValueError saying what is supported."""
+    if isinstance(name, str) and name in LOSSES:
+        return LOSSES[name]
+    what = f"loss {name!r}" if isinstance(name, str) else f"the loss function {name!r}"
+    raise ValueError(f"{what} is not supported by the matrix engine; it supports the named "
+                     f"losses {', '.join(LOSSES)} (use engine='scalar' for a loss function)")
+
+
+def target_matrix(loss, y, n_out):
+    """The targets y (m entries: numbers, lists of n_out numbers, or class indices) as Y,
+    n_out × m (one-hot columns for class indices), checked against the loss's domain."""
+    if loss.classes:
+        labels = np.asarray(y, dtype=float).reshape(-1)
+        bad = (labels != np.floor(labels)) | (labels < 0) | (labels >= n_out)
+        if bad.any() or labels.size != len(y):
+            i = int(np.nonzero(bad)[0][0]) if bad.any() else 0
+            raise ValueError(f"{loss.name}: target[{i}] is {y[i]!r}; class indices must be "
+                             f"integers in 0..{n_out - 1}")
+        Y = np.zeros((n_out, len(labels)))
+        Y[labels.astype(int), np.arange(len(labels))] = 1.0
+        return Y
+    try:
+        Y = np.asarray(y, dtype=float).reshape(len(y), -1).T
+    except (TypeError, ValueError):
+        raise ValueError(f"{loss.name}: targets must be numbers (one output) or lists of "
+                         f"{n_out} numbers, got {str(list(y))[:60]}") from None
+    if Y.shape[0] != n_out:
+        raise ValueError(f"{loss.name}: each target must have {n_out} "
+                         f"{'number' if n_out == 1 else 'numbers'} (the network has {n_out} "
+                         f"outputs), got {y[0]!r}")
+    if loss.check is not None:
+        loss.check(Y)
+    return Y
