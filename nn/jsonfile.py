@@ -11,6 +11,7 @@ numbers a float can hold, so every problem is one line naming the file.
 
 import json
 import re
+from decimal import Decimal
 
 from .limits import MAX_JSON_BYTES, MAX_JSON_DEPTH
 
@@ -50,6 +51,12 @@ def _parse_float(text):
     return value
 
 
+def _parse_decimal(text):
+    # The digits as written (a grader reads the rounding a student chose), float-range checked.
+    _parse_float(text)
+    return Decimal(text)
+
+
 def _parse_constant(name):
     raise _BadNumber(f"{name} is not a number JSON allows: every number must be finite")
 
@@ -70,15 +77,17 @@ def _too_deep(text):
     return None
 
 
-def loads(text, source):
+def loads(text, source, decimals=False):
     """Parse the JSON ``text``; a ValueError naming ``source`` on any problem (bad JSON,
-    nesting deeper than MAX_JSON_DEPTH, a number outside the float range, NaN)."""
+    nesting deeper than MAX_JSON_DEPTH, a number outside the float range, NaN).
+    With ``decimals`` numbers with a fraction or exponent are ``Decimal``s, as written."""
     place = _too_deep(text)
     if place is not None:
         raise ValueError(f"{source}: JSON nested more than {MAX_JSON_DEPTH} levels deep "
                          f"(at line {place[0]} column {place[1]})")
     try:
-        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float,
+        return json.loads(text, parse_int=_parse_int,
+                          parse_float=_parse_decimal if decimals else _parse_float,
                           parse_constant=_parse_constant)
     except _BadNumber as e:
         raise ValueError(f"{source}: {e}") from None
@@ -87,14 +96,15 @@ def loads(text, source):
                          f"{e.msg}") from None
 
 
-def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None):
+def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None, decimals=False):
     """The JSON document in the file at ``path`` (any readable file: a pipe or
     ``/dev/stdin`` too).
 
     Every problem raises ``error`` (an exception class) with a one-line message
     naming the file: missing or unreadable, not UTF-8, bigger than ``max_bytes``
     (None: no limit; ``override`` names the option that lifts it), or what
-    :func:`loads` refuses.  ``kind`` says what the file should be ("network file").
+    :func:`loads` refuses.  ``kind`` says what the file should be ("network file");
+    ``decimals`` as for :func:`loads`.
     """
     try:
         with open(path, "rb") as f:
@@ -115,6 +125,6 @@ def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None):
     if not text.strip():
         raise error(f"{path}: the file is empty; a {kind} holds a JSON document")
     try:
-        return loads(text, str(path))
+        return loads(text, str(path), decimals)
     except ValueError as e:
         raise error(str(e)) from None

@@ -144,6 +144,9 @@ def test_network_given_on_the_command_line_and_the_walkthrough_passes(tmp_path):
     ({"network": "no_such_net", "loss": 0.2}, "neither a file next to it nor an example"),
     ({"network": 3}, "must be a file name or a network object"),
     ("not json", "invalid JSON"),
+    ("[" * 100000, "nested more than"),
+    ('{"network": "lecture_2221", "loss": 1e999}', "beyond the float range"),
+    ('{"network": "lecture_2221", "loss": NaN}', "every number must be finite"),
 ])
 def test_bad_input_is_one_error_line_exit_2(tmp_path, content, message):
     path = tmp_path / "bad.json"

@@ -66,17 +66,7 @@ def load_submission(path, network=None, keys=None):
     file ``path``; ``network`` (a file or example name) is used when the file names none.
     With ``keys`` (the directory ``backprop exercise`` wrote), the network is the one in
     the student's key, and an answer file whose network differs is refused."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such answer file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CommandError(f"{path}: cannot read the answer file ({e})") from None
-    try:
-        submission = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as e:
-        raise CommandError(f"{path}: invalid JSON at line {e.lineno} column {e.colno}: "
-                           f"{e.msg}") from None
+    submission = read_json(path, "answer file", CommandError, decimals=True)
     if not isinstance(submission, dict):
         raise CommandError(f"{path}: an answer file is a JSON object, got "
                            f"{type(submission).__name__}")
