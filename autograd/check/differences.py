@@ -5,18 +5,20 @@ random unit vector.  Steps are taken as x + kεv and the difference is divided b
 the step actually taken (the floats x + εv and x − εv differ by exactly what
 they differ by, not always by 2ε), so rounding of the point itself adds no error.
 
-Kink detector (after Chainer's ``detect_nondifferentiable``): at a point where
-the central difference disagrees with the engine, the one-sided second-order
-differences
-
-    D₋ = (3F(x) − 4F(x − εv) + F(x − 2εv)) / 2ε
-    D₊ = (−3F(x) + 4F(x + εv) − F(x + 2εv)) / 2ε
-
-are compared.  For a smooth F both equal the derivative up to O(ε²); when they
-disagree by more than the tolerance and the round-off, F has a kink within 2ε.
+Kink detector (after Chainer's ``detect_nondifferentiable``, which also looks at
+five points): where the central difference disagrees with the engine, F is
+evaluated at x + kεv, k = −2 … 2, giving four consecutive secant slopes
+s₁ … s₄ (sₖ = (F(x + (k − 2)εv) − F(x + (k − 3)εv)) / ε).  For a smooth F they
+change steadily, by about ε·F'' from one to the next, so their changes differ by
+only O(ε²); a kink inside the stencil makes one jump instead.  It counts as the
+cause of the disagreement only if it lies between x − εv and x + εv, where the
+central difference straddles it: there the outer secants s₁ and s₄ each see one
+side only, and a correct derivative (one of the one-sided slopes, or a value
+between them such as ReLU'(0) = 0 or |x|'(0) = 0) lies between them.
 """
 
 import sys
+from dataclasses import dataclass
 
 __tracebackhide__ = True  # pytest hides this module's frames in failure reports
 
@@ -46,28 +48,35 @@ def central(value, point, v, eps):
     return (hi - lo) / step, hi, lo
 
 
-def one_sided(value, point, v, eps, hi, lo):
-    """D₋, D₊ and the estimated offset of the kink along v (see the module docstring),
-    plus the largest |F| seen, for the round-off estimate."""
-    f0, f2, fm2 = value(point), value(shifted(point, v, 2 * eps)), value(shifted(point, v, -2 * eps))
-    left = (3 * f0 - 4 * lo + fm2) / (2 * eps)
-    right = (-3 * f0 + 4 * hi - f2) / (2 * eps)
-    # The outer secants are each on one side of a kink lying within ±ε: where the
-    # two lines through them meet is the kink.
-    s_left, s_right = (lo - fm2) / eps, (f2 - hi) / eps
-    if s_left != s_right:
-        offset = (hi - lo - eps * (s_left + s_right)) / (s_left - s_right)
-        offset = min(max(offset, -2 * eps), 2 * eps)
-    else:
-        offset = 0.0
-    return left, right, offset, max(abs(f0), abs(f2), abs(fm2), abs(hi), abs(lo))
+@dataclass(frozen=True)
+class Kink:
+    """What the five-point look at a failing element found."""
+
+    found: bool
+    """A kink lies between x − εv and x + εv."""
+    left: float
+    right: float
+    """The outer secants s₁ and s₄: the one-sided slopes."""
+    offset: float
+    """Where the kink is, as a multiple t of v from x (meaningful when found)."""
 
 
-def is_kink(left, right, scale, eps, atol, rtol):
-    """True when the one-sided differences disagree beyond the tolerance and beyond
-    their round-off (8 rounding errors of size u·|F| over 2ε each, with room)."""
-    noise = 100 * UNIT_ROUNDOFF * scale / eps
-    return abs(left - right) > atol + rtol * (abs(left) + abs(right)) + noise
+def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
+    """Apply the kink detector (module docstring) along v at point; ``hi``, ``lo`` are
+    F(x ± εv), already known from the central difference."""
+    f0 = value(point)
+    f2, fm2 = value(shifted(point, v, 2 * eps)), value(shifted(point, v, -2 * eps))
+    s1, s2, s3, s4 = [(b - a) / eps for a, b in ((fm2, lo), (lo, f0), (f0, hi), (hi, f2))]
+    jumps = (s3 - 2 * s2 + s1, s4 - 2 * s3 + s2)
+    # round-off: each secant carries ~2u·|F|/ε, a second difference of them four of those
+    noise = 100 * UNIT_ROUNDOFF * max(abs(f0), abs(f2), abs(fm2), abs(hi), abs(lo)) / eps
+    jumpy = max(map(abs, jumps)) > atol + rtol * (abs(s1) + abs(s4)) + noise
+    if not jumpy or s1 == s4:
+        return Kink(False, s1, s4, 0.0)
+    # The lines through F(x − εv) with slope s₁ and through F(x + εv) with slope s₄
+    # meet at the kink when it lies between those two points.
+    offset = (hi - lo - eps * (s1 + s4)) / (s1 - s4)
+    return Kink(abs(offset) < eps, s1, s4, offset)
 
 
 def between(a, left, right, atol, rtol):

@@ -12,7 +12,7 @@ move it).
 import math
 import numbers
 
-from .differences import between, central, is_kink, one_sided, shifted
+from .differences import between, central, look_for_kink, shifted
 from .objective import Objective
 from .precision import difference_advice, method_line, warn_if_imprecise
 from .probes import choose
@@ -76,23 +76,23 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
 
 
 def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
-    """A failing element: a kink if the one-sided differences disagree and the engine's
-    value lies between them, else a mismatch."""
-    left, right, offset, scale = one_sided(obj.value, obj.point, probe.v, eps, hi, lo)
-    if not is_kink(left, right, scale, eps, atol, rtol):
+    """A failing element: a kink if the central difference straddles one and the engine's
+    value lies between the one-sided slopes, else a mismatch."""
+    kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol, rtol)
+    if not kink.found:
         entry.status = "mismatch"
         return
-    entry.slopes = (left, right)
-    if not between(entry.computed, left, right, atol, rtol):
+    entry.slopes = (kink.left, kink.right)
+    if not between(entry.computed, kink.left, kink.right, atol, rtol):
         entry.status = "mismatch"
         return
     entry.status = "skipped" if skip_kinks else "kink"
     clear = max(1000 * eps, 1e-3 * abs(entry.at or 0.0))
     if probe.index is None:
-        entry.kink_at = offset
-        entry.move_to = -clear if offset > 0 else clear
+        entry.kink_at = kink.offset
+        entry.move_to = -clear if kink.offset > 0 else clear
     else:
-        entry.kink_at = entry.at + offset
+        entry.kink_at = entry.at + kink.offset
         entry.move_to = entry.kink_at + (clear if entry.at >= entry.kink_at else -clear)
 
 

@@ -9,6 +9,7 @@ reference values, the function you are mirroring) is only that precise, and with
 the default ε = 1e-6 its round-off divided by ε swamps the derivative.
 """
 
+import math
 import struct
 import warnings
 
@@ -33,14 +34,21 @@ def _as_float32(x):
 def came_from_float32(raw, x):
     """True for a float32 object (NumPy, or anything with a 4-byte ``dtype``), and for a
     float that is exactly a float32 but needs more than 9 significant digits to print,
-    i.e. a float32 result such as 0.30000001192092896, not a short decimal such as 0.5."""
+    i.e. a float32 result such as 0.30000001192092896, not a short decimal such as 0.3 nor a
+    short binary fraction such as 2⁻²³ (at most 12 significant bits)."""
     dtype = getattr(raw, "dtype", None)
     if dtype is not None and getattr(dtype, "kind", "f") == "f" and getattr(dtype, "itemsize", 8) < 8:
         return True
-    if _as_float32(x) != x:
+    if _as_float32(x) != x or x == 0 or not math.isfinite(x):
         return False
     digits = repr(abs(x)).split("e")[0].replace(".", "").lstrip("0")
-    return len(digits) > 9
+    return len(digits) > 9 and _significant_bits(x) > 12
+
+
+def _significant_bits(x):
+    """Bits of x's significand up to its last 1: 1 for powers of two, ~24 for float32 results."""
+    significand = int(abs(math.frexp(x)[0]) * 2 ** 53)
+    return significand.bit_length() - (significand & -significand).bit_length() + 1
 
 
 def suggested_eps(x, u=FLOAT32_ROUNDOFF):
