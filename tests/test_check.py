@@ -245,3 +245,13 @@ def test_long_tables_keep_every_failing_row():
     message = str(info.value)
     assert "✗ x59" in message
     assert "… and 20 more passing entries" in message
+
+
+def test_a_step_too_large_for_the_tolerance_is_a_mismatch_with_a_hint_not_a_kink():
+    # x³ at 1 by central differences is 3 + ε² = 3.0001 at ε = 0.01: truncation, not a kink.
+    # The five-point difference is exact for a cubic and agrees with the engine.
+    with pytest.raises(GradientMismatch) as info:
+        gradcheck(lambda x: x ** 3, [1.0], eps=0.01, rtol=1e-6, atol=1e-12)
+    message = str(info.value)
+    assert "relative error 1.67e-05 > rtol 1e-06" in message
+    assert "5-point difference 3 agrees: ε too large" in message

@@ -9,12 +9,18 @@ Kink detector (after Chainer's ``detect_nondifferentiable``, which also looks at
 five points): where the central difference disagrees with the engine, F is
 evaluated at x + kεv, k = −2 … 2, giving four consecutive secant slopes
 s₁ … s₄ (sₖ = (F(x + (k − 2)εv) − F(x + (k − 3)εv)) / ε).  For a smooth F they
-change steadily, by about ε·F'' from one to the next, so their changes differ by
-only O(ε²); a kink inside the stencil makes one jump instead.  It counts as the
-cause of the disagreement only if it lies between x − εv and x + εv, where the
-central difference straddles it: there the outer secants s₁ and s₄ each see one
-side only, and a correct derivative (one of the one-sided slopes, or a value
-between them such as ReLU'(0) = 0 or |x|'(0) = 0) lies between them.
+change steadily, by about ε·F'' from one to the next, so their second differences
+(s₃ − 2s₂ + s₁ and s₄ − 2s₃ + s₂) are only ε²·F''', a small fraction of the total
+change s₄ − s₁ ≈ 3ε·F''.  A kink with slopes l and r between x − εv and x + εv
+makes s₁ = l, s₄ = r and one of those second differences at least |r − l|/3,
+wherever it sits; the detector asks for a quarter.  Only such a kink, which the
+central difference straddles, explains a disagreement; a correct derivative (one
+of the one-sided slopes, or a value between them such as ReLU'(0) = 0 or
+|x|'(0) = 0) then lies between s₁ and s₄.
+
+The same five points give the five-point difference (8F(x + εv) − 8F(x − εv) −
+F(x + 2εv) + F(x − 2εv)) / 12ε, accurate to O(ε⁴): when it agrees with the engine
+but the central difference does not, ε is too large for the tolerance.
 """
 
 import sys
@@ -59,6 +65,8 @@ class Kink:
     """The outer secants s₁ and s₄: the one-sided slopes."""
     offset: float
     """Where the kink is, as a multiple t of v from x (meaningful when found)."""
+    five_point: float
+    """The five-point difference (module docstring)."""
 
 
 def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
@@ -67,16 +75,17 @@ def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
     f0 = value(point)
     f2, fm2 = value(shifted(point, v, 2 * eps)), value(shifted(point, v, -2 * eps))
     s1, s2, s3, s4 = [(b - a) / eps for a, b in ((fm2, lo), (lo, f0), (f0, hi), (hi, f2))]
-    jumps = (s3 - 2 * s2 + s1, s4 - 2 * s3 + s2)
+    five_point = (8 * (hi - lo) - (f2 - fm2)) / (12 * eps)
+    jump = max(abs(s3 - 2 * s2 + s1), abs(s4 - 2 * s3 + s2))
     # round-off: each secant carries ~2u·|F|/ε, a second difference of them four of those
     noise = 100 * UNIT_ROUNDOFF * max(abs(f0), abs(f2), abs(fm2), abs(hi), abs(lo)) / eps
-    jumpy = max(map(abs, jumps)) > atol + rtol * (abs(s1) + abs(s4)) + noise
-    if not jumpy or s1 == s4:
-        return Kink(False, s1, s4, 0.0)
+    sides_differ = abs(s4 - s1) > atol + rtol * (abs(s1) + abs(s4)) + noise
+    if not sides_differ or jump < abs(s4 - s1) / 4:
+        return Kink(False, s1, s4, 0.0, five_point)
     # The lines through F(x − εv) with slope s₁ and through F(x + εv) with slope s₄
     # meet at the kink when it lies between those two points.
     offset = (hi - lo - eps * (s1 + s4)) / (s1 - s4)
-    return Kink(abs(offset) < eps, s1, s4, offset)
+    return Kink(abs(offset) < eps, s1, s4, offset, five_point)
 
 
 def between(a, left, right, atol, rtol):

@@ -81,6 +81,8 @@ def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
     kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol, rtol)
     if not kink.found:
         entry.status = "mismatch"
+        if agree(entry.computed, kink.five_point, atol, rtol):
+            entry.hint = f"5-point difference {kink.five_point:.10g} agrees: ε too large"
         return
     entry.slopes = (kink.left, kink.right)
     if not between(entry.computed, kink.left, kink.right, atol, rtol):

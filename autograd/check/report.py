@@ -77,6 +77,8 @@ class Entry:
     offset along a direction)."""
     move_to: float | None = None
     """A suggested value (or offset along a direction) well clear of the kink."""
+    hint: str = ""
+    """Anything else the table should say about this entry."""
 
     @property
     def abs_error(self):
@@ -92,7 +94,7 @@ class Entry:
 
     def note(self):
         if self.slopes is None:
-            return ""
+            return self.hint
         left, right = self.slopes
         what = {"kink": "not differentiable", "skipped": "kink, skipped"}.get(self.status, "")
         return f"{what}: slopes {left:.4g} | {right:.4g}".lstrip(": ")
