@@ -48,7 +48,8 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     the point sits on a kink (ReLU or |x| at 0): :class:`NotDifferentiable` is
     raised instead, saying where the kink is and how to move the point, unless
     ``skip_kinks=True`` (then such elements are listed in ``result.skipped``).
-    An engine value outside the one-sided slopes is a mismatch even at a kink.
+    The message says whether the engine's value lies between the one-sided slopes
+    (as ReLU'(0) = 0 does) or outside them (wrong, if only one kink sits there).
 
     Returns a truthy :class:`CheckResult` (``print`` it for the table), or raises
     :class:`GradientMismatch` naming the worst element, both values and the
@@ -76,8 +77,9 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
 
 
 def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
-    """A failing element: a kink if the central difference straddles one and the engine's
-    value lies between the one-sided slopes, else a mismatch."""
+    """A failing element: not differentiable here if the central difference straddles a
+    kink (whatever the engine says: no finite difference can judge it there), else a
+    mismatch."""
     kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol, rtol)
     if not kink.found:
         entry.status = "mismatch"
@@ -85,9 +87,7 @@ def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
             entry.hint = f"5-point difference {kink.five_point:.10g} agrees: ε too large"
         return
     entry.slopes = (kink.left, kink.right)
-    if not between(entry.computed, kink.left, kink.right, atol, rtol):
-        entry.status = "mismatch"
-        return
+    entry.between = between(entry.computed, kink.left, kink.right, atol, rtol)
     entry.status = "skipped" if skip_kinks else "kink"
     clear = max(1000 * eps, 1e-3 * abs(entry.at or 0.0))
     if probe.index is None:

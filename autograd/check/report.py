@@ -77,6 +77,8 @@ class Entry:
     offset along a direction)."""
     move_to: float | None = None
     """A suggested value (or offset along a direction) well clear of the kink."""
+    between: bool = True
+    """At a kink: the engine's value lies between the one-sided slopes."""
     hint: str = ""
     """Anything else the table should say about this entry."""
 
@@ -96,8 +98,9 @@ class Entry:
         if self.slopes is None:
             return self.hint
         left, right = self.slopes
-        what = {"kink": "not differentiable", "skipped": "kink, skipped"}.get(self.status, "")
-        return f"{what}: slopes {left:.4g} | {right:.4g}".lstrip(": ")
+        what = {"kink": "not differentiable", "skipped": "kink, skipped"}[self.status]
+        outside = "" if self.between else ", outside them"
+        return f"{what}: slopes {left:.4g} | {right:.4g}{outside}"
 
 
 @dataclass
@@ -173,9 +176,6 @@ class CheckResult:
             lines = [f"{self.title}: {len(self.mismatches)} of {len(self.entries)} entries differ",
                      f"worst: {worst.where()}: {a} {g(worst.computed)}, {b} "
                      f"{g(worst.reference)}; {' and '.join(why)}"]
-            if worst.slopes is not None:
-                lines.append(f"(a kink is there too, but the {a} value lies outside the "
-                             f"one-sided slopes {worst.slopes[0]:.6g} and {worst.slopes[1]:.6g})")
             lines += [self.rule(), self.method, self.table()]
             raise GradientMismatch("\n".join(line for line in lines if line), self)
         if self.kinks:
@@ -195,6 +195,11 @@ def kink_sentence(e, computed_name):
     else:
         where = f"kink at {e.name} ≈ {e.kink_at:.6g}"
         move = f"move {e.name} at least 2ε away from it, e.g. to {e.move_to:.6g},"
+    if e.between:
+        verdict = f"the {computed_name} {g(e.computed)} lies between them"
+    else:
+        verdict = (f"the {computed_name} {g(e.computed)} lies outside them (wrong if one kink "
+                   f"sits here; where several meet, e.g. ReLUs whose inputs vanish together, "
+                   f"conventions such as ReLU'(0) = 0 give such values too)")
     return (f"- {e.name}: {where}; the one-sided differences disagree (left {left:.6g}, "
-            f"right {right:.6g}) and the {computed_name} {g(e.computed)} lies between them: "
-            f"{move}")
+            f"right {right:.6g}) and {verdict}: {move}")
