@@ -34,6 +34,8 @@ class Network:
     """A model with one sample: ``loss()`` is L = mse(A^[L](x), y)."""
 
     model: MLP
+    sizes: list
+    """[n_0, n_1, …, n_L]: inputs, then each layer's width."""
     x: list
     y: list
 
@@ -45,8 +47,7 @@ class Network:
         return self.model.parameters()
 
     def __str__(self):
-        sizes = [len(self.x)] + [layer.nout for layer in self.model.layers]
-        return f"MLP {'-'.join(map(str, sizes))}, x = {self.x}, y = {self.y}"
+        return f"MLP {'-'.join(map(str, self.sizes))}, x = {self.x}, y = {self.y}"
 
 
 def networks(*, max_inputs=3, max_layers=3, max_width=3, activations=("tanh", "sigmoid", "relu",
@@ -67,6 +68,6 @@ def networks(*, max_inputs=3, max_layers=3, max_width=3, activations=("tanh", "s
         model = MLP(nin, sizes, activations=acts, seed=draw(st.integers(0, 2 ** 16)))
         x = draw(st.lists(numbers, min_size=nin, max_size=nin))
         y = draw(st.lists(numbers, min_size=sizes[-1], max_size=sizes[-1]))
-        return Network(model, x, y)
+        return Network(model, [nin, *sizes], x, y)
 
     return draw_network()
