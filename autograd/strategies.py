@@ -78,7 +78,7 @@ def _arity(fn, name):
     return n
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Expression:
     """A random program: ``point`` the leaf inputs, ``steps`` (operation, operand indices),
     node k being leaf k for k < len(point), else the result of step k − len(point).
@@ -110,6 +110,13 @@ class Expression:
         out, nodes = self.at_point()
         values = [abs(n.data) for n in nodes] + [abs(out.data)]
         return max(values) if all(math.isfinite(v) for v in values) else math.inf
+
+    def __repr__(self):
+        return f"Expression({self})"
+
+    def _repr_pretty_(self, printer, cycle):
+        # hypothesis (and IPython) print this when they report a failing example
+        printer.text(repr(self))
 
     def __str__(self):
         n = len(self.point)

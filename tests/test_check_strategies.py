@@ -31,6 +31,7 @@ def test_an_expression_is_the_total_of_every_node():
     assert len(nodes) == 4
     assert str(expr) == ("x0 = 0.5; x1 = -1.0; n2 = mul(x0, x1); n3 = tanh(n2); "
                          "out = total of every node")
+    assert repr(expr) == f"Expression({expr})"   # what hypothesis prints for a failing draw
     with pytest.raises(TypeError, match="takes 2 inputs, got 1"):
         expr(Value(1.0))
 
@@ -79,6 +80,7 @@ def test_a_users_wrong_formula_is_found_and_a_right_one_passes():
     strategy = expressions(primitives=["add", "tanh"], operations={"swish": wrong_swish})
     found = find(strategy, fails, settings=settings(suppress_health_check=list(HealthCheck)))
     assert "swish" in {name for name, _ in found.steps}
+    assert "swish(x0)" in repr(found)
 
     @settings(max_examples=40, deadline=None)
     @given(expressions(primitives=["add", "tanh"], operations={"swish": swish}))
