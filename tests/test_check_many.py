@@ -72,7 +72,10 @@ def test_samples_check_k_coordinates_of_every_parameter():
 def test_samples_are_reproducible_and_vary_with_the_seed():
     model, loss = network()
     params = model.parameters()
-    names = lambda seed: [e.name for e in gradcheck(loss, params, samples=1, seed=seed).entries]  # noqa: E731
+
+    def names(seed):
+        return [e.name for e in gradcheck(loss, params, samples=1, seed=seed).entries]
+
     assert names(3) == names(3)
     assert len({tuple(names(seed)) for seed in range(10)}) > 1
 
@@ -113,7 +116,8 @@ def test_second_order_over_parameters_sampled_and_by_direction():
 
 def test_a_planted_second_derivative_error_is_caught_in_place():
     x = Value(1.5, label="x")
-    with pytest.raises(GradientMismatch, match=r"worst: ∂²/∂x∂x \(input 0\): analytic 3, numeric 6"):
+    with pytest.raises(GradientMismatch,
+                       match=r"worst: ∂²/∂x∂x \(input 0\): analytic 3, numeric 6"):
         gradgradcheck(lambda: x * x * x.detach(), [x])
     assert x.data == 1.5
 

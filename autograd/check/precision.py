@@ -37,7 +37,8 @@ def came_from_float32(raw, x):
     i.e. a float32 result such as 0.30000001192092896, not a short decimal such as 0.3 nor a
     short binary fraction such as 2⁻²³ (at most 12 significant bits)."""
     dtype = getattr(raw, "dtype", None)
-    if dtype is not None and getattr(dtype, "kind", "f") == "f" and getattr(dtype, "itemsize", 8) < 8:
+    narrow = getattr(dtype, "kind", "") == "f" and getattr(dtype, "itemsize", 8) < 8
+    if narrow:
         return True
     if _as_float32(x) != x or x == 0 or not math.isfinite(x):
         return False

@@ -51,7 +51,7 @@ def agree(a, b, atol, rtol):
     return abs(a - b) <= atol or relative_error(a, b) <= rtol
 
 
-def g(x):
+def number(x):
     """A number as the tables print it: 10 significant digits."""
     return f"{x:.10g}"
 
@@ -84,10 +84,12 @@ class Entry:
 
     @property
     def abs_error(self):
+        """|computed − reference|."""
         return abs(self.computed - self.reference)
 
     @property
     def rel_error(self):
+        """The symmetric relative error of :func:`relative_error`."""
         return relative_error(self.computed, self.reference)
 
     def where(self):
@@ -95,6 +97,7 @@ class Entry:
         return self.name if self.index is None else f"{self.name} (input {self.index})"
 
     def note(self):
+        """The table's last column: the one-sided slopes at a kink, or a hint."""
         if self.slopes is None:
             return self.hint
         left, right = self.slopes
@@ -123,14 +126,17 @@ class CheckResult:
 
     @property
     def mismatches(self):
+        """Entries that disagree beyond both tolerances, away from any kink."""
         return [e for e in self.entries if e.status == "mismatch"]
 
     @property
     def kinks(self):
+        """Entries on a kink (not differentiable here), not skipped."""
         return [e for e in self.entries if e.status == "kink"]
 
     @property
     def skipped(self):
+        """Entries on a kink, skipped because of ``skip_kinks=True``."""
         return [e for e in self.entries if e.status == "skipped"]
 
     @property
@@ -139,11 +145,13 @@ class CheckResult:
         return max(self.mismatches, key=lambda e: (e.rel_error, e.abs_error), default=None)
 
     def rule(self):
+        """The pass rule with this check's tolerances."""
         a, b = self.columns
         return (f"pass when |{a} − {b}| ≤ atol or |{a} − {b}| / (|{a}| + |{b}|) ≤ rtol, "
                 f"atol={self.atol:g}, rtol={self.rtol:g}")
 
     def table(self):
+        """Every entry that did not pass, and passing ones up to :data:`MAX_ROWS` rows."""
         shown = [e for e in self.entries if e.status != "ok"]
         passing = [e for e in self.entries if e.status == "ok"]
         room = max(MAX_ROWS - len(shown), 0)
@@ -152,8 +160,8 @@ class CheckResult:
         a, b = self.columns
         text = format_table(
             ["", "at", a, b, "abs error", "rel error", ""],
-            [[marks[e.status] + e.name, "" if e.at is None else g(e.at), g(e.computed),
-              g(e.reference), f"{e.abs_error:.3g}", f"{e.rel_error:.3g}", e.note()]
+            [[marks[e.status] + e.name, "" if e.at is None else number(e.at), number(e.computed),
+              number(e.reference), f"{e.abs_error:.3g}", f"{e.rel_error:.3g}", e.note()]
              for e in rows])
         hidden = len(self.entries) - len(rows)
         return text + (f"\n… and {hidden} more passing entries" if hidden else "")
@@ -174,8 +182,8 @@ class CheckResult:
             why = [f"relative error {worst.rel_error:.3g} > rtol {self.rtol:g}",
                    f"absolute error {worst.abs_error:.3g} > atol {self.atol:g}"]
             lines = [f"{self.title}: {len(self.mismatches)} of {len(self.entries)} entries differ",
-                     f"worst: {worst.where()}: {a} {g(worst.computed)}, {b} "
-                     f"{g(worst.reference)}; {' and '.join(why)}"]
+                     f"worst: {worst.where()}: {a} {number(worst.computed)}, {b} "
+                     f"{number(worst.reference)}; {' and '.join(why)}"]
             lines += [self.rule(), self.method, self.table()]
             raise GradientMismatch("\n".join(line for line in lines if line), self)
         if self.kinks:
@@ -196,9 +204,9 @@ def kink_sentence(e, computed_name):
         where = f"kink at {e.name} ≈ {e.kink_at:.6g}"
         move = f"move {e.name} at least 2ε away from it, e.g. to {e.move_to:.6g},"
     if e.between:
-        verdict = f"the {computed_name} {g(e.computed)} lies between them"
+        verdict = f"the {computed_name} {number(e.computed)} lies between them"
     else:
-        verdict = (f"the {computed_name} {g(e.computed)} lies outside them (wrong if one kink "
+        verdict = (f"the {computed_name} {number(e.computed)} lies outside them (wrong if one kink "
                    f"sits here; where several meet, e.g. ReLUs whose inputs vanish together, "
                    f"conventions such as ReLU'(0) = 0 give such values too)")
     return (f"- {e.name}: {where}; the one-sided differences disagree (left {left:.6g}, "
