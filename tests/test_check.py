@@ -255,3 +255,10 @@ def test_a_step_too_large_for_the_tolerance_is_a_mismatch_with_a_hint_not_a_kink
     message = str(info.value)
     assert "relative error 1.67e-05 > rtol 1e-06" in message
     assert "5-point difference 3 agrees: ε too large" in message
+
+
+def test_a_gradient_that_is_not_finite_fails_saying_so():
+    # f = x·1e308·10 overflows to inf in the differences; the engine's gradient is 1e309 = inf.
+    with pytest.raises(GradientMismatch) as info:
+        gradcheck(lambda x: x * 1e308 * 10.0, [1.0])
+    assert "not finite: f or its gradient overflows here" in str(info.value)

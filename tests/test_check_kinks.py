@@ -142,3 +142,14 @@ def test_kinked_functions_are_never_reported_wrong_unless_wrong(kink, offset, le
         assert wrong != 0.0
     else:
         assert wrong == 0.0 or inside
+
+
+def test_a_kink_along_a_random_direction_is_reported_along_it():
+    # relu(a + b) at (0, 0): every direction crosses the kink at the point itself.
+    with pytest.raises(NotDifferentiable) as info:
+        gradcheck(lambda a, b: (a + b).relu(), [0.0, 0.0], directions=2)
+    message = str(info.value)
+    assert "- direction 1: kink at x + t·v along direction 1, t ≈ 0ε;" in message
+    assert len(info.value.result.kinks) == 2
+    assert len(gradcheck(lambda a, b: (a + b).relu(), [0.0, 0.0], directions=2,
+                         skip_kinks=True).skipped) == 2

@@ -66,12 +66,14 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
         a = math.fsum(analytic[i] * c for i, c in p.v.items())
         n, hi, lo = central(obj.value, point, p.v, eps)
         entry = Entry(p.name, p.index, None if p.index is None else point[p.index], a, n)
-        if not agree(a, n, atol, rtol):
+        if not (math.isfinite(a) and math.isfinite(n)):
+            entry.status, entry.hint = "mismatch", "not finite: f or its gradient overflows here"
+        elif not agree(a, n, atol, rtol):
             _judge_failure(entry, obj, p, eps, atol, rtol, hi, lo, skip_kinks)
         entries.append(entry)
     result = CheckResult(f"gradcheck at {obj.describe()}", ("analytic", "numeric"), entries,
                          atol, rtol, method_line(eps, scale) + _probe_note(samples, directions,
-                                                                          seed))
+                                                                          seed), eps)
     result.raise_if_failed()
     return result
 

@@ -120,6 +120,8 @@ class CheckResult:
     rtol: float
     method: str = ""
     """How the reference was made: step size and precision."""
+    eps: float | None = None
+    """The finite-difference step, when there was one."""
 
     def __bool__(self):
         return not self.mismatches and not self.kinks
@@ -188,17 +190,17 @@ class CheckResult:
             raise GradientMismatch("\n".join(line for line in lines if line), self)
         if self.kinks:
             lines = [f"{self.title}: not differentiable here"]
-            lines += [kink_sentence(e, self.columns[0]) for e in self.kinks]
+            lines += [kink_sentence(e, self.columns[0], self.eps) for e in self.kinks]
             lines.append("or pass skip_kinks=True to skip such inputs.")
             lines += [self.method, self.table()]
             raise NotDifferentiable("\n".join(line for line in lines if line), self)
 
 
-def kink_sentence(e, computed_name):
+def kink_sentence(e, computed_name, eps):
     """Why a finite difference cannot judge this entry, and where to move the point."""
     left, right = e.slopes
     if e.index is None:
-        where = f"kink at {e.kink_at:.3g} along {e.name}"
+        where = f"kink at x + t·v along {e.name}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
         move = f"move the point so no kink lies within 2ε along {e.name}"
     else:
         where = f"kink at {e.name} ≈ {e.kink_at:.6g}"
