@@ -35,42 +35,34 @@ def test_a_failure_shows_the_users_line_and_the_table_without_library_frames(pyt
         assert internal not in out
 
 
-def test_the_options_configure_the_fixtures(pytester):
-    # The engine's derivative of f is planted 1 % too large (3.03 instead of 3 at x = 1):
-    # rtol 0.01 passes it (symmetric relative error 0.00496), rtol 1e-3 does not.
-    source = '''
-def test_cube(gradcheck):
-    result = gradcheck(lambda x: x ** 3 + (x - x.detach()) * 0.03, [1.0])
-    assert "step ε = 0.01" in str(result)
-'''
-    run(pytester, source, "--gradcheck-eps", "0.01", "--gradcheck-rtol", "0.01",
-        "--gradcheck-atol", "1e-12").assert_outcomes(passed=1)
-    failed = run(pytester, source, "--gradcheck-eps", "0.01", "--gradcheck-rtol", "1e-3",
-                 "--gradcheck-atol", "1e-12")
-    failed.assert_outcomes(failed=1)
-    failed.stdout.fnmatch_lines(["*relative error 0.00496 > rtol 0.001 and absolute error "
-                                 "0.0299 > atol 1e-12*", "*step ε = 0.01*"])
-
-
-def test_a_keyword_in_the_call_wins_over_the_option(pytester):
-    source = '''
-def test_cube(gradcheck):
-    assert "step ε = 0.001" in str(gradcheck(lambda x: x ** 3, [1.0], eps=1e-3))
-'''
-    run(pytester, source, "--gradcheck-eps", "0.01").assert_outcomes(passed=1)
-
-
-def test_every_fixture_is_there(pytester):
-    source = '''
+CONFIGURED = '''
 import math
 
-def test_fixtures(gradcheck, gradgradcheck, assert_grad, check_accumulation):
+def test_cube(gradcheck):
+    # The engine's derivative of f is planted 1 % too large (3.03 instead of 3 at x = 1).
+    result = gradcheck(lambda x: x ** 3 + (x - x.detach()) * 0.03, [1.0])
+    assert "step ε = 0.01" in str(result)
+
+def test_a_keyword_in_the_call_wins(gradcheck):
+    assert "step ε = 0.001" in str(gradcheck(lambda x: x ** 3, [1.0], eps=1e-3))
+
+def test_every_fixture(gradcheck, gradgradcheck, assert_grad, check_accumulation):
     f = lambda x, y: (x * y).tanh()
     assert gradcheck(f, [0.3, -0.4]) and gradgradcheck(f, [0.3, -0.4])
     assert check_accumulation(f, [0.3, -0.4])
     assert_grad(lambda z: z.exp(), at=[0.5], expected=math.exp)
 '''
-    run(pytester, source).assert_outcomes(passed=1)
+
+
+def test_the_options_configure_the_fixtures_and_a_keyword_wins(pytester):
+    # rtol 0.01 passes the planted 1 % (symmetric relative error 0.00496), rtol 1e-3 does not.
+    run(pytester, CONFIGURED, "--gradcheck-eps", "0.01", "--gradcheck-rtol", "0.01",
+        "--gradcheck-atol", "1e-12").assert_outcomes(passed=3)
+    failed = run(pytester, CONFIGURED, "--gradcheck-eps", "0.01", "--gradcheck-rtol", "1e-3",
+                 "--gradcheck-atol", "1e-12")
+    failed.assert_outcomes(failed=1, passed=2)
+    failed.stdout.fnmatch_lines(["*relative error 0.00496 > rtol 0.001 and absolute error "
+                                 "0.0299 > atol 1e-12*", "*step ε = 0.01*"])
 
 
 def test_a_bad_option_value_is_a_usage_error(pytester):
