@@ -212,6 +212,13 @@ def test_checks_reject_bad_inputs_and_functions(check):
         check(lambda: Value(1.0), [])
     with pytest.raises(ValueError, match="eps must be a positive number, got 0"):
         check(lambda x: x, [1.0], eps=0)
+    with pytest.raises(TypeError, match="inputs must be a list of numbers or Values, got NoneType"):
+        check(lambda x: x, None)
+    with pytest.raises(TypeError, match="f must be a function, got str"):
+        check("x * x", [1.0])
+    if check is not numerical_grad:
+        with pytest.raises(ValueError, match="rtol must be a number ≥ 0, got -0.1"):
+            check(lambda x: x, [1.0], rtol=-0.1)
 
 
 def test_samples_and_directions_are_checked():

@@ -130,3 +130,10 @@ def test_our_engine_passes_and_the_callers_values_are_left_as_they_were():
     result = check_accumulation(lambda: (x * y).tanh() * x + y.exp(), [x, y])
     assert len(result.entries) == 8
     assert (x.data, x.grad, y.data, y.grad) == (0.4, 7.0, -0.9, 0.0)
+
+
+def test_bad_tolerances_and_inputs_are_named():
+    with pytest.raises(ValueError, match="check_accumulation\\(\\): atol must be a number ≥ 0"):
+        check_accumulation(product, [0.5, -1.2], atol=-1.0)
+    with pytest.raises(TypeError, match="input 1 must be a number, got str"):
+        check_accumulation(product, [0.5, "x"])

@@ -19,7 +19,7 @@ micrograd-style engines (``value_type=``).
 from ..value import Value
 from .differences import central
 from .objective import Objective
-from .report import CheckResult, Entry, agree
+from .report import CheckResult, Entry, agree, check_tolerances
 
 __tracebackhide__ = True  # pytest hides this module's frames in failure reports
 
@@ -52,6 +52,7 @@ def check_accumulation(f, inputs, *, value_type=Value, zero_grad=None, eps=1e-6,
     __tracebackhide__ = True
     context = "check_accumulation()"
     obj = Objective(f, inputs, context, leaf_type=value_type)
+    check_tolerances(atol, rtol, context)
     point = obj.point
     numeric = [central(obj.value, point, {i: 1.0}, eps)[0] for i in range(len(obj))]
     saved = [(v.data, v.grad) for v in obj.raw] if obj.in_place else []

@@ -16,7 +16,7 @@ from .differences import between, central, look_for_kink, shifted
 from .objective import Objective
 from .precision import difference_advice, method_line, warn_if_imprecise
 from .probes import choose
-from .report import CheckResult, Entry, agree
+from .report import CheckResult, Entry, agree, check_tolerances
 
 __tracebackhide__ = True  # pytest hides this module's frames in failure reports
 
@@ -57,7 +57,8 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     :class:`PrecisionWarning` suggesting an eps.
     """
     __tracebackhide__ = True
-    obj, probes = _prepare(f, inputs, eps, samples, directions, seed, "gradcheck()")
+    obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
+                           "gradcheck()")
     point = obj.point
     analytic = obj.gradient(point)
     scale = abs(obj.value(point))
@@ -112,7 +113,8 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, di
     Returns a truthy :class:`CheckResult` or raises :class:`GradientMismatch`.
     """
     __tracebackhide__ = True
-    obj, probes = _prepare(f, inputs, eps, samples, directions, seed, "gradgradcheck()")
+    obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
+                           "gradgradcheck()")
     point, names = obj.point, obj.names
     rows = [p.index for p in probes]
     entries = []
@@ -163,6 +165,7 @@ def assert_grad(f, at, expected, rtol=1e-7, atol=1e-12):
     __tracebackhide__ = True  # pytest shows the caller's line, not this one
     context = "assert_grad()"
     obj = Objective(f, at, context)
+    check_tolerances(atol, rtol, context)
     warn_if_imprecise(obj.names, obj.raw, obj.point, context,
                       "Hand values computed from them in float32 match the engine only to "
                       "about 1e-7 relative: pass rtol=1e-5, or give float64 inputs.")
@@ -193,10 +196,12 @@ def assert_grad(f, at, expected, rtol=1e-7, atol=1e-12):
     return result
 
 
-def _prepare(f, inputs, eps, samples, directions, seed, context):
-    """The objective and its probes, after checking eps and the inputs' precision."""
+def _prepare(f, inputs, eps, atol, rtol, samples, directions, seed, context):
+    """The objective and its probes, after checking eps, the tolerances and the inputs'
+    precision."""
     obj = Objective(f, inputs, context)
     _check_eps(eps, context)
+    check_tolerances(atol, rtol, context)
     warn_if_imprecise(obj.names, obj.raw, obj.point, context, difference_advice(eps),
                       stacklevel=4)
     return obj, choose(obj.names, samples, directions, seed, context)

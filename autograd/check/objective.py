@@ -20,7 +20,8 @@ from ..value import Value
 __tracebackhide__ = True  # pytest hides this module's frames in failure reports
 
 
-def _parameter_names(f):
+def _signature_parameters(f):
+    """f's parameters, or None when Python cannot tell (some built-ins)."""
     try:
         params = list(inspect.signature(f).parameters.values())
     except (TypeError, ValueError):
@@ -43,13 +44,17 @@ class Objective:
         if not callable(f):
             raise TypeError(f"{context}: f must be a function, got {type(f).__name__} {f!r}")
         single = isinstance(inputs, (Value, leaf_type, numbers.Number))
-        inputs = [inputs] if single else list(inputs)
+        try:
+            inputs = [inputs] if single else list(inputs)
+        except TypeError:
+            raise TypeError(f"{context}: inputs must be a list of numbers or Values, got "
+                            f"{type(inputs).__name__} {inputs!r}") from None
         if not inputs:
             raise ValueError(f"{context} needs at least one input")
         self.f, self.context, self.leaf_type = f, context, leaf_type
         self.raw = inputs
         self.point = [_as_number(x, i, context, leaf_type) for i, x in enumerate(inputs)]
-        params = _parameter_names(f)
+        params = _signature_parameters(f)
         self.in_place = params is not None and not params
         if self.in_place:
             bad = [i for i, x in enumerate(inputs) if not isinstance(x, leaf_type)]

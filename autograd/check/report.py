@@ -43,6 +43,13 @@ def relative_error(a, b):
     return abs(a - b) / max(abs(a) + abs(b), TINY)
 
 
+def check_tolerances(atol, rtol, context):
+    """Raise ValueError unless atol and rtol are numbers ≥ 0."""
+    for name, t in (("atol", atol), ("rtol", rtol)):
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not t >= 0:
+            raise ValueError(f"{context}: {name} must be a number ≥ 0, got {t!r}")
+
+
 def agree(a, b, atol, rtol):
     """The pass rule: |a − b| ≤ atol or |a − b| / (|a| + |b|) ≤ rtol.
 
