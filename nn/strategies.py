@@ -24,9 +24,7 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
     raise ImportError("nn.strategies needs hypothesis: pip install hypothesis "
                       "(or install backproplab with its 'test' extra)") from missing
 
-from .activations import ACTIVATIONS
-from .layers import MLP
-from .losses import mse
+from . import ACTIVATIONS, MLP, mse
 
 
 @dataclass

@@ -30,6 +30,11 @@ from .precision import PrecisionWarning, suggested_eps
 from .report import CheckResult, GradientMismatch, NotDifferentiable, relative_error
 from .table import format_table
 
+# Reports name these as autograd.check.GradientMismatch, where users import them from.
+for _public in (GradientMismatch, NotDifferentiable, PrecisionWarning, CheckResult):
+    _public.__module__ = __name__
+del _public
+
 __all__ = [
     "gradcheck", "gradgradcheck", "assert_grad", "numerical_grad", "check_accumulation",
     "GradientMismatch", "NotDifferentiable", "PrecisionWarning", "CheckResult",
