@@ -153,3 +153,31 @@ def test_a_kink_along_a_random_direction_is_reported_along_it():
     assert len(info.value.result.kinks) == 2
     assert len(gradcheck(lambda a, b: (a + b).relu(), [0.0, 0.0], directions=2,
                          skip_kinks=True).skipped) == 2
+
+
+def test_where_kinks_meet_a_smooth_f_with_a_convention_gradient_is_not_called_wrong():
+    # relu(z) − relu(−z) = z, but at z = a + b = 0 the engine (as PyTorch) applies
+    # ReLU'(0) = 0 twice and gives ∂/∂a = 0, not 1.  Along every probe f is linear, so no
+    # one-sided difference shows a kink; the engine's gradient just off the point does (1).
+    def f(a, b):
+        z = a + b
+        return z.relu() - (-z).relu()
+
+    with pytest.raises(NotDifferentiable) as info:
+        gradcheck(f, [0.0, 0.0])
+    message = str(info.value)
+    assert "- a: kinks meet at this point" in message
+    assert "(1 just before, 1 just after along a, both agreeing with the difference, 0 at " \
+           "the point" in message
+    assert [e.jumps for e in info.value.result.kinks] == [True, True]
+    assert len(gradcheck(f, [0.0, 0.0], directions=2, skip_kinks=True).skipped) == 2
+    assert gradcheck(f, [1e-3, 0.0])                 # off the kink all agree
+
+
+def test_a_planted_error_is_still_caught_where_the_gradient_is_continuous():
+    def f(a, b):
+        z = a + b
+        return z.relu() - (-z).relu() + (a - a.detach()) * 0.5
+
+    with pytest.raises(GradientMismatch, match="worst: a \\(input 0\\): analytic 1.5, numeric 1"):
+        gradcheck(f, [0.3, 0.1], skip_kinks=True)

@@ -10,9 +10,11 @@ import math
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
-from autograd import backward_steps, check_accumulation, grad, gradcheck, gradgradcheck
+from autograd import (GradientMismatch, backward_steps, check_accumulation, grad, gradcheck,
+                      gradgradcheck)
 from autograd.strategies import GUARDED, expressions
 from nn.strategies import networks
 
@@ -100,3 +102,20 @@ def test_every_composite_builds_a_finite_node():
     for name, apply in COMPOSITES.items():
         out = apply(*[autograd.Value(0.3 + k) for k in range(apply.__code__.co_argcount)])
         assert math.isfinite(out.data), name
+
+
+@settings(max_examples=100, deadline=None)
+@given(smooth_graphs, st.integers(0, 3), st.sampled_from([0.5, -0.1, 3.0]))
+def test_a_planted_error_in_a_smooth_graph_is_always_a_mismatch(expr, which, error):
+    # The engine's ∂/∂x_i made `error`·max(1, |∂/∂x_i|) too large; no kink anywhere, so never "not
+    # differentiable here" and never a pass.
+    i = which % len(expr.point)
+    out, nodes = expr.at_point()
+    shift = error * max(1.0, abs(grad(out, nodes[i])))   # well beyond rtol at any size
+
+    def planted(*xs):
+        return expr(*xs) + (xs[i] - xs[i].detach()) * shift
+
+    with pytest.raises(GradientMismatch) as info:
+        gradcheck(planted, expr.point)
+    assert info.value.result.worst.index == i

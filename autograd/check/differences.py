@@ -13,10 +13,16 @@ change steadily, by about ε·F'' from one to the next, so their second differen
 (s₃ − 2s₂ + s₁ and s₄ − 2s₃ + s₂) are only ε²·F''', a small fraction of the total
 change s₄ − s₁ ≈ 3ε·F''.  A kink with slopes l and r between x − εv and x + εv
 makes s₁ = l, s₄ = r and one of those second differences at least |r − l|/3,
-wherever it sits; the detector asks for a quarter.  Only such a kink, which the
-central difference straddles, explains a disagreement; a correct derivative (one
-of the one-sided slopes, or a value between them such as ReLU'(0) = 0 or
-|x|'(0) = 0) then lies between s₁ and s₄.
+wherever it sits; the detector asks for a quarter.  Any kink (or several) within
+2ε of x makes the finite differences unreliable judges, so a disagreement there is
+"not differentiable here", never a mismatch; a correct derivative at a single kink
+(one of the one-sided slopes, or a value between them such as ReLU'(0) = 0 or
+|x|'(0) = 0) lies between s₁ and s₄.
+
+Kinks can also meet at x so that F is smooth along the probe while the engine's
+gradient at x is a convention (relu(z) − relu(−z) = z, differentiated at z = 0 with
+ReLU'(0) = 0 twice, gives 0): then the engine's gradient just off the point,
+at x ± εv, agrees with the difference while its value at x does not.
 
 The same five points give the five-point difference (8F(x + εv) − 8F(x − εv) −
 F(x + 2εv) + F(x − 2εv)) / 12ε, accurate to O(ε⁴): when it agrees with the engine
@@ -67,6 +73,10 @@ class Kink:
     """Where the kink is, as a multiple t of v from x (meaningful when found)."""
     five_point: float
     """The five-point difference (module docstring)."""
+    bend: float
+    """s₃ − s₂ ≈ ε·F'': how much a smooth F's slope turns from x − εv/2 to x + εv/2."""
+    noise: float
+    """The round-off in a secant or a difference of them."""
 
 
 def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
@@ -79,14 +89,17 @@ def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
     jump = max(abs(s3 - 2 * s2 + s1), abs(s4 - 2 * s3 + s2))
     # round-off: each secant carries ~2u·|F|/ε, a second difference of them four of those
     noise = 100 * UNIT_ROUNDOFF * max(abs(f0), abs(f2), abs(fm2), abs(hi), abs(lo)) / eps
-    sides_differ = abs(s4 - s1) > atol + rtol * (abs(s1) + abs(s4)) + noise
+    # Not the tolerances: where kinks meet (ReLUs whose inputs vanish together) the slopes
+    # may differ by less than they allow while the engine's convention value differs more.
+    # But more than a difference can resolve (about 1e-8 relative): near an inflection
+    # point a smooth F's secants turn by only ε²·F‴, in the shape of a kink.
+    sides_differ = abs(s4 - s1) > noise + 1e-8 * (abs(s1) + abs(s4)) + 1e-3 * atol
     if not sides_differ or jump < abs(s4 - s1) / 4:
-        return Kink(False, s1, s4, 0.0, five_point)
+        return Kink(False, s1, s4, 0.0, five_point, s3 - s2, noise)
     # The lines through F(x − εv) with slope s₁ and through F(x + εv) with slope s₄
-    # meet at the kink when it lies between those two points.
+    # meet at the kink when one lies between those two points.
     offset = (hi - lo - eps * (s1 + s4)) / (s1 - s4)
-    # A kink beyond x ± εv puts the meeting point at exactly ±εv; the margin absorbs rounding.
-    return Kink(abs(offset) < (1 - 1e-6) * eps, s1, s4, offset, five_point)
+    return Kink(True, s1, s4, min(max(offset, -2 * eps), 2 * eps), five_point, s3 - s2, noise)
 
 
 def between(a, left, right, atol, rtol):

@@ -80,24 +80,45 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
 
 
 def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
-    """A failing element: not differentiable here if the central difference straddles a
-    kink (whatever the engine says: no finite difference can judge it there), else a
-    mismatch."""
+    """A failing element: not differentiable here if kinks lie within 2ε (whatever the
+    engine says, no finite difference can judge it there), else a mismatch.
+
+    Two signs of kinks: the five-point look (:func:`look_for_kink`), and the engine's own
+    directional derivative just off the point, at x ± εv, turning by more than a smooth
+    F's 2ε·F'' (several kinks spread over the stencil can look like curvature to five
+    points, but not to the gradient).  A wrong derivative is wrong on both sides alike,
+    so neither sign hides it."""
     kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol, rtol)
-    if not kink.found:
+    g_left, g_right = [math.fsum(g[i] * c for i, c in probe.v.items())
+                       for g in (obj.gradient(shifted(obj.point, probe.v, t))
+                                 for t in (-eps, eps))]
+    torn = abs(g_right - g_left - 2 * kink.bend) > (atol + rtol * (abs(g_left) + abs(g_right))
+                                                   + kink.noise)
+    if kink.found or torn:
+        left, right = (kink.left, kink.right) if kink.found else (g_left, g_right)
+        _mark_kink(entry, probe, eps, left, right, kink.offset, atol, rtol, skip_kinks)
+    elif agree(g_left, entry.reference, atol, rtol) and agree(g_right, entry.reference, atol,
+                                                                rtol):
+        # Kinks meet at x, f passes smoothly between them along v, and the engine's
+        # value at x is a convention (relu(z) − relu(−z) at z = 0 gives 0, not 1).
+        _mark_kink(entry, probe, eps, g_left, g_right, 0.0, atol, rtol, skip_kinks)
+        entry.jumps, entry.between = True, False
+    else:
         entry.status = "mismatch"
         if agree(entry.computed, kink.five_point, atol, rtol):
             entry.hint = f"5-point difference {kink.five_point:.10g} agrees: ε too large"
-        return
-    entry.slopes = (kink.left, kink.right)
-    entry.between = between(entry.computed, kink.left, kink.right, atol, rtol)
+
+
+def _mark_kink(entry, probe, eps, left, right, offset, atol, rtol, skip_kinks):
     entry.status = "skipped" if skip_kinks else "kink"
+    entry.slopes = (left, right)
+    entry.between = between(entry.computed, left, right, atol, rtol)
     clear = max(1000 * eps, 1e-3 * abs(entry.at or 0.0))
     if probe.index is None:
-        entry.kink_at = kink.offset
-        entry.move_to = -clear if kink.offset > 0 else clear
+        entry.kink_at = offset
+        entry.move_to = -clear if offset > 0 else clear
     else:
-        entry.kink_at = entry.at + kink.offset
+        entry.kink_at = entry.at + offset
         entry.move_to = entry.kink_at + (clear if entry.at >= entry.kink_at else -clear)
 
 

@@ -86,6 +86,10 @@ class Entry:
     """A suggested value (or offset along a direction) well clear of the kink."""
     between: bool = True
     """At a kink: the engine's value lies between the one-sided slopes."""
+    jumps: bool = False
+    """Kinks meet at the point: along the probe f looks smooth, but the engine's gradient
+    just before and just after (``slopes``) agree with the difference while its value at
+    the point does not."""
     hint: str = ""
     """Anything else the table should say about this entry."""
 
@@ -109,6 +113,8 @@ class Entry:
             return self.hint
         left, right = self.slopes
         what = {"kink": "not differentiable", "skipped": "kink, skipped"}[self.status]
+        if self.jumps:
+            return f"{what}: gradient jumps {left:.4g} | {right:.4g}"
         outside = "" if self.between else ", outside them"
         return f"{what}: slopes {left:.4g} | {right:.4g}{outside}"
 
@@ -206,6 +212,12 @@ class CheckResult:
 def kink_sentence(e, computed_name, eps):
     """Why a finite difference cannot judge this entry, and where to move the point."""
     left, right = e.slopes
+    if e.jumps:
+        return (f"- {e.name}: kinks meet at this point (e.g. ReLUs whose inputs vanish "
+                f"together): the engine's gradient jumps here ({left:.6g} just before, "
+                f"{right:.6g} just after along {e.name}, both agreeing with the difference, "
+                f"{number(e.computed)} at the point, a convention such as ReLU'(0) = 0); move "
+                f"the point off the kinks, e.g. change an input or a bias by 1e-3,")
     if e.index is None:
         where = f"kink at x + t·v along {e.name}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
         move = f"move the point so no kink lies within 2ε along {e.name}"
