@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import GradientMismatch, Value, gradcheck, numerical_grad
+from autograd import GradientMismatch, gradcheck, numerical_grad
 from autograd.check import NotDifferentiable
 
 relu = lambda z: z.relu()  # noqa: E731

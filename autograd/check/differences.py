@@ -79,7 +79,7 @@ class Kink:
     """The round-off in a secant or a difference of them."""
 
 
-def look_for_kink(value, point, v, eps, hi, lo, atol, rtol):
+def look_for_kink(value, point, v, eps, hi, lo, atol):
     """Apply the kink detector (module docstring) along v at point; ``hi``, ``lo`` are
     F(x ± εv), already known from the central difference."""
     f0 = value(point)

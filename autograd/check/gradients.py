@@ -88,7 +88,7 @@ def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
     F's 2ε·F'' (several kinks spread over the stencil can look like curvature to five
     points, but not to the gradient).  A wrong derivative is wrong on both sides alike,
     so neither sign hides it."""
-    kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol, rtol)
+    kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol)
     g_left, g_right = [math.fsum(g[i] * c for i, c in probe.v.items())
                        for g in (obj.gradient(shifted(obj.point, probe.v, t))
                                  for t in (-eps, eps))]

@@ -5,7 +5,6 @@ accumulation probes) produces :class:`Entry` rows; :class:`CheckResult` decides,
 names the worst element and renders the table.
 """
 
-import math
 import sys
 from dataclasses import dataclass
 
