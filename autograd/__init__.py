@@ -8,6 +8,7 @@ derivative (the table in :mod:`autograd.ops`).  Standard library only.
 from . import ops
 from .backward import BackwardStep, Contribution, backward_steps, topological_order, zero_grad
 from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, numerical_grad
+from .check import NotDifferentiable, PrecisionWarning, check_accumulation
 from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverflowError,
                      NumericalError)
 from .functional import dot, grad, hessian, logsumexp, softmax, total
@@ -22,6 +23,7 @@ __all__ = [
     "detect_anomaly", "backward_steps", "BackwardStep", "Contribution",
     "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax",
     "gradcheck", "gradgradcheck", "numerical_grad", "assert_grad", "GradientMismatch",
+    "check_accumulation", "NotDifferentiable", "PrecisionWarning",
     "NumericalError", "DomainError", "DivisionByZeroError", "FloatOverflowError",
     "AnomalyError", "ops",
 ]

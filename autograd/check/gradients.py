@@ -1,0 +1,241 @@
+"""The checks: the engine's gradient against central differences (first and second order)
+and against a hand-derived formula.
+
+Every check compares element by element with the rule of
+:func:`autograd.check.report.agree`, returns a truthy :class:`CheckResult` when
+all agree, and otherwise raises :class:`GradientMismatch` (naming the worst
+element, both values and the tolerance that failed, above a table) or
+:class:`NotDifferentiable` (the point sits on a kink; the message says how to
+move it).
+"""
+
+import math
+import numbers
+
+from .differences import between, central, look_for_kink, shifted
+from .objective import Objective
+from .precision import difference_advice, method_line, warn_if_imprecise
+from .probes import choose
+from .report import CheckResult, Entry, agree, check_tolerances
+
+__tracebackhide__ = True  # pytest hides this module's frames in failure reports
+
+
+def numerical_grad(f, inputs, eps=1e-6):
+    """Central differences (F(x + ε·eᵢ) − F(x − ε·eᵢ)) / 2ε for each input i, recording no
+    graph.  ``f`` and ``inputs`` as for :func:`gradcheck`."""
+    obj = Objective(f, inputs, "numerical_grad()")
+    _check_eps(eps, "numerical_grad()")
+    return [central(obj.value, obj.point, {i: 1.0}, eps)[0] for i in range(len(obj))]
+
+
+def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, directions=None,
+              seed=0, skip_kinks=False):
+    """Check the engine's gradient ∂F/∂xᵢ at ``inputs`` against central differences.
+
+    ``f`` is either a function of n Values (``lambda w, a: (w * a).sigmoid()``,
+    ``inputs`` n numbers or Values) or a function of no arguments using Values it
+    holds (``inputs`` those Values, e.g. ``model.parameters()``; named by their
+    labels such as ``W^[1]_2,1``, their ``.data`` restored afterwards).
+
+    Each element passes when |analytic − numeric| ≤ atol or the symmetric relative
+    error |analytic − numeric| / (|analytic| + |numeric|) ≤ rtol (defaults: PyTorch's
+    eps = 1e-6, atol = 1e-5, rtol = 1e-3).  ``samples=k`` checks k random coordinates
+    of every parameter (W^[l], b^[l], …), ``directions=k`` k random directional
+    derivatives ∇F·v instead of every coordinate; ``seed`` fixes the draw.
+
+    Where an element fails and the one-sided differences on either side disagree,
+    the point sits on a kink (ReLU or |x| at 0): :class:`NotDifferentiable` is
+    raised instead, saying where the kink is and how to move the point, unless
+    ``skip_kinks=True`` (then such elements are listed in ``result.skipped``).
+    The message says whether the engine's value lies between the one-sided slopes
+    (as ReLU'(0) = 0 does) or outside them (wrong, if only one kink sits there).
+
+    Returns a truthy :class:`CheckResult` (``print`` it for the table), or raises
+    :class:`GradientMismatch` naming the worst element, both values and the
+    tolerance that failed.  Inputs carrying float32 precision raise a
+    :class:`PrecisionWarning` suggesting an eps.
+    """
+    __tracebackhide__ = True
+    obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
+                           "gradcheck()")
+    point = obj.point
+    analytic = obj.gradient(point)
+    scale = abs(obj.value(point))
+    entries = []
+    for p in probes:
+        a = math.fsum(analytic[i] * c for i, c in p.v.items())
+        n, hi, lo = central(obj.value, point, p.v, eps)
+        entry = Entry(p.name, p.index, None if p.index is None else point[p.index], a, n)
+        if not (math.isfinite(a) and math.isfinite(n)):
+            entry.status, entry.hint = "mismatch", "not finite: f or its gradient overflows here"
+        elif not agree(a, n, atol, rtol):
+            _judge_failure(entry, obj, p, eps, atol, rtol, hi, lo, skip_kinks)
+        entries.append(entry)
+    result = CheckResult(f"gradcheck at {obj.describe()}", ("analytic", "numeric"), entries,
+                         atol, rtol, method_line(eps, scale) + _probe_note(samples, directions,
+                                                                          seed), eps)
+    result.raise_if_failed()
+    return result
+
+
+def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
+    """A failing element: not differentiable here if kinks lie within 2ε (whatever the
+    engine says, no finite difference can judge it there), else a mismatch.
+
+    Two signs of kinks: the five-point look (:func:`look_for_kink`), and the engine's own
+    directional derivative just off the point, at x ± εv, turning by more than a smooth
+    F's 2ε·F'' (several kinks spread over the stencil can look like curvature to five
+    points, but not to the gradient).  A wrong derivative is wrong on both sides alike,
+    so neither sign hides it."""
+    kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol)
+    g_left, g_right = [math.fsum(g[i] * c for i, c in probe.v.items())
+                       for g in (obj.gradient(shifted(obj.point, probe.v, t))
+                                 for t in (-eps, eps))]
+    torn = abs(g_right - g_left - 2 * kink.bend) > (atol + rtol * (abs(g_left) + abs(g_right))
+                                                   + kink.noise)
+    if kink.found or torn:
+        left, right = (kink.left, kink.right) if kink.found else (g_left, g_right)
+        _mark_kink(entry, probe, eps, left, right, kink.offset, atol, rtol, skip_kinks)
+    elif agree(g_left, entry.reference, atol, rtol) and agree(g_right, entry.reference, atol,
+                                                                rtol):
+        # Kinks meet at x, f passes smoothly between them along v, and the engine's
+        # value at x is a convention (relu(z) − relu(−z) at z = 0 gives 0, not 1).
+        _mark_kink(entry, probe, eps, g_left, g_right, 0.0, atol, rtol, skip_kinks)
+        entry.jumps, entry.between = True, False
+    else:
+        entry.status = "mismatch"
+        if agree(entry.computed, kink.five_point, atol, rtol):
+            entry.hint = f"5-point difference {kink.five_point:.10g} agrees: ε too large"
+
+
+def _mark_kink(entry, probe, eps, left, right, offset, atol, rtol, skip_kinks):
+    entry.status = "skipped" if skip_kinks else "kink"
+    entry.slopes = (left, right)
+    entry.between = between(entry.computed, left, right, atol, rtol)
+    clear = max(1000 * eps, 1e-3 * abs(entry.at or 0.0))
+    if probe.index is None:
+        entry.kink_at = offset
+        entry.move_to = -clear if offset > 0 else clear
+    else:
+        entry.kink_at = entry.at + offset
+        entry.move_to = entry.kink_at + (clear if entry.at >= entry.kink_at else -clear)
+
+
+def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, directions=None,
+                  seed=0):
+    """Check second derivatives: the engine's ∂²F/∂xᵢ∂xⱼ (through ``grad(...,
+    create_graph=True)``) against central differences of its gradient,
+    (∂F/∂xᵢ(x + εeⱼ) − ∂F/∂xᵢ(x − εeⱼ)) / 2ε.
+
+    Inputs, tolerances, ``samples`` and ``seed`` as for :func:`gradcheck`: one row
+    per (i, j) over all (or the sampled) inputs.  ``directions=k`` compares vᵀHv with
+    the difference of ∇F·v along k random directions v (JAX's ``order=2``).
+    Returns a truthy :class:`CheckResult` or raises :class:`GradientMismatch`.
+    """
+    __tracebackhide__ = True
+    obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
+                           "gradgradcheck()")
+    point, names = obj.point, obj.names
+    rows = [p.index for p in probes]
+    entries = []
+    for p in probes:
+        hv = obj.hessian_times(point, p.v)
+        up = obj.gradient(shifted(point, p.v, eps))
+        down = obj.gradient(shifted(point, p.v, -eps))
+        if p.index is None:
+            a = math.fsum(hv[i] * c for i, c in p.v.items())
+            n = math.fsum((up[i] - down[i]) * c for i, c in p.v.items()) / (2 * eps)
+            entries.append(Entry(f"vᵀHv, {p.name}", None, None, a, n))
+            continue
+        j = p.index
+        step = shifted(point, p.v, eps)[j] - shifted(point, p.v, -eps)[j]
+        for i in rows:
+            entries.append(Entry(f"∂²/∂{names[i]}∂{names[j]}", j, point[j], hv[i],
+                                 (up[i] - down[i]) / step))
+    for e in entries:
+        if not agree(e.computed, e.reference, atol, rtol):
+            e.status = "mismatch"
+    scale = max(abs(g) for g in obj.gradient(point))
+    result = CheckResult(f"gradgradcheck at {obj.describe()}", ("analytic", "numeric"),
+                         entries, atol, rtol,
+                         method_line(eps, scale, of="∂f/∂xᵢ")
+                         + _probe_note(samples, directions, seed))
+    result.raise_if_failed()
+    return result
+
+
+def assert_grad(f, at, expected, rtol=1e-7, atol=1e-12):
+    """Assert that a hand-derived gradient equals the engine's, entry by entry.
+
+    ``expected`` is the list of hand-derived ∂F/∂xᵢ, or a function of the input
+    numbers returning that list (or one number for one input)::
+
+        def test_sigmoid_derivative():
+            assert_grad(lambda z: z.sigmoid(), at=[0.3],
+                        expected=lambda z: sigma(z) * (1 - sigma(z)))
+
+    ``f`` and ``at`` as ``f`` and ``inputs`` of :func:`gradcheck`.  Both sides are
+    exact formulas, so the tolerances are tight: pass when |engine − hand| ≤ atol
+    or |engine − hand| / (|engine| + |hand|) ≤ rtol.  On failure raises
+    :class:`GradientMismatch` (an AssertionError, so pytest shows it as a failed
+    test) naming the worst entry, above a table of every entry.  Float32 inputs
+    raise a :class:`PrecisionWarning`: hand values computed from them match only
+    to about 1e-7.
+    """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
+    context = "assert_grad()"
+    obj = Objective(f, at, context)
+    check_tolerances(atol, rtol, context)
+    warn_if_imprecise(obj.names, obj.raw, obj.point, context,
+                      "Hand values computed from them in float32 match the engine only to "
+                      "about 1e-7 relative: pass rtol=1e-5, or give float64 inputs.")
+    engine = obj.gradient(obj.point)
+    hand = expected(*obj.point) if callable(expected) else expected
+    if isinstance(hand, numbers.Real) and not isinstance(hand, bool):
+        hand = [hand]
+    try:
+        hand = list(hand)
+    except TypeError:
+        raise TypeError(f"{context}: expected must be a list of numbers, a number or a function "
+                        f"returning them, got {type(hand).__name__} {hand!r}") from None
+    if len(hand) != len(obj):
+        raise ValueError(f"{context}: {len(obj)} inputs but {len(hand)} expected "
+                         f"gradients ({hand!r})")
+    for i, h in enumerate(hand):
+        if isinstance(h, bool) or not isinstance(h, numbers.Real):
+            raise TypeError(f"{context}: expected gradient {i} must be a number, got "
+                            f"{type(h).__name__} {h!r}")
+    entries = [Entry(name, i, x, a, float(h))
+               for i, (name, x, a, h) in enumerate(zip(obj.names, obj.point, engine, hand))]
+    for e in entries:
+        if not agree(e.computed, e.reference, atol, rtol):
+            e.status = "mismatch"
+    result = CheckResult(f"hand-derived gradient vs the engine at {obj.describe()}",
+                         ("engine", "hand-derived"), entries, atol, rtol)
+    result.raise_if_failed()
+    return result
+
+
+def _prepare(f, inputs, eps, atol, rtol, samples, directions, seed, context):
+    """The objective and its probes, after checking eps, the tolerances and the inputs'
+    precision."""
+    obj = Objective(f, inputs, context)
+    _check_eps(eps, context)
+    check_tolerances(atol, rtol, context)
+    warn_if_imprecise(obj.names, obj.raw, obj.point, context, difference_advice(eps),
+                      stacklevel=4)
+    return obj, choose(obj.names, samples, directions, seed, context)
+
+
+def _check_eps(eps, context):
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < math.inf:
+        raise ValueError(f"{context}: eps must be a positive number, got {eps!r}")
+
+
+def _probe_note(samples, directions, seed):
+    if directions is not None:
+        return f"; {directions} random direction(s), seed {seed}"
+    if samples is not None:
+        return f"; {samples} random coordinate(s) of every parameter, seed {seed}"
+    return ""

@@ -1,0 +1,233 @@
+"""One rule for comparing two gradients element by element, and the report a person reads.
+
+Every check (finite differences, hand formulas, second derivatives, the
+accumulation probes) produces :class:`Entry` rows; :class:`CheckResult` decides,
+names the worst element and renders the table.
+"""
+
+import sys
+from dataclasses import dataclass
+
+from .table import format_table
+
+__tracebackhide__ = True  # pytest hides this module's frames in failure reports
+
+TINY = sys.float_info.min
+MAX_ROWS = 40  # longer tables show every non-passing row and the first passing ones
+
+
+class GradientMismatch(AssertionError):
+    """Gradients disagree; the message names the worst element and tables every compared one.
+
+    ``.result`` is the :class:`CheckResult` with every entry."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.result = result
+
+
+class NotDifferentiable(AssertionError):
+    """The point sits on a kink: the one-sided differences disagree, so no finite difference
+    can confirm or refute the derivative there.  The message says how to move the point;
+    ``skip_kinks=True`` skips such inputs instead.  ``.result`` holds every entry."""
+
+    def __init__(self, message, result=None):
+        super().__init__(message)
+        self.result = result
+
+
+def relative_error(a, b):
+    """Symmetric relative error |a − b| / max(|a| + |b|, tiny): 0 for equal numbers, 1 when
+    one of them is 0 or their signs differ, and the same whichever is taken as the truth."""
+    return abs(a - b) / max(abs(a) + abs(b), TINY)
+
+
+def check_tolerances(atol, rtol, context):
+    """Raise ValueError unless atol and rtol are numbers ≥ 0."""
+    for name, t in (("atol", atol), ("rtol", rtol)):
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not t >= 0:
+            raise ValueError(f"{context}: {name} must be a number ≥ 0, got {t!r}")
+
+
+def agree(a, b, atol, rtol):
+    """The pass rule: |a − b| ≤ atol or |a − b| / (|a| + |b|) ≤ rtol.
+
+    atol covers values near zero, where any relative error is meaningless; rtol
+    covers the rest, whatever their size."""
+    return abs(a - b) <= atol or relative_error(a, b) <= rtol
+
+
+def number(x):
+    """A number as the tables print it: 10 significant digits."""
+    return f"{x:.10g}"
+
+
+@dataclass
+class Entry:
+    """One compared element: ``computed`` (the engine's) against ``reference``."""
+
+    name: str
+    """The input's name (``x``, ``W^[1]_2,1``), or the probe's (``direction 2``)."""
+    index: int | None
+    """Position among the inputs (None for a direction)."""
+    at: float | None
+    """The input's value (None for a direction)."""
+    computed: float
+    reference: float
+    status: str = "ok"
+    """"ok", "mismatch", "kink" (not differentiable here) or "skipped" (a kink, skipped)."""
+    slopes: tuple | None = None
+    """(left, right) one-sided differences, measured when the entry failed."""
+    kink_at: float | None = None
+    """Estimated position of the kink along the probe (the input's value, or the
+    offset along a direction)."""
+    move_to: float | None = None
+    """A suggested value (or offset along a direction) well clear of the kink."""
+    between: bool = True
+    """At a kink: the engine's value lies between the one-sided slopes."""
+    jumps: bool = False
+    """Kinks meet at the point: along the probe f looks smooth, but the engine's gradient
+    just before and just after (``slopes``) agree with the difference while its value at
+    the point does not."""
+    hint: str = ""
+    """Anything else the table should say about this entry."""
+
+    @property
+    def abs_error(self):
+        """|computed − reference|."""
+        return abs(self.computed - self.reference)
+
+    @property
+    def rel_error(self):
+        """The symmetric relative error of :func:`relative_error`."""
+        return relative_error(self.computed, self.reference)
+
+    def where(self):
+        """``W^[1]_2,1 (input 3)`` or ``direction 2``."""
+        return self.name if self.index is None else f"{self.name} (input {self.index})"
+
+    def note(self):
+        """The table's last column: the one-sided slopes at a kink, or a hint."""
+        if self.slopes is None:
+            return self.hint
+        left, right = self.slopes
+        what = {"kink": "not differentiable", "skipped": "kink, skipped"}[self.status]
+        if self.jumps:
+            return f"{what}: gradient jumps {left:.4g} | {right:.4g}"
+        outside = "" if self.between else ", outside them"
+        return f"{what}: slopes {left:.4g} | {right:.4g}{outside}"
+
+
+@dataclass
+class CheckResult:
+    """What a check compared.  Returned (truthy) when the check passes; failing checks
+    raise :class:`GradientMismatch` or :class:`NotDifferentiable` carrying it."""
+
+    title: str
+    """What was checked and where, e.g. ``gradcheck at x = 1.5, y = 2``."""
+    columns: tuple
+    """Names of the two compared columns, e.g. ("analytic", "numeric")."""
+    entries: list
+    atol: float
+    rtol: float
+    method: str = ""
+    """How the reference was made: step size and precision."""
+    eps: float | None = None
+    """The finite-difference step, when there was one."""
+
+    def __bool__(self):
+        return not self.mismatches and not self.kinks
+
+    @property
+    def mismatches(self):
+        """Entries that disagree beyond both tolerances, away from any kink."""
+        return [e for e in self.entries if e.status == "mismatch"]
+
+    @property
+    def kinks(self):
+        """Entries on a kink (not differentiable here), not skipped."""
+        return [e for e in self.entries if e.status == "kink"]
+
+    @property
+    def skipped(self):
+        """Entries on a kink, skipped because of ``skip_kinks=True``."""
+        return [e for e in self.entries if e.status == "skipped"]
+
+    @property
+    def worst(self):
+        """The mismatch with the largest relative error (then absolute), else None."""
+        return max(self.mismatches, key=lambda e: (e.rel_error, e.abs_error), default=None)
+
+    def rule(self):
+        """The pass rule with this check's tolerances."""
+        a, b = self.columns
+        return (f"pass when |{a} − {b}| ≤ atol or |{a} − {b}| / (|{a}| + |{b}|) ≤ rtol, "
+                f"atol={self.atol:g}, rtol={self.rtol:g}")
+
+    def table(self):
+        """Every entry that did not pass, and passing ones up to :data:`MAX_ROWS` rows."""
+        shown = [e for e in self.entries if e.status != "ok"]
+        passing = [e for e in self.entries if e.status == "ok"]
+        room = max(MAX_ROWS - len(shown), 0)
+        rows = sorted(shown + passing[:room], key=self.entries.index)
+        marks = {"mismatch": "✗ ", "kink": "~ ", "skipped": "- ", "ok": "  "}
+        a, b = self.columns
+        text = format_table(
+            ["", "at", a, b, "abs error", "rel error", ""],
+            [[marks[e.status] + e.name, "" if e.at is None else number(e.at), number(e.computed),
+              number(e.reference), f"{e.abs_error:.3g}", f"{e.rel_error:.3g}", e.note()]
+             for e in rows])
+        hidden = len(self.entries) - len(rows)
+        return text + (f"\n… and {hidden} more passing entries" if hidden else "")
+
+    def __str__(self):
+        counts = f"{len(self.entries)} {'entry' if len(self.entries) == 1 else 'entries'}"
+        if self.skipped:
+            counts += f", {len(self.skipped)} skipped at kinks"
+        lines = [f"{self.title}: {counts}", self.rule(), self.method, self.table()]
+        return "\n".join(line for line in lines if line)
+
+    def raise_if_failed(self):
+        """Raise the failure this result describes, if any."""
+        __tracebackhide__ = True
+        if self.mismatches:
+            worst = self.worst
+            a, b = self.columns
+            why = [f"relative error {worst.rel_error:.3g} > rtol {self.rtol:g}",
+                   f"absolute error {worst.abs_error:.3g} > atol {self.atol:g}"]
+            lines = [f"{self.title}: {len(self.mismatches)} of {len(self.entries)} entries differ",
+                     f"worst: {worst.where()}: {a} {number(worst.computed)}, {b} "
+                     f"{number(worst.reference)}; {' and '.join(why)}"]
+            lines += [self.rule(), self.method, self.table()]
+            raise GradientMismatch("\n".join(line for line in lines if line), self)
+        if self.kinks:
+            lines = [f"{self.title}: not differentiable here"]
+            lines += [kink_sentence(e, self.columns[0], self.eps) for e in self.kinks]
+            lines.append("or pass skip_kinks=True to skip such inputs.")
+            lines += [self.method, self.table()]
+            raise NotDifferentiable("\n".join(line for line in lines if line), self)
+
+
+def kink_sentence(e, computed_name, eps):
+    """Why a finite difference cannot judge this entry, and where to move the point."""
+    left, right = e.slopes
+    if e.jumps:
+        return (f"- {e.name}: kinks meet at this point (e.g. ReLUs whose inputs vanish "
+                f"together): the engine's gradient jumps here ({left:.6g} just before, "
+                f"{right:.6g} just after along {e.name}, both agreeing with the difference, "
+                f"{number(e.computed)} at the point, a convention such as ReLU'(0) = 0); move "
+                f"the point off the kinks, e.g. change an input or a bias by 1e-3,")
+    if e.index is None:
+        where = f"kink at x + t·v along {e.name}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
+        move = f"move the point so no kink lies within 2ε along {e.name}"
+    else:
+        where = f"kink at {e.name} ≈ {e.kink_at:.6g}"
+        move = f"move {e.name} at least 2ε away from it, e.g. to {e.move_to:.6g},"
+    if e.between:
+        verdict = f"the {computed_name} {number(e.computed)} lies between them"
+    else:
+        verdict = (f"the {computed_name} {number(e.computed)} lies outside them (wrong if one kink "
+                   f"sits here; where several meet, e.g. ReLUs whose inputs vanish together, "
+                   f"conventions such as ReLU'(0) = 0 give such values too)")
+    return (f"- {e.name}: {where}; the one-sided differences disagree (left {left:.6g}, "
+            f"right {right:.6g}) and {verdict}: {move}")
