@@ -10,7 +10,7 @@ from .backward import BackwardStep, Contribution, backward_steps, topological_or
 from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, numerical_grad
 from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverflowError,
                      NumericalError)
-from .functional import dot, grad, hessian, logsumexp, softmax, total
+from .functional import dot, grad, hessian, log_softmax, logsumexp, softmax, total
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
 from .draw import draw_dot, draw_step  # stdlib only: Graphviz is looked for when rendering
@@ -20,7 +20,7 @@ __backproplab__ = True  # nn checks this to tell our engine from HIPS autograd
 __all__ = [
     "Value", "grad", "hessian", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "backward_steps", "BackwardStep", "Contribution",
-    "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax",
+    "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax", "log_softmax",
     "gradcheck", "gradgradcheck", "numerical_grad", "assert_grad", "GradientMismatch",
     "NumericalError", "DomainError", "DivisionByZeroError", "FloatOverflowError",
     "AnomalyError", "ops",
