@@ -63,15 +63,16 @@ def topological_order(root):
         visited.add(node)
         push(node)
         push(_FINISHED)
+        # Parents are pushed last first, so the first parent's ancestors come first.
         first = node._first_parent
         if first is not None:  # one or two parents, in slots (see Value)
-            if first not in visited:
-                push(first)
             second = node._second_parent
             if second is not None and second not in visited:
                 push(second)
+            if first not in visited:
+                push(first)
         elif node._primitive is not None:
-            for parent in node._all_parents:
+            for parent in reversed(node._all_parents):
                 if parent not in visited:
                     push(parent)
     return order
