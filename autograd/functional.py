@@ -66,13 +66,19 @@ def logsumexp(values):
     return node_from_rule(ops.logsumexp, _values(values, "logsumexp()"))
 
 
-def log_softmax(values):
+def log_softmax(values, index=None):
     """zᵢ = ln softmaxᵢ(x) = (xᵢ − m) − ln Σⱼ e^(xⱼ − m), m = max x; one node per i.
 
-    ∂zᵢ/∂xⱼ = δᵢⱼ − softmaxⱼ.  Exact at any magnitude: for logits [c] * n every
-    zᵢ is −ln n, so cross-entropy −z_c is ln n for any finite c."""
+    ∂zᵢ/∂xⱼ = δᵢⱼ − softmaxⱼ.  Returns the list of all zᵢ, or only z_index when
+    ``index`` is given (cross-entropy is −z_c).  Exact at any magnitude: for
+    logits [c] * n every zᵢ is −ln n, for any finite c."""
     xs = _values(values, "log_softmax()")
-    return [node_from_rule(ops.log_softmax, xs, i) for i in range(len(xs))]
+    if index is None:
+        return [node_from_rule(ops.log_softmax, xs, i) for i in range(len(xs))]
+    if not isinstance(index, int) or not -len(xs) <= index < len(xs):
+        raise IndexError(f"log_softmax() index must be an int in 0..{len(xs) - 1}, "
+                         f"got {index!r}")
+    return node_from_rule(ops.log_softmax, xs, index % len(xs))
 
 
 def softmax(values):

@@ -28,14 +28,15 @@ Conventions (PyTorch and JAX agree unless said otherwise):
 * σ'(z) is computed as σ(z)·σ(−z), which equals σ(z)(1 − σ(z)) but stays
   representable where σ(z) rounds to 1.0 (σ'(50) ≈ 1.9287e-22, not 0);
   tanh'(z) = 1 − a² as 4σ(2z)σ(−2z) for the same reason.
-* Out-of-domain inputs and results past the float range raise a
-  :class:`~autograd.errors.NumericalError` naming the operation and the operand
-  (the policy is stated once, in :mod:`autograd.errors`).
+* Results past the float range are ±inf, as IEEE; inputs outside an
+  operation's domain raise a :class:`~autograd.errors.NumericalError` naming
+  the operation and the operand (the policy is stated once, in
+  :mod:`autograd.errors`).
 """
 
 import math
 
-from .errors import DivisionByZeroError, DomainError, FloatOverflowError
+from .errors import DivisionByZeroError, DomainError
 
 _LOG_MAX = math.log(1.7976931348623157e308)  # ≈ 709.78: largest x with finite e^x
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
@@ -84,10 +85,8 @@ def primitive(symbol, text=None, constant=None):
 def _exp_float(x):
     try:
         return math.exp(x)
-    except OverflowError:
-        raise FloatOverflowError(
-            f"exp({x!r}) overflows: e^x exceeds the largest float for x > {_LOG_MAX:.2f}"
-        ) from None
+    except OverflowError:  # x > 709.78: past the float range, inf as IEEE (policy in errors.py)
+        return math.inf
 
 
 def _log_float(x):
@@ -125,11 +124,11 @@ def exponent_as_float(k):
     try:
         return float(k)
     except OverflowError:
-        return math.copysign(math.inf, k)
+        return math.inf if k > 0 else -math.inf
 
 
 def pow_float(a, k):
-    """a^k for floats, with the engine's errors instead of Python's."""
+    """a^k for floats: the engine's errors where a^k is undefined, ±inf past the float range."""
     if a == 0.0 and k < 0:
         raise DivisionByZeroError(f"0 ** {k!r}: zero to a negative power divides by zero")
     if a < 0.0 and math.isfinite(k) and not k.is_integer():
@@ -138,8 +137,9 @@ def pow_float(a, k):
         )
     try:
         return a ** k
-    except OverflowError:
-        raise FloatOverflowError(f"{a!r} ** {k!r} overflows the float range") from None
+    except OverflowError:  # past the float range: ±inf as IEEE (policy in errors.py)
+        odd = math.isfinite(k) and k.is_integer() and k % 2 == 1
+        return -math.inf if a < 0.0 and odd else math.inf
 
 
 def ieee_sum(xs):
@@ -262,7 +262,7 @@ def pow_(a, b):
 
 @primitive("exp")
 def exp_(x):
-    """z = e^x;   ∂z/∂x = e^x = z"""
+    """z = e^x;   ∂z/∂x = e^x = z  (inf past x ≈ 709.78)"""
     z = exp(x)
     return z, z
 

@@ -430,12 +430,11 @@ class Value:
         return node_from_rule(ops.abs_, (self,))
 
     def exp(self):
-        """e^x; derivative e^x.  Raises FloatOverflowError past x ≈ 709.78."""
-        x = self._data
+        """e^x; derivative e^x (inf past x ≈ 709.78, as IEEE)."""
         try:
-            z = math.exp(x)
-        except OverflowError:
-            return node_from_rule(ops.exp_, (self,))  # raises the engine's error
+            z = math.exp(self._data)
+        except OverflowError:  # past the float range: inf, as the policy in errors.py says
+            z = math.inf
         return _unary_node(ops.exp_, self, z, z)
 
     def log(self):

@@ -12,7 +12,7 @@ directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is (``[i]`` is sample i).
 """
 
-from autograd import Value, logsumexp, total
+from autograd import Value, log_softmax, total
 
 from ._checks import is_number
 
@@ -160,7 +160,8 @@ def _class_index(c, n_classes, where):
 def cross_entropy(logits, target):
     """Cross-entropy over logits z (one list per sample) and a class index c:
     L = logsumexp(z) − z_c = −ln softmax(z)_c, averaged over the batch;
-    ∂L/∂z = softmax(z) − onehot(c).
+    ∂L/∂z = softmax(z) − onehot(c).  One log-softmax node, exact at any magnitude
+    (logits [c] * n give ln n for any finite c).
 
     ``logits`` is one sample's list of Values with an int ``target``, or a list
     of such lists with a list of ints (PyTorch's ``CrossEntropyLoss``)."""
@@ -182,7 +183,7 @@ def cross_entropy(logits, target):
         if not _is_sequence(zs) or not zs:
             raise TypeError(f"cross_entropy: logits{where} must be a non-empty list, got {zs!r}")
         zs = [_as_value(z, "cross_entropy", f"{where}[{k}]") for k, z in enumerate(zs)]
-        losses.append(logsumexp(zs) - zs[_class_index(c, len(zs), where)])
+        losses.append(-log_softmax(zs, _class_index(c, len(zs), where)))
     return _mean(losses)
 
 
