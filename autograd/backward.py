@@ -43,44 +43,65 @@ def backward_reference(root, grad=1.0):
 
 _FINISHED = object()  # stack marker: every parent of the node below it is in the order
 
+# Passes over a graph mark nodes in their _pass_grad slot and backward() adds into
+# shared .grad slots, so they take turns: threads calling backward() on losses that
+# share parameters get exactly the sequential sums.
+_graph_lock = threading.Lock()
+
 
 def topological_order(root):
-    """Every node ``root`` depends on, parents before children, ``root`` last.
+    """Every node ``root`` depends on, parents before children, ``root`` last."""
+    with _graph_lock:
+        return _depth_first_order(root)
 
-    An iterative depth-first search: a node joins the order once all its
-    parents have (post-order), with an explicit stack instead of recursion.
+
+def _depth_first_order(root):
+    """An iterative depth-first search: a node joins the order once all its parents
+    have (post-order), with an explicit stack instead of recursion.
+
+    A node is marked visited by pointing its ``_pass_grad`` slot at this walk's
+    own token (cheaper than a set; the caller holds ``_graph_lock``).  A node
+    whose parents are all visited joins at once: in a DAG a visited parent is
+    already in the order, or it would be waiting for its own child (a cycle).
     """
-    order, visited = [], set()
-    stack = [root]
+    visited = object()
+    order = []
+    emit, stack = order.append, [root]
     push, pop = stack.append, stack.pop
     while stack:
         node = pop()
         if node is _FINISHED:
-            order.append(pop())
+            emit(pop())
             continue
-        if node in visited:
+        if node._pass_grad is visited:
             continue
-        visited.add(node)
-        push(node)
-        push(_FINISHED)
-        # Parents are pushed last first, so the first parent's ancestors come first.
+        node._pass_grad = visited
         first = node._first_parent
         if first is not None:  # one or two parents, in slots (see Value)
             second = node._second_parent
-            if second is not None and second not in visited:
+            first_new = first._pass_grad is not visited
+            second_new = second is not None and second._pass_grad is not visited
+            if not (first_new or second_new):
+                emit(node)
+                continue
+            push(node)
+            push(_FINISHED)
+            # The second parent is pushed first, so the first parent's ancestors come first.
+            if second_new:
                 push(second)
-            if first not in visited:
+            if first_new:
                 push(first)
-        elif node._primitive is not None:
+        elif node._primitive is None:  # a leaf
+            emit(node)
+        else:
+            push(node)
+            push(_FINISHED)
             for parent in reversed(node._all_parents):
-                if parent not in visited:
+                if parent._pass_grad is not visited:
                     push(parent)
+    for node in order:
+        node._pass_grad = 0.0
     return order
-
-
-# One backward pass at a time adds into shared .grad and _pass_grad slots, so
-# threads calling backward() on losses that share parameters get exact sums.
-_grad_lock = threading.Lock()
 
 
 def backward(root, grad=1.0):
@@ -103,16 +124,14 @@ def backward(root, grad=1.0):
         for _ in backward_steps(root, g0):
             pass
         return
-    order = topological_order(root)
-    with _grad_lock:
-        _backward_fast(order, root, g0)
+    with _graph_lock:
+        _backward_fast(_depth_first_order(root), root, g0)
 
 
 def _backward_fast(order, root, g0):
     """Fast path of :func:`backward_reference`: the pass gradient lives in a slot of each
-    node instead of a dictionary, and parents are read from the slots directly."""
-    for node in order:
-        node._pass_grad = 0.0
+    node (set to 0.0 by the walk) instead of a dictionary, and parents are read from
+    the slots directly."""
     root._pass_grad = g0
     for node in reversed(order):
         g = node._pass_grad
@@ -198,7 +217,7 @@ def backward_steps(root, grad=1.0):
     order = topological_order(root)
     checking = _checking(root)
     pass_grads = {root: g0}
-    with _grad_lock:
+    with _graph_lock:
         root.grad += g0
     for index, node in enumerate(reversed(order)):
         g = pass_grads.get(node, 0.0)
@@ -208,7 +227,7 @@ def backward_steps(root, grad=1.0):
             if checking and not math.isfinite(added):
                 raise _backward_anomaly(node, parent, local, g, added)
             pass_grads[parent] = pass_grads.get(parent, 0.0) + added
-            with _grad_lock:
+            with _graph_lock:
                 parent.grad += added
             contributions.append(Contribution(parent, local, added))
         yield BackwardStep(index, node, g, tuple(contributions))

@@ -72,7 +72,7 @@ def _lift(x, symbol):
 def _leaf(number):
     v = _new(Value)
     v._data = number
-    v.grad = 0.0
+    v.grad = v._pass_grad = 0.0
     v._primitive = None
     v._first_parent = None
     return v
@@ -83,7 +83,7 @@ def _leaf(number):
 def _unary_node(primitive, a, data, local):
     v = _new(Value)
     v._data = data
-    v.grad = 0.0
+    v.grad = v._pass_grad = 0.0
     if _modes.everyone_default:
         v._primitive = primitive
         v._first_parent = a
@@ -97,7 +97,7 @@ def _unary_node(primitive, a, data, local):
 def _binary_node(primitive, a, b, data, local_a, local_b):
     v = _new(Value)
     v._data = data
-    v.grad = 0.0
+    v.grad = v._pass_grad = 0.0
     if _modes.everyone_default:
         v._primitive = primitive
         v._first_parent = a
@@ -112,7 +112,7 @@ def _binary_node(primitive, a, b, data, local_a, local_b):
 def _many_node(primitive, parents, data, local):
     v = _new(Value)
     v._data = data
-    v.grad = 0.0
+    v.grad = v._pass_grad = 0.0
     if _modes.everyone_default:
         v._primitive = primitive
         v._first_parent = None
@@ -223,7 +223,7 @@ class Value:
 
     def __init__(self, data, label=""):
         self._data = data if type(data) is float else as_float(data, "Value()")
-        self.grad = 0.0
+        self.grad = self._pass_grad = 0.0
         if label:
             self.label = label
         elif not isinstance(label, str):
@@ -374,7 +374,18 @@ class Value:
     def __add__(self, other):
         if type(other) is not Value:
             other = _lift(other, "+")
-        return _binary_node(ops.add, self, other, self._data + other._data, 1.0, 1.0)
+        if not _modes.everyone_default:
+            return _binary_node(ops.add, self, other, self._data + other._data, 1.0, 1.0)
+        # The hottest two ops build their node inline, as _binary_node does: a call
+        # here would cost ~10 % of a training step.
+        v = _new(Value)
+        v._data = self._data + other._data
+        v.grad = v._pass_grad = 0.0
+        v._primitive = ops.add
+        v._first_parent = self
+        v._second_parent = other
+        v._first_local = v._second_local = 1.0
+        return v
 
     def __radd__(self, other):
         return _lift(other, "+") + self
@@ -391,7 +402,17 @@ class Value:
         if type(other) is not Value:
             other = _lift(other, "*")
         a, b = self._data, other._data
-        return _binary_node(ops.mul, self, other, a * b, b, a)
+        if not _modes.everyone_default:
+            return _binary_node(ops.mul, self, other, a * b, b, a)
+        v = _new(Value)
+        v._data = a * b
+        v.grad = v._pass_grad = 0.0
+        v._primitive = ops.mul
+        v._first_parent = self
+        v._second_parent = other
+        v._first_local = b
+        v._second_local = a
+        return v
 
     def __rmul__(self, other):
         return _lift(other, "*") * self
@@ -502,8 +523,9 @@ def _copy_node(node, memo):
     """A node like ``node`` whose parents are their copies in ``memo`` (or themselves)."""
     copy = _new(Value)
     for name in Value.__slots__:
-        if name not in ("_pass_grad", "_origin") and hasattr(node, name):
+        if name != "_origin" and hasattr(node, name):
             setattr(copy, name, getattr(node, name))
+    copy._pass_grad = 0.0
     if node._first_parent is not None:
         copy._first_parent = memo.get(id(node._first_parent), node._first_parent)
         if node._second_parent is not None:
