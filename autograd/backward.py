@@ -41,8 +41,6 @@ def backward_reference(root, grad=1.0):
                 pass_grads[parent] = pass_grads.get(parent, 0.0) + local * g
 
 
-_FINISHED = object()  # stack marker: every parent of the node below it is in the order
-
 # Passes over a graph mark nodes in their _pass_grad slot and backward() adds into
 # shared .grad slots, so they take turns: threads calling backward() on losses that
 # share parameters get exactly the sequential sums.
@@ -57,48 +55,46 @@ def topological_order(root):
 
 def _depth_first_order(root):
     """An iterative depth-first search: a node joins the order once all its parents
-    have (post-order), with an explicit stack instead of recursion.
+    have (post-order), first parent first; ``path`` holds the nodes between the root
+    and the node being looked at, instead of the call stack of a recursive search.
 
     A node is marked visited by pointing its ``_pass_grad`` slot at this walk's
-    own token (cheaper than a set; the caller holds ``_graph_lock``).  A node
-    whose parents are all visited joins at once: in a DAG a visited parent is
-    already in the order, or it would be waiting for its own child (a cycle).
+    own token (cheaper than a set; the caller holds ``_graph_lock``).  A visited
+    parent is already in the order: in a DAG it cannot be on the path.
     """
     visited = object()
-    order = []
-    emit, stack = order.append, [root]
-    push, pop = stack.append, stack.pop
-    while stack:
-        node = pop()
-        if node is _FINISHED:
-            emit(pop())
-            continue
-        if node._pass_grad is visited:
-            continue
-        node._pass_grad = visited
+    order, path = [], []
+    emit, push, pop = order.append, path.append, path.pop
+    resume = {}  # a node with more than two parents -> where to look for the next one
+    node = root
+    node._pass_grad = visited
+    while True:
+        parent = None
         first = node._first_parent
         if first is not None:  # one or two parents, in slots (see Value)
-            second = node._second_parent
-            first_new = first._pass_grad is not visited
-            second_new = second is not None and second._pass_grad is not visited
-            if not (first_new or second_new):
-                emit(node)
-                continue
-            push(node)
-            push(_FINISHED)
-            # The second parent is pushed first, so the first parent's ancestors come first.
-            if second_new:
-                push(second)
-            if first_new:
-                push(first)
-        elif node._primitive is None:  # a leaf
+            if first._pass_grad is not visited:
+                parent = first
+            else:
+                second = node._second_parent
+                if second is not None and second._pass_grad is not visited:
+                    parent = second
+        elif node._primitive is not None:
+            parents = node._all_parents
+            i, n = resume.get(node, 0), len(parents)
+            while i < n and parents[i]._pass_grad is visited:
+                i += 1
+            if i < n:
+                parent = parents[i]
+                resume[node] = i + 1
+        if parent is None:  # every parent is in the order: so is the node
             emit(node)
+            if not path:
+                break
+            node = pop()
         else:
+            parent._pass_grad = visited
             push(node)
-            push(_FINISHED)
-            for parent in reversed(node._all_parents):
-                if parent._pass_grad is not visited:
-                    push(parent)
+            node = parent
     for node in order:
         node._pass_grad = 0.0
     return order

@@ -469,13 +469,22 @@ class Value:
     def tanh(self):
         """A = tanh Z; derivative 1 − A²."""
         x = self._data
-        return _unary_node(ops.tanh_, self, math.tanh(x), ops.tanh_derivative_float(x))
+        t = math.tanh(x)
+        # 1 − t² is exact to an ulp for |x| < 0.5; further out ops has the careful form.
+        d = 1.0 - t * t if -0.5 < x < 0.5 else ops.tanh_derivative_float(x)
+        return _unary_node(ops.tanh_, self, t, d)
 
     def sigmoid(self):
         """A = σ(Z) = 1/(1 + e^−Z); derivative σ(Z)(1 − σ(Z)), stable for any Z."""
+        # σ(x) and σ(−x) from one e^−|x| (never overflows): ops.sigmoid_float, inlined.
         x = self._data
-        s = ops.sigmoid_float(x)
-        return _unary_node(ops.sigmoid_, self, s, s * ops.sigmoid_float(-x))
+        if x >= 0.0:
+            e = math.exp(-x)
+            s, s_minus = 1.0 / (1.0 + e), e / (1.0 + e)
+        else:
+            e = math.exp(x)
+            s, s_minus = e / (1.0 + e), 1.0 / (1.0 + e)
+        return _unary_node(ops.sigmoid_, self, s, s * s_minus)
 
     def relu(self):
         """A = max(0, Z); derivative 1 for Z > 0, else 0 (ReLU'(0) = 0); nan stays nan."""

@@ -9,6 +9,7 @@
 """
 
 import copy
+import decimal
 import math
 import pickle
 
@@ -129,3 +130,32 @@ def test_pickled_and_copied_graphs_give_the_same_gradients(graph):
         assert all(same(a, b) for a, b in zip(got, expected))
         assert [n.data for n in topological_order(copied)] == [
             n.data for n in topological_order(root)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-700.0, max_value=700.0))
+def test_tanh_derivative_is_accurate_to_a_few_ulps_even_where_tanh_rounds_to_one(x):
+    # sech²x = 4 / (eˣ + e⁻ˣ)² in 60-digit decimal arithmetic as the reference
+    with decimal.localcontext() as context:
+        context.prec = 60
+        d = decimal.Decimal(x)
+        exact = 4 / (d.exp() + (-d).exp()) ** 2
+    got = Value(x).tanh().local_grads[0]
+    assert got == ops.tanh_derivative_float(x)
+    # relative to 2e-15, or a few units of the smallest subnormal once sech²x underflows
+    assert abs(decimal.Decimal(got) - exact) <= max(exact * decimal.Decimal(2e-15),
+                                                    decimal.Decimal(2e-323))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-745.0, max_value=745.0))
+def test_sigmoid_and_its_derivative_are_accurate_everywhere(x):
+    with decimal.localcontext() as context:
+        context.prec = 60
+        e = (-decimal.Decimal(x)).exp()
+        s, ds = 1 / (1 + e), e / (1 + e) ** 2
+    node = Value(x).sigmoid()
+    tiny = decimal.Decimal(2e-323)  # a few units of the smallest subnormal, where σ underflows
+    assert abs(decimal.Decimal(node.data) - s) <= max(s * decimal.Decimal(1e-15), tiny)
+    assert abs(decimal.Decimal(node.local_grads[0]) - ds) <= max(ds * decimal.Decimal(1e-15),
+                                                                 tiny)
