@@ -59,10 +59,12 @@ def _depth_first_order(root):
     and the node being looked at, instead of the call stack of a recursive search.
 
     A node is marked visited by pointing its ``_pass_grad`` slot at this walk's
-    own token (cheaper than a set; the caller holds ``_graph_lock``).  A visited
-    parent is already in the order: in a DAG it cannot be on the path.
+    own float 0.0 object (cheaper than a set; the caller holds ``_graph_lock``):
+    compared by identity it says "visited", and as a number it is where the
+    backward pass starts adding up ∂root/∂node.  A visited parent is already in
+    the order: in a DAG it cannot be on the path.
     """
-    visited = object()
+    visited = float("0")  # a new float object: no other walk's mark is this one
     order, path = [], []
     emit, push, pop = order.append, path.append, path.pop
     resume = {}  # a node with more than two parents -> where to look for the next one
@@ -95,8 +97,6 @@ def _depth_first_order(root):
             parent._pass_grad = visited
             push(node)
             node = parent
-    for node in order:
-        node._pass_grad = 0.0
     return order
 
 
@@ -126,8 +126,8 @@ def backward(root, grad=1.0):
 
 def _backward_fast(order, root, g0):
     """Fast path of :func:`backward_reference`: the pass gradient lives in a slot of each
-    node (set to 0.0 by the walk) instead of a dictionary, and parents are read from
-    the slots directly."""
+    node (0.0 after the walk) instead of a dictionary, and parents are read from the
+    slots directly."""
     root._pass_grad = g0
     for node in reversed(order):
         g = node._pass_grad

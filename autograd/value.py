@@ -376,8 +376,8 @@ class Value:
             other = _lift(other, "+")
         if not _modes.everyone_default:
             return _binary_node(ops.add, self, other, self._data + other._data, 1.0, 1.0)
-        # The hottest two ops build their node inline, as _binary_node does: a call
-        # here would cost ~10 % of a training step.
+        # The hottest ops (+ × tanh ReLU) build their node inline, as _binary_node
+        # and _unary_node do: a call there would cost ~10 % of a training step.
         v = _new(Value)
         v._data = self._data + other._data
         v.grad = v._pass_grad = 0.0
@@ -470,9 +470,25 @@ class Value:
         """A = tanh Z; derivative 1 − A²."""
         x = self._data
         t = math.tanh(x)
-        # 1 − t² is exact to an ulp for |x| < 0.5; further out ops has the careful form.
-        d = 1.0 - t * t if -0.5 < x < 0.5 else ops.tanh_derivative_float(x)
-        return _unary_node(ops.tanh_, self, t, d)
+        # ops.tanh_derivative_float inlined for |x| < 20: 1 − t² where it is exact to an
+        # ulp, 1/cosh²x where t is too close to ±1 for that.
+        if -0.5 < x < 0.5:
+            d = 1.0 - t * t
+        elif -20.0 < x < 20.0:
+            c = math.cosh(x)
+            d = 1.0 / (c * c)
+        else:
+            d = ops.tanh_derivative_float(x)
+        if not _modes.everyone_default:
+            return _unary_node(ops.tanh_, self, t, d)
+        v = _new(Value)
+        v._data = t
+        v.grad = v._pass_grad = 0.0
+        v._primitive = ops.tanh_
+        v._first_parent = self
+        v._second_parent = None
+        v._first_local = d
+        return v
 
     def sigmoid(self):
         """A = σ(Z) = 1/(1 + e^−Z); derivative σ(Z)(1 − σ(Z)), stable for any Z."""
@@ -489,11 +505,18 @@ class Value:
     def relu(self):
         """A = max(0, Z); derivative 1 for Z > 0, else 0 (ReLU'(0) = 0); nan stays nan."""
         x = self._data
+        if x != x or not _modes.everyone_default:
+            return node_from_rule(ops.relu, (self,))
+        v = _new(Value)
+        v.grad = v._pass_grad = 0.0
+        v._primitive = ops.relu
+        v._first_parent = self
+        v._second_parent = None
         if x > 0.0:
-            return _unary_node(ops.relu, self, x, 1.0)
-        if x == x:
-            return _unary_node(ops.relu, self, 0.0, 0.0)
-        return _unary_node(ops.relu, self, x, math.nan)
+            v._data, v._first_local = x, 1.0
+        else:
+            v._data = v._first_local = 0.0
+        return v
 
     def leaky_relu(self, negative_slope=0.01):
         """A = Z for Z > 0, else s·Z (s = negative_slope); derivative 1 or s (s at Z = 0)."""
