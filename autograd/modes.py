@@ -5,7 +5,7 @@ starts with the defaults (recording on, anomaly checks off): one thread inside
 :func:`no_grad` never turns another thread's graphs into leaves.  Blocks nest
 and restore what was there before, also when the block raises.
 
-The engine's hot path asks one question per op, ``everyone_default``: is any
+The engine's hot path asks one question per op, ``open_blocks``: is any
 thread inside a mode block at all?  Only when one is does it look up the
 calling thread's own modes.
 """
@@ -20,10 +20,9 @@ class _ThreadModes(threading.local):
 
 
 _mine = _ThreadModes()
-_open_blocks = 0
-_count_lock = threading.Lock()
-everyone_default = True
-"""True while no thread is inside a mode block; read by the engine on every op."""
+open_blocks = []
+"""One entry per mode block open in any thread: empty (false) while every thread has
+the default modes.  The engine tests it on every op; only this module changes it."""
 
 
 def recording():
@@ -36,18 +35,11 @@ def anomaly():
     return _mine.anomaly
 
 
-def _count_block(change):
-    global _open_blocks, everyone_default
-    with _count_lock:
-        _open_blocks += change
-        everyone_default = _open_blocks == 0
-
-
 @contextlib.contextmanager
 def _modes(**changes):
     """Switch the calling thread's modes for the block, then restore them as they were."""
     before = {name: getattr(_mine, name) for name in changes}
-    _count_block(+1)
+    open_blocks.append(changes)  # list.append and .pop are atomic under the GIL
     try:
         for name, on in changes.items():
             setattr(_mine, name, on)
@@ -55,7 +47,7 @@ def _modes(**changes):
     finally:
         for name, on in before.items():
             setattr(_mine, name, on)
-        _count_block(-1)
+        open_blocks.pop()
 
 
 def no_grad():

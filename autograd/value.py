@@ -36,11 +36,13 @@ import numbers
 import traceback
 
 from . import modes as _modes
+from .modes import open_blocks as _MODE_BLOCKS_OPEN
 from . import ops
 from .errors import AnomalyError, DivisionByZeroError, FloatOverflowError
 
 _new = object.__new__
-_NO_GRAPH = "made inside no_grad()"  # the _origin of an op result that recorded no graph
+_NO_GRAPH = "made inside no_grad()"
+_INT_EXACT = 2 ** 53  # ints below this in size convert to float exactly  # the _origin of an op result that recorded no graph
 
 
 def as_float(x, context):
@@ -63,6 +65,10 @@ def as_float(x, context):
 
 def _lift(x, symbol):
     """A number becomes a constant leaf; anything else is a TypeError naming ``symbol``."""
+    if type(x) is float:  # the common cases first: the ABC test below is slow
+        return _leaf(x)
+    if type(x) is int and -_INT_EXACT < x < _INT_EXACT:
+        return _leaf(float(x))
     if isinstance(x, numbers.Real):
         return _leaf(x if type(x) is float else as_float(x, f"the operand of {symbol}"))
     raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
@@ -84,7 +90,7 @@ def _unary_node(primitive, a, data, local):
     v = _new(Value)
     v._data = data
     v.grad = v._pass_grad = 0.0
-    if _modes.everyone_default:
+    if not _MODE_BLOCKS_OPEN:
         v._primitive = primitive
         v._first_parent = a
         v._second_parent = None
@@ -98,7 +104,7 @@ def _binary_node(primitive, a, b, data, local_a, local_b):
     v = _new(Value)
     v._data = data
     v.grad = v._pass_grad = 0.0
-    if _modes.everyone_default:
+    if not _MODE_BLOCKS_OPEN:
         v._primitive = primitive
         v._first_parent = a
         v._second_parent = b
@@ -113,7 +119,7 @@ def _many_node(primitive, parents, data, local):
     v = _new(Value)
     v._data = data
     v.grad = v._pass_grad = 0.0
-    if _modes.everyone_default:
+    if not _MODE_BLOCKS_OPEN:
         v._primitive = primitive
         v._first_parent = None
         v._all_parents = parents
@@ -374,7 +380,7 @@ class Value:
     def __add__(self, other):
         if type(other) is not Value:
             other = _lift(other, "+")
-        if not _modes.everyone_default:
+        if _MODE_BLOCKS_OPEN:
             return _binary_node(ops.add, self, other, self._data + other._data, 1.0, 1.0)
         # The hottest ops (+ × tanh ReLU) build their node inline, as _binary_node
         # and _unary_node do: a call there would cost ~10 % of a training step.
@@ -402,7 +408,7 @@ class Value:
         if type(other) is not Value:
             other = _lift(other, "*")
         a, b = self._data, other._data
-        if not _modes.everyone_default:
+        if _MODE_BLOCKS_OPEN:
             return _binary_node(ops.mul, self, other, a * b, b, a)
         v = _new(Value)
         v._data = a * b
@@ -479,7 +485,7 @@ class Value:
             d = 1.0 / (c * c)
         else:
             d = ops.tanh_derivative_float(x)
-        if not _modes.everyone_default:
+        if _MODE_BLOCKS_OPEN:
             return _unary_node(ops.tanh_, self, t, d)
         v = _new(Value)
         v._data = t
@@ -505,7 +511,7 @@ class Value:
     def relu(self):
         """A = max(0, Z); derivative 1 for Z > 0, else 0 (ReLU'(0) = 0); nan stays nan."""
         x = self._data
-        if x != x or not _modes.everyone_default:
+        if x != x or _MODE_BLOCKS_OPEN:
             return node_from_rule(ops.relu, (self,))
         v = _new(Value)
         v.grad = v._pass_grad = 0.0
