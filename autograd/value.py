@@ -36,13 +36,13 @@ import numbers
 import traceback
 
 from . import modes as _modes
-from .modes import open_blocks as _MODE_BLOCKS_OPEN
 from . import ops
 from .errors import AnomalyError, DivisionByZeroError, FloatOverflowError
+from .modes import open_blocks as _MODE_BLOCKS_OPEN  # non-empty: some thread is in a mode block
 
 _new = object.__new__
-_NO_GRAPH = "made inside no_grad()"
-_INT_EXACT = 2 ** 53  # ints below this in size convert to float exactly  # the _origin of an op result that recorded no graph
+_NO_GRAPH = "made inside no_grad()"  # the _origin of an op result that recorded no graph
+_INT_EXACT = 2 ** 53  # ints smaller than this in size convert to float exactly
 
 
 def as_float(x, context):
@@ -70,7 +70,7 @@ def _lift(x, symbol):
     if type(x) is int and -_INT_EXACT < x < _INT_EXACT:
         return _leaf(float(x))
     if isinstance(x, numbers.Real):
-        return _leaf(x if type(x) is float else as_float(x, f"the operand of {symbol}"))
+        return _leaf(as_float(x, f"the operand of {symbol}"))
     raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
                     f"expected a number (int or float) or a Value")
 
