@@ -38,7 +38,6 @@ import math
 
 from .errors import DivisionByZeroError, DomainError
 
-_LOG_MAX = math.log(1.7976931348623157e308)  # ≈ 709.78: largest x with finite e^x
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
@@ -85,7 +84,7 @@ def primitive(symbol, text=None, constant=None):
 def _exp_float(x):
     try:
         return math.exp(x)
-    except OverflowError:  # x > 709.78: past the float range, inf as IEEE (policy in errors.py)
+    except OverflowError:  # x > 709.78 = ln(largest float): inf, as IEEE (policy in errors.py)
         return math.inf
 
 

@@ -257,3 +257,26 @@ def test_nary_functions_reject_an_empty_list_and_a_lone_value(fn):
         fn([])
     with pytest.raises(TypeError, match="list of Values"):
         fn(Value(1.0))
+
+
+def test_log_softmax_one_index_is_that_entry_of_the_list():
+    xs = [Value(0.5), Value(-1.0), Value(2.0)]
+    every = autograd.log_softmax(xs)
+    assert [autograd.log_softmax(xs, i).data for i in range(3)] == [z.data for z in every]
+    assert autograd.log_softmax(xs, -1).data == every[2].data
+    m = 2.0
+    lse = m + math.log(sum(math.exp(x - m) for x in (0.5, -1.0, 2.0)))
+    assert every[0].data == pytest.approx(0.5 - lse, rel=1e-15)
+    for bad in (3, -4, 1.0, "0"):
+        with pytest.raises(IndexError, match=f"index must be an int in 0..2, got {bad!r}"):
+            autograd.log_softmax(xs, bad)
+
+
+def test_dot_unchecked_is_the_same_node_as_dot():
+    from autograd.functional import dot_unchecked
+
+    ws, xs, b = [Value(0.8), Value(-0.5)], [Value(62.5), Value(2.0)], Value(0.1)
+    checked, fast = autograd.dot(ws, xs, b), dot_unchecked(ws, xs, b)
+    assert (checked.data, checked.local_grads, checked.parents, checked.op_name) == (
+        fast.data, fast.local_grads, fast.parents, fast.op_name)
+    assert checked.data == 0.8 * 62.5 + -0.5 * 2.0 + 0.1
