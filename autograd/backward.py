@@ -235,17 +235,3 @@ def _backward_anomaly(node, parent, local, g, added):
         f"{node.op_name} returned {added!r} in the backward pass: local derivative "
         f"∂z/∂input = {local!r} at input {parent.data!r}, times incoming gradient {g!r}; "
         f"the node was created at:\n{where}")
-
-
-def graph_records(root):
-    """Root's graph as a flat list, parents first, for pickling without recursion:
-    a leaf as itself, any other node as (primitive name, data, grad, label, constant,
-    parent indices, local derivatives).  :func:`autograd.value.graph_from_records`
-    rebuilds it."""
-    order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    return [node if node._primitive is None else
-            (node._primitive.name, node._data, node.grad, node.label,
-             getattr(node, "_constant", None), tuple(index[p] for p in node.parents),
-             tuple(node.local_grads))
-            for node in order]

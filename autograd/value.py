@@ -357,24 +357,21 @@ class Value:
         return Value(self._data, self.label)
 
     # Pickling and copying go through a flat list of the graph's nodes, parents
-    # first, so a graph of any depth needs no recursion (see autograd.backward).
+    # first, so a graph of any depth needs no recursion (see autograd.graph_copy).
     def __reduce_ex__(self, protocol):
-        if self._primitive is None:
-            return (_leaf_from_state, (self._data, self.grad, self.label))
-        from .backward import graph_records
+        from . import graph_copy
 
-        return (graph_from_records, (graph_records(self),))
+        return graph_copy.reduce(self)
 
     def __deepcopy__(self, memo):
-        from .backward import topological_order
+        from . import graph_copy
 
-        for node in topological_order(self):
-            if id(node) not in memo:
-                memo[id(node)] = _copy_node(node, memo)
-        return memo[id(self)]
+        return graph_copy.deepcopy_graph(self, memo)
 
     def __copy__(self):
-        return _copy_node(self, {})
+        from . import graph_copy
+
+        return graph_copy.copy_node(self, {})
 
     # -- binary arithmetic (fast path: values and local derivatives inline) ------
     def __add__(self, other):
@@ -549,48 +546,3 @@ class Value:
 def _fmt(k):
     k = ops.exponent_as_float(k)
     return repr(int(k)) if k.is_integer() else repr(k)
-
-
-def _leaf_from_state(data, grad, label):
-    v = Value(data, label)
-    v.grad = grad
-    return v
-
-
-def _copy_node(node, memo):
-    """A node like ``node`` whose parents are their copies in ``memo`` (or themselves)."""
-    copy = _new(Value)
-    for name in Value.__slots__:
-        if name != "_origin" and hasattr(node, name):
-            setattr(copy, name, getattr(node, name))
-    copy._pass_grad = 0.0
-    if node._first_parent is not None:
-        copy._first_parent = memo.get(id(node._first_parent), node._first_parent)
-        if node._second_parent is not None:
-            copy._second_parent = memo.get(id(node._second_parent), node._second_parent)
-    elif node._primitive is not None:
-        copy._all_parents = tuple(memo.get(id(p), p) for p in node._all_parents)
-    return copy
-
-
-def graph_from_records(records):
-    """Rebuild a graph from :func:`autograd.backward.graph_records`; returns its root.
-
-    Leaves come as Values (so pickle keeps a parameter shared with a model the
-    same object); every other node as (primitive name, data, grad, label,
-    constant, parent indices, local derivatives)."""
-    nodes = []
-    for record in records:
-        if type(record) is Value:
-            nodes.append(record)
-            continue
-        name, data, grad, label, constant, parent_indices, local = record
-        v = _leaf(data)
-        _link(v, ops.PRIMITIVES[name], [nodes[i] for i in parent_indices], local)
-        v.grad = grad
-        if label:
-            v._label = label
-        if constant is not None:
-            v._constant = constant
-        nodes.append(v)
-    return nodes[-1]
