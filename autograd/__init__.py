@@ -11,7 +11,7 @@ from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, nume
 from .check import NotDifferentiable, PrecisionWarning, check_accumulation
 from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverflowError,
                      NumericalError)
-from .functional import dot, grad, hessian, logsumexp, softmax, total
+from .functional import dot, grad, hessian, log_softmax, logsumexp, softmax, total
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
 from .viz import draw_dot, draw_step  # stdlib only: graphviz loads when a picture is made
@@ -21,7 +21,7 @@ __backproplab__ = True  # nn checks this to tell our engine from HIPS autograd
 __all__ = [
     "Value", "grad", "hessian", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "backward_steps", "BackwardStep", "Contribution",
-    "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax",
+    "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax", "log_softmax",
     "gradcheck", "gradgradcheck", "numerical_grad", "assert_grad", "GradientMismatch",
     "check_accumulation", "NotDifferentiable", "PrecisionWarning",
     "NumericalError", "DomainError", "DivisionByZeroError", "FloatOverflowError",

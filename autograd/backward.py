@@ -1,4 +1,4 @@
-"""The backward pass: topological order, the chain rule, and stepping through it.
+"""The backward pass: every walk of the graph, the reference loop first.
 
 For every node v, in an order where v comes after everything that uses it::
 
@@ -7,47 +7,97 @@ For every node v, in an order where v comes after everything that uses it::
 where ∂v/∂parent is the local derivative stored on v (see :mod:`autograd.ops`)
 and ∂root/∂v is complete by the time v is processed, because every node that
 uses v was processed before it.  Nodes used more than once (``a + a``,
-diamonds) receive one contribution per use, and these add up.
+diamonds) receive one contribution per use, and these add up.  In the lecture
+notes' notation the pass computes δ^[l] = ∂L/∂Z^[l] layer by layer and
+∂L/∂W^[l] from it, one scalar node at a time.
 
-No recursion anywhere: a graph a million nodes deep works.
+No recursion and no process-wide state anywhere: a graph a million nodes
+deep works, and so does a graph unpickled in another process.
 """
 
 import math
+import threading
 from dataclasses import dataclass
-from operator import attrgetter
 
-from . import value as _value
+from . import modes as _modes
 from .errors import AnomalyError
+from .value import _NO_GRAPH, Value, as_float
 
-_creation_order = attrgetter("_id")
+
+def backward_reference(root, grad=1.0):
+    """The reference backward pass: what :func:`backward` computes, written plainly.
+
+    Walk the nodes children-first, carrying each node's ∂root/∂node (its
+    "pass gradient") in a dictionary; add it to the node's ``.grad``, then hand
+    ``local · pass gradient`` to each parent.  :func:`backward` computes
+    exactly these numbers (a property test holds it to that), faster.
+    """
+    pass_grads = {root: grad}
+    for node in reversed(topological_order(root)):
+        g = pass_grads.get(node, 0.0)
+        node.grad += g
+        if g:
+            for parent, local in zip(node.parents, node.local_grads):
+                pass_grads[parent] = pass_grads.get(parent, 0.0) + local * g
+
+
+# Passes over a graph mark nodes in their _pass_grad slot and backward() adds into
+# shared .grad slots, so they take turns: threads calling backward() on losses that
+# share parameters get exactly the sequential sums.
+_graph_lock = threading.Lock()
 
 
 def topological_order(root):
-    """Every node ``root`` depends on, parents before children, ``root`` last.
+    """Every node ``root`` depends on, parents before children, ``root`` last."""
+    with _graph_lock:
+        return _depth_first_order(root)
 
-    A node is always created after its parents, so sorting the reachable nodes
-    by creation number is a valid topological order (and needs no recursion).
+
+def _depth_first_order(root):
+    """An iterative depth-first search: a node joins the order once all its parents
+    have (post-order), first parent first; ``path`` holds the nodes between the root
+    and the node being looked at, instead of the call stack of a recursive search.
+
+    A node is marked visited by pointing its ``_pass_grad`` slot at this walk's
+    own float 0.0 object (cheaper than a set; the caller holds ``_graph_lock``):
+    compared by identity it says "visited", and as a number it is where the
+    backward pass starts adding up ∂root/∂node.  A visited parent is already in
+    the order: in a DAG it cannot be on the path.
     """
-    seen = {root}
-    stack = [root]
-    push = stack.append
-    while stack:
-        node = stack.pop()
-        a = node._a
-        if a is not None:  # one or two parents, kept in slots (see Value)
-            if a not in seen:
-                seen.add(a)
-                push(a)
-            b = node._b
-            if b is not None and b not in seen:
-                seen.add(b)
-                push(b)
-        elif node._op is not None:
-            for parent in node._ps:
-                if parent not in seen:
-                    seen.add(parent)
-                    push(parent)
-    return sorted(seen, key=_creation_order)
+    visited = float("0")  # a new float object: no other walk's mark is this one
+    order, path = [], []
+    emit, push, pop = order.append, path.append, path.pop
+    resume = {}  # a node with more than two parents -> where to look for the next one
+    node = root
+    node._pass_grad = visited
+    while True:
+        parent = None
+        first = node._first_parent
+        if first is not None:  # one or two parents, in slots (see Value)
+            if first._pass_grad is not visited:
+                parent = first
+            else:
+                second = node._second_parent
+                if second is not None and second._pass_grad is not visited:
+                    parent = second
+        elif node._primitive is not None:
+            parents = node._all_parents
+            i, n = resume.get(node, 0), len(parents)
+            while i < n and parents[i]._pass_grad is visited:
+                i += 1
+            if i < n:
+                parent = parents[i]
+                resume[node] = i + 1
+        if parent is None:  # every parent is in the order: so is the node
+            emit(node)
+            if not path:
+                break
+            node = pop()
+        else:
+            parent._pass_grad = visited
+            push(node)
+            node = parent
+    return order
 
 
 def backward(root, grad=1.0):
@@ -57,45 +107,56 @@ def backward(root, grad=1.0):
     leaves and intermediates alike, is *added to*, the way PyTorch accumulates
     into ``.grad``: calling ``backward()`` twice without zeroing doubles every
     gradient in the graph, and gradients of several losses that share
-    parameters add up.  Zero them first (``Module.zero_grad()`` or
-    :func:`zero_grad`) to get the gradient of one pass.
+    parameters add up (also from several threads at once).  Zero them first
+    (``Module.zero_grad()`` or :func:`zero_grad`) to get one pass's gradient.
 
     A zero gradient arriving at a node contributes nothing to its parents (so
     0·∞ counts as 0).  Under :func:`autograd.detect_anomaly` the pass checks
-    every contribution and raises on the first nan or inf.
+    every contribution and raises on the first nan or inf.  A result made
+    inside ``no_grad()`` has no graph, and backward() on it raises.
     """
+    g0 = _root_grad(root, grad)
     if _checking(root):
-        for _ in backward_steps(root, grad):
+        for _ in backward_steps(root, g0):
             pass
         return
-    for node in reversed(_prepare(root, grad)):
-        g = node._g
+    with _graph_lock:
+        _backward_fast(_depth_first_order(root), root, g0)
+
+
+def _backward_fast(order, root, g0):
+    """Fast path of :func:`backward_reference`: the pass gradient lives in a slot of each
+    node (0.0 after the walk) instead of a dictionary, and parents are read from the
+    slots directly."""
+    root._pass_grad = g0
+    for node in reversed(order):
+        g = node._pass_grad
         node.grad += g
         if g:
-            a = node._a
-            if a is not None:
-                a._g += node._da * g
-                b = node._b
-                if b is not None:
-                    b._g += node._db * g
-            elif node._op is not None:
-                for parent, local in zip(node._ps, node._ls):
-                    parent._g += local * g
+            first = node._first_parent
+            if first is not None:
+                first._pass_grad += node._first_local * g
+                second = node._second_parent
+                if second is not None:
+                    second._pass_grad += node._second_local * g
+            elif node._primitive is not None:
+                for parent, local in zip(node._all_parents, node._all_locals):
+                    parent._pass_grad += local * g
+
+
+def _root_grad(root, grad):
+    if not isinstance(root, Value):
+        raise TypeError(f"backward() needs a Value, got {type(root).__name__} {root!r}")
+    if getattr(root, "_origin", None) is _NO_GRAPH:
+        raise RuntimeError(
+            f"backward() on {root!r}: it was computed inside no_grad(), so it recorded no "
+            f"graph and no gradient can reach its inputs; compute it outside no_grad()")
+    return grad if type(grad) is float else as_float(grad, "backward(grad=...)")
 
 
 def _checking(root):
     """Check for nan/inf inside detect_anomaly(), or on a graph built inside it."""
-    return _value._anomaly or hasattr(root, "_where")
-
-
-def _prepare(root, grad):
-    """Root's graph in topological order, each node's pass gradient ``_g`` (∂root/∂v)
-    set to 0 and the root's to ``grad``."""
-    order = topological_order(root)
-    for node in order:
-        node._g = 0.0
-    root._g = grad if type(grad) is float else _value._as_float(grad, "backward(grad=...)")
-    return order
+    return _modes.anomaly() or getattr(root, "_origin", None) is not None
 
 
 def zero_grad(root):
@@ -108,7 +169,7 @@ def zero_grad(root):
 class Contribution:
     """One term of the chain rule: what ``node`` adds to one parent's gradient."""
 
-    parent: "_value.Value"
+    parent: Value
     local: float
     """∂node/∂parent, the local derivative."""
     added: float
@@ -121,7 +182,7 @@ class BackwardStep:
 
     index: int
     """0 for the root, then 1, 2, ... in processing order."""
-    node: "_value.Value"
+    node: Value
     grad: float
     """∂root/∂node, complete when the node's turn comes."""
     contributions: tuple
@@ -148,24 +209,28 @@ def backward_steps(root, grad=1.0):
         for step in backward_steps(loss):
             print(step)
     """
-    order = _prepare(root, grad)
-    root.grad += root._g
+    g0 = _root_grad(root, grad)
+    order = topological_order(root)
     checking = _checking(root)
+    pass_grads = {root: g0}
+    with _graph_lock:
+        root.grad += g0
     for index, node in enumerate(reversed(order)):
-        g = node._g
+        g = pass_grads.get(node, 0.0)
         contributions = []
         for parent, local in zip(node.parents, node.local_grads):
             added = local * g if g else 0.0
             if checking and not math.isfinite(added):
                 raise _backward_anomaly(node, parent, local, g, added)
-            parent._g += added
-            parent.grad += added
+            pass_grads[parent] = pass_grads.get(parent, 0.0) + added
+            with _graph_lock:
+                parent.grad += added
             contributions.append(Contribution(parent, local, added))
         yield BackwardStep(index, node, g, tuple(contributions))
 
 
 def _backward_anomaly(node, parent, local, g, added):
-    where = getattr(node, "_where", None) or "  (created outside detect_anomaly())\n"
+    where = getattr(node, "_origin", None) or "  (created outside detect_anomaly())\n"
     return AnomalyError(
         f"{node.op_name} returned {added!r} in the backward pass: local derivative "
         f"∂z/∂input = {local!r} at input {parent.data!r}, times incoming gradient {g!r}; "

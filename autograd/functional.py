@@ -7,10 +7,12 @@ goes back to the inputs, so they can be differentiated again (second
 derivatives, mixed partials, Hessians).
 """
 
+from operator import mul as _mul
+
 from . import ops
 from .backward import topological_order
 from .modes import enable_grad
-from .value import Value, _lift, make_node
+from .value import Value, _lift, _many_node, node_from_rule
 
 
 def _values(xs, context):
@@ -24,38 +26,67 @@ def _values(xs, context):
 
 
 def total(values):
-    """z = Σᵢ xᵢ as a single node (∂z/∂xᵢ = 1); accurate to the last bit (fsum)."""
-    return make_node(ops.total, _values(values, "total()"))
+    """z = Σᵢ xᵢ as a single node (∂z/∂xᵢ = 1); correctly rounded (fsum), inf/nan as IEEE."""
+    return node_from_rule(ops.total, _values(values, "total()"))
 
 
 def dot(weights, inputs, bias=0.0):
-    """z = Σₖ wₖ·xₖ + b as a single node: a neuron's pre-activation z_j^[l].
+    """z_j^[l] = Σₖ W^[l]_jk·A^[l−1]_k + b^[l]_j as a single node: a neuron's pre-activation.
 
     ∂z/∂wₖ = xₖ,  ∂z/∂xₖ = wₖ,  ∂z/∂b = 1.  One node instead of 2n, which
-    makes graphs smaller to draw and faster to differentiate.
+    makes graphs smaller to draw and faster to differentiate.  Checks its
+    arguments (numbers become constants); code that already holds lists of
+    Values of equal length calls :func:`dot_unchecked` instead.
     """
     ws, xs = _values(weights, "dot() weights"), _values(inputs, "dot() inputs")
     if len(ws) != len(xs):
         raise ValueError(f"dot() needs as many weights as inputs: got {len(ws)} weights "
                          f"and {len(xs)} inputs")
     b = bias if type(bias) is Value else _lift(bias, "dot() bias")
-    return make_node(ops.weighted_sum, ws + xs + [b])
+    return dot_unchecked(ws, xs, b)
+
+
+def dot_unchecked(weights, inputs, bias):
+    """:func:`dot` without the argument checks, for ``nn``'s forward pass (once per neuron
+    per sample): ``weights`` and ``inputs`` must be lists (or tuples) of Values of equal
+    length and ``bias`` a Value; anything else gives wrong results or an AttributeError.
+
+    Fast path of the ``weighted_sum`` rule in :mod:`autograd.ops` (same value, same
+    summation order; a property test holds them equal)."""
+    wd = [w._data for w in weights]
+    xd = [x._data for x in inputs]
+    z = sum(map(_mul, wd, xd)) + bias._data
+    return _many_node(ops.weighted_sum, (*weights, *inputs, bias), z, (*xd, *wd, 1.0))
 
 
 def logsumexp(values):
     """ln Σᵢ e^xᵢ, computed as m + ln Σᵢ e^(xᵢ−m) with m = max xᵢ (never overflows).
 
     ∂/∂xᵢ = softmax(x)ᵢ."""
-    return make_node(ops.logsumexp, _values(values, "logsumexp()"))
+    return node_from_rule(ops.logsumexp, _values(values, "logsumexp()"))
+
+
+def log_softmax(values, index=None):
+    """zᵢ = ln softmaxᵢ(x) = (xᵢ − m) − ln Σⱼ e^(xⱼ − m), m = max x; one node per i.
+
+    ∂zᵢ/∂xⱼ = δᵢⱼ − softmaxⱼ.  Returns the list of all zᵢ, or only z_index when
+    ``index`` is given (cross-entropy is −z_c).  Exact at any magnitude: for
+    logits [c] * n every zᵢ is −ln n, for any finite c."""
+    xs = _values(values, "log_softmax()")
+    if index is None:
+        return [node_from_rule(ops.log_softmax, xs, i) for i in range(len(xs))]
+    if not isinstance(index, int) or not -len(xs) <= index < len(xs):
+        raise IndexError(f"log_softmax() index must be an int in 0..{len(xs) - 1}, "
+                         f"got {index!r}")
+    return node_from_rule(ops.log_softmax, xs, index % len(xs))
 
 
 def softmax(values):
-    """softmaxᵢ(x) = e^xᵢ / Σⱼ e^xⱼ = e^(xᵢ − logsumexp(x)), stable for any x.
+    """softmaxᵢ(x) = e^xᵢ / Σⱼ e^xⱼ = e^(log_softmaxᵢ(x)), stable for any x.
 
-    Returns a list of Values; ∂softmaxᵢ/∂xⱼ = softmaxᵢ(δᵢⱼ − softmaxⱼ)."""
-    xs = _values(values, "softmax()")
-    lse = logsumexp(xs)
-    return [(x - lse).exp() for x in xs]
+    Returns a list of Values summing to 1 (within 1e-15) for logits up to ±1e308;
+    ∂softmaxᵢ/∂xⱼ = softmaxᵢ(δᵢⱼ − softmaxⱼ)."""
+    return [z.exp() for z in log_softmax(values)]
 
 
 def grad(output, inputs, create_graph=False):
@@ -99,9 +130,10 @@ def grad(output, inputs, create_graph=False):
 def _local_as_values(node):
     # Re-run the primitive's rule on the parent Values: the derivatives it
     # returns are then Values with graphs of their own (see autograd.ops).
-    if node._op is ops.pow_const:
-        return node._op(node._a, node._const)[1:]
-    return node._op(*node.parents)[1:]
+    primitive = node._primitive
+    if primitive.constant is not None:
+        return primitive.rule(*node.parents, node._constant)[1:]
+    return primitive.rule(*node.parents)[1:]
 
 
 def hessian(output, inputs):

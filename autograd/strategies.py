@@ -60,6 +60,7 @@ GUARDED = {
     "total": lambda a, b, c: functional.total([a, b, c]),
     "weighted_sum": lambda a, b, c: functional.dot([a, b], [c, a], b),
     "logsumexp": lambda a, b, c: functional.logsumexp([a, b, c]),
+    "log_softmax": lambda a, b, c: functional.log_softmax([a, b, c], 1),
 }
 
 KINKED = ("relu", "leaky_relu", "abs")

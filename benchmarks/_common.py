@@ -24,6 +24,9 @@ def parse_args(description, argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="a few repetitions of small workloads: checks the script runs, "
                              "the numbers mean little")
+    parser.add_argument("--baseline", metavar="REVISION",
+                        help="git revision of the engine to compare against, where a "
+                             "benchmark does (default: the last one before engine v2)")
     return parser.parse_args(argv)
 
 

@@ -1,4 +1,4 @@
-"""Engine benchmark: our Value against micrograd's and against PyTorch 0-dim tensors.
+"""Engine benchmark: our Value against micrograd's, PyTorch 0-dim tensors and the engine before v2.
 
 1. micrograd's demo training step, written once with bare Value operations and
    run with either engine's Value class, so both build the same expression graph:
@@ -9,12 +9,21 @@
    collector disabled is given for context only.
 2. A chain x ← tanh(x·w + b) of 10,000 steps, forward and backward: our Value
    against float64 0-dim tensors with ``requires_grad`` on w and b (3 ops a step).
+3. The same chain with 10⁶ nodes, built and backpropagated in a fresh process
+   per run (default GC), against the engine as it was before v2 (``--baseline``, a
+   git revision, extracted with ``git archive``): seconds, and bytes per node after
+   the forward pass from the process's resident set size (no tracemalloc).
 
 Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick]``.
 """
 
 import contextlib
+import json
+import os
 import random
+import subprocess
+import sys
+import tempfile
 
 from _common import (demo_moons, format_seconds, gc_paused, import_torch, parse_args,
                      print_table, time_runs)
@@ -22,8 +31,11 @@ from _common import (demo_moons, format_seconds, gc_paused, import_torch, parse_
 from autograd import Value
 
 SIZES = [2, 16, 16, 1]
-DEMO_TARGET = 10.0   # ours at least this many times faster than micrograd per step
-CHAIN_TARGET = 5.0   # ours at least this many times faster than PyTorch per op
+DEMO_TARGET = 20.0   # ours at least this many times faster than micrograd per step
+CHAIN_TARGET = 10.0  # ours at least this many times faster than PyTorch per op
+BIG_CHAIN_TARGET = 2.0      # build + backward at least this many times faster than before v2
+BYTES_PER_NODE_TARGET = 200  # resident memory per node after the forward pass
+BASELINE = "c8cfafd"  # the last revision before engine v2 (issue 15)
 OPS_PER_LINK = 3     # x·w, + b, tanh
 
 
@@ -148,10 +160,101 @@ def bench_chain(length, repeats):
              f"≥ {CHAIN_TARGET:g}×", "yes" if ratio >= CHAIN_TARGET else "NO"]]
 
 
+# -- 3. a 10⁶-node chain in a fresh process: ours against the engine before v2 -------------
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])  # the engine to measure: this repository's or the baseline's
+from autograd import Value
+
+def rss():
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize()
+    except OSError:  # no /proc: the peak, which only grows while the chain is built
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+links = int(sys.argv[1])
+w, b, x = Value(0.9), Value(0.1), Value(0.5)
+before, start = rss(), time.perf_counter()
+for _ in range(links):
+    x = (x * w + b).tanh()
+built, after = time.perf_counter(), rss()
+x.backward()
+done = time.perf_counter()
+print(json.dumps({"build": built - start, "backward": done - built,
+                  "bytes": (after - before) / (3 * links), "grad": w.grad}))
+"""
+
+
+def baseline_engine(revision, into):
+    """Extract ``autograd/`` as of ``revision`` into the directory ``into``; False if git cannot."""
+    try:
+        archive = subprocess.run(["git", "-C", REPOSITORY, "archive", revision, "autograd"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"   cannot extract the baseline engine at {revision!r} ({error}); skipped")
+        return False
+    return True
+
+
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_child(links, engine_path):
+    """One fresh process building and backpropagating the chain with the engine found at
+    ``engine_path``, run from an empty directory so nothing else named autograd is found."""
+    with tempfile.TemporaryDirectory() as empty:
+        out = subprocess.run([sys.executable, "-c", CHILD, str(links), engine_path], cwd=empty,
+                             check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def bench_big_chain(nodes, repeats, revision):
+    """Build + backward of a chain of ``nodes`` nodes, each run in a fresh process."""
+    links = nodes // 3
+    print(f"\n3. chain x ← tanh(x·w + b) of {3 * links:,} nodes, build + backward in a fresh "
+          f"process (default GC), {repeats} runs each, interleaved; baseline = {revision}")
+    with tempfile.TemporaryDirectory() as old:
+        have_old = baseline_engine(revision, old)
+        runs = {"ours": [], "before v2": []}
+        for _ in range(repeats):
+            runs["ours"].append(run_child(links, REPOSITORY))
+            if have_old:
+                runs["before v2"].append(run_child(links, old))
+    rows = []
+    for name, results in runs.items():
+        if not results:
+            continue
+        total = min(r["build"] + r["backward"] for r in results)
+        build = min(r["build"] for r in results)
+        bytes_per_node = min(r["bytes"] for r in results)
+        print(f"   {name:<10} build + backward {format_seconds(total)} (best of {len(results)}; "
+              f"build {format_seconds(build)}), {bytes_per_node:.0f} bytes per node after "
+              f"the forward pass")
+    ours = runs["ours"]
+    best = min(r["build"] + r["backward"] for r in ours)
+    bytes_per_node = min(r["bytes"] for r in ours)
+    if runs["before v2"]:
+        old_best = min(r["build"] + r["backward"] for r in runs["before v2"])
+        ratio = old_best / best
+        agree = abs(ours[0]["grad"] - runs["before v2"][0]["grad"])
+        print(f"   before v2 / ours = {ratio:.1f}×   (∂x/∂w agrees to {agree:.1e})")
+        rows.append(["10⁶-node chain, build + backward", format_seconds(best),
+                     f"before v2 {format_seconds(old_best)}", f"{ratio:.1f}×",
+                     f"≥ {BIG_CHAIN_TARGET:g}×", "yes" if ratio >= BIG_CHAIN_TARGET else "NO"])
+    rows.append(["10⁶-node chain, bytes per node", f"{bytes_per_node:.0f} B", "-", "-",
+                 f"≤ {BYTES_PER_NODE_TARGET} B",
+                 "yes" if bytes_per_node <= BYTES_PER_NODE_TARGET else "NO"])
+    return rows
+
+
 def main(argv=None):
     args = parse_args(__doc__.splitlines()[0], argv)
     steps, length, repeats = (2, 1_000, 2) if args.quick else (20, 10_000, 10)
-    rows = bench_demo(steps) + bench_chain(length, repeats)
+    nodes, big_repeats = (30_000, 1) if args.quick else (1_000_000, 3)
+    rows = (bench_demo(steps) + bench_chain(length, repeats)
+            + bench_big_chain(nodes, big_repeats, args.baseline or BASELINE))
     print_table("Summary" + (" (--quick: smoke run, numbers are rough)" if args.quick else ""),
                 ["workload", "ours", "reference", "speed-up", "target", "met"], rows)
 

@@ -12,7 +12,7 @@ directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is, 1-based ("target of sample 2").
 """
 
-from autograd import Value, logsumexp, total
+from autograd import Value, log_softmax, total
 
 from ._checks import is_number
 
@@ -193,13 +193,14 @@ def _classified(loss, outputs, target, what):
 def cross_entropy(logits, target):
     """Cross-entropy over logits z (one list per sample) and a class index c:
     L = logsumexp(z) − z_c = −ln softmax(z)_c, averaged over the batch;
-    ∂L/∂z = softmax(z) − onehot(c).
+    ∂L/∂z = softmax(z) − onehot(c).  One log-softmax node, exact at any magnitude
+    (logits [c] * n give ln n for any finite c).
 
     ``logits`` is one sample's list of Values with an int ``target``, or a list
     of such lists with a list of ints (PyTorch's ``CrossEntropyLoss``); the
     output layer is then "linear".  After a "softmax" output layer use
     :func:`categorical_cross_entropy`."""
-    return _mean([logsumexp(zs) - zs[c]
+    return _mean([-log_softmax(zs, c)
                   for zs, c, _ in _classified("cross_entropy", logits, target, "logits")])
 
 
@@ -214,7 +215,7 @@ def categorical_cross_entropy(probabilities, target):
     losses = []
     for ps, c, where in _classified(loss, probabilities, target, "probabilities"):
         for k, p in enumerate(ps, 1):
-            if not 0.0 <= p.data <= 1.0:
+            if p.data < 0.0 or p.data > 1.0:   # nan passes: nan in, nan out
                 raise ValueError(f"{loss}: probability {k}{where} is {p.data!r}, not in "
                                  f"[0, 1]; for logits (a linear output layer) use "
                                  f"cross_entropy")

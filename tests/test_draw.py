@@ -80,32 +80,33 @@ def test_micrograd_example_boxes_ops_and_edges():
     L.backward()
     src = draw_dot(L).source
     assert "rankdir=LR" in src
-    # ids follow creation order: a b c f e d L -> n0 … n6.
+    # ids follow topological order (depth-first, first parent first): a b e c d f L -> n0 … n6.
     # Hand gradients: ∂L/∂d = f = -2, ∂L/∂f = d = 4, ∂L/∂e = ∂L/∂c = -2,
     # ∂L/∂a = -2·b = 6, ∂L/∂b = -2·a = -4.
     expected = {"n0": "{ a | data 2.0000 | grad 6.0000 }",
                 "n1": "{ b | data -3.0000 | grad -4.0000 }",
-                "n2": "{ c | data 10.0000 | grad -2.0000 }",
-                "n3": "{ f | data -2.0000 | grad 4.0000 }",
-                "n4": "{ e | data -6.0000 | grad -2.0000 }",
-                "n5": "{ d | data 4.0000 | grad -2.0000 }",
+                "n2": "{ e | data -6.0000 | grad -2.0000 }",
+                "n3": "{ c | data 10.0000 | grad -2.0000 }",
+                "n4": "{ d | data 4.0000 | grad -2.0000 }",
+                "n5": "{ f | data -2.0000 | grad 4.0000 }",
                 "n6": "{ L | data -8.0000 | grad 1.0000 }"}
     for node_id, text in expected.items():
         assert label(src, node_id) == text
-    assert [label(src, f"n{i}_op") for i in (4, 5, 6)] == ["×", "+", "×"]
-    assert {f"n{i}_op" for i in range(4)}.isdisjoint(nodes(src))  # leaves have no op node
+    assert [label(src, f"n{i}_op") for i in (2, 4, 6)] == ["×", "+", "×"]
+    assert {f"n{i}_op" for i in (0, 1, 3, 5)}.isdisjoint(nodes(src))  # leaves have no op node
     assert sorted((t, h) for t, h, _ in edges(src)) == sorted([
-        ("n0", "n4_op"), ("n1", "n4_op"), ("n4_op", "n4"),
-        ("n4", "n5_op"), ("n2", "n5_op"), ("n5_op", "n5"),
-        ("n5", "n6_op"), ("n3", "n6_op"), ("n6_op", "n6")])
+        ("n0", "n2_op"), ("n1", "n2_op"), ("n2_op", "n2"),
+        ("n2", "n4_op"), ("n3", "n4_op"), ("n4_op", "n4"),
+        ("n4", "n6_op"), ("n5", "n6_op"), ("n6_op", "n6")])
 
 
 def test_colours_mean_leaf_output_operation_intermediate():
     *_, L = micrograd_example()
     L.backward()
     src = draw_dot(L).source
-    assert [fill(src, f"n{i}") for i in range(7)] == [LEAF] * 4 + [INTERMEDIATE] * 2 + [OUTPUT]
-    assert fill(src, "n5_op") == OPERATION
+    assert [fill(src, f"n{i}") for i in range(7)] == [LEAF, LEAF, INTERMEDIATE, LEAF,
+                                                      INTERMEDIATE, LEAF, OUTPUT]
+    assert fill(src, "n4_op") == OPERATION
     legend = src[src.index("\tlegend"):]
     for colour, meaning in [(LEAF, "leaf"), (OUTPUT, "output"), (OPERATION, "operation"),
                             (INTERMEDIATE, "intermediate")]:
@@ -157,8 +158,8 @@ def test_unlabelled_values_and_special_characters():
 def test_highlight_marks_nodes_and_legend():
     a, b, c, f, e, d, L = micrograd_example()
     src = draw_dot(L, highlight=[e]).source
-    assert f'color="{HIGHLIGHT}", penwidth="3"' in nodes(src)["n4"]
-    assert "penwidth" not in nodes(src)["n5"]
+    assert f'color="{HIGHLIGHT}", penwidth="3"' in nodes(src)["n2"]
+    assert "penwidth" not in nodes(src)["n4"]
     assert "highlighted" in src[src.index("\tlegend"):]
     assert f'color="{HIGHLIGHT}"' in draw_dot(L, highlight=e).source  # one Value is fine
 
@@ -265,11 +266,11 @@ def test_step_shows_node_and_contributions():
     # Processing order: L, then d (∂L/∂d = f = -2) or f, …; find d's turn.
     step = next(s for s in steps if s.node is d)
     src = draw_step(L, step).source
-    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n5"]
-    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n5_op"]
+    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n4"]
+    assert f'color="{STEP}", penwidth="3"' in nodes(src)["n4_op"]
     # d = e + c: local derivatives 1 and 1, incoming −2, so each parent gets −2.
     sent = [(t, h, attrs) for t, h, attrs in edges(src) if STEP in attrs]
-    assert [(t, h) for t, h, _ in sent] == [("n4", "n5_op"), ("n2", "n5_op")]
+    assert [(t, h) for t, h, _ in sent] == [("n2", "n4_op"), ("n3", "n4_op")]
     for _, _, attrs in sent:
         assert 'label="1.0000 × -2.0000 = -2.0000"' in attrs
     assert 'label="backward step' in src and "∂root/∂node = -2.0000" in src
@@ -291,7 +292,7 @@ def test_step_grads_are_those_accumulated_so_far():
     first = next(gen)  # L sends ∂L/∂d = f = −2 and ∂L/∂f = d = 4; a has nothing yet
     src = draw_step(L, first).source
     assert label(src, "n0") == "{ a | data 2.0000 | grad 0.0000 }"
-    assert label(src, "n5") == "{ d | data 4.0000 | grad -2.0000 }"
+    assert label(src, "n4") == "{ d | data 4.0000 | grad -2.0000 }"
     assert ZERO_GRAD not in src  # gradient health is not judged mid-pass
 
 
@@ -472,7 +473,8 @@ def test_groups_from_the_caller():
     src = draw_dot(L, groups=[box]).source
     assert box_lines(src, "g0") == ["a·b + c", "d 4.0000", "grad -2.0000"]  # no leaf inside
     pairs = {(t, h) for t, h, _ in edges(src)}
-    assert {("n0", "g0"), ("n1", "g0"), ("n2", "g0"), ("g0", "n6_op")} <= pairs
+    # ids follow topological order (depth-first, first parent first): a b e c d f L -> n0 … n6
+    assert {("n0", "g0"), ("n1", "g0"), ("n3", "g0"), ("g0", "n6_op")} <= pairs
     assert "sum: a·b + c" in src
     assert draw_dot(L, groups=lambda order: [box]).source == src
     with pytest.raises(TypeError, match="groups must be autograd.viz.Group"):

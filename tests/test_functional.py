@@ -7,6 +7,7 @@ import pytest
 import autograd
 from autograd import (Value, enable_grad, grad, gradgradcheck, hessian, is_grad_enabled,
                       no_grad, topological_order)
+from autograd.errors import DomainError
 
 
 # -- grad() as a function ------------------------------------------------------
@@ -101,13 +102,15 @@ def test_create_graph_leaves_grads_alone_and_backward_works_on_the_result():
 
 
 @pytest.mark.parametrize("build", [lambda x: x.sqrt(), lambda x: x ** 0.5], ids=["sqrt", "pow0.5"])
-def test_create_graph_gives_the_documented_infinite_derivative_at_zero(build):
-    # ops documents ∂√x/∂x at 0 as inf; the differentiable derivative must agree with
-    # the plain one instead of failing inside the rule with a bare division by zero.
+def test_infinite_derivative_at_zero_is_inf_and_cannot_be_differentiated_again(build):
+    # ∂√x/∂x at 0 is inf (documented in ops).  Its own derivative −1/(4x^{3/2}) is −inf
+    # there; a constant inf in the derivative graph used to make the Hessian silently 0.
     x = Value(0.0)
     assert grad(build(x), x) == math.inf
-    d = grad(build(x), x, create_graph=True)
-    assert isinstance(d, Value) and d.data == math.inf
+    with pytest.raises(DomainError, match="infinite here, so it cannot be differentiated again"):
+        grad(build(x), x, create_graph=True)
+    with pytest.raises(DomainError, match="cannot be differentiated again"):
+        hessian(build(x), [x])
 
 
 def test_hessian_of_a_two_input_function():
@@ -148,7 +151,8 @@ def test_no_grad_results_are_leaves():
         y = (x * 3.0).tanh()
     assert y.is_leaf and y.parents == () and y.op == ""
     assert y.data == math.tanh(6.0)
-    y.backward()
+    with pytest.raises(RuntimeError, match="inside no_grad\\(\\), so it recorded no graph"):
+        y.backward()  # PyTorch raises here too; it used to leave x.grad silently 0
     assert x.grad == 0.0
 
 
@@ -253,3 +257,26 @@ def test_nary_functions_reject_an_empty_list_and_a_lone_value(fn):
         fn([])
     with pytest.raises(TypeError, match="list of Values"):
         fn(Value(1.0))
+
+
+def test_log_softmax_one_index_is_that_entry_of_the_list():
+    xs = [Value(0.5), Value(-1.0), Value(2.0)]
+    every = autograd.log_softmax(xs)
+    assert [autograd.log_softmax(xs, i).data for i in range(3)] == [z.data for z in every]
+    assert autograd.log_softmax(xs, -1).data == every[2].data
+    m = 2.0
+    lse = m + math.log(sum(math.exp(x - m) for x in (0.5, -1.0, 2.0)))
+    assert every[0].data == pytest.approx(0.5 - lse, rel=1e-15)
+    for bad in (3, -4, 1.0, "0"):
+        with pytest.raises(IndexError, match=f"index must be an int in 0..2, got {bad!r}"):
+            autograd.log_softmax(xs, bad)
+
+
+def test_dot_unchecked_is_the_same_node_as_dot():
+    from autograd.functional import dot_unchecked
+
+    ws, xs, b = [Value(0.8), Value(-0.5)], [Value(62.5), Value(2.0)], Value(0.1)
+    checked, fast = autograd.dot(ws, xs, b), dot_unchecked(ws, xs, b)
+    assert (checked.data, checked.local_grads, checked.parents, checked.op_name) == (
+        fast.data, fast.local_grads, fast.parents, fast.op_name)
+    assert checked.data == 0.8 * 62.5 + -0.5 * 2.0 + 0.1

@@ -80,15 +80,14 @@ CASES = [
          lambda z: [sigma(z) * (1 - sigma(z))], sigma),
     Case("relu", lambda z: z.relu(), [[0.4], [-1.1]], lambda z: [1.0 if z > 0 else 0.0],
          lambda z: max(z, 0.0), smooth=False),
+    Case("leaky_relu", lambda z: z.leaky_relu(0.1), [[0.4], [-1.1]],
+         lambda z: [1.0 if z > 0 else 0.1], lambda z: z if z > 0 else 0.1 * z, smooth=False),
+    Case("erf", lambda x: x.erf(), [[0.4], [-1.1], [2.5]],
+         lambda x: [2 / math.sqrt(math.pi) * math.exp(-x * x)], math.erf),
     Case("softplus", lambda z: z.softplus(), [[0.4], [-1.1]], lambda z: [sigma(z)],
          lambda z: math.log(1 + math.exp(z))),
     Case("log_sigmoid", lambda z: z.log_sigmoid(), [[0.4], [-1.1]],
          lambda z: [sigma(-z)], lambda z: math.log(sigma(z))),
-    # The nn branch's stubs of erf and leaky_relu (the engine branch's cases replace these).
-    Case("erf", lambda z: z.erf(), [[0.4], [-1.1]],
-         lambda z: [2 / math.sqrt(math.pi) * math.exp(-z * z)], math.erf),
-    Case("leaky_relu", lambda z: z.leaky_relu(0.1), [[0.4], [-1.1]],
-         lambda z: [1.0 if z > 0 else 0.1], lambda z: z if z > 0 else 0.1 * z, smooth=False),
     Case("total", lambda a, b, c: autograd.total([a, b, c]), [[0.1, -2.0, 3.5]],
          lambda a, b, c: [1.0, 1.0, 1.0], lambda a, b, c: a + b + c),
     Case("weighted_sum", lambda w1, w2, x1, x2, b: autograd.dot([w1, w2], [x1, x2], b),
@@ -96,6 +95,9 @@ CASES = [
          lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b),
     Case("logsumexp", lambda a, b, c: autograd.logsumexp([a, b, c]), [[0.5, -1.0, 2.0]],
          lambda *xs: softmax_by_hand(xs), lambda *xs: math.log(sum(map(math.exp, xs)))),
+    Case("log_softmax", lambda a, b, c: autograd.log_softmax([a, b, c])[1], [[0.5, -1.0, 2.0]],
+         lambda *xs: [(j == 1) - s for j, s in enumerate(softmax_by_hand(xs))],
+         lambda *xs: math.log(softmax_by_hand(xs)[1])),
 ]
 
 POINTS = [pytest.param(case, at, id=f"{case.op_name}-{i}-{at}")
@@ -171,3 +173,33 @@ def test_softmax_values_sum_to_one_and_match_hand_values():
 def test_softmax_of_huge_logits_is_finite():
     s = autograd.softmax([Value(1000.0), Value(1000.0), Value(-1000.0)])
     assert [v.data for v in s] == pytest.approx([0.5, 0.5, 0.0])
+
+
+def test_leaky_relu_derivative_at_zero_is_the_slope_as_pytorch():
+    assert_grad(lambda z: z.leaky_relu(), at=[0.0], expected=[0.01], atol=0.0)
+    assert_grad(lambda z: z.leaky_relu(0.2), at=[-3.0], expected=[0.2], atol=0.0)
+    assert Value(-3.0).leaky_relu(0.2).data == pytest.approx(-0.6, rel=1e-15)
+
+
+def test_leaky_relu_rejects_a_slope_that_is_not_a_number():
+    with pytest.raises(TypeError, match="negative_slope.*str"):
+        Value(1.0).leaky_relu("0.1")
+
+
+def test_erf_derivative_at_zero_is_two_over_root_pi():
+    assert_grad(lambda x: x.erf(), at=[0.0], expected=[2 / math.sqrt(math.pi)], atol=0.0)
+
+
+def test_silu_is_x_sigmoid_x_with_its_hand_derivative():
+    def silu_grad(x):
+        return sigma(x) * (1 + x * sigma(-x))
+
+    for x in (-2.0, 0.0, 1.5):
+        assert Value(x).silu().data == pytest.approx(x * sigma(x), rel=1e-15, abs=1e-300)
+        assert_grad(lambda v: v.silu(), at=[x], expected=[silu_grad(x)])
+
+
+def test_every_primitive_record_has_a_name_symbol_text_rule_and_formula():
+    for name, record in PRIMITIVES.items():
+        assert record.name == name and record.symbol and record.text
+        assert callable(record.rule) and "∂" in record.formula

@@ -52,10 +52,33 @@ def test_a_value_of_a_value_is_rejected_with_advice():
         Value(Value(1.0))
 
 
-def test_float_conversion_and_repr():
+def test_conversions_that_would_drop_the_graph_raise_with_advice():
     v = Value(2.5, label="x")
-    assert float(v) == 2.5
-    assert math.isclose(math.sin(v), math.sin(2.5))  # usable wherever a float is
+    for convert in (float, int, round, math.exp, math.tanh, math.sin):
+        with pytest.raises(TypeError, match=r"no gradient.*v\.exp\(\).*v\.data / v\.item\(\)"):
+            convert(v)
+    assert v.item() == v.data == 2.5
+
+
+def test_math_exp_of_a_value_no_longer_drops_the_graph_silently():
+    # z = a·e^b: ∂z/∂b = a·e^b = 3.69 at a = 0.5, b = 2; math.exp(b) used to give 0
+    a, b = Value(0.5), Value(2.0)
+    with pytest.raises(TypeError, match="math.exp"):
+        a * math.exp(b)
+    z = a * b.exp()
+    z.backward()
+    assert b.grad == pytest.approx(0.5 * math.exp(2.0), rel=1e-15)
+
+
+def test_bool_is_the_truth_of_the_number_as_in_pytorch():
+    assert not Value(0.0)
+    assert not Value(-0.0)
+    assert Value(1e-300)
+    assert Value(math.nan)
+
+
+def test_repr():
+    v = Value(2.5, label="x")
     assert repr(v) == "Value(data=2.5, grad=0.0, label='x')"
     assert repr(Value(0.25)) == "Value(data=0.25, grad=0.0)"
     v.grad = -1.0
