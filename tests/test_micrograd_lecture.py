@@ -4,9 +4,10 @@ Andrej Karpathy's lecture ("The spelled-out intro to neural networks and
 backpropagation: building micrograd") builds a small expression, draws it with
 its own ``draw_dot`` (a ``graphviz.Digraph``) and renders it with
 ``dot.render('gout')``; then a tanh neuron, then an MLP trained by hand.  These
-tests run that code against backproplab.  (The lecture's ``_prev``, ``_op``,
-``_backward()`` and the ``random.seed(1337)`` draw order are tested with the
-engine and ``nn``.)
+tests run that code against backproplab: the lecture's own ``trace()`` and
+``draw_dot()`` over ``_prev`` and ``_op``, its backward pass by hand (a
+topological sort, then ``_backward()`` node by node), and micrograd's
+trace_graph notebook after ``random.seed(1337)``, side by side with micrograd.
 """
 
 import math
@@ -113,3 +114,120 @@ def test_backward_twice_accumulates_cleanly():
     once = [v.grad for v in (a, b, c, d, e, f)]
     L.backward()  # micrograd re-sends the intermediate nodes' accumulated grads as well
     assert [v.grad for v in (a, b, c, d, e, f)] == [2 * g for g in once]
+
+
+# --- the lecture's own helpers, verbatim: they read _prev, _op and call _backward() --------
+
+def lecture_trace(root):
+    # builds a set of all nodes and edges in a graph
+    nodes, edges = set(), set()
+    def build(v):
+        if v not in nodes:
+            nodes.add(v)
+            for child in v._prev:
+                edges.add((child, v))
+                build(child)
+    build(root)
+    return nodes, edges
+
+
+def lecture_draw_dot(root):
+    dot = graphviz.Digraph(format='svg', graph_attr={'rankdir': 'LR'})  # LR = left to right
+    nodes, edges = lecture_trace(root)
+    for n in nodes:
+        uid = str(id(n))
+        # for any value in the graph, create a rectangular ('record') node for it
+        dot.node(name=uid, label="{ %s | data %.4f | grad %.4f }" % (n.label, n.data, n.grad),
+                 shape='record')
+        if n._op:
+            # if this value is a result of some operation, create an op node for it
+            dot.node(name=uid + n._op, label=n._op)
+            # and connect this node to it
+            dot.edge(uid + n._op, uid)
+    for n1, n2 in edges:
+        # connect n1 to the op node of n2
+        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+    return dot
+
+
+def test_lecture_trace_and_hand_written_draw_dot():
+    *_, L = lecture_expression()
+    nodes, edges = lecture_trace(L)
+    assert len(nodes) == 7 and len(edges) == 6
+    assert sorted(n._op for n in nodes) == ['', '', '', '', '*', '*', '+']
+    source = lecture_draw_dot(L).source
+    assert source.count('shape=record') == 7 and source.count('->') == 6 + 3
+
+
+def backward_by_hand(o):
+    """The lecture's manual backward: a topological sort over ``_prev``, then
+    ``_backward()`` node by node from the output."""
+    topo, visited = [], set()
+    def build_topo(v):
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                build_topo(child)
+            topo.append(v)
+    build_topo(o)
+    o.grad = 1.0
+    for node in reversed(topo):
+        node._backward()
+
+
+def lecture_neuron(value, squash):
+    x1, x2 = value(2.0), value(0.0)
+    w1, w2 = value(-3.0), value(1.0)
+    b = value(6.8813735870195432)
+    n = x1*w1 + x2*w2 + b
+    return squash(n), (x1, w1, x2, w2, b)
+
+
+def test_lecture_backward_by_hand_in_topological_order():
+    def tanh_written_out(n):   # the lecture's o = (e − 1)/(e + 1) with e = exp(2n)
+        e = (2*n).exp()
+        return (e - 1) / (e + 1)
+
+    o, leaves = lecture_neuron(Value, tanh_written_out)
+    backward_by_hand(o)
+    # do/dn = 1 − o² = 0.5, so dx1 = w1·0.5, dw1 = x1·0.5, …
+    assert [v.grad for v in leaves] == pytest.approx([-1.5, 1.0, 0.5, 0.0, 0.5])
+
+
+def test_backward_by_hand_gives_micrograds_numbers():
+    from micrograd.engine import Value as MicrogradValue
+
+    def squash(n):   # only operators micrograd 0.1.0 has: + − * / ** relu
+        return (n**2 - 1) / (n + 4) + (n * -0.5).relu() + n.relu()
+
+    grads = []
+    for value in (Value, MicrogradValue):
+        o, leaves = lecture_neuron(value, squash)
+        backward_by_hand(o)
+        grads.append([v.grad for v in leaves])
+    assert grads[0] == pytest.approx(grads[1], rel=1e-12)
+
+
+def test_trace_graph_notebook_numbers_after_random_seed():
+    """micrograd's trace_graph notebook: random.seed(1337), Neuron(2), then the picture."""
+    import random
+
+    from micrograd import nn as micrograd_nn
+    from micrograd.engine import Value as MicrogradValue
+
+    from nn import Neuron
+
+    random.seed(1337)
+    theirs = micrograd_nn.Neuron(2)
+    y_theirs = theirs([MicrogradValue(1.0), MicrogradValue(-2.0)])
+    y_theirs.backward()
+    random.seed(1337)
+    ours = Neuron(2)
+    x = [Value(1.0), Value(-2.0)]
+    y = ours(x)
+    y.backward()
+    assert [w.data for w in ours.w] + [ours.b.data] == \
+        [w.data for w in theirs.w] + [theirs.b.data]
+    assert y.data == y_theirs.data
+    assert [w.grad for w in ours.w] == [w.grad for w in theirs.w]
+    assert 'grad' in draw_dot(y).source
