@@ -289,7 +289,7 @@ def accuracy(model, X, y, loss="hinge"):
 # --- fit ------------------------------------------------------------------------------
 
 class _ScalarTrainer:
-    """One training step through the graph of Values (the seeds' step, plus the extras)."""
+    """One training step through the graph of Values (the lecture notes' step, plus the extras)."""
 
     def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm):
         self.model, self.X, self.y, self.loss, self.loss_fn = model, X, y, loss, loss_fn

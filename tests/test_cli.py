@@ -1,6 +1,6 @@
 """The ``backprop`` command end to end: each test runs ``python -m nn`` in a subprocess.
 
-Expected numbers are written as the seeds' formulas (σ, ln, the chain rule by
+Expected numbers are written as the worked examples' formulas (σ, ln, the chain rule by
 hand), never copied from the command's own output.
 """
 
@@ -31,7 +31,7 @@ def relu(z):
     return max(z, 0.0)
 
 
-# --- the second seed's walkthrough, by hand (x = (0.5, 1), y = 1, BCE, α = 0.1) -----------
+# --- the lecture notes' 2-2-2-1 walkthrough, by hand (x = (0.5, 1), y = 1, BCE, α = 0.1) -----------
 
 X = [0.5, 1.0]
 W1, B1 = [[0.1, 0.2], [0.3, 0.4]], [0.05, 0.05]
@@ -150,7 +150,7 @@ def test_latex_output_has_balanced_environments():
 def test_digits_controls_the_precision_shown():
     result = backprop("explain", "--digits", "3")
     assert result.returncode == 0, result.stderr
-    assert table(result.stdout, "Ŷ = A^[3]") == [[0.816]]   # the seed's own rounding
+    assert table(result.stdout, "Ŷ = A^[3]") == [[0.816]]   # the notes' own rounding
 
 
 def test_two_steps_show_the_loss_falling():

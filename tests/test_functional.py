@@ -233,7 +233,7 @@ def test_dot_parent_order_is_weights_inputs_bias():
     x = [Value(0.5), Value(1.0)]
     b = Value(0.05)
     z = autograd.dot(w, x, b)
-    assert z.data == pytest.approx(0.4, rel=1e-15)  # the seed's z_h1
+    assert z.data == pytest.approx(0.4, rel=1e-15)  # the notes' z_h1
     assert z.parents == (*w, *x, b)
     assert z.local_grads == (0.5, 1.0, 0.1, 0.3, 1.0)
 

@@ -1,4 +1,4 @@
-"""Numerics a learner hits: saturated sigmoids (the first seed), overflow, bad operands, anomalies.
+"""Numerics a learner hits: saturated sigmoids (the saturated 1-1-1 sigmoid question), overflow, bad operands, anomalies.
 
 Expected values are computed here by hand in the stable form, e.g.
 σ'(z) = σ(z)σ(−z) = e^−z / (1 + e^−z)², never by running the engine.
@@ -52,7 +52,7 @@ def test_first_seed_one_one_one_example_has_a_nonzero_weight_gradient():
     s = 1.0 / (1.0 + math.exp(-z))
     s_minus = math.exp(-z) / (1.0 + math.exp(-z))
     expected = 2 * (s - y) * (s * s_minus) * 62.5
-    assert cost.data == 1.0  # the seed's C = 1
+    assert cost.data == 1.0  # the question's C = 1
     assert w.grad == pytest.approx(expected, rel=1e-12)
     assert w.grad == pytest.approx(2.4109e-20, rel=1e-4)
     assert a_prev.grad == pytest.approx(2 * (s - y) * (s * s_minus) * 0.8, rel=1e-12)

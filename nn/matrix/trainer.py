@@ -66,16 +66,22 @@ class MatrixTrainer:
                 batch_loss += self.l2 * float(theta @ theta)
                 gradient += 2.0 * self.l2 * theta
             if check is not None:
-                check("prediction", result.A[-1].ravel().tolist())
-                check("loss", [batch_loss])
+                _check_finite(check, "prediction", result.A[-1])
+                _check_finite(check, "loss", np.array([batch_loss]))
             if self.clip_norm is not None:
                 scale = self.clip_norm / (float(np.sqrt(gradient @ gradient)) + _CLIP_EPSILON)
                 if scale < 1.0:
                     gradient *= scale
             self.optimizer.step(theta, gradient)
         if check is not None:
-            check("parameters", theta.tolist())
+            _check_finite(check, "parameters", theta)
         return batch_loss, result.A[-1]
+
+
+def _check_finite(check, what, values):
+    # NumPy finds a non-finite number in one pass; ``check`` then names it and the step.
+    if not np.isfinite(values).all():
+        check(what, values.ravel().tolist())
 
 def predictions(Y_hat):
     """Ŷ (n_L × m) as ``nn.train.predict`` gives outputs: a float per sample (one output)
