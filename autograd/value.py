@@ -26,7 +26,7 @@ slot per field and no tuples for one or two parents keep a node at ~180 bytes.
 
 Fast path: the hot primitives (``+ − × ÷``, negation, tanh, ReLU, exp, σ)
 compute their value and local derivatives inline instead of calling their rule
-in :mod:`autograd.ops`; ``tests/test_engine_properties.py`` holds each of them
+in :mod:`autograd.ops`; ``tests/engine/test_engine_properties.py`` holds each of them
 equal to its rule on random inputs.  Every other node is made from its rule
 by :func:`node_from_rule`, the reference way.
 """

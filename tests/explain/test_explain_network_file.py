@@ -7,7 +7,7 @@ import pytest
 
 from nn.explain.network_file import NetworkFileError, load_network, network_from_dict
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "nn" / "examples"
 
 
 def test_lecture_2221_loads():

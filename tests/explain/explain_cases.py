@@ -8,7 +8,7 @@ from nn.explain import explain_step
 from nn.layers import MLP
 from nn.explain.network_file import load_network
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "nn" / "examples"
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "nn" / "examples"
 EXAMPLE = {"walkthrough": "lecture_2221", "walkthrough_hand": "lecture_2221_hand",
            "zero_init": "zero_init_111", "zero_init_hand": "zero_init_111_hand"}
 """The example files this module reads (the one place their names appear)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "nn" / "examples"
 
 
 def backprop(*args, cwd=None):

@@ -24,7 +24,7 @@ from nn.explain.own_values import OwnValues
 from nn.explain.quantities import (ASKED, BY_NAME, QUANTITIES, SubmissionError, answer_form,
                                    asked, at, element_indices, key_value, shape)
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "nn" / "examples"
 EXAMPLE = {"walkthrough": "lecture_2221", "walkthrough_hand": "lecture_2221_hand",
            "zero_init": "zero_init_111", "zero_init_hand": "zero_init_111_hand"}
 """The example files this module reads (the one place their names appear)."""

@@ -10,7 +10,7 @@ from nn.explain import Derivation, explain_step, explain_steps
 from nn.layers import MLP
 from nn.explain.network_file import load_network
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "nn" / "examples"
 
 
 def sigmoid(z):

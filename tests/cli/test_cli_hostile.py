@@ -20,7 +20,7 @@ from bounded import (backprop, environment, interrupt_after_first_line, python,
                      start_backprop)
 from nn.limits import MAX_EXPLAIN_STEPS, MAX_JSON_DEPTH
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "nn" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "nn" / "examples"
 NETWORK = json.loads((EXAMPLES / "lecture_2221.json").read_text())
 HAND = json.loads((EXAMPLES / "lecture_2221_hand.json").read_text())
 HUGE = "1" + "0" * 400   # the integer 10**400 as JSON writes it
@@ -309,7 +309,7 @@ def test_missing_matplotlib_fails_before_training_with_the_extra_to_install(tmp_
 
 def test_the_sdist_carries_its_tests_and_licence_without_warnings(tmp_path):
     pytest.importorskip("build")
-    repo = Path(__file__).resolve().parent.parent
+    repo = Path(__file__).resolve().parents[2]
     result = python("-m", "build", "--sdist", "--outdir", tmp_path, repo, cwd=tmp_path,
                     timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -322,8 +322,8 @@ def test_the_sdist_carries_its_tests_and_licence_without_warnings(tmp_path):
         pkg_info = archive.extractfile(next(n for n in archive.getnames()
                                             if n.endswith("/PKG-INFO") and n.count("/") == 1))
         metadata = pkg_info.read().decode()
-    for needed in ["LICENSE", "tests/explain_cases.py", "tests/bounded.py",
-                   "tests/test_cli_hostile.py", "nn/examples/lecture_2221.json", "pyproject.toml"]:
+    for needed in ["LICENSE", "tests/explain/explain_cases.py", "tests/bounded.py",
+                   "tests/cli/test_cli_hostile.py", "nn/examples/lecture_2221.json", "pyproject.toml"]:
         assert needed in names, needed
     assert "License-Expression: MIT" in metadata
     assert "License-File: LICENSE" in metadata
