@@ -244,6 +244,9 @@ def _check_options(root, format, rankdir, fmt, show_grad, step, vanishing):
 def _members(graph, values, what):
     if isinstance(values, Value):
         values = (values,)
+    elif isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{what} must be a Value or a list of Values of the graph, got "
+                        f"{type(values).__name__} {values!r}")
     chosen = set()
     for v in values:
         if not isinstance(v, Value):

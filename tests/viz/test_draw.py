@@ -170,6 +170,9 @@ def test_highlight_errors_name_the_problem():
         draw_dot(L, highlight=[Value(1.0)])
     with pytest.raises(TypeError, match="highlight must list Values.*float 1.0"):
         draw_dot(L, highlight=[1.0])
+    with pytest.raises(TypeError, match="highlight must be a Value or a list of Values of the "
+                                        "graph, got int 5"):
+        draw_dot(L, highlight=5)
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
