@@ -17,6 +17,7 @@ import graphviz
 import pytest
 
 from autograd import Value, draw_dot
+from lecture import backward_by_hand, hand_written_draw_dot, trace
 from nn import MLP
 
 
@@ -116,63 +117,13 @@ def test_backward_twice_accumulates_cleanly():
     assert [v.grad for v in (a, b, c, d, e, f)] == [2 * g for g in once]
 
 
-# --- the lecture's own helpers, verbatim: they read _prev, _op and call _backward() --------
-
-def lecture_trace(root):
-    # builds a set of all nodes and edges in a graph
-    nodes, edges = set(), set()
-    def build(v):
-        if v not in nodes:
-            nodes.add(v)
-            for child in v._prev:
-                edges.add((child, v))
-                build(child)
-    build(root)
-    return nodes, edges
-
-
-def lecture_draw_dot(root):
-    dot = graphviz.Digraph(format='svg', graph_attr={'rankdir': 'LR'})  # LR = left to right
-    nodes, edges = lecture_trace(root)
-    for n in nodes:
-        uid = str(id(n))
-        # for any value in the graph, create a rectangular ('record') node for it
-        dot.node(name=uid, label="{ %s | data %.4f | grad %.4f }" % (n.label, n.data, n.grad),
-                 shape='record')
-        if n._op:
-            # if this value is a result of some operation, create an op node for it
-            dot.node(name=uid + n._op, label=n._op)
-            # and connect this node to it
-            dot.edge(uid + n._op, uid)
-    for n1, n2 in edges:
-        # connect n1 to the op node of n2
-        dot.edge(str(id(n1)), str(id(n2)) + n2._op)
-    return dot
-
-
 def test_lecture_trace_and_hand_written_draw_dot():
     *_, L = lecture_expression()
-    nodes, edges = lecture_trace(L)
+    nodes, edges = trace(L)
     assert len(nodes) == 7 and len(edges) == 6
     assert sorted(n._op for n in nodes) == ['', '', '', '', '*', '*', '+']
-    source = lecture_draw_dot(L).source
+    source = hand_written_draw_dot(L).source
     assert source.count('shape=record') == 7 and source.count('->') == 6 + 3
-
-
-def backward_by_hand(o):
-    """The lecture's manual backward: a topological sort over ``_prev``, then
-    ``_backward()`` node by node from the output."""
-    topo, visited = [], set()
-    def build_topo(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v._prev:
-                build_topo(child)
-            topo.append(v)
-    build_topo(o)
-    o.grad = 1.0
-    for node in reversed(topo):
-        node._backward()
 
 
 def lecture_neuron(value, squash):

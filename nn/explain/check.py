@@ -28,7 +28,7 @@ from autograd.check import format_table
 from .._checks import document_format, is_number as _is_number
 from .network_file import read_json
 from .schema import (FORMAT, IGNORED_KEYS, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION,
-                     describe, layer_shapes, position, top_shapes)
+                     describe, layer_entries, layer_shapes, position, top_shapes)
 
 __all__ = ["Mismatch", "HandFileError", "compare", "report", "load_hand"]
 
@@ -153,15 +153,7 @@ def _entries(d, hand):
                                 f"(cross_entropy, bce_with_logits); this derivation's loss "
                                 f"is {d.loss_function!r}")
         yield _entry(key, value, top[key], library[key], key)
-    layers = hand.get("layers", {})
-    if not isinstance(layers, dict):
-        raise HandFileError(f"'layers' must be an object mapping layer numbers (\"1\" … "
-                            f"\"{len(d.layers)}\") to entries, got {type(layers).__name__}")
-    for l_key, entries in layers.items():
-        l = _layer_number(l_key, len(d.layers))
-        if not isinstance(entries, dict):
-            raise HandFileError(f"layer {l}: entries must be an object such as "
-                                f"{{\"delta\": …}}, got {type(entries).__name__}")
+    for l, entries in layer_entries(hand, len(d.layers), HandFileError):
         layer = d.layer(l)
         shapes = _layer_shapes(layer, d.m)
         for key, value in entries.items():
@@ -188,17 +180,6 @@ def _entry(name, value, shape, actual, where):
         raise HandFileError(f"{where} should be {describe(shape)}, got "
                             f"{json.dumps(value, default=repr)[:80]}")
     return name, canonical, actual, shape
-
-
-def _layer_number(key, count):
-    try:
-        l = int(key)
-    except (TypeError, ValueError):
-        l = None
-    if l is None or not 1 <= l <= count or str(l) != str(key).strip():
-        raise HandFileError(f"'layers' key {key!r} is not a layer of this network; "
-                            f"layers are \"1\" … \"{count}\"")
-    return l
 
 
 def _check_header(hand):

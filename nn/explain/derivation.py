@@ -266,12 +266,18 @@ def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):
     Returns the list of Derivations; their ``loss`` entries show L falling (or not).
     ``model`` is left unchanged.
     """
+    return successive_steps(explain_step, model, X, Y, loss, lr, steps)
+
+
+def successive_steps(explain_one, model, X, Y, loss, lr, steps):
+    """``steps`` derivations by ``explain_one`` (an ``explain_step`` of either engine), each
+    on the model the previous one produced; ``model`` is left unchanged."""
     positive_int(steps, "steps")
     if lr is None:
         raise ValueError("explain_steps() needs a learning rate lr to take steps, got None")
     derivations = []
     for k in range(steps):
-        d = explain_step(model, X, Y, loss=loss, lr=lr)
+        d = explain_one(model, X, Y, loss=loss, lr=lr)
         d.step = k + 1
         derivations.append(d)
         model = d.updated_model()

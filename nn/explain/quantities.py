@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .derivation import FORMAT, VERSION
+from .schema import layer_entries
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
            "shape", "key_value", "read_entries", "answer_form", "asked", "at",
@@ -281,16 +282,8 @@ def read_entries(submission, d):
                                   f"{', '.join(_GIVEN_TOP + ('Y_hat', 'losses', 'loss'))}, "
                                   f"layers")
         entries[(q.name, None)] = _entry(q, None, value, d)
-    layers = submission.get("layers", {})
-    if not isinstance(layers, dict):
-        raise SubmissionError(f"'layers' must be an object mapping layer numbers (\"1\" … "
-                              f"\"{len(d.layers)}\") to entries, got {type(layers).__name__}")
-    for l_key, layer_entries in layers.items():
-        l = _layer_number(l_key, len(d.layers))
-        if not isinstance(layer_entries, dict):
-            raise SubmissionError(f"layer {l}: entries must be an object such as "
-                                  f"{{\"delta\": …}}, got {type(layer_entries).__name__}")
-        for key, value in layer_entries.items():
+    for l, given in layer_entries(submission, len(d.layers), SubmissionError):
+        for key, value in given.items():
             if key in _GIVEN_LAYER:
                 continue
             q = by_key.get(key)
@@ -302,17 +295,6 @@ def read_entries(submission, d):
                                       f"learning rate")
             entries[(q.name, l)] = _entry(q, l, value, d)
     return entries
-
-
-def _layer_number(key, count):
-    try:
-        l = int(key)
-    except (TypeError, ValueError):
-        l = None
-    if l is None or not 1 <= l <= count or str(l) != str(key).strip():
-        raise SubmissionError(f"'layers' key {key!r} is not a layer of this network; "
-                              f"layers are \"1\" … \"{count}\"")
-    return l
 
 
 def asked(d, names=ASKED):

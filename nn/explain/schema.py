@@ -119,3 +119,25 @@ def position(shape, index):
     else:
         letters = ("index",) * len(index)
     return ",".join(f"{letter}={k + 1}" for letter, k in zip(letters, index))
+
+
+def layer_entries(document, n_layers, error):
+    """(l, entries) for each layer a hand-written document gives under "layers", in the
+    document's order; ``error`` (an exception class) names a malformed "layers" object, a
+    key that is not a layer number 1 … ``n_layers``, or entries that are not an object."""
+    layers = document.get("layers", {})
+    if not isinstance(layers, dict):
+        raise error(f"'layers' must be an object mapping layer numbers (\"1\" … "
+                    f"\"{n_layers}\") to entries, got {type(layers).__name__}")
+    for key, entries in layers.items():
+        try:
+            l = int(key)
+        except (TypeError, ValueError):
+            l = None
+        if l is None or not 1 <= l <= n_layers or str(l) != str(key).strip():
+            raise error(f"'layers' key {key!r} is not a layer of this network; "
+                        f"layers are \"1\" … \"{n_layers}\"")
+        if not isinstance(entries, dict):
+            raise error(f"layer {l}: entries must be an object such as "
+                        f"{{\"delta\": …}}, got {type(entries).__name__}")
+        yield l, entries

@@ -7,9 +7,7 @@ The per-sample ∂Lᵢ/∂A^[l] of a hidden layer is (W^[l+1])ᵀ δ^[l+1] and t
 per-sample ∂Lᵢ/∂W^[l] is δᵢ^[l] (aᵢ^[l−1])ᵀ, column i of each.
 """
 
-import numbers
-
-from ..explain.derivation import Derivation, LayerDerivation
+from ..explain.derivation import Derivation, LayerDerivation, successive_steps
 from ..explain.inputs import as_batch, check_lr
 from ..losses import PROBABILITIES
 from .activations import ACTIVATIONS as MATRIX_ACTIVATIONS
@@ -61,14 +59,4 @@ def explain_step(model, X, Y, loss="bce", lr=None):
 def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):
     """``steps`` successive :func:`explain_step` iterations, each on the model the previous
     one produced (as :func:`nn.explain.explain_steps`); ``model`` is left unchanged."""
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    if lr is None:
-        raise ValueError("explain_steps() needs a learning rate lr to take steps, got None")
-    derivations = []
-    for k in range(steps):
-        d = explain_step(model, X, Y, loss=loss, lr=lr)
-        d.step = k + 1
-        derivations.append(d)
-        model = d.updated_model()
-    return derivations
+    return successive_steps(explain_step, model, X, Y, loss, lr, steps)

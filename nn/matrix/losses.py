@@ -81,14 +81,19 @@ def _clamped_log(V):
     return np.where(kept, log_v, _LOG_FLOOR), kept
 
 
-def check_bce_predictions(Y_hat):
-    """ValueError unless every ŷ is a probability in [0, 1] (BCE takes probabilities).
+def _first_non_probability(P):
+    """(i, j, p) of the first entry outside [0, 1], or None.  A nan ŷ (a diverged network)
+    passes and gives a nan loss, which ``fit`` and ``backprop explain`` report as
+    divergence at the step it happened."""
+    bad = (P < 0.0) | (P > 1.0)
+    return _first_offender(P, bad) if bad.any() else None
 
-    A nan ŷ (a diverged network) passes and gives a nan loss, which ``fit`` and
-    ``backprop explain`` report as divergence at the step it happened."""
-    bad = (Y_hat < 0.0) | (Y_hat > 1.0)
-    if bad.any():
-        i, j, p = _first_offender(Y_hat, bad)
+
+def check_bce_predictions(Y_hat):
+    """ValueError unless every ŷ is a probability in [0, 1] (BCE takes probabilities)."""
+    offender = _first_non_probability(Y_hat)
+    if offender is not None:
+        i, j, p = offender
         raise ValueError(f"binary_cross_entropy: prediction{_where(i, j, len(Y_hat))} is {p!r}, "
                          f"not a probability in [0, 1]; for logits use "
                          f"binary_cross_entropy_with_logits")
@@ -112,9 +117,9 @@ def _bce_gradient(P, Y):
 
 
 def _check_class_probabilities(P):
-    bad = (P < 0.0) | (P > 1.0)   # nan passes, as in check_bce_predictions
-    if bad.any():
-        i, j, p = _first_offender(P, bad)
+    offender = _first_non_probability(P)
+    if offender is not None:
+        i, j, p = offender
         raise ValueError(f"categorical_cross_entropy: probability {j + 1} of sample {i + 1} is "
                          f"{p!r}, not in [0, 1]; for logits (a linear output layer) use "
                          f"cross_entropy")

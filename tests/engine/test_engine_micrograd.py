@@ -11,42 +11,10 @@ import math
 import pytest
 
 from autograd import Value
+from lecture import backward_by_hand, trace
 
 micrograd_engine = pytest.importorskip("micrograd.engine")
 MicrogradValue = micrograd_engine.Value
-
-
-def trace(root):
-    """The lecture's trace(): every node and edge reachable from root, through _prev."""
-    nodes, edges = set(), set()
-
-    def build(v):
-        if v not in nodes:
-            nodes.add(v)
-            for child in v._prev:
-                edges.add((child, v))
-                build(child)
-
-    build(root)
-    return nodes, edges
-
-
-def backward_by_hand(root):
-    """The lecture's topological sort, then _backward() on each node in reverse."""
-    topo, visited = [], set()
-
-    def build_topo(v):
-        if v not in visited:
-            visited.add(v)
-            for child in v._prev:
-                build_topo(child)
-            topo.append(v)
-
-    build_topo(root)
-    root.grad = 1.0
-    for node in reversed(topo):
-        node._backward()
-    return topo
 
 
 def expression(V):

@@ -163,7 +163,7 @@ def test_explain_refuses_what_the_matrix_engine_cannot_do():
     model = MLP(2, [1], "sigmoid", seed=0)
     with pytest.raises(ValueError, match="not supported by the matrix engine"):
         matrix_explain.explain_step(model, [0.0, 1.0], 1.0, loss=lambda p, t: (p - t) ** 2)
-    with pytest.raises(ValueError, match="steps must be an integer >= 1"):
+    with pytest.raises(ValueError, match="steps must be a positive int, got 0"):
         matrix_explain.explain_steps(model, [0.0, 1.0], 1.0, steps=0)
     with pytest.raises(ValueError, match="sample of 3 numbers but the network has 2 inputs"):
         matrix_explain.explain_step(model, [0.0, 1.0, 2.0], 1.0)
