@@ -3,8 +3,9 @@
 Each activation is ONE :class:`Activation` record in :data:`ACTIVATIONS`; every
 other table in ``nn`` (init gains, PyTorch module names, LaTeX and diagram
 symbols, plotted derivatives, saturation rules, the CLI's choices) is read from
-it.  Adding an activation is one record here, its engine rule in
-:mod:`autograd.ops` if it needs a new primitive, and one test case.
+it, and so is the matrix engine's table (:mod:`nn.matrix.activations`).  Adding an
+activation is one record here, its engine rule in :mod:`autograd.ops` if it needs a new
+primitive, and one test case.
 
 The derivatives are the engine's: ReLU'(0) = 0 (as PyTorch, JAX and micrograd),
 σ'(z) = σ(z)σ(−z), tanh'(z) = 1 − tanh²z; composite activations (GELU, SiLU)
@@ -45,6 +46,11 @@ class Activation:
     - ``symbol``: the short name a diagram shows
     - ``saturation``: (rule text, predicate on a) for plots, or None when it has none
     - ``elementwise``: False for softmax, which acts on the whole layer
+    - ``matrix``: (f, f′) for the matrix engine, each ``(np, Z) -> array`` on a whole
+      n_l × m array Z^[l] with the engine's conventions; written against the NumPy
+      namespace the matrix engine passes in, so ``nn`` never imports NumPy itself
+      (for softmax f′ is the diagonal aⱼ(1 − aⱼ) its tables show; its backward pass
+      uses the whole Jacobian)
     """
 
     name: str
@@ -59,6 +65,7 @@ class Activation:
     symbol: str
     saturation: Optional[tuple]
     elementwise: bool
+    matrix: tuple
 
     def __call__(self, z):
         """f(z): a Value for an element-wise activation, a list for softmax (z a list)."""
@@ -100,6 +107,38 @@ def _layer_softmax(zs):
     return _softmax(zs)
 
 
+# -- the matrix engine's forms, f(np, Z) on whole arrays ----------------------------------
+
+def _np_sigmoid(np, Z):
+    # σ from e^−|Z|, so no exponent overflows
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _np_sigmoid_prime(np, Z):
+    return _np_sigmoid(np, Z) * _np_sigmoid(np, -Z)          # σ(z)σ(−z), as the engine
+
+
+def _np_tanh_prime(np, Z):
+    return 4.0 * _np_sigmoid(np, 2.0 * Z) * _np_sigmoid(np, -2.0 * Z)   # = 1 − tanh²z
+
+
+def _np_phi(np, Z):
+    # Φ(z) = ½(1 + erf(z/√2)), exactly: one math.erf per entry, no SciPy
+    return 0.5 * (1.0 + np.frompyfunc(math.erf, 1, 1)(Z * _INV_SQRT2).astype(float))
+
+
+def _np_softmax(np, Z):
+    # each column: e^(Z − max)/Σ e^(Z − max), so no exponent overflows
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def _np_softmax_diagonal(np, Z):
+    A = _np_softmax(np, Z)
+    return A * (1.0 - A)
+
+
 def _outside(low, high):
     return lambda a: a < low or a > high
 
@@ -107,33 +146,45 @@ def _outside(low, high):
 _RECORDS = (
     Activation("relu", Value.relu, "max(0, z)", "1 if z > 0 else 0 (ReLU'(0) = 0)",
                lambda z: 1.0 if z > 0 else 0.0, "relu", math.sqrt(2.0), "ReLU()",
-               r"\mathrm{ReLU}", "ReLU", ("a = 0 (inactive)", lambda a: a == 0.0), True),
+               r"\mathrm{ReLU}", "ReLU", ("a = 0 (inactive)", lambda a: a == 0.0), True,
+               matrix=(lambda np, Z: np.maximum(Z, 0.0), lambda np, Z: (Z > 0).astype(float))),
     Activation("leaky_relu", _leaky_relu, f"z if z > 0 else {LEAKY_SLOPE}·z",
                f"1 if z > 0 else {LEAKY_SLOPE}",
                lambda z: 1.0 if z > 0 else LEAKY_SLOPE, "leaky_relu",
                math.sqrt(2.0 / (1.0 + LEAKY_SLOPE ** 2)), "LeakyReLU()",
-               r"\mathrm{LeakyReLU}", "LeakyReLU", None, True),
+               r"\mathrm{LeakyReLU}", "LeakyReLU", None, True,
+               matrix=(lambda np, Z: np.where(Z > 0, Z, LEAKY_SLOPE * Z),
+                       lambda np, Z: np.where(Z > 0, 1.0, LEAKY_SLOPE))),
     Activation("sigmoid", Value.sigmoid, "σ(z) = 1/(1 + e^−z)", "σ(z)(1 − σ(z))",
                lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", 1.0, "Sigmoid()",
-               r"\sigma", "σ", ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), True),
+               r"\sigma", "σ", ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), True,
+               matrix=(_np_sigmoid, _np_sigmoid_prime)),
     Activation("tanh", Value.tanh, "tanh z", "1 − a²", lambda z: 1.0 - math.tanh(z) ** 2,
                "tanh", 5.0 / 3.0, "Tanh()", r"\tanh", "tanh",
-               ("|a| > 0.97", lambda a: abs(a) > 0.97), True),
+               ("|a| > 0.97", lambda a: abs(a) > 0.97), True,
+               matrix=(lambda np, Z: np.tanh(Z), _np_tanh_prime)),
     # PyTorch has no gain for softplus, GELU or SiLU: softplus is treated like linear,
     # GELU and SiLU like ReLU (they are ReLU-shaped for |z| ≫ 1).
     Activation("softplus", Value.softplus, "ln(1 + e^z)", "σ(z)", _sigmoid, "softplus", 1.0,
-               "Softplus()", r"\mathrm{softplus}", "softplus", None, True),
+               "Softplus()", r"\mathrm{softplus}", "softplus", None, True,
+               matrix=(lambda np, Z: np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z))),
+                       _np_sigmoid)),
     Activation("gelu", _gelu, "z·Φ(z), Φ(z) = ½(1 + erf(z/√2))", "Φ(z) + z·φ(z)",
                _gelu_prime, "erf, ×, +", math.sqrt(2.0), "GELU()", r"\mathrm{GELU}", "GELU",
-               None, True),
+               None, True,
+               matrix=(lambda np, Z: Z * _np_phi(np, Z),
+                       lambda np, Z: _np_phi(np, Z) + Z * _INV_SQRT_2PI * np.exp(-0.5 * Z * Z))),
     Activation("silu", _silu, "z·σ(z)", "σ(z)(1 + z(1 − σ(z)))", _silu_prime, "sigmoid, ×",
-               math.sqrt(2.0), "SiLU()", r"\mathrm{SiLU}", "SiLU", None, True),
+               math.sqrt(2.0), "SiLU()", r"\mathrm{SiLU}", "SiLU", None, True,
+               matrix=(lambda np, Z: Z * _np_sigmoid(np, Z),
+                       lambda np, Z: _np_sigmoid(np, Z) * (1.0 + Z * _np_sigmoid(np, -Z)))),
     Activation("linear", _identity, "z", "1", lambda z: 1.0, "(none: A = Z)", 1.0, None, None,
-               "linear", None, True),
+               "linear", None, True, matrix=(lambda np, Z: Z, lambda np, Z: np.ones_like(Z))),
     Activation("softmax", _layer_softmax, "e^{z_j} / Σ_k e^{z_k} (over the layer)",
                "∂a_j/∂z_k = a_j(δ_jk − a_k)", None, "logsumexp, −, exp", 1.0,
                "Softmax(dim=-1)", r"\mathrm{softmax}", "softmax",
-               ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), False),
+               ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), False,
+               matrix=(_np_softmax, _np_softmax_diagonal)),
 )
 
 ACTIVATIONS = {record.name: record for record in _RECORDS}
