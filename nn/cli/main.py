@@ -26,9 +26,10 @@ import textwrap
 from importlib import metadata, resources
 from pathlib import Path
 
-from autograd import Value, topological_order
+from autograd import Value
 from autograd.errors import NumericalError
-from autograd.viz import RendererNotFoundError, RenderError, draw_dot
+from autograd.viz import PictureTooLargeError, RendererNotFoundError, RenderError, draw_dot
+from autograd.viz.draw import AUTO_COLLAPSE_VALUES
 
 from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
@@ -48,8 +49,6 @@ from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at
                       check_memory, explain_memory)
 
 DEFAULT_NETWORK = "lecture_2221"
-GRAPH_NODE_LIMIT = 150
-"""With ``--collapse auto``, a computation graph with more nodes is drawn one box per neuron."""
 
 # The tolerances of nn.explain.check.compare, whose docstring says why they suit
 # hand-rounded numbers; read from its signature so the two never drift apart.
@@ -164,9 +163,12 @@ def _loss_node(model, X, Y, loss):
     return node
 
 
-def _write_picture(picture, path, what):
+def _write_picture(picture, path, what, smaller):
     try:
         picture.render(path)
+    except PictureTooLargeError:
+        raise CommandError(f"cannot draw the {what} {path}: it has too many boxes to lay out "
+                           f"legibly; {smaller}") from None
     except (RendererNotFoundError, RenderError) as e:
         raise CommandError(f"cannot draw the {what} {path}: {e}") from None
     except OSError as e:
@@ -174,9 +176,8 @@ def _write_picture(picture, path, what):
     report_written(what, path)
 
 
-def _collapse(loss_node, choice):
-    if choice == "auto":
-        return "neuron" if len(topological_order(loss_node)) > GRAPH_NODE_LIMIT else None
+def _collapse(choice):
+    # "auto" is draw_dot's own rule: every value up to AUTO_COLLAPSE_VALUES, else grouped.
     return None if choice == "none" else choice
 
 
@@ -286,11 +287,13 @@ def _explain(model, X, Y, loss, lr, steps, allow_large, engine=None):
 def _write_pictures(args, model, X, Y, loss, lr, shown):
     if args.graph:
         loss_node = _loss_node(model, X, Y, loss)
-        picture = draw_dot(loss_node, collapse=_collapse(loss_node, args.collapse),
+        picture = draw_dot(loss_node, collapse=_collapse(args.collapse),
                            title=f"{shown}: loss {loss}, step 1")
-        _write_picture(picture, args.graph, "computation graph")
+        _write_picture(picture, args.graph, "computation graph",
+                       "draw it one box per layer (--collapse layer) or with fewer samples")
     if args.diagram:
-        _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram")
+        _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram",
+                       "explain a smaller network")
     if args.html:
         from ..viz.explorer.network import network_script  # the explorer only when asked for
         from ..viz.explorer.page import save_page
@@ -340,7 +343,8 @@ any entry differs (each is listed with both values), 0 when all agree.
 
 --graph draws the computation graph of the loss for the network as given (step 1),
 with every node's data and gradient; with --collapse auto (the default) a graph
-of more than {GRAPH_NODE_LIMIT} nodes is drawn one box per neuron.  --diagram draws
+of more than {AUTO_COLLAPSE_VALUES} values is drawn one box per neuron (per layer if that
+is still too many).  --diagram draws
 the network's neurons and weights with the activations of the first sample.
 
 examples:
@@ -381,7 +385,7 @@ def _add_explain(commands):
                    help="also write the computation graph of the loss (.svg or .png)")
     p.add_argument("--collapse", choices=("auto", "none", "neuron", "layer"), default="auto",
                    help="graph detail: one box per value (none), per neuron or per layer; "
-                        f"auto = none up to {GRAPH_NODE_LIMIT} nodes, else neuron")
+                        f"auto = none up to {AUTO_COLLAPSE_VALUES} values, else neuron or layer")
     p.add_argument("--diagram", type=output_path(PICTURE_FORMATS), metavar="FILE",
                    help="also write the network diagram (.svg or .png)")
     p.add_argument("--html", type=output_path((".html",)), metavar="FILE",

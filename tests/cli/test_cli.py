@@ -273,6 +273,26 @@ def test_large_graph_is_collapsed_by_neuron(tmp_path):
         "<g id=\"node")
 
 
+def test_pictures_too_large_to_lay_out_are_refused_with_the_option_to_use(tmp_path):
+    width = 80   # 6,400 weights: more boxes and edges than a legible picture holds
+    spec = {"weights": [[[0.1, 0.2]] * width, [[0.01] * width] * width, [[0.1] * width]],
+            "biases": [[0.0] * width, [0.0] * width, [0.0]],
+            "activations": ["relu", "relu", "sigmoid"], "inputs": [0.5, 1.0],
+            "targets": 1.0, "loss": "bce", "lr": 0.1}
+    net = tmp_path / "huge.json"
+    net.write_text(json.dumps(spec))
+    graph = backprop("explain", "--network", net, "--graph", tmp_path / "g.svg",
+                     "--collapse", "none")
+    assert graph.returncode == 2 and "--collapse layer" in graph.stderr
+    diagram = backprop("explain", "--network", net, "--diagram", tmp_path / "d.svg")
+    assert diagram.returncode == 2 and "explain a smaller network" in diagram.stderr
+    for result in (graph, diagram):
+        assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["huge.json"]   # nothing written
+    # The default (--collapse auto) groups the same graph and draws it.
+    assert backprop("explain", "--network", net, "--graph", tmp_path / "g.svg").returncode == 0
+
+
 # --- --check --------------------------------------------------------------------------
 
 def test_check_accepts_our_own_json(tmp_path):
