@@ -256,14 +256,18 @@ def test_graph_and_diagram_files_are_written(tmp_path, suffix):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
 
 
-def test_large_graph_is_collapsed_by_neuron(tmp_path):
-    width = 12
-    spec = {"weights": [[[0.1, 0.2]] * width, [[0.05] * width] * width, [[0.1] * width]],
+def wide_network(path, width, hidden, w2):
+    """A network file 2-width-width-1 at ``path`` (hidden activation, layer-2 weights w2)."""
+    spec = {"weights": [[[0.1, 0.2]] * width, [[w2] * width] * width, [[0.1] * width]],
             "biases": [[0.0] * width, [0.0] * width, [0.0]],
-            "activations": ["tanh", "tanh", "sigmoid"], "inputs": [0.5, 1.0],
+            "activations": [hidden, hidden, "sigmoid"], "inputs": [0.5, 1.0],
             "targets": 1.0, "loss": "bce", "lr": 0.1}
-    net = tmp_path / "wide.json"
-    net.write_text(json.dumps(spec))
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_large_graph_is_collapsed_by_neuron(tmp_path):
+    net = wide_network(tmp_path / "wide.json", 12, "tanh", 0.05)
     full, collapsed = tmp_path / "full.svg", tmp_path / "auto.svg"
     assert backprop("explain", "--network", net, "--graph", full,
                     "--collapse", "none").returncode == 0
@@ -274,13 +278,8 @@ def test_large_graph_is_collapsed_by_neuron(tmp_path):
 
 
 def test_pictures_too_large_to_lay_out_are_refused_with_the_option_to_use(tmp_path):
-    width = 80   # 6,400 weights: more boxes and edges than a legible picture holds
-    spec = {"weights": [[[0.1, 0.2]] * width, [[0.01] * width] * width, [[0.1] * width]],
-            "biases": [[0.0] * width, [0.0] * width, [0.0]],
-            "activations": ["relu", "relu", "sigmoid"], "inputs": [0.5, 1.0],
-            "targets": 1.0, "loss": "bce", "lr": 0.1}
-    net = tmp_path / "huge.json"
-    net.write_text(json.dumps(spec))
+    # 2-80-80-1, 6,400 weights: more boxes and edges than a legible picture holds
+    net = wide_network(tmp_path / "huge.json", 80, "relu", 0.01)
     graph = backprop("explain", "--network", net, "--graph", tmp_path / "g.svg",
                      "--collapse", "none")
     assert graph.returncode == 2 and "--collapse layer" in graph.stderr
