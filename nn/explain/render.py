@@ -31,7 +31,9 @@ _DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i al
 
 # --- numbers ----------------------------------------------------------------------------
 
-def _number(x, digits):
+def format_number(x, digits=6):
+    """``x`` with ``digits`` significant digits as every table prints it (text as is,
+    nan and inf spelled out, never "-0")."""
     if isinstance(x, str):
         return x
     if isinstance(x, float) and not math.isfinite(x):
@@ -41,7 +43,7 @@ def _number(x, digits):
 
 
 def _latex_number(x, digits):
-    text = _number(x, digits)
+    text = format_number(x, digits)
     if text in ("nan", "inf", "-inf"):
         return {"nan": r"\mathrm{NaN}", "inf": r"\infty", "-inf": r"-\infty"}[text]
     if "e" in text:
@@ -160,7 +162,7 @@ def _header(d, digits):
     sizes = "-".join(str(n) for n in d.sizes)
     samples = "1 sample" if d.m == 1 else f"{d.m} samples"
     return (f"Step {d.step}: network {sizes}, {samples}, loss {d.loss_function}, "
-            f"L = {_number(d.loss, digits)}")
+            f"L = {format_number(d.loss, digits)}")
 
 
 def _grid(matrix, columns, digits):
@@ -169,7 +171,7 @@ def _grid(matrix, columns, digits):
         headers = ["j", "value"]
     else:
         headers = ["j"] + [f"{columns}={c}" for c in range(1, len(matrix[0]) + 1)]
-    rows = [[str(j), *(_number(v, digits) for v in row)] for j, row in enumerate(matrix, 1)]
+    rows = [[str(j), *(format_number(v, digits) for v in row)] for j, row in enumerate(matrix, 1)]
     return headers, rows
 
 

@@ -11,6 +11,7 @@ import re
 
 from .grade import Policy
 from .quantities import ASKED, BY_NAME
+from .render import format_number
 
 __all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS"]
 
@@ -51,15 +52,11 @@ _STEPS = (
 )
 
 
-def _number(x):
-    return f"{x:g}"
-
-
 def _summary(ex):
     layers = ", ".join(f"layer {l} {name}" for l, name in enumerate(ex.activations, 1))
     samples = "1 sample" if ex.m == 1 else f"m = {ex.m} samples"
     return (f"a {'-'.join(map(str, ex.sizes))} network ({layers}), loss {ex.loss}, "
-            f"{samples}, learning rate α = {_number(ex.lr)}")
+            f"{samples}, learning rate α = {format_number(ex.lr)}")
 
 
 def _columns(samples):
@@ -81,10 +78,10 @@ def _sections(ex, policy, answer_file):
     for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
         given += [("p", f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):"),
                   ("matrix", f"W^[{l}]", W, "k", "j"),
-                  ("p", f"b^[{l}] = ({', '.join(map(_number, b))})")]
+                  ("p", f"b^[{l}] = ({', '.join(map(format_number, b))})")]
     given += [("p", "X = A^[0] (column i = sample i):"),
               ("matrix", "X", _columns(ex.inputs), "i", "k"),
-              ("p", f"Targets Y = ({', '.join(map(_number, ex.targets))})")]
+              ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
     activations = "; ".join(f"layer {l}: {ACTIVATION_FORMULAS[a][0]}"
                             for l, a in enumerate(ex.activations, 1))
     return [
@@ -122,7 +119,7 @@ def _md_block(block):
                          for n, item in enumerate(items, 1))
     _, name, matrix, col, row = block
     head = f"| {name} | " + " | ".join(f"{col}={k}" for k in range(1, len(matrix[0]) + 1))
-    rows = [f"| {row}={j} | " + " | ".join(_number(v) for v in values) + " |"
+    rows = [f"| {row}={j} | " + " | ".join(format_number(v) for v in values) + " |"
             for j, values in enumerate(matrix, 1)]
     return "\n".join([head + " |", "|---|" + "---|" * len(matrix[0]), *rows])
 
@@ -154,7 +151,7 @@ def _html_block(block):
     _, name, matrix, col, row = block
     head = f"<tr><th>{html.escape(name)}</th>" + "".join(
         f"<th>{col}={k}</th>" for k in range(1, len(matrix[0]) + 1)) + "</tr>"
-    rows = "".join(f"<tr><th>{row}={j}</th>" + "".join(f"<td>{_number(v)}</td>" for v in values)
+    rows = "".join(f"<tr><th>{row}={j}</th>" + "".join(f"<td>{format_number(v)}</td>" for v in values)
                    + "</tr>" for j, values in enumerate(matrix, 1))
     return f"<table>{head}{rows}</table>"
 
@@ -177,7 +174,7 @@ _CSS = ("body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:
 
 
 def _latex_matrix(matrix):
-    rows = r" \\ ".join(" & ".join(_number(v) for v in row) for row in matrix)
+    rows = r" \\ ".join(" & ".join(format_number(v) for v in row) for row in matrix)
     return r"\begin{pmatrix} " + rows + r" \end{pmatrix}"
 
 
@@ -208,7 +205,7 @@ def to_latex(ex, policy=None, answer_file="answers.json"):
         rf"\section*{{Backpropagation exercise {ex.exercise_id} --- student "
         rf"{_latex_text(ex.student)}}}",
         rf"One step of gradient descent on a {'-'.join(map(str, ex.sizes))} network, loss "
-        rf"\texttt{{{_latex_text(ex.loss)}}}, $m = {ex.m}$, $\alpha = {_number(ex.lr)}$.",
+        rf"\texttt{{{_latex_text(ex.loss)}}}, $m = {ex.m}$, $\alpha = {format_number(ex.lr)}$.",
         r"\subsection*{Given}", r"Columns of $X$ are samples $i$; row $j$ of $W^{[l]}$ holds "
         r"neuron $j$'s weights.",
         "\n".join(r"\[ " + g + r" \]" for g in given),

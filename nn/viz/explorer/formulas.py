@@ -6,19 +6,11 @@ not listed here still gets its engine numbers, with the derivative written
 ``∂z/∂a``.
 """
 
-import math
+from ...explain.render import format_number as number   # the explain tables' format
 
 _BINARY_SYMBOL = {"add": "+", "sub": "−", "mul": "·", "div": "/"}
 _FUNCTION = {"exp": "exp", "log": "ln", "sqrt": "√", "tanh": "tanh", "sigmoid": "σ",
              "abs": "abs", "softplus": "softplus", "log_sigmoid": "ln σ"}
-
-
-def number(x, digits=6):
-    """``x`` with ``digits`` significant digits, as the explain tables print it."""
-    if not math.isfinite(x):
-        return str(x)
-    text = f"{x:.{digits}g}"
-    return "0" if text == "-0" else text
 
 
 def _exponent(node):
