@@ -15,7 +15,12 @@ def is_number(x, finite=False):
     nan or ±inf."""
     if not isinstance(x, numbers.Real) or isinstance(x, bool):
         return False
-    return not finite or math.isfinite(x)
+    if not finite:
+        return True
+    try:
+        return math.isfinite(x)
+    except OverflowError:   # an int beyond the float range, such as 10**400
+        return False
 
 
 def number(value, what):

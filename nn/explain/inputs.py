@@ -14,12 +14,15 @@ def as_batch(X, Y, n_inputs, names=("X", "Y")):
     Anything else raises ValueError; ``names`` are what the messages call X and Y.
     """
     x_name, y_name = names
-    if is_number(X, finite=True):
+    if is_number(X):
         X = [X]
     if not isinstance(X, (list, tuple)) or not X:
         raise ValueError(f"{x_name} must be one sample ({n_inputs} numbers) or a non-empty "
                          f"list of samples, got {_short(X)}")
-    if all(is_number(v, finite=True) for v in X):
+    if all(is_number(v) for v in X):
+        for k, v in enumerate(X, 1):
+            if not is_number(v, finite=True):   # nan, inf, or an int such as 10**400
+                raise ValueError(f"{x_name} entry {k} must be a finite number, got {_short(v)}")
         if len(X) != n_inputs:
             hint = (f"; for several one-input samples write a list of lists, e.g. "
                     f"{[[v] for v in X[:3]]}" if n_inputs == 1 else "")

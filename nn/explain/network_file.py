@@ -23,9 +23,9 @@ naming the file, the layer and the row.
 """
 
 import json
-import math
 import numbers
 
+from .._checks import is_number
 from ..activations import ACTIVATIONS
 from .derivation import as_batch
 from ..jsonfile import read_json
@@ -39,15 +39,6 @@ REQUIRED = ("weights", "biases", "activations", "inputs", "targets", "loss")
 
 class NetworkFileError(ValueError):
     """A network file that cannot be used; the message is one line naming the file and place."""
-
-
-def _is_number(x):
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        return False
-    try:
-        return math.isfinite(x)
-    except OverflowError:   # an int beyond the float range, such as 10**400
-        return False
 
 
 def load_network(path):
@@ -101,7 +92,7 @@ def network_from_dict(spec, source="network"):
     if not isinstance(loss, str) or loss not in LOSSES:
         fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
     lr = spec.get("lr")
-    if lr is not None and (not _is_number(lr) or lr <= 0):
+    if lr is not None and (not is_number(lr, finite=True) or lr <= 0):
         fail(f"'lr' must be a positive number or null, got {lr!r}")
     _check_inputs(spec["inputs"], sizes[0], fail)
     try:
@@ -158,7 +149,7 @@ def _check_inputs(inputs, n_inputs, fail):
     ragged row), before the samples are paired with their targets."""
     if isinstance(inputs, list) and any(isinstance(x, list) for x in inputs):
         for i, x in enumerate(inputs, 1):
-            row = [x] if _is_number(x) and n_inputs == 1 else x
+            row = [x] if is_number(x, finite=True) and n_inputs == 1 else x
             if not isinstance(row, list) or len(row) != n_inputs:
                 fail(f"'inputs' sample {i} must be a list of {n_inputs} finite numbers (the "
                      f"network has {n_inputs} inputs), got {_short(x)}")
@@ -170,7 +161,7 @@ def _check_inputs(inputs, n_inputs, fail):
 def _check_entries(values, place, fail):
     """Fail naming ``place`` and the entry (from 1) unless every value is a finite number."""
     for k, v in enumerate(values, 1):
-        if not _is_number(v):
+        if not is_number(v, finite=True):
             shown = repr(v) if isinstance(v, numbers.Real) else _short(v)
             fail(f"{place} entry {k} must be a finite number, got {shown}")
 

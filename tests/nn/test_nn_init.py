@@ -135,3 +135,10 @@ def test_gain_and_init_value_must_be_finite(kwargs, message):
     scheme = kwargs.pop("scheme")
     with pytest.raises(ValueError, match=message):
         layer_parameters(scheme, 2, 3, **kwargs)
+
+
+def test_is_number_finite_is_false_for_an_int_beyond_the_float_range():
+    from nn._checks import is_number
+
+    assert is_number(10**400) and not is_number(10**400, finite=True)
+    assert not is_number(-10**400, finite=True) and is_number(10**300, finite=True)
