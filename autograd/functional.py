@@ -47,16 +47,30 @@ def dot(weights, inputs, bias=0.0):
 
 
 def dot_unchecked(weights, inputs, bias):
-    """:func:`dot` without the argument checks, for ``nn``'s forward pass (once per neuron
-    per sample): ``weights`` and ``inputs`` must be lists (or tuples) of Values of equal
-    length and ``bias`` a Value; anything else gives wrong results or an AttributeError.
+    """:func:`dot` without the argument checks: ``weights`` and ``inputs`` must be lists
+    (or tuples) of Values of equal length and ``bias`` a Value; anything else gives
+    wrong results or an AttributeError.  One row of :func:`affine_unchecked`."""
+    return affine_unchecked((weights,), inputs, (bias,))[0]
+
+
+def affine_unchecked(rows, inputs, biases):
+    """A layer's Z = W x + b: the node z_j = Σₖ W_jk·x_k + b_j for each row j of ``rows``
+    (and the matching bias), all reading the same ``inputs``.  No argument checks, for
+    ``nn``'s forward pass: ``rows`` holds lists of Values as long as ``inputs`` (Values),
+    ``biases`` one Value per row; anything else gives wrong results or an AttributeError.
 
     Fast path of the ``weighted_sum`` rule in :mod:`autograd.ops` (same value, same
-    summation order; a property test holds them equal)."""
-    wd = [w._data for w in weights]
+    summation order; a property test holds them equal).  The inputs' numbers are read
+    once for the whole layer, not once per neuron."""
+    inputs = tuple(inputs)
     xd = [x._data for x in inputs]
-    z = sum(map(_mul, wd, xd)) + bias._data
-    return _many_node(ops.weighted_sum, (*weights, *inputs, bias), z, (*xd, *wd, 1.0))
+    nodes = []
+    for weights, bias in zip(rows, biases):
+        wd = [w._data for w in weights]
+        z = sum(map(_mul, wd, xd)) + bias._data
+        nodes.append(_many_node(ops.weighted_sum, (*weights, *inputs, bias), z,
+                                (*xd, *wd, 1.0)))
+    return nodes
 
 
 def logsumexp(values):

@@ -21,7 +21,7 @@ labelled ``z^[l]_j`` (see :meth:`MLP.forward_trace`).
 """
 
 from autograd import Value
-from autograd.functional import dot_unchecked
+from autograd.functional import affine_unchecked
 
 from ._checks import is_number, positive_int, rng
 from .activations import activation as activation_record, check_activation
@@ -111,13 +111,17 @@ class Neuron(Module):
 
         z = Σₖ wₖxₖ + b is ONE ``autograd.dot`` node; a = f(z) (for "linear", a is z).
         The inputs were checked once per call of the network, so the node is made
-        without checking them again (``dot_unchecked``: a fifth of a step otherwise)."""
-        z = dot_unchecked(self.w, xs, self.b)
+        without checking them again (``affine_unchecked``: a fifth of a step otherwise)."""
+        z = affine_unchecked((self.w,), xs, (self.b,))[0]
+        return z, self.activate(z)
+
+    def activate(self, z):
+        """a = f(z) for this neuron's pre-activation node z, both labelled."""
         z.label = self.z_label
         a = self._f(z)
         if a is not z:
             a.label = self.a_label
-        return z, a
+        return a
 
     def preactivation(self, x):
         """z = Σₖ wₖxₖ + b for input x (nin numbers or Values), as one ``autograd.dot`` node."""
@@ -171,16 +175,18 @@ class Layer(Module):
 
     def forward(self, xs):
         """(Z, A) for ``xs``, a list of nin Values the caller has already checked:
-        each neuron's (z_j, a_j), or for softmax A = softmax(Z)."""
-        zs, activations = [], []
-        for neuron in self.neurons:
-            z, a = neuron.forward(xs)
-            zs.append(z)
-            activations.append(a)
-        if self._layer_f is not None:
-            activations = self._layer_f(zs)
-            for a, neuron in zip(activations, self.neurons):
-                a.label = neuron.a_label
+        Z = W x + b (each z_j one node, as :meth:`Neuron.forward` makes it, the inputs'
+        numbers read once for the layer), then each neuron's a_j = f(z_j), or for
+        softmax A = softmax(Z)."""
+        neurons = self.neurons
+        zs = affine_unchecked([n.w for n in neurons], xs, [n.b for n in neurons])
+        if self._layer_f is None:
+            return zs, [neuron.activate(z) for neuron, z in zip(neurons, zs)]
+        for neuron, z in zip(neurons, zs):
+            neuron.activate(z)  # labels z_j (the neuron's own f is linear here)
+        activations = self._layer_f(zs)
+        for a, neuron in zip(activations, neurons):
+            a.label = neuron.a_label
         return zs, activations
 
     def __call__(self, x):

@@ -2,7 +2,7 @@
 
 * each primitive ``Value`` computes inline equals its rule in :mod:`autograd.ops`,
   value and local derivatives, bit for bit (nan where the rule gives nan);
-* ``dot_unchecked`` equals the ``weighted_sum`` rule;
+* ``dot_unchecked`` and ``affine_unchecked`` (row by row) equal the ``weighted_sum`` rule;
 * ``backward`` (slots) equals ``backward_reference`` (a dictionary) on random graphs;
 * ``topological_order`` puts every node after its parents, each node once;
 * a pickled or deep-copied random graph gives the same gradients.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, ops, topological_order
 from autograd.backward import backward_reference
-from autograd.functional import dot_unchecked
+from autograd.functional import affine_unchecked, dot_unchecked
 
 ANY = st.floats(allow_nan=True, allow_infinity=True)
 FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -70,6 +70,22 @@ def test_dot_unchecked_equals_the_weighted_sum_rule(pairs, bias):
     expected = ops.weighted_sum.rule(*[w for w, _ in pairs], *[x for _, x in pairs], bias)
     node_equals_rule(node, expected)
     assert node.parents == (*ws, *xs) + (node.parents[-1],)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(ANY, min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(ANY, min_size=n, max_size=n), st.lists(ANY, min_size=4, max_size=4))))
+def test_affine_unchecked_is_one_weighted_sum_rule_per_row(case):
+    # A layer's Z = W x + b reads the inputs once; each z_j must still be exactly the
+    # node the rule makes for row j alone.
+    rows, inputs, biases = case
+    W = [[Value(w) for w in row] for row in rows]
+    xs = [Value(x) for x in inputs]
+    bs = [Value(b) for b in biases[:len(rows)]]
+    for row, bias, z, b in zip(rows, biases, affine_unchecked(W, xs, bs), bs):
+        node_equals_rule(z, ops.weighted_sum.rule(*row, *inputs, bias))
+        assert z.parents[len(row):] == (*xs, b)
 
 
 OPS = [

@@ -331,13 +331,14 @@ def test_same_seed_gives_micrograds_network_and_gradients():
 
 
 def test_one_forward_path_checked_once(monkeypatch):
-    # MLP.__call__ is the last entry of forward_trace; each Layer calls its Neurons;
-    # the input is checked once per MLP call, not per layer or per neuron.
+    # MLP.__call__ is the last entry of forward_trace; each Layer makes Z = W x + b in one
+    # call and has each Neuron activate its z_j; the input is checked once per MLP call,
+    # not per layer or per neuron.
     import nn.layers as layers
 
     mlp = MLP(3, [4, 2], activations=["gelu", "linear"], seed=3)
     calls = {"check": 0, "neuron": 0, "trace": 0}
-    check, neuron_forward, trace = layers._as_inputs, layers.Neuron.forward, MLP.forward_trace
+    check, activate, trace = layers._as_inputs, layers.Neuron.activate, MLP.forward_trace
 
     def counting(name, fn):
         def wrapper(*args, **kwargs):
@@ -346,7 +347,7 @@ def test_one_forward_path_checked_once(monkeypatch):
         return wrapper
 
     monkeypatch.setattr(layers, "_as_inputs", counting("check", check))
-    monkeypatch.setattr(layers.Neuron, "forward", counting("neuron", neuron_forward))
+    monkeypatch.setattr(layers.Neuron, "activate", counting("neuron", activate))
     monkeypatch.setattr(MLP, "forward_trace", counting("trace", trace))
     out = mlp([0.1, -0.2, 0.3])
     assert calls == {"check": 1, "neuron": 4 + 2, "trace": 1}
