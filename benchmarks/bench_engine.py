@@ -14,6 +14,10 @@
    git revision, extracted with ``git archive``): seconds, and bytes per node after
    the forward pass from the process's resident set size (no tracemalloc).
 
+Workloads 1 and 3 also run on ``minimal_engine.Value``, the least an engine of this
+design can do in CPython (no features at all): its lines, marked "floor", show what
+a target asks of the interpreter rather than of our engine.
+
 Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick]``.
 """
 
@@ -28,6 +32,7 @@ import tempfile
 from _common import (demo_moons, format_seconds, gc_paused, import_torch, parse_args,
                      print_table, time_runs)
 
+import minimal_engine
 from autograd import Value
 
 SIZES = [2, 16, 16, 1]
@@ -100,20 +105,25 @@ def bench_demo(steps):
           f"hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up")
     rows = []
     for setting, paused in (("default GC", False), ("GC disabled (context)", True)):
-        runs = {"ours": DemoTraining(Value, X, y), "micrograd": DemoTraining(MicrogradValue, X, y)}
+        runs = {"ours": DemoTraining(Value, X, y), "micrograd": DemoTraining(MicrogradValue, X, y),
+                "minimal": DemoTraining(minimal_engine.Value, X, y)}
         with gc_paused() if paused else contextlib.nullcontext():
             timings = {name: time_runs(run, steps) for name, run in runs.items()}
-        drift = max(abs(a - b) for a, b in zip(runs["ours"].losses, runs["micrograd"].losses))
-        ratio = timings["micrograd"].mean / timings["ours"].mean
+        drift = max(abs(a - b) for run in runs.values()
+                    for a, b in zip(runs["ours"].losses, run.losses))
         for name, timing in timings.items():
             print(f"   {setting:<22} {name:<10} {timing} per step")
-        print(f"   {setting:<22} micrograd / ours = {ratio:.1f}×   "
-              f"(same losses in both engines: max |Δloss| = {drift:.1e})")
-        target = f"≥ {DEMO_TARGET:g}×" if not paused else "(context)"
-        met = ("yes" if ratio >= DEMO_TARGET else "NO") if not paused else ""
-        rows.append([f"demo step, {setting}", format_seconds(timings["ours"].mean),
-                     f"micrograd {format_seconds(timings['micrograd'].mean)}",
-                     f"{ratio:.1f}×", target, met])
+        for name in ("ours", "minimal"):
+            ratio = timings["micrograd"].mean / timings[name].mean
+            print(f"   {setting:<22} micrograd / {name} = {ratio:.1f}×")
+            floor = name == "minimal"
+            target = "(context)" if paused else f"≥ {DEMO_TARGET:g}×" + (" (floor)" if floor else "")
+            met = "" if paused else ("yes" if ratio >= DEMO_TARGET else "NO")
+            rows.append([f"demo step, {setting}" + (", minimal engine" if floor else ""),
+                         format_seconds(timings[name].mean),
+                         f"micrograd {format_seconds(timings['micrograd'].mean)}",
+                         f"{ratio:.1f}×", target, met])
+        print(f"   (same losses in all three engines: max |Δloss| = {drift:.1e})")
     return rows
 
 
@@ -164,8 +174,8 @@ def bench_chain(length, repeats):
 
 CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, sys.argv[2])  # the engine to measure: this repository's or the baseline's
-from autograd import Value
+sys.path.insert(0, sys.argv[2])  # the engine to measure: this repository's, the baseline's
+Value = __import__(sys.argv[3]).Value  # or the minimal engine's (see minimal_engine.py)
 
 def rss():
     try:
@@ -198,15 +208,16 @@ def baseline_engine(revision, into):
     return True
 
 
-REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
+REPOSITORY = os.path.dirname(BENCHMARKS)
 
 
-def run_child(links, engine_path):
-    """One fresh process building and backpropagating the chain with the engine found at
-    ``engine_path``, run from an empty directory so nothing else named autograd is found."""
+def run_child(links, engine_path, module="autograd"):
+    """One fresh process building and backpropagating the chain with ``module.Value`` found
+    at ``engine_path``, run from an empty directory so nothing else of that name is found."""
     with tempfile.TemporaryDirectory() as empty:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(links), engine_path], cwd=empty,
-                             check=True, capture_output=True, text=True).stdout
+        out = subprocess.run([sys.executable, "-c", CHILD, str(links), engine_path, module],
+                             cwd=empty, check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
@@ -217,11 +228,12 @@ def bench_big_chain(nodes, repeats, revision):
           f"process (default GC), {repeats} runs each, interleaved; baseline = {revision}")
     with tempfile.TemporaryDirectory() as old:
         have_old = baseline_engine(revision, old)
-        runs = {"ours": [], "before v2": []}
+        runs = {"ours": [], "before v2": [], "minimal": []}
         for _ in range(repeats):
             runs["ours"].append(run_child(links, REPOSITORY))
             if have_old:
                 runs["before v2"].append(run_child(links, old))
+            runs["minimal"].append(run_child(links, BENCHMARKS, "minimal_engine"))
     rows = []
     for name, results in runs.items():
         if not results:
@@ -243,6 +255,13 @@ def bench_big_chain(nodes, repeats, revision):
         rows.append(["10⁶-node chain, build + backward", format_seconds(best),
                      f"before v2 {format_seconds(old_best)}", f"{ratio:.1f}×",
                      f"≥ {BIG_CHAIN_TARGET:g}×", "yes" if ratio >= BIG_CHAIN_TARGET else "NO"])
+        floor = min(r["build"] + r["backward"] for r in runs["minimal"])
+        floor_ratio = old_best / floor
+        print(f"   before v2 / minimal engine = {floor_ratio:.1f}×")
+        rows.append(["10⁶-node chain, minimal engine", format_seconds(floor),
+                     f"before v2 {format_seconds(old_best)}", f"{floor_ratio:.1f}×",
+                     f"≥ {BIG_CHAIN_TARGET:g}× (floor)",
+                     "yes" if floor_ratio >= BIG_CHAIN_TARGET else "NO"])
     rows.append(["10⁶-node chain, bytes per node", f"{bytes_per_node:.0f} B", "-", "-",
                  f"≤ {BYTES_PER_NODE_TARGET} B",
                  "yes" if bytes_per_node <= BYTES_PER_NODE_TARGET else "NO"])
