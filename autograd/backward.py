@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import modes as _modes
 from .errors import AnomalyError
-from .value import _NO_GRAPH, Value, as_float
+from .value import _NO_GRAPH, Value, as_float, origin_of
 
 
 def backward_reference(root, grad=1.0):
@@ -81,7 +81,7 @@ def _depth_first_order(root):
                 if second is not None and second._pass_grad is not visited:
                     parent = second
         elif node._primitive is not None:
-            parents = node._all_parents
+            parents = node._extras.parents
             i, n = resume.get(node, 0), len(parents)
             while i < n and parents[i]._pass_grad is visited:
                 i += 1
@@ -140,14 +140,15 @@ def _backward_fast(order, root, g0):
                 if second is not None:
                     second._pass_grad += node._second_local * g
             elif node._primitive is not None:
-                for parent, local in zip(node._all_parents, node._all_locals):
+                extras = node._extras
+                for parent, local in zip(extras.parents, extras.local_grads):
                     parent._pass_grad += local * g
 
 
 def _root_grad(root, grad):
     if not isinstance(root, Value):
         raise TypeError(f"backward() needs a Value, got {type(root).__name__} {root!r}")
-    if getattr(root, "_origin", None) is _NO_GRAPH:
+    if origin_of(root) is _NO_GRAPH:
         raise RuntimeError(
             f"backward() on {root!r}: it was computed inside no_grad(), so it recorded no "
             f"graph and no gradient can reach its inputs; compute it outside no_grad()")
@@ -156,7 +157,7 @@ def _root_grad(root, grad):
 
 def _checking(root):
     """Check for nan/inf inside detect_anomaly(), or on a graph built inside it."""
-    return _modes.anomaly() or getattr(root, "_origin", None) is not None
+    return _modes.anomaly() or origin_of(root) is not None
 
 
 def zero_grad(root):
@@ -230,7 +231,7 @@ def backward_steps(root, grad=1.0):
 
 
 def _backward_anomaly(node, parent, local, g, added):
-    where = getattr(node, "_origin", None) or "  (created outside detect_anomaly())\n"
+    where = origin_of(node) or "  (created outside detect_anomaly())\n"
     return AnomalyError(
         f"{node.op_name} returned {added!r} in the backward pass: local derivative "
         f"∂z/∂input = {local!r} at input {parent.data!r}, times incoming gradient {g!r}; "

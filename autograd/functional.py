@@ -12,7 +12,7 @@ from operator import mul as _mul
 from . import ops
 from .backward import topological_order
 from .modes import enable_grad
-from .value import Value, _lift, _many_node, node_from_rule
+from .value import Value, _lift, _many_node, constant_of, node_from_rule
 
 
 def _values(xs, context):
@@ -146,7 +146,7 @@ def _local_as_values(node):
     # returns are then Values with graphs of their own (see autograd.ops).
     primitive = node._primitive
     if primitive.constant is not None:
-        return primitive.rule(*node.parents, node._constant)[1:]
+        return primitive.rule(*node.parents, constant_of(node))[1:]
     return primitive.rule(*node.parents)[1:]
 
 

@@ -11,7 +11,7 @@ exactly as in the one that made it.
 
 from . import ops
 from .backward import topological_order
-from .value import Value, _leaf, _link, _new
+from .value import Value, _Extras, _extras, _leaf, _link, _new, constant_of
 
 
 def reduce(node):
@@ -37,7 +37,7 @@ def graph_records(root):
     index = {node: i for i, node in enumerate(order)}
     return [node if node.is_leaf else
             (node.op_name, node.data, node.grad, node.label,
-             getattr(node, "_constant", None), tuple(index[p] for p in node.parents),
+             constant_of(node), tuple(index[p] for p in node.parents),
              tuple(node.local_grads))
             for node in order]
 
@@ -56,7 +56,7 @@ def graph_from_records(records):
         if label:
             v.label = label
         if constant is not None:
-            v._constant = constant
+            _extras(v).constant = constant
         nodes.append(v)
     return nodes[-1]
 
@@ -76,13 +76,17 @@ def copy_node(node, memo):
     parents are their copies in ``memo``, or the same parents if not copied."""
     copy = _new(Value)
     for name in Value.__slots__:
-        if name != "_origin" and hasattr(node, name):
+        if name != "_extras" and hasattr(node, name):
             setattr(copy, name, getattr(node, name))
     copy._pass_grad = 0.0
     if node._first_parent is not None:
         copy._first_parent = memo.get(id(node._first_parent), node._first_parent)
         if node._second_parent is not None:
             copy._second_parent = memo.get(id(node._second_parent), node._second_parent)
-    elif not node.is_leaf:
-        copy._all_parents = tuple(memo.get(id(p), p) for p in node._all_parents)
+    extras = getattr(node, "_extras", None)
+    if extras is not None:  # all of it but where the node was made, which stays behind
+        parents = extras.parents
+        if parents is not None:
+            parents = tuple(memo.get(id(p), p) for p in parents)
+        copy._extras = _Extras(parents, extras.local_grads, extras.constant)
     return copy

@@ -16,13 +16,16 @@ a node made from one or two inputs ``_first_parent``, ``_second_parent``
                                    (None for one input) and their local
                                    derivatives ``_first_local``,
                                    ``_second_local``
-a node made from more inputs       ``_all_parents``, ``_all_locals`` (tuples;
-(``total``, ``dot``, softmax)      ``_first_parent`` is None)
+a node made from more inputs       ``_extras.parents``,
+(``total``, ``dot``, softmax)      ``_extras.local_grads`` (tuples;
+                                   ``_first_parent`` is None)
 a leaf                             ``_primitive`` and ``_first_parent`` None
 =================================  =======================================
 
-Read them through :attr:`Value.parents` and :attr:`Value.local_grads`.  One
-slot per field and no tuples for one or two parents keep a node at ~180 bytes.
+Read them through :attr:`Value.parents` and :attr:`Value.local_grads`.  A node
+has ten slots, 112 bytes: what only a few nodes need (more than two parents, a
+constant such as the k of x**k, where a node was made) lives in an
+:class:`_Extras` record, so the common node carries no room for it.
 
 Fast path: the hot primitives (``+ − × ÷``, negation, tanh, ReLU, exp, σ)
 compute their value and local derivatives inline instead of calling their rule
@@ -41,7 +44,7 @@ from .errors import AnomalyError, DivisionByZeroError, FloatOverflowError
 from .modes import open_blocks as _MODE_BLOCKS_OPEN  # non-empty: some thread is in a mode block
 
 _new = object.__new__
-_NO_GRAPH = "made inside no_grad()"  # the _origin of an op result that recorded no graph
+_NO_GRAPH = "made inside no_grad()"  # the origin of an op result that recorded no graph
 _INT_EXACT = 2 ** 53  # ints smaller than this in size convert to float exactly
 
 
@@ -73,6 +76,40 @@ def _lift(x, symbol):
         return _leaf(as_float(x, f"the operand of {symbol}"))
     raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
                     f"expected a number (int or float) or a Value")
+
+
+class _Extras:
+    """What only some nodes have: ``parents`` and ``local_grads`` of a node made from more
+    than two inputs; ``constant``, the number a primitive takes besides its inputs (the k
+    of x**k); ``origin``, where detect_anomaly() saw the node made, or that no_grad()
+    made it."""
+
+    __slots__ = ("parents", "local_grads", "constant", "origin")
+
+    def __init__(self, parents=None, local_grads=None, constant=None, origin=None):
+        self.parents, self.local_grads = parents, local_grads
+        self.constant, self.origin = constant, origin
+
+
+def _extras(v):
+    """v's :class:`_Extras` record, made on first use."""
+    try:
+        return v._extras
+    except AttributeError:
+        v._extras = record = _Extras()
+        return record
+
+
+def constant_of(v):
+    """The constant ``v``'s primitive took besides its inputs (the k of x**k), or None."""
+    record = getattr(v, "_extras", None)
+    return None if record is None else record.constant
+
+
+def origin_of(v):
+    """Where detect_anomaly() saw ``v`` made, :data:`_NO_GRAPH` if no_grad() made it, or None."""
+    record = getattr(v, "_extras", None)
+    return None if record is None else record.origin
 
 
 def _leaf(number):
@@ -122,8 +159,7 @@ def _many_node(primitive, parents, data, local):
     if not _MODE_BLOCKS_OPEN:
         v._primitive = primitive
         v._first_parent = None
-        v._all_parents = parents
-        v._all_locals = local
+        v._extras = _Extras(parents, local)
     else:
         _link_in_mode(v, primitive, parents, local)
     return v
@@ -144,7 +180,7 @@ def node_from_rule(primitive, parents, constant=None):
     else:
         v = _many_node(primitive, parents, data, tuple(local))
     if constant is not None:
-        v._constant = constant
+        _extras(v).constant = constant
     return v
 
 
@@ -158,7 +194,8 @@ def _link(v, primitive, parents, local):
             v._second_local = local[1]
     else:
         v._first_parent = None
-        v._all_parents, v._all_locals = tuple(parents), tuple(local)
+        record = _extras(v)
+        record.parents, record.local_grads = tuple(parents), tuple(local)
 
 
 def _link_in_mode(v, primitive, parents, local):
@@ -171,16 +208,16 @@ def _link_in_mode(v, primitive, parents, local):
     else:
         v._primitive = None
         v._first_parent = None
-        v._origin = _NO_GRAPH
+        _extras(v).origin = _NO_GRAPH
 
 
 def _check_forward(v, primitive, parents):
     # Remember where the user built this node, for forward and backward reports.
-    v._origin = "".join(traceback.format_list(_user_frames()))
+    origin = _extras(v).origin = "".join(traceback.format_list(_user_frames()))
     if not math.isfinite(v._data):
         inputs = ", ".join(repr(p._data) for p in parents)
         raise AnomalyError(f"{primitive.name}({inputs}) returned {v._data!r} in the forward "
-                           f"pass; the node was created at:\n{v._origin}")
+                           f"pass; the node was created at:\n{origin}")
 
 
 def _user_frames():
@@ -220,12 +257,10 @@ class Value:
     ``v._backward()`` (this node's chain-rule step) work as in the lecture.
     """
 
-    __slots__ = ("_data", "grad", "_label", "_primitive", "_first_parent", "_second_parent",
-                 "_first_local", "_second_local", "_all_parents", "_all_locals",
-                 "_constant", "_pass_grad", "_origin")
-    # _constant: the number a primitive takes besides its inputs (the k of x**k);
+    __slots__ = ("_data", "grad", "_pass_grad", "_label", "_primitive", "_first_parent",
+                 "_second_parent", "_first_local", "_second_local", "_extras")
     # _pass_grad: ∂root/∂node during one backward pass (see autograd.backward);
-    # _origin: where detect_anomaly() saw the node made, or that no_grad() made it.
+    # _extras: an _Extras record, only on the few nodes that need one.
 
     def __init__(self, data, label=""):
         self._data = data if type(data) is float else as_float(data, "Value()")
@@ -273,7 +308,7 @@ class Value:
         if primitive is None:
             return ""
         if primitive is ops.pow_const:
-            return f"**{_fmt(self._constant)}"
+            return f"**{_fmt(self._extras.constant)}"
         return primitive.symbol
 
     @property
@@ -288,7 +323,7 @@ class Value:
         if primitive is None:
             return ""
         if primitive is ops.pow_const:
-            return f"**{self._constant}"
+            return f"**{self._extras.constant}"
         return primitive.text
 
     @property
@@ -298,7 +333,7 @@ class Value:
         if a is not None:
             b = self._second_parent
             return (a,) if b is None else (a, b)
-        return () if self._primitive is None else self._all_parents
+        return () if self._primitive is None else self._extras.parents
 
     _prev = parents
     """micrograd's name for :attr:`parents` (a tuple here, a set there)."""
@@ -310,7 +345,7 @@ class Value:
             if self._second_parent is None:
                 return (self._first_local,)
             return (self._first_local, self._second_local)
-        return () if self._primitive is None else self._all_locals
+        return () if self._primitive is None else self._extras.local_grads
 
     @property
     def is_leaf(self):
