@@ -4,9 +4,9 @@
    run with either engine's Value class, so both build the same expression graph:
    MLP 2-16-16-1 (per neuron ``sum((wᵢ·xᵢ for …), b)``, ReLU on hidden layers),
    100 two-moons points, hinge loss mean(relu(1 − yᵢ·scoreᵢ)) + 1e-4·Σp², then
-   backward and the SGD update with micrograd's learning-rate schedule.  Timed with
-   CPython's default garbage-collector settings; a second line with the
-   collector disabled is given for context only.
+   backward and the SGD update with micrograd's learning-rate schedule.  Each engine
+   runs in a fresh process, timed with CPython's default garbage-collector
+   settings; a second line with the collector disabled is given for context only.
 2. A chain x ← tanh(x·w + b) of 10,000 steps, forward and backward: our Value
    against float64 0-dim tensors with ``requires_grad`` on w and b (3 ops a step).
 3. The same chain with 10⁶ nodes, built and backpropagated in a fresh process
@@ -29,12 +29,14 @@ import subprocess
 import sys
 import tempfile
 
-from _common import (demo_moons, format_seconds, gc_paused, import_torch, parse_args,
+from _common import (Timing, demo_moons, format_seconds, gc_paused, import_torch, parse_args,
                      print_table, time_runs)
 
 import minimal_engine
 from autograd import Value
 
+BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
+REPOSITORY = os.path.dirname(BENCHMARKS)
 SIZES = [2, 16, 16, 1]
 DEMO_TARGET = 20.0   # ours at least this many times faster than micrograd per step
 CHAIN_TARGET = 10.0  # ours at least this many times faster than PyTorch per op
@@ -92,25 +94,50 @@ class DemoTraining:
         self.losses.append(loss.data)
 
 
-def bench_demo(steps):
-    """Time the demo step in both engines; returns summary rows (or [] without micrograd)."""
-    try:
+def demo_engine(name):
+    """The Value class of engine ``name``: "ours", "micrograd" or "minimal"."""
+    if name == "micrograd":
         from micrograd.engine import Value as MicrogradValue
+        return MicrogradValue
+    return minimal_engine.Value if name == "minimal" else Value
+
+
+def demo_child(name, steps, paused):
+    """In a fresh process: time engine ``name``'s demo step; print the seconds and losses."""
+    X, y = demo_moons()
+    run = DemoTraining(demo_engine(name), X, y)
+    with gc_paused() if paused else contextlib.nullcontext():
+        timing = time_runs(run, steps)
+    print(json.dumps({"times": timing.times, "losses": run.losses}))
+
+
+DEMO_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); import bench_engine; " \
+             "bench_engine.demo_child(sys.argv[2], int(sys.argv[3]), sys.argv[4] == 'paused')"
+
+
+def bench_demo(steps):
+    """Time the demo step in each engine, each in a fresh process so that none inherits
+    another's heap or collector state; returns summary rows (or [] without micrograd)."""
+    try:
+        demo_engine("micrograd")
     except ImportError:
         print("micrograd is not installed, so the demo comparison is skipped; "
               "install it with: .venv/bin/pip install micrograd==0.1.0")
         return []
-    X, y = demo_moons()
-    print(f"\n1. micrograd demo step: MLP {'-'.join(map(str, SIZES))}, {len(X)} moons points, "
-          f"hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up")
+    print(f"\n1. micrograd demo step: MLP {'-'.join(map(str, SIZES))}, {len(demo_moons()[0])} "
+          f"moons points, hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up, "
+          f"each engine in a fresh process")
     rows = []
     for setting, paused in (("default GC", False), ("GC disabled (context)", True)):
-        runs = {"ours": DemoTraining(Value, X, y), "micrograd": DemoTraining(MicrogradValue, X, y),
-                "minimal": DemoTraining(minimal_engine.Value, X, y)}
-        with gc_paused() if paused else contextlib.nullcontext():
-            timings = {name: time_runs(run, steps) for name, run in runs.items()}
-        drift = max(abs(a - b) for run in runs.values()
-                    for a, b in zip(runs["ours"].losses, run.losses))
+        results = {}
+        for name in ("ours", "micrograd", "minimal"):
+            out = subprocess.run([sys.executable, "-c", DEMO_CHILD, BENCHMARKS, name, str(steps),
+                                  "paused" if paused else "default"],
+                                 check=True, capture_output=True, text=True).stdout
+            results[name] = json.loads(out)
+        timings = {name: Timing(tuple(r["times"])) for name, r in results.items()}
+        drift = max(abs(a - b) for r in results.values()
+                    for a, b in zip(results["ours"]["losses"], r["losses"]))
         for name, timing in timings.items():
             print(f"   {setting:<22} {name:<10} {timing} per step")
         for name in ("ours", "minimal"):
@@ -208,8 +235,6 @@ def baseline_engine(revision, into):
     return True
 
 
-BENCHMARKS = os.path.dirname(os.path.abspath(__file__))
-REPOSITORY = os.path.dirname(BENCHMARKS)
 
 
 def run_child(links, engine_path, module="autograd"):
