@@ -46,6 +46,10 @@ class Timing:
         return statistics.fmean(self.times)
 
     @property
+    def median(self):
+        return statistics.median(self.times)
+
+    @property
     def stdev(self):
         return statistics.stdev(self.times) if len(self.times) > 1 else 0.0
 
@@ -72,6 +76,22 @@ def time_runs(run, repeats, warmup=1):
         if not gc.isenabled():
             gc.collect()
     return Timing(tuple(times))
+
+
+def time_interleaved(runs, repeats, warmup=1):
+    """Time several workloads (name -> callable) taking turns, one call each per round, so
+    that a slow spell of a shared machine falls on all of them alike; name -> Timing."""
+    for run in runs.values():
+        for _ in range(warmup):
+            run()
+    gc.collect()
+    times = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: Timing(tuple(t)) for name, t in times.items()}
 
 
 @contextlib.contextmanager

@@ -30,7 +30,7 @@ import sys
 import tempfile
 
 from _common import (Timing, demo_moons, format_seconds, gc_paused, import_torch, parse_args,
-                     print_table, time_runs)
+                     print_table, time_interleaved, time_runs)
 
 import minimal_engine
 from autograd import Value
@@ -115,9 +115,12 @@ DEMO_CHILD = "import sys; sys.path.insert(0, sys.argv[1]); import bench_engine; 
              "bench_engine.demo_child(sys.argv[2], int(sys.argv[3]), sys.argv[4] == 'paused')"
 
 
-def bench_demo(steps):
+def bench_demo(steps, rounds):
     """Time the demo step in each engine, each in a fresh process so that none inherits
-    another's heap or collector state; returns summary rows (or [] without micrograd)."""
+    another's heap or collector state, the engines taking turns for ``rounds`` rounds;
+    a step's time is the median over the processes of their mean step (the mean keeps
+    the collector's occasional long passes in).  Returns summary rows (or [] without
+    micrograd)."""
     try:
         demo_engine("micrograd")
     except ImportError:
@@ -125,30 +128,33 @@ def bench_demo(steps):
               "install it with: .venv/bin/pip install micrograd==0.1.0")
         return []
     print(f"\n1. micrograd demo step: MLP {'-'.join(map(str, SIZES))}, {len(demo_moons()[0])} "
-          f"moons points, hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up, "
-          f"each engine in a fresh process")
+          f"moons points, hinge + L2, forward + backward + SGD; {steps} steps after 1 warm-up "
+          f"in each of {rounds} fresh processes per engine, the engines taking turns")
     rows = []
     for setting, paused in (("default GC", False), ("GC disabled (context)", True)):
-        results = {}
-        for name in ("ours", "micrograd", "minimal"):
-            out = subprocess.run([sys.executable, "-c", DEMO_CHILD, BENCHMARKS, name, str(steps),
-                                  "paused" if paused else "default"],
-                                 check=True, capture_output=True, text=True).stdout
-            results[name] = json.loads(out)
-        timings = {name: Timing(tuple(r["times"])) for name, r in results.items()}
-        drift = max(abs(a - b) for r in results.values()
-                    for a, b in zip(results["ours"]["losses"], r["losses"]))
+        results = {"ours": [], "micrograd": [], "minimal": []}
+        for _ in range(rounds):
+            for name, processes in results.items():
+                out = subprocess.run([sys.executable, "-c", DEMO_CHILD, BENCHMARKS, name,
+                                      str(steps), "paused" if paused else "default"],
+                                     check=True, capture_output=True, text=True).stdout
+                processes.append(json.loads(out))
+        timings = {name: Timing(tuple(Timing(tuple(p["times"])).mean for p in processes))
+                   for name, processes in results.items()}
+        drift = max(abs(a - b) for processes in results.values() for p in processes
+                    for a, b in zip(results["ours"][0]["losses"], p["losses"]))
         for name, timing in timings.items():
-            print(f"   {setting:<22} {name:<10} {timing} per step")
+            print(f"   {setting:<22} {name:<10} {format_seconds(timing.median)} per step "
+                  f"(processes' means {', '.join(map(format_seconds, timing.times))})")
         for name in ("ours", "minimal"):
-            ratio = timings["micrograd"].mean / timings[name].mean
+            ratio = timings["micrograd"].median / timings[name].median
             print(f"   {setting:<22} micrograd / {name} = {ratio:.1f}×")
             floor = name == "minimal"
             target = "(context)" if paused else f"≥ {DEMO_TARGET:g}×" + (" (floor)" if floor else "")
             met = "" if paused else ("yes" if ratio >= DEMO_TARGET else "NO")
             rows.append([f"demo step, {setting}" + (", minimal engine" if floor else ""),
-                         format_seconds(timings[name].mean),
-                         f"micrograd {format_seconds(timings['micrograd'].mean)}",
+                         format_seconds(timings[name].median),
+                         f"micrograd {format_seconds(timings['micrograd'].median)}",
                          f"{ratio:.1f}×", target, met])
         print(f"   (same losses in all three engines: max |Δloss| = {drift:.1e})")
     return rows
@@ -179,21 +185,23 @@ def bench_chain(length, repeats):
     """Time the chain in both engines; returns summary rows (or [] without torch)."""
     ops = OPS_PER_LINK * length
     print(f"\n2. chain x ← tanh(x·w + b), {length} links ({ops} ops), forward + backward; "
-          f"{repeats} runs after 1 warm-up")
-    ours = time_runs(lambda: chain_ours(length), repeats)
-    print(f"   ours     {ours} per chain, {format_seconds(ours.mean / ops)} per op")
+          f"{repeats} runs each after 1 warm-up, taking turns")
     torch = import_torch()
     if torch is None:
-        return [["tanh chain, per op", format_seconds(ours.mean / ops), "PyTorch missing",
+        ours = time_runs(lambda: chain_ours(length), repeats)
+        return [["tanh chain, per op", format_seconds(ours.median / ops), "PyTorch missing",
                  "-", f"≥ {CHAIN_TARGET:g}×", "skipped"]]
-    theirs = time_runs(lambda: chain_torch(torch, length), repeats)
-    print(f"   PyTorch  {theirs} per chain, {format_seconds(theirs.mean / ops)} per op "
+    timings = time_interleaved({"ours": lambda: chain_ours(length),
+                                "PyTorch": lambda: chain_torch(torch, length)}, repeats)
+    ours, theirs = timings["ours"], timings["PyTorch"]
+    print(f"   ours     {ours} per chain, median {format_seconds(ours.median / ops)} per op")
+    print(f"   PyTorch  {theirs} per chain, median {format_seconds(theirs.median / ops)} per op "
           f"(torch {torch.__version__}, float64 0-dim tensors)")
     agree = abs(chain_ours(length) - chain_torch(torch, length))
-    ratio = theirs.mean / ours.mean
-    print(f"   PyTorch / ours = {ratio:.1f}×   (∂x/∂w agrees to {agree:.1e})")
-    return [["tanh chain, per op", format_seconds(ours.mean / ops),
-             f"PyTorch {format_seconds(theirs.mean / ops)}", f"{ratio:.1f}×",
+    ratio = theirs.median / ours.median
+    print(f"   PyTorch / ours = {ratio:.1f}× (medians)   (∂x/∂w agrees to {agree:.1e})")
+    return [["tanh chain, per op", format_seconds(ours.median / ops),
+             f"PyTorch {format_seconds(theirs.median / ops)}", f"{ratio:.1f}×",
              f"≥ {CHAIN_TARGET:g}×", "yes" if ratio >= CHAIN_TARGET else "NO"]]
 
 
@@ -295,9 +303,9 @@ def bench_big_chain(nodes, repeats, revision):
 
 def main(argv=None):
     args = parse_args(__doc__.splitlines()[0], argv)
-    steps, length, repeats = (2, 1_000, 2) if args.quick else (20, 10_000, 10)
+    steps, rounds, length, repeats = (2, 1, 1_000, 2) if args.quick else (10, 3, 10_000, 10)
     nodes, big_repeats = (30_000, 1) if args.quick else (1_000_000, 3)
-    rows = (bench_demo(steps) + bench_chain(length, repeats)
+    rows = (bench_demo(steps, rounds) + bench_chain(length, repeats)
             + bench_big_chain(nodes, big_repeats, args.baseline or BASELINE))
     print_table("Summary" + (" (--quick: smoke run, numbers are rough)" if args.quick else ""),
                 ["workload", "ours", "reference", "speed-up", "target", "met"], rows)
