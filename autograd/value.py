@@ -508,9 +508,9 @@ class Value:
         """A = tanh Z; derivative 1 − A²."""
         x = self._data
         t = math.tanh(x)
-        # ops.tanh_derivative_float inlined for |x| < 20: 1 − t² where it is exact to an
-        # ulp, 1/cosh²x where t is too close to ±1 for that.
-        if -0.5 < x < 0.5:
+        # ops.tanh_derivative_float inlined for |x| < 20: 1 − t² where it is as accurate
+        # as 1/cosh²x (|x| < 0.75), 1/cosh²x where t is too close to ±1 for that.
+        if -0.75 < x < 0.75:
             d = 1.0 - t * t
         elif -20.0 < x < 20.0:
             c = math.cosh(x)

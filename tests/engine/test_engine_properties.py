@@ -12,6 +12,7 @@ import copy
 import decimal
 import math
 import pickle
+import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -146,6 +147,19 @@ def test_pickled_and_copied_graphs_give_the_same_gradients(graph):
         assert all(same(a, b) for a, b in zip(got, expected))
         assert [n.data for n in topological_order(copied)] == [
             n.data for n in topological_order(root)]
+
+
+def test_tanh_derivative_switches_formula_where_one_minus_a_squared_loses_accuracy():
+    # 1 − a² is used below |x| = 0.75, where it is as good as 1/cosh²x (both within 2
+    # ulps); past that its cancellation costs up to ~4 ulps, which a later switch shows.
+    rng = random.Random(0)
+    with decimal.localcontext() as context:
+        context.prec = 40
+        for x in [rng.uniform(-1.5, 1.5) for _ in range(20_000)]:
+            d = decimal.Decimal(x)
+            exact = 4 / (d.exp() + (-d).exp()) ** 2
+            got = Value(x).tanh().local_grads[0]
+            assert abs(decimal.Decimal(got) - exact) <= exact * decimal.Decimal(2.3 * 2.0 ** -52), x
 
 
 @settings(max_examples=300, deadline=None)
