@@ -48,9 +48,17 @@ def first_non_finite(values):
 def check_finite(what, values, step, lr, where="", history=None):
     """Raise :class:`TrainingDiverged` ("the loss became nan at step 3; try a smaller
     learning rate (it was 10)") if any of ``values`` is not finite; ``where`` adds to
-    the step (" (epoch 2)")."""
+    the step (" (epoch 2)").  A loss or prediction of step 1 comes before any update,
+    so there the message points at the inputs, the initial parameters and the
+    regularization strength instead of the learning rate."""
     bad = first_non_finite(values)
-    if bad is not None:
+    if bad is None:
+        return
+    if step == 1 and what in ("loss", "prediction"):
+        advice = ("before any update, so the learning rate is not the cause: look at the "
+                  "inputs, the initial parameters and the regularization strength (l2)")
+    else:
         was = f" (it was {lr:g})" if isinstance(lr, (int, float)) and _is_finite(lr) else ""
-        raise TrainingDiverged(f"the {what} became {bad} at step {step}{where}; try a smaller "
-                               f"learning rate{was}", step, history)
+        advice = f"try a smaller learning rate{was}"
+    raise TrainingDiverged(f"the {what} became {bad} at step {step}{where}; {advice}",
+                           step, history)

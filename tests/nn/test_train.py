@@ -276,6 +276,19 @@ def test_a_diverging_run_names_the_step_and_suggests_a_smaller_learning_rate(los
     assert all(math.isfinite(v) for v in info.value.history.history["loss"])
 
 
+@pytest.mark.parametrize("engine", ["scalar", "matrix"])
+def test_a_loss_that_is_inf_before_any_update_does_not_blame_the_learning_rate(engine):
+    # l2 = 1e308 with Σp² = 6 makes the very first loss inf: no step has been taken, so
+    # "try a smaller learning rate" would send the user the wrong way.
+    model = MLP.from_weights([[[1.0, 1.0], [1.0, 1.0]], [[1.0, 1.0]]], activations=["relu", "sigmoid"])
+    X, y = [[1.0, 0.5], [0.0, 1.0]], [1, 0]
+    with pytest.raises(TrainingDiverged) as info:
+        fit(model, X, y, loss="bce", l2=1e308, epochs=2, verbose=False, engine=engine)
+    message = str(info.value)
+    assert message.startswith("the loss became inf at step 1 (epoch 1); before any update")
+    assert "regularization strength (l2)" in message and "smaller learning rate" not in message
+
+
 def test_a_nan_weight_behind_a_relu_is_still_caught():
     # relu(nan) may read 0 and the output stay finite: the parameters are checked too.
     model = MLP(2, [2, 1], ["relu", "linear"], seed=0)
