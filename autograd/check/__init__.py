@@ -19,7 +19,8 @@ A finite difference straddling a kink (ReLU or ``abs`` at 0) disagrees with any
 analytic derivative, and that disagreement is real, not a bug.  The checks
 detect it (the one-sided differences on each side disagree) and raise
 :class:`NotDifferentiable`, saying where the kink is and how to move the point,
-instead of reporting the derivative as wrong; ``skip_kinks=True`` skips such
+instead of reporting the derivative as wrong; ``gradgradcheck`` does the same where
+the gradient it differentiates has a kink or jumps; ``skip_kinks=True`` skips such
 inputs.  For property tests over random graphs, see :mod:`autograd.strategies`;
 under pytest the same checks are fixtures (:mod:`autograd.pytest_plugin`).
 """

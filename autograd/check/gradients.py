@@ -11,6 +11,7 @@ move it).
 
 import math
 import numbers
+from operator import itemgetter
 
 from .differences import between, central, look_for_kink, shifted
 from .objective import Objective
@@ -123,7 +124,7 @@ def _mark_kink(entry, probe, eps, left, right, offset, atol, rtol, skip_kinks):
 
 
 def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, directions=None,
-                  seed=0):
+                  seed=0, skip_kinks=False):
     """Check second derivatives: the engine's ∂²F/∂xᵢ∂xⱼ (through ``grad(...,
     create_graph=True)``) against central differences of its gradient,
     (∂F/∂xᵢ(x + εeⱼ) − ∂F/∂xᵢ(x − εeⱼ)) / 2ε.
@@ -131,31 +132,41 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, di
     Inputs, tolerances, ``samples`` and ``seed`` as for :func:`gradcheck`: one row
     per (i, j) over all (or the sampled) inputs.  ``directions=k`` compares vᵀHv with
     the difference of ∇F·v along k random directions v (JAX's ``order=2``).
-    Returns a truthy :class:`CheckResult` or raises :class:`GradientMismatch`.
+
+    Where an element fails because ∂F/∂xᵢ itself is not differentiable within 2ε of
+    the point (a kink in it, as x·ReLU(x) has at 0, or a jump, where F has a kink as
+    ReLU(x) at 0), :class:`NotDifferentiable` is raised instead, saying where and how
+    to move the point, unless ``skip_kinks=True`` (then such elements are listed in
+    ``result.skipped``).  Returns a truthy :class:`CheckResult` or raises
+    :class:`GradientMismatch`.
     """
     __tracebackhide__ = True
     obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
                            "gradgradcheck()")
     point, names = obj.point, obj.names
     rows = [p.index for p in probes]
-    entries = []
+    compared = []  # (entry, probe, the gradient component it differentiates, its values at x ± εv)
     for p in probes:
         hv = obj.hessian_times(point, p.v)
         up = obj.gradient(shifted(point, p.v, eps))
         down = obj.gradient(shifted(point, p.v, -eps))
         if p.index is None:
-            a = math.fsum(hv[i] * c for i, c in p.v.items())
-            n = math.fsum((up[i] - down[i]) * c for i, c in p.v.items()) / (2 * eps)
-            entries.append(Entry(f"vᵀHv, {p.name}", None, None, a, n))
+            along = _along(p.v)
+            a = along(hv)
+            hi, lo = along(up), along(down)
+            compared.append((Entry(f"vᵀHv, {p.name}", None, None, a, (hi - lo) / (2 * eps)),
+                             p, along, hi, lo))
             continue
         j = p.index
         step = shifted(point, p.v, eps)[j] - shifted(point, p.v, -eps)[j]
         for i in rows:
-            entries.append(Entry(f"∂²/∂{names[i]}∂{names[j]}", j, point[j], hv[i],
-                                 (up[i] - down[i]) / step))
-    for e in entries:
+            compared.append((Entry(f"∂²/∂{names[i]}∂{names[j]}", j, point[j], hv[i],
+                                   (up[i] - down[i]) / step, moves=names[j]),
+                             p, itemgetter(i), up[i], down[i]))
+    for e, p, component, hi, lo in compared:
         if not agree(e.computed, e.reference, atol, rtol):
-            e.status = "mismatch"
+            _judge_second_order(e, obj, p, component, eps, atol, rtol, hi, lo, skip_kinks)
+    entries = [e for e, *_ in compared]
     scale = max(abs(g) for g in obj.gradient(point))
     result = CheckResult(f"gradgradcheck at {obj.describe()}", ("analytic", "numeric"),
                          entries, atol, rtol,
@@ -163,6 +174,34 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, di
                          + _probe_note(samples, directions, seed))
     result.raise_if_failed()
     return result
+
+
+def _along(v):
+    """The component of a gradient g along the probe v: Σᵢ gᵢvᵢ."""
+    return lambda g: math.fsum(g[i] * c for i, c in v.items())
+
+
+def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, hi, lo, skip_kinks):
+    """A failing second derivative: not defined here if G, the gradient ``component`` being
+    differentiated, has a kink within 2ε (the five-point look of :func:`look_for_kink`
+    on G) or jumps between x − εv and x + εv (F has a kink there): the change of G
+    across the middle, |G(x + εv) − G(x − εv)|, then dwarfs its changes over the steps
+    either side, which a smooth G keeps about equal.  Else a mismatch."""
+    def g(point):
+        return component(obj.gradient(point))
+
+    kink = look_for_kink(g, obj.point, probe.v, eps, hi, lo, atol)
+    if kink.found:
+        _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol, skip_kinks)
+        return
+    outer_hi, outer_lo = g(shifted(obj.point, probe.v, 2 * eps)), g(shifted(obj.point, probe.v,
+                                                                          -2 * eps))
+    outer = abs(outer_hi - hi) + abs(lo - outer_lo)
+    if abs(hi - lo) > 4 * outer + kink.noise * eps:
+        _mark_kink(entry, probe, eps, lo, hi, 0.0, atol, rtol, skip_kinks)
+        entry.gradient_jumps = True
+        return
+    entry.status = "mismatch"
 
 
 def assert_grad(f, at, expected, rtol=1e-7, atol=1e-12):

@@ -89,6 +89,12 @@ class Entry:
     """Kinks meet at the point: along the probe f looks smooth, but the engine's gradient
     just before and just after (``slopes``) agree with the difference while its value at
     the point does not."""
+    moves: str | None = None
+    """The input the probe moves, where it is not ``name`` (a second derivative
+    ∂²/∂xᵢ∂xⱼ moves xⱼ)."""
+    gradient_jumps: bool = False
+    """A second derivative where the gradient component itself jumps (``slopes`` holds its
+    values just before and just after): F has a kink there, as ReLU at 0."""
     hint: str = ""
     """Anything else the table should say about this entry."""
 
@@ -112,7 +118,7 @@ class Entry:
             return self.hint
         left, right = self.slopes
         what = {"kink": "not differentiable", "skipped": "kink, skipped"}[self.status]
-        if self.jumps:
+        if self.jumps or self.gradient_jumps:
             return f"{what}: gradient jumps {left:.4g} | {right:.4g}"
         outside = "" if self.between else ", outside them"
         return f"{what}: slopes {left:.4g} | {right:.4g}{outside}"
@@ -211,6 +217,14 @@ class CheckResult:
 def kink_sentence(e, computed_name, eps):
     """Why a finite difference cannot judge this entry, and where to move the point."""
     left, right = e.slopes
+    who = e.moves or e.name
+    if e.gradient_jumps:
+        move = (f"move the point so no kink lies within 2ε along {who}" if e.index is None
+                else f"move {who} at least 2ε away from it, e.g. to {e.move_to:.6g},")
+        return (f"- {e.name}: the gradient jumps here ({left:.6g} just before, {right:.6g} just "
+                f"after): f has a kink at this point (e.g. ReLU at 0), so its gradient has no "
+                f"derivative and the {computed_name} {number(e.computed)} is a convention; "
+                f"{move}")
     if e.jumps:
         return (f"- {e.name}: kinks meet at this point (e.g. ReLUs whose inputs vanish "
                 f"together): the engine's gradient jumps here ({left:.6g} just before, "
@@ -218,11 +232,11 @@ def kink_sentence(e, computed_name, eps):
                 f"{number(e.computed)} at the point, a convention such as ReLU'(0) = 0); move "
                 f"the point off the kinks, e.g. change an input or a bias by 1e-3,")
     if e.index is None:
-        where = f"kink at x + t·v along {e.name}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
-        move = f"move the point so no kink lies within 2ε along {e.name}"
+        where = f"kink at x + t·v along {who}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
+        move = f"move the point so no kink lies within 2ε along {who}"
     else:
-        where = f"kink at {e.name} ≈ {e.kink_at:.6g}"
-        move = f"move {e.name} at least 2ε away from it, e.g. to {e.move_to:.6g},"
+        where = f"kink at {who} ≈ {e.kink_at:.6g}"
+        move = f"move {who} at least 2ε away from it, e.g. to {e.move_to:.6g},"
     if e.between:
         verdict = f"the {computed_name} {number(e.computed)} lies between them"
     else:

@@ -181,3 +181,44 @@ def test_a_planted_error_is_still_caught_where_the_gradient_is_continuous():
 
     with pytest.raises(GradientMismatch, match="worst: a \\(input 0\\): analytic 1.5, numeric 1"):
         gradcheck(f, [0.3, 0.1], skip_kinks=True)
+
+
+# -- second derivatives: gradgradcheck at a kink of the gradient, or where it jumps ---------
+
+def test_gradgradcheck_at_a_kink_of_the_gradient_says_not_differentiable():
+    # f = x·relu(x): ∂f/∂x is 0 left of 0 and 2x right of it, so ∂²f/∂x² is 0 | 2 there;
+    # the engine's 0 (ReLU'(0) = 0 twice) lies between, and no difference can judge it.
+    with pytest.raises(NotDifferentiable) as info:
+        autograd.gradgradcheck(lambda x: x * x.relu(), [0.0])
+    message = str(info.value)
+    assert "∂²/∂x∂x: kink at x ≈ 0" in message and "(left 0, right 2)" in message
+    assert "lies between them: move x at least 2ε away" in message
+    assert not isinstance(info.value, GradientMismatch)
+
+
+@pytest.mark.parametrize("f, at, before, after", [
+    (lambda x: x.relu() * 3, [0.0], 0, 3),
+    (lambda x, y: x.relu() * y, [0.0, 2.0], 0, 2),
+    (lambda x: abs(x) * 2 + x * x, [0.0], -2, 2),
+])
+def test_gradgradcheck_where_the_gradient_jumps_says_f_has_a_kink(f, at, before, after):
+    # Where F has a kink its gradient jumps, and the difference of the gradient grows
+    # like jump/2ε: a mismatch report would blame a correct engine.
+    with pytest.raises(NotDifferentiable) as info:
+        autograd.gradgradcheck(f, at)
+    assert (f"the gradient jumps here ({before:g} just before, {after:g} just after): f has a "
+            f"kink at this point") in str(info.value)
+    result = autograd.gradgradcheck(f, at, skip_kinks=True)
+    assert result and any(e.gradient_jumps for e in result.skipped)
+
+
+def test_gradgradcheck_along_directions_sees_the_jump_too():
+    with pytest.raises(NotDifferentiable, match="the gradient jumps here"):
+        autograd.gradgradcheck(lambda x, y: (x - y).relu() * 3, [1.0, 1.0], directions=2)
+
+
+def test_gradgradcheck_off_the_kink_still_catches_a_wrong_second_derivative():
+    # Near (not at) a ReLU kink a detached factor makes the engine's ∂²f/∂x² wrong:
+    # the kink checks must not excuse it.
+    with pytest.raises(GradientMismatch):
+        autograd.gradgradcheck(lambda x: x.relu() * x * x.detach(), [0.5])
