@@ -34,7 +34,7 @@ from autograd import no_grad
 
 from .clip import clip_grad_norm
 from .data import batches, train_val_split
-from .divergence import TrainingDiverged, check_finite, first_non_finite
+from .divergence import TrainingDiverged, all_finite, check_finite, first_non_finite
 from .losses import get_loss
 from .optim import SGD
 from .regularization import l2_penalty
@@ -370,7 +370,7 @@ def _check_data(X, y, model, what):
                                  f"(the model has {n_in} inputs), got {x!r}")
     for i, x in enumerate(X):
         # A nan in the data would later pass for a diverged run.
-        if isinstance(x, (list, tuple)) and first_non_finite(x) is not None:
+        if isinstance(x, (list, tuple)) and not all_finite(x):
             raise ValueError(f"fit(): {what} sample {i} must hold finite numbers, got {x!r}")
 
 

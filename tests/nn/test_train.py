@@ -3,8 +3,11 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nn.data import moons, xor
+from nn.divergence import all_finite, first_non_finite
 from nn.explain import explain_step
 from nn.layers import MLP
 from nn.losses import get_loss
@@ -313,3 +316,16 @@ def test_a_diverged_models_accuracy_is_not_a_number(loss, output):
     result = evaluate(model, X, y, loss=loss)
     assert math.isnan(result["loss"]) and math.isnan(result["accuracy"])
     assert math.isnan(accuracy(model, X, y, loss=loss))
+
+
+_ROW_ENTRIES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.integers(-2, 2),
+    st.sampled_from([10**400, -10**400, True, "1.0", None, [0.5, math.nan], [1.0]]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ROW_ENTRIES, max_size=6))
+def test_all_finite_agrees_with_first_non_finite_on_any_row(row):
+    # fit() checks every data row with the C-speed all_finite; it must answer exactly as
+    # the element-by-element first_non_finite that names the culprit in the message.
+    assert all_finite(row) == (first_non_finite(row) is None)
