@@ -58,29 +58,19 @@ class Timing:
 
 
 def time_runs(run, repeats, warmup=1):
-    """Call ``run()`` ``warmup`` times untimed, then ``repeats`` times timed.
+    """Call ``run()`` ``warmup`` times untimed, then ``repeats`` times timed: a Timing."""
+    return time_interleaved({"run": run}, repeats, warmup)["run"]
+
+
+def time_interleaved(runs, repeats, warmup=1):
+    """Time several workloads (name -> callable) taking turns, one call each per round, so
+    that a slow spell of a shared machine falls on all of them alike; name -> Timing.
 
     The collector is emptied first so every workload starts from the same heap.
     While the cyclic collector is disabled (see :func:`gc_paused`) the garbage a
     run leaves is collected after it, outside the timed region, so cyclic
     garbage cannot pile up across runs.
     """
-    for _ in range(warmup):
-        run()
-    gc.collect()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-        if not gc.isenabled():
-            gc.collect()
-    return Timing(tuple(times))
-
-
-def time_interleaved(runs, repeats, warmup=1):
-    """Time several workloads (name -> callable) taking turns, one call each per round, so
-    that a slow spell of a shared machine falls on all of them alike; name -> Timing."""
     for run in runs.values():
         for _ in range(warmup):
             run()
@@ -91,6 +81,8 @@ def time_interleaved(runs, repeats, warmup=1):
             start = time.perf_counter()
             run()
             times[name].append(time.perf_counter() - start)
+            if not gc.isenabled():
+                gc.collect()
     return {name: Timing(tuple(t)) for name, t in times.items()}
 
 
