@@ -11,6 +11,7 @@ from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, nume
 from .check import NotDifferentiable, PrecisionWarning, check_accumulation
 from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverflowError,
                      NumericalError)
+from .formula import FormulaError, FormulaMismatch, FormulaVerdict, assert_formula, check_formula
 from .functional import dot, grad, hessian, log_softmax, logsumexp, softmax, total
 from .modes import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .value import Value
@@ -26,4 +27,5 @@ __all__ = [
     "check_accumulation", "NotDifferentiable", "PrecisionWarning",
     "NumericalError", "DomainError", "DivisionByZeroError", "FloatOverflowError",
     "AnomalyError", "ops",
+    "check_formula", "assert_formula", "FormulaError", "FormulaMismatch", "FormulaVerdict",
 ]

@@ -1,0 +1,198 @@
+"""The functions a formula may call: the engine's primitives, and a few compositions.
+
+Each function is one :class:`Function`.  Those that are engine primitives
+(σ, tanh, ReLU, exp, log, …) make their node from the primitive's record in
+:mod:`autograd.ops` (:func:`autograd.value.node_from_rule`), so a formula's
+σ(z) is the engine's σ(z), with its stable forms and its conventions
+(ReLU′(0) = 0).  The rest are built from primitives: cosh, sinh and sech from
+exp, max and min from ReLU, and the two losses a learner differentiates:
+
+* ``bce(ŷ, y) = −[y ln ŷ + (1 − y) ln(1 − ŷ)]``; when ŷ is written as σ(z) it is
+  computed from the logit, softplus(z) − z·y, which never overflows and keeps
+  ∂L/∂z = σ(z) − y exact where σ(z) rounds to 0 or 1;
+* ``mse(ŷ, y) = (ŷ − y)²`` (one element, as PyTorch's ``MSELoss``).
+
+A derivative f′(x) is the engine's: the gradient of f at x (the primitive's local
+derivative), so a formula's σ′(z) is σ(z)σ(−z) and ReLU′(0) is 0.
+"""
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from .. import ops
+from ..functional import grad
+from ..modes import enable_grad
+from ..value import Value, node_from_rule
+
+
+@dataclass(frozen=True)
+class Function:
+    """One function a formula may call.
+
+    - ``name``: canonical name; ``symbol``: as printed (σ, ReLU)
+    - ``spellings``: how it may be typed (matched as typed, then in lower case)
+    - ``arity``: (least, most) arguments
+    - ``apply``: the function on engine Values
+    - ``activation``: an element-wise activation, f(z), whose derivative learners take
+      (the slips of :mod:`autograd.formula.slips` apply to it)
+    - ``kink``: where the derivative jumps, as the distance of the arguments from it
+      (|z| for ReLU), or None for a smooth function
+    - ``primitive``: the :mod:`autograd.ops` record it is, or None for a composition
+    - ``fused``: for a loss, its form on the logit z when ŷ is written as σ(z)
+    - ``reduces``: sums or averages a matrix over its columns (the samples)
+    - ``prefix``: may be written before its argument without parentheses (Σ δ, √x)
+    - ``domain``: the interval its first argument must lie in, for choosing points
+    """
+
+    name: str
+    symbol: str
+    spellings: tuple
+    arity: tuple
+    apply: Callable
+    activation: bool = False
+    kink: Optional[Callable] = None
+    primitive: object = None
+    fused: Optional[Callable] = None
+    reduces: bool = False
+    domain: Optional[tuple] = None
+    prefix: bool = False
+
+    @property
+    def is_loss(self):
+        return self.name in LOSSES
+
+
+def derivative(function, x):
+    """f′(x) by the engine: the gradient of ``function`` at the number x (a Value's
+    data), as a constant Value."""
+    leaf = Value(x.data)
+    with enable_grad():   # also inside a caller's no_grad(): the slope needs the graph
+        out = function.apply(leaf)
+        return Value(grad(out, leaf) if isinstance(out, Value) else 0.0)
+
+
+def _unary_primitive(name):
+    primitive = ops.PRIMITIVES[name]
+    return lambda x: node_from_rule(primitive, (x,))
+
+
+def _leaky_relu(x, slope=None):
+    s = 0.01 if slope is None else slope.data
+    return node_from_rule(ops.leaky_relu, (x,), s)
+
+
+def _cosh(x):
+    return (x.exp() + (-x).exp()) * 0.5
+
+
+def _sinh(x):
+    return (x.exp() - (-x).exp()) * 0.5
+
+
+def _sech(x):
+    # 2/(eˣ + e⁻ˣ): past the float range the sum is inf and sech is 0, as it should be
+    return 2.0 / (x.exp() + (-x).exp())
+
+
+def _maximum(a, b):
+    return (a - b).relu() + b
+
+
+def _minimum(a, b):
+    return a - (a - b).relu()
+
+
+def _step(x):
+    return Value(1.0 if x.data > 0.0 else 0.0)
+
+
+def _sign(x):
+    d = x.data
+    return Value(1.0 if d > 0.0 else (-1.0 if d < 0.0 else (0.0 if d == 0.0 else math.nan)))
+
+
+def _bce(p, y):
+    return -(y * p.log() + (1.0 - y) * (1.0 - p).log())
+
+
+def _bce_from_logit(z, y):
+    return z.softplus() - z * y
+
+
+def _mse(p, y):
+    return (p - y) ** 2
+
+
+def _zero_distance(x, *rest):
+    return abs(x.data)
+
+
+def _tie_distance(a, b):
+    return abs(a.data - b.data)
+
+
+def _primitive_function(name, symbol, spellings, **extra):
+    return Function(name, symbol, spellings, (1, 1), _unary_primitive(name),
+                    primitive=ops.PRIMITIVES[name], **extra)
+
+
+_RECORDS = (
+    _primitive_function("sigmoid", "σ", ("sigmoid", "σ", "sig", "logistic", "sigma"),
+                        activation=True),
+    _primitive_function("tanh", "tanh", ("tanh",), activation=True),
+    _primitive_function("relu", "ReLU", ("relu", "ReLU"), activation=True,
+                        kink=_zero_distance),
+    _primitive_function("softplus", "softplus", ("softplus",), activation=True),
+    _primitive_function("exp", "exp", ("exp",)),
+    _primitive_function("log", "ln", ("log", "ln"), domain=(0.0, math.inf)),
+    _primitive_function("sqrt", "√", ("sqrt", "√"), domain=(0.0, math.inf), prefix=True),
+    _primitive_function("abs", "abs", ("abs",), kink=_zero_distance),
+    _primitive_function("erf", "erf", ("erf",)),
+    _primitive_function("log_sigmoid", "log σ", ("log_sigmoid", "logsigmoid")),
+    Function("leaky_relu", "LeakyReLU", ("leaky_relu", "leakyrelu", "lrelu"), (1, 2),
+             _leaky_relu, activation=True, kink=_zero_distance,
+             primitive=ops.PRIMITIVES["leaky_relu"]),
+    Function("cosh", "cosh", ("cosh",), (1, 1), _cosh),
+    Function("sinh", "sinh", ("sinh",), (1, 1), _sinh),
+    Function("sech", "sech", ("sech",), (1, 1), _sech),
+    Function("max", "max", ("max", "maximum"), (2, 2), _maximum, kink=_tie_distance),
+    Function("min", "min", ("min", "minimum"), (2, 2), _minimum, kink=_tie_distance),
+    Function("step", "step", ("step", "heaviside"), (1, 1), _step, kink=_zero_distance),
+    Function("sign", "sign", ("sign", "sgn"), (1, 1), _sign, kink=_zero_distance),
+    Function("bce", "BCE", ("bce", "binary_cross_entropy"), (2, 2), _bce,
+             fused=_bce_from_logit, domain=(0.0, 1.0)),
+    Function("mse", "MSE", ("mse",), (2, 2), _mse),
+    Function("sum", "Σ", ("sum", "Σ"), (1, 1), lambda x: x, reduces=True, prefix=True),
+    Function("mean", "mean", ("mean", "average"), (1, 1), lambda x: x, reduces=True),
+)
+
+FUNCTIONS = {record.name: record for record in _RECORDS}
+"""Canonical name -> :class:`Function`."""
+
+LOSSES = ("bce", "mse")
+
+_SPELLINGS = {spelling: record for record in _RECORDS for spelling in record.spellings}
+
+CONSTANTS = {"e": math.e, "π": math.pi, "pi": math.pi}
+"""Names that are numbers unless the expression being checked has a variable so named."""
+
+
+def lookup(spelling):
+    """The :class:`Function` typed as ``spelling`` (as typed, then in lower case), or None."""
+    record = _SPELLINGS.get(spelling)
+    if record is None and spelling.isascii():
+        record = _SPELLINGS.get(spelling.lower())
+    return record
+
+
+def from_callable(name, fn, symbol=None):
+    """A :class:`Function` for a caller's own element-wise function of one Value (an
+    activation of ``nn``, say), so a formula may write ``f(z)`` and ``f′(z)``."""
+    return Function(name, symbol or name, (name,), (1, 1), fn, activation=True)
+
+
+def known_spellings():
+    """Every function name a formula may use, for messages."""
+    return sorted({record.symbol if record.symbol.isalpha() else record.name
+                   for record in _RECORDS})
