@@ -38,6 +38,7 @@ from .engine import add_engine_option, explainers
 from .train import add_train_parser
 from .exercise import add_exercise_parser
 from .grade import add_grade_parser
+from .check_formula import add_check_formula_parser
 from ..viz.diagram import draw_network
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
@@ -449,6 +450,7 @@ def build_parser():
     add_train_parser(commands)
     add_exercise_parser(commands)
     add_grade_parser(commands)
+    add_check_formula_parser(commands)
     return parser
 
 
