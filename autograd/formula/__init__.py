@@ -20,12 +20,13 @@ A formula is never passed to ``eval`` or to a parser that calls it.
 """
 
 from .check import assert_formula, check_formula
+from .evaluate import evaluate
 from .limits import FormulaError, FormulaTooLarge
 from .matrix import Matrix, ShapeError
 from .parser import parse
 from .slips import SLIPS, Slip, SlipMatch
 from .verdict import FormulaMismatch, FormulaVerdict
 
-__all__ = ["check_formula", "assert_formula", "parse", "FormulaError", "FormulaTooLarge",
+__all__ = ["check_formula", "assert_formula", "parse", "evaluate", "FormulaError", "FormulaTooLarge",
            "FormulaVerdict", "FormulaMismatch", "Slip", "SlipMatch", "SLIPS", "Matrix",
            "ShapeError"]

@@ -29,12 +29,14 @@ from ..check.differences import between, central, look_for_kink
 from ..check.gradients import assert_grad
 from ..check.report import CheckResult, Entry, agree, check_tolerances
 from ..errors import NumericalError
+from ..modes import no_grad
+from .evaluate import Evaluator
 from .functions import FUNCTIONS
 from .limits import Budget, FormulaError
 from .parser import parse
 from .problem import Problem
 from .slips import SlipMatch, candidates
-from .tree import Call, to_text, walk
+from .tree import Binary, Call, names, to_text, walk
 from .verdict import FormulaMismatch, FormulaVerdict
 
 __tracebackhide__ = True
@@ -107,6 +109,7 @@ class _Check:
         self.problem, self.statement, self.budget = problem, statement, budget
         self.rtol, self.atol = rtol, atol
         self.unstable = []   # special points where the formula has no finite value
+        self.on_kinks = 0    # special points exactly on a kink of ``of``
 
     def run(self, count, seed):
         problem = self.problem
@@ -175,15 +178,69 @@ class _Check:
         if all(0.0 in problem.domains[v].specials for v in problem.variables) \
                 and len(problem.variables) > 1:
             chosen.append({v: 0.0 for v in problem.variables})
+        kinks = self._kink_points(base)
         points, seen = [], set()
-        for point in chosen:
+        for point in chosen + kinks:
             key = tuple(point[v] for v in problem.variables)
             found = self._derivative(point)
             if key in seen or found is None:
                 continue
             seen.add(key)
             points.append((point, *found))
+            self.on_kinks += point in kinks
         return points
+
+    def _kink_points(self, base):
+        """Points exactly on each kink of ``of`` whose argument depends on the variable
+        (ReLU(w·x + b) at w·x + b = 0), found along one variable from ``base``."""
+        problem = self.problem
+        points = []
+        for call in walk(problem.tree):
+            function = FUNCTIONS.get(call.function) if isinstance(call, Call) else None
+            if function is None or function.kink is None or \
+                    problem.wrt not in names(Binary("-", *call.args[:2]) if len(call.args) > 1
+                                             else call.args[0]):
+                continue
+            for v in names(call.args[0]) if len(call.args) == 1 else problem.variables:
+                point = self._on_kink(call, function, base, v)
+                if point is not None:
+                    points.append(point)
+                    break
+        return points
+
+    def _on_kink(self, call, function, base, v):
+        """``base`` with ``v`` moved so the kink's offset is exactly 0, or None."""
+        problem = self.problem
+
+        def offset(t):
+            point = {**base, v: t}
+            evaluate = Evaluator(problem.lookup(problem.leaves(point), self.budget), self.budget,
+                                 problem.aliases, what="of")
+            try:
+                with no_grad():
+                    return function.kink(*[evaluate(a) for a in call.args]), point
+            except (NumericalError, FormulaError):
+                return math.nan, point
+
+        t0, t1 = base[v], base[v] + 0.5
+        g0, g1 = offset(t0)[0], offset(t1)[0]
+        for _ in range(60):
+            if not (math.isfinite(g0) and math.isfinite(g1)) or g1 == g0:
+                return None
+            t0, t1 = t1, t1 - g1 * (t1 - t0) / (g1 - g0)
+            g0, (g1, point) = g1, offset(t1)
+            if g1 == 0.0:
+                return point
+            if abs(t1 - t0) <= 1e-15 * max(1.0, abs(t1)):
+                break
+        for direction in (math.inf, -math.inf):   # the last few ulps
+            t = t1
+            for _ in range(4):
+                t = math.nextafter(t, direction)
+                g, point = offset(t)
+                if g == 0.0:
+                    return point
+        return None
 
     def _described(self, n_random, n_special):
         problem = self.problem
@@ -199,11 +256,13 @@ class _Check:
                 if values:
                     specials.setdefault(_values_text(values), []).append(v)
             at = "; ".join(f"{', '.join(vs)} at {values}" for values, vs in specials.items())
+            if self.on_kinks:
+                at += f"; {self.on_kinks} on kinks"
             text += f" and {n_special} special points ({at})"
         return text
 
     def _name(self, point):
-        return ", ".join(f"{v} = {point[v]:.6g}" for v in self.problem.variables)
+        return ", ".join(f"{v} = {point[v]:.10g}" for v in self.problem.variables)
 
     # -- one point ---------------------------------------------------------------------
     def _formula_at(self, point):

@@ -21,11 +21,14 @@ Work is counted against a :class:`~autograd.formula.limits.Budget`.
 """
 
 import math
+import numbers
 
+from ..modes import no_grad
 from ..value import Value
-from .functions import CONSTANTS, FUNCTIONS, derivative
-from .limits import FormulaError
+from .functions import CONSTANTS, FUNCTIONS, derivative, lookup as function_named
+from .limits import Budget, FormulaError
 from .matrix import Matrix, combine, matmul, sum_columns
+from .parser import parse
 from .tree import COMPARISONS, Binary, Call, Name, Num, Partial, Transpose, Unary, to_text
 
 _ELEMENTWISE = {
@@ -41,6 +44,40 @@ _COMPARE = {
 }
 _VERBS = {"+": "add", "-": "subtract", "*": "multiply", "·": "multiply", "/": "divide",
           ">": "compare", "<": "compare", ">=": "compare", "<=": "compare"}
+
+
+def evaluate(formula, values, functions=None):
+    """The value of ``formula`` (text) with its names set from ``values`` (numbers, or
+    lists of rows for matrices): a float, or a list of rows of floats::
+
+        evaluate("σ(z)(1 − σ(z))", {"z": 0.5})            # 0.2350037122015945
+        evaluate("W.T @ d", {"W": [[1, 2]], "d": [[3]]})   # [[3.0], [6.0]]
+
+    ``functions`` binds names such as ``f`` to a function name (``{"f": "tanh"}``)."""
+    aliases = {name: function_named(f) for name, f in (functions or {}).items()}
+    for name, record in aliases.items():
+        if record is None:
+            raise FormulaError(f"{functions[name]!r} is not a function a formula may use",
+                               "functions")
+    statement = parse(formula, "formula", aliases)
+    bound = {key: _as_value(x, key) for key, x in values.items()}
+
+    def find(node):
+        return bound.get(node.key)
+
+    with no_grad():
+        result = Evaluator(find, Budget(), aliases)(statement.rhs)
+    return result.data() if isinstance(result, Matrix) else result.data
+
+
+def _as_value(x, name):
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        return Value(float(x))
+    rows = x if isinstance(x, (list, tuple)) and x else None
+    if rows and all(isinstance(r, (list, tuple)) and r and len(r) == len(rows[0]) for r in rows):
+        return Matrix([[Value(float(v)) for v in row] for row in x])
+    raise FormulaError(f"the value of {name} must be a number or a list of equal rows of "
+                       f"numbers, got {x!r}", "values")
 
 
 class Evaluator:
@@ -188,12 +225,12 @@ class Evaluator:
             raise FormulaError(f"{function.symbol}′ is not defined: {function.symbol} takes "
                                f"{function.arity[0]} arguments", self.what)
         if function.kink is not None:
-            self.kink = min(self.kink, function.kink(x))
+            self.kink = min(self.kink, abs(function.kink(x)))
         return derivative(function, x)
 
     def _apply(self, node, function, *args):
         if function.kink is not None:
-            self.kink = min(self.kink, function.kink(*args))
+            self.kink = min(self.kink, abs(function.kink(*args)))
         result = function.apply(*args)
         if self.hook is not None and function.activation and len(args) == 1:
             result = self.hook(node, function, args[0], result)

@@ -36,8 +36,8 @@ class Function:
     - ``apply``: the function on engine Values
     - ``activation``: an element-wise activation, f(z), whose derivative learners take
       (the slips of :mod:`autograd.formula.slips` apply to it)
-    - ``kink``: where the derivative jumps, as the distance of the arguments from it
-      (|z| for ReLU), or None for a smooth function
+    - ``kink``: where the derivative jumps, as the signed offset of the arguments from
+      it (z for ReLU, a − b for max), or None for a smooth function
     - ``primitive``: the :mod:`autograd.ops` record it is, or None for a composition
     - ``fused``: for a loss, its form on the logit z when ŷ is written as σ(z)
     - ``reduces``: sums or averages a matrix over its columns (the samples)
@@ -124,12 +124,12 @@ def _mse(p, y):
     return (p - y) ** 2
 
 
-def _zero_distance(x, *rest):
-    return abs(x.data)
+def _offset(x, *rest):
+    return x.data
 
 
-def _tie_distance(a, b):
-    return abs(a.data - b.data)
+def _tie(a, b):
+    return a.data - b.data
 
 
 def _primitive_function(name, symbol, spellings, **extra):
@@ -142,24 +142,24 @@ _RECORDS = (
                         activation=True),
     _primitive_function("tanh", "tanh", ("tanh",), activation=True),
     _primitive_function("relu", "ReLU", ("relu", "ReLU"), activation=True,
-                        kink=_zero_distance),
+                        kink=_offset),
     _primitive_function("softplus", "softplus", ("softplus",), activation=True),
     _primitive_function("exp", "exp", ("exp",)),
     _primitive_function("log", "ln", ("log", "ln"), domain=(0.0, math.inf)),
     _primitive_function("sqrt", "√", ("sqrt", "√"), domain=(0.0, math.inf), prefix=True),
-    _primitive_function("abs", "abs", ("abs",), kink=_zero_distance),
+    _primitive_function("abs", "abs", ("abs",), kink=_offset),
     _primitive_function("erf", "erf", ("erf",)),
     _primitive_function("log_sigmoid", "log σ", ("log_sigmoid", "logsigmoid")),
     Function("leaky_relu", "LeakyReLU", ("leaky_relu", "leakyrelu", "lrelu"), (1, 2),
-             _leaky_relu, activation=True, kink=_zero_distance,
+             _leaky_relu, activation=True, kink=_offset,
              primitive=ops.PRIMITIVES["leaky_relu"]),
     Function("cosh", "cosh", ("cosh",), (1, 1), _cosh),
     Function("sinh", "sinh", ("sinh",), (1, 1), _sinh),
     Function("sech", "sech", ("sech",), (1, 1), _sech),
-    Function("max", "max", ("max", "maximum"), (2, 2), _maximum, kink=_tie_distance),
-    Function("min", "min", ("min", "minimum"), (2, 2), _minimum, kink=_tie_distance),
-    Function("step", "step", ("step", "heaviside"), (1, 1), _step, kink=_zero_distance),
-    Function("sign", "sign", ("sign", "sgn"), (1, 1), _sign, kink=_zero_distance),
+    Function("max", "max", ("max", "maximum"), (2, 2), _maximum, kink=_tie),
+    Function("min", "min", ("min", "minimum"), (2, 2), _minimum, kink=_tie),
+    Function("step", "step", ("step", "heaviside"), (1, 1), _step, kink=_offset),
+    Function("sign", "sign", ("sign", "sgn"), (1, 1), _sign, kink=_offset),
     Function("bce", "BCE", ("bce", "binary_cross_entropy"), (2, 2), _bce,
              fused=_bce_from_logit, domain=(0.0, 1.0)),
     Function("mse", "MSE", ("mse",), (2, 2), _mse),

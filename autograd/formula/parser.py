@@ -61,7 +61,9 @@ def _check_size(statement, what):
             if nodes > MAX_NODES:
                 raise FormulaTooLarge(f"more than {MAX_NODES} operations and names", what)
             if depth > MAX_TREE_DEPTH:
-                raise FormulaTooLarge(f"nested more than {MAX_TREE_DEPTH} deep", what)
+                raise FormulaTooLarge(f"more than {MAX_TREE_DEPTH} operations deep (nested, or a "
+                                      f"chain such as a sum of more than {MAX_TREE_DEPTH} terms)",
+                                      what)
             stack.extend((child, depth + 1) for child in node.children())
     for node in walk(statement.rhs):
         if isinstance(node, Partial):
@@ -202,8 +204,10 @@ class _Parser:
     def _power(self, base, exponent, caret):
         k = self.constants.get(id(exponent))
         if k is not None and not abs(k) <= MAX_EXPONENT:
-            raise FormulaTooLarge(f"the exponent {to_text(exponent)} = {k:.6g} is larger than "
-                                  f"{MAX_EXPONENT} in size", self.what, caret.column)
+            written = to_text(exponent)
+            value = "" if isinstance(exponent, Num) else f" = {k:.6g}"
+            raise FormulaTooLarge(f"the exponent {written}{value} is larger than {MAX_EXPONENT} "
+                                  f"in size", self.what, caret.column)
         return self._fold(Binary("^", base, exponent))
 
     def _fold(self, node):
@@ -440,7 +444,7 @@ def _shown(token):
     if token is None:
         return "the end"
     if token.kind == "num":
-        return repr(token.value)
+        return to_text(Num(token.value))
     if token.kind == "name":
         return repr(token.value)
     if token.kind == "op":

@@ -17,7 +17,7 @@ derivative_of_output           f′ evaluated at the activation A instead of Z
                                (σ(a)(1 − σ(a)) with a = σ(z))
 derivative_at_wrong_argument   f′ taken at the variable instead of at the function's own
                                argument: tanh′(z)·w for tanh(w·z + b)
-missing_activation_derivative  the chain stops at an activation: ∂L/∂a without f′(z)
+missing_activation_derivative  an activation's factor f′ left out: ∂L/∂a·∂z/∂x
 missing_inner_derivative       the chain stops at an inner argument u: f′(u) without the
                                factor ∂u/∂x
 error_sign                     y − ŷ instead of ŷ − y (the whole derivative's sign)
@@ -49,7 +49,7 @@ _SLIPS = (
     Slip("derivative_of_output", "f′ evaluated at the activation A instead of Z"),
     Slip("derivative_at_wrong_argument",
          "f′ taken at the variable instead of at the function's own argument"),
-    Slip("missing_activation_derivative", "the chain rule stops at an activation: no f′ factor"),
+    Slip("missing_activation_derivative", "the activation's derivative f′ left out of the chain"),
     Slip("missing_inner_derivative",
          "the chain rule stops at an inner argument u: no ∂u/∂x factor"),
     Slip("error_sign", "y − ŷ instead of ŷ − y: the derivative's sign is flipped"),
@@ -163,12 +163,10 @@ def candidates(problem):
             f"{c.spelled}′ taken at {wrt} instead of at its argument {to_text(argument)}",
             _replaced(problem, c, lambda f, u, a, p: derivative(f, problem.leaves(p)[wrt]))))
     for c in activations:
-        if c is problem.tree:
-            continue
         found.append(Candidate(
             SLIPS["missing_activation_derivative"],
-            f"the derivative with respect to {to_text(c)}, without the factor "
-            f"{c.spelled}′({to_text(c.args[0])})", _stopped_at(problem, c)))
+            f"the factor {c.spelled}′({to_text(c.args[0])}) left out",
+            _replaced(problem, c, lambda f, u, a, p: 1.0)))
     for inner in _inner_arguments(problem):
         shown = to_text(inner)
         found.append(Candidate(

@@ -412,6 +412,10 @@ class _Reader:
             inner, at, end = self.group()
             self.inner_tokens(inner, at)
             self.i = end
+            last = self.tokens[-1] if self.tokens else None
+            if last is not None and last.kind == "name" and self.peek() in ("_", *_SUBSCRIPTS):
+                sub = self.subscript()   # \mathbf{W}_{jk}: the subscript is the name's
+                self.tokens[-1] = Token("name", f"{last.value}_{sub}", last.column)
         elif name in _HAT_COMMANDS:
             inner, at, end = self.group()
             letter = inner.strip()

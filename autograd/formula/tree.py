@@ -8,6 +8,8 @@ notes' notation with every grouping explicit, so a learner sees how the formula
 was read (``1/2x`` is ``(1/2)·x``).
 """
 
+import math
+import unicodedata
 from dataclasses import dataclass
 
 #: operator -> (precedence, printed form); higher binds tighter
@@ -139,16 +141,16 @@ def layer_text(layer):
 
 
 def _number(x):
-    if x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return f"{x:.12g}"
+    whole = math.isfinite(x) and x == int(x) and abs(x) < 1e15
+    text = str(int(x)) if whole else f"{x:.12g}"
+    return text.replace("-", "−")
 
 
 def display_name(name):
     """A name as the notes print it: ``yhat`` → ŷ, ``z_1`` → z_1."""
     base, sep, sub = name.partition("_")
     if base.endswith("hat") and len(base) == 4:
-        base = base[0] + "\u0302"
+        base = unicodedata.normalize("NFC", base[0] + "\u0302")   # ŷ where one character exists
     return base + sep + sub
 
 
