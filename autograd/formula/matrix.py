@@ -11,7 +11,11 @@ from .limits import FormulaError
 
 class ShapeError(FormulaError):
     """Two operands whose shapes do not fit the operation (a wrong formula, not an
-    unreadable one)."""
+    unreadable one); ``shapes`` is (the operation, one shape, the other)."""
+
+    def __init__(self, message, shapes):
+        super().__init__(message)
+        self.shapes = shapes
 
 
 class Matrix:
@@ -72,7 +76,8 @@ def combine(a, b, fn, describe):
     if shape is None:
         left, right, operation = describe()
         raise ShapeError(f"cannot {operation} {left} ({shape_text(a.shape)}) and {right} "
-                         f"({shape_text(b.shape)}) element by element")
+                         f"({shape_text(b.shape)}) element by element",
+                         (operation, a.shape, b.shape))
     (n_a, m_a), (n_b, m_b) = a.shape, b.shape
     return Matrix([[fn(a.rows[i if n_a > 1 else 0][j if m_a > 1 else 0],
                        b.rows[i if n_b > 1 else 0][j if m_b > 1 else 0])
@@ -86,7 +91,7 @@ def matmul(a, b, describe):
         left, right, _ = describe()
         raise ShapeError(f"cannot multiply {left} ({shape_text(a.shape)}) by {right} "
                          f"({shape_text(b.shape)}): {left} has {_count(k, 'column')}, {right} "
-                         f"{_count(k2, 'row')}")
+                         f"{_count(k2, 'row')}", ("multiply", a.shape, b.shape))
     columns = b.transpose().rows
     return Matrix([[_dot(row, col) for col in columns] for row in a.rows])
 

@@ -339,10 +339,11 @@ def _lookup(case):
 # -- comparing ---------------------------------------------------------------------------
 
 class _Outcome:
-    """A formula on one case: its Matrix, or the ShapeError it raised."""
+    """A formula on one case: its Matrix, or the ShapeError it raised (its message and
+    the shapes that did not fit)."""
 
-    def __init__(self, value=None, error=None):
-        self.value, self.error = value, error
+    def __init__(self, value=None, error=None, shapes=None):
+        self.value, self.error, self.shapes = value, error, shapes
 
 
 class _LayerCheck:
@@ -355,7 +356,7 @@ class _LayerCheck:
         try:
             out = Evaluator(_lookup(case), self.budget, aliases)(rhs)
         except ShapeError as e:
-            return _Outcome(error=str(e).removeprefix("formula: "))
+            return _Outcome(error=e.detail, shapes=e.shapes)
         if not isinstance(out, Matrix):
             out = Matrix([[out]])
         return _Outcome(out)
@@ -468,8 +469,9 @@ class _LayerCheck:
             else:
                 slipped = _Outcome(truth.map(lambda v: v * form))
             if outcome.error or slipped.error:
-                if bool(outcome.error) != bool(slipped.error):
+                if outcome.shapes != slipped.shapes:   # the same shapes fail the same way
                     return False
+                tried = True
                 continue
             if outcome.value.shape != slipped.value.shape:
                 return False
