@@ -339,9 +339,9 @@ class _Check:
             where = "; ".join(e.name for e in unstable[:3]) + ("; …" if len(unstable) > 3 else "")
             notes.append(f"the formula has no finite value at {len(unstable)} special "
                          f"point{'s' if len(unstable) > 1 else ''} where the derivative has one "
-                         f"({where}: {unstable[0].hint}): rounding at extreme values (e.g. σ(z) "
-                         f"is exactly 1.0 in float64 for z ≥ 37), a weakness of the written form, "
-                         f"not a wrong formula")
+                         f"({where}: {unstable[0].hint}): rounding or overflow at extreme values "
+                         f"(e^1000 is inf, σ(z) is exactly 1.0 in float64 for z ≥ 37), a weakness "
+                         f"of the written form, not a wrong formula")
         return notes
 
     # -- naming the slip ---------------------------------------------------------------

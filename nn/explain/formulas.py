@@ -397,7 +397,7 @@ class _LayerCheck:
         if not verdict.ok:
             verdict.slip = self._slip(outcomes)
             holds = [h for h in hidden if h not in failing]
-            if holds:
+            if holds and verdict.slip is None:
                 verdict.notes.append(
                     f"it holds where the hidden layers are {' and '.join(holds)}, not where they "
                     f"are {' and '.join(h for h in hidden if h in failing)}: a formula for one "
