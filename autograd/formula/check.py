@@ -51,7 +51,7 @@ MAX_POINTS = 200
 
 
 def check_formula(formula, of, wrt, *, let=None, functions=None, domains=None, points=20,
-                  seed=0, rtol=RTOL, atol=ATOL, budget=None):
+                  seed=0, rtol=RTOL, atol=ATOL, derivatives=True, budget=None):
     """Check a hand-derived ``formula`` for ∂(of)/∂(wrt) against the engine's derivative.
 
     ::
@@ -67,7 +67,9 @@ def check_formula(formula, of, wrt, *, let=None, functions=None, domains=None, p
     activation function, and names defined by ``let={"u": "w*z + b"}``;
     ``functions={"f": "tanh"}`` binds a function name.  ``domains={"x": (0, 5)}``
     sets where a variable's random values come from.  ``points`` random points
-    (and the special points) are compared, drawn with ``seed``.
+    (and the special points) are compared, drawn with ``seed``.  ``derivatives=False``
+    refuses a formula that uses f′ (σ′(z) would answer "what is σ′?" by itself): set it
+    when grading a student's derivation.
 
     Returns a :class:`~autograd.formula.verdict.FormulaVerdict`, true when the
     formula agrees at every point; false, it names a point where they differ, both
@@ -86,6 +88,8 @@ def check_formula(formula, of, wrt, *, let=None, functions=None, domains=None, p
     problem = Problem(of, wrt, let, functions, domains)
     statement = parse(formula, "formula", problem.aliases)
     problem.check_names(statement)
+    if not derivatives:
+        _refuse_primes(statement)
     return _Check(problem, statement, budget, rtol, atol).run(points, seed)
 
 
@@ -357,6 +361,13 @@ class _Check:
             except (NumericalError, LookupError):
                 continue
         return None
+
+
+def _refuse_primes(statement):
+    for node in walk(statement.rhs):
+        if isinstance(node, Call) and node.primes:
+            raise FormulaError(f"it uses the derivative {node.spelled}′ itself; write the "
+                               f"derivative out (e.g. σ′(z) as σ(z)(1 − σ(z)))")
 
 
 def _used_names(statement):

@@ -42,7 +42,8 @@ class Function:
     - ``fused``: for a loss, its form on the logit z when ŷ is written as σ(z)
     - ``reduces``: sums or averages a matrix over its columns (the samples)
     - ``prefix``: may be written before its argument without parentheses (Σ δ, √x)
-    - ``domain``: the interval its first argument must lie in, for choosing points
+    - ``arguments``: what each argument must be, where it matters for choosing points:
+      "positive" (log, √), "probability" (ŷ in BCE), "target" (y in BCE)
     """
 
     name: str
@@ -55,12 +56,8 @@ class Function:
     primitive: object = None
     fused: Optional[Callable] = None
     reduces: bool = False
-    domain: Optional[tuple] = None
+    arguments: tuple = ()
     prefix: bool = False
-
-    @property
-    def is_loss(self):
-        return self.name in LOSSES
 
 
 def derivative(function, x):
@@ -145,8 +142,8 @@ _RECORDS = (
                         kink=_offset),
     _primitive_function("softplus", "softplus", ("softplus",), activation=True),
     _primitive_function("exp", "exp", ("exp",)),
-    _primitive_function("log", "ln", ("log", "ln"), domain=(0.0, math.inf)),
-    _primitive_function("sqrt", "√", ("sqrt", "√"), domain=(0.0, math.inf), prefix=True),
+    _primitive_function("log", "ln", ("log", "ln"), arguments=("positive",)),
+    _primitive_function("sqrt", "√", ("sqrt", "√"), arguments=("positive",), prefix=True),
     _primitive_function("abs", "abs", ("abs",), kink=_offset),
     _primitive_function("erf", "erf", ("erf",)),
     _primitive_function("log_sigmoid", "log σ", ("log_sigmoid", "logsigmoid")),
@@ -161,7 +158,7 @@ _RECORDS = (
     Function("step", "step", ("step", "heaviside"), (1, 1), _step, kink=_offset),
     Function("sign", "sign", ("sign", "sgn"), (1, 1), _sign, kink=_offset),
     Function("bce", "BCE", ("bce", "binary_cross_entropy"), (2, 2), _bce,
-             fused=_bce_from_logit, domain=(0.0, 1.0)),
+             fused=_bce_from_logit, arguments=("probability", "target")),
     Function("mse", "MSE", ("mse",), (2, 2), _mse),
     Function("sum", "Σ", ("sum", "Σ"), (1, 1), lambda x: x, reduces=True, prefix=True),
     Function("mean", "mean", ("mean", "average"), (1, 1), lambda x: x, reduces=True),
@@ -190,9 +187,3 @@ def from_callable(name, fn, symbol=None):
     """A :class:`Function` for a caller's own element-wise function of one Value (an
     activation of ``nn``, say), so a formula may write ``f(z)`` and ``f′(z)``."""
     return Function(name, symbol or name, (name,), (1, 1), fn, activation=True)
-
-
-def known_spellings():
-    """Every function name a formula may use, for messages."""
-    return sorted({record.symbol if record.symbol.isalpha() else record.name
-                   for record in _RECORDS})

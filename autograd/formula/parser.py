@@ -77,7 +77,7 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.abs_depth = 0
-        self.constants = {}   # id(node) -> value of a constant subtree
+        self.constants = {}   # id(node) -> (node, value) of a constant subtree
 
     # -- token helpers ------------------------------------------------------------
     def peek(self, k=0):
@@ -176,12 +176,12 @@ class _Parser:
             if self.at_op("-"):
                 self.take()
                 operand = self.signed()
-                k = self.constants.get(id(operand))
+                k = self.constant(operand)
                 if isinstance(operand, Num) and k is not None:
                     return self._number(-k)
                 node = Unary("-", operand)
                 if k is not None:
-                    self.constants[id(node)] = -k
+                    self.constants[id(node)] = (node, -k)
                 return node
             if self.at_op("+"):
                 self.take()
@@ -202,7 +202,7 @@ class _Parser:
         return base
 
     def _power(self, base, exponent, caret):
-        k = self.constants.get(id(exponent))
+        k = self.constant(exponent)
         if k is not None and not abs(k) <= MAX_EXPONENT:
             written = to_text(exponent)
             value = "" if isinstance(exponent, Num) else f" = {k:.6g}"
@@ -210,12 +210,20 @@ class _Parser:
                                   f"in size", self.what, caret.column)
         return self._fold(Binary("^", base, exponent))
 
+    def constant(self, node):
+        """The value of ``node`` if it holds numbers only, else None."""
+        found = self.constants.get(id(node))
+        return None if found is None else found[1]
+
     def _fold(self, node):
-        """Remember the value of a constant subtree (numbers only), for bounding exponents."""
+        """Remember the value of a constant subtree (numbers only), for bounding exponents.
+        The node is kept with its value, so its id is never reused by another node."""
         if isinstance(node, Binary):
-            a, b = self.constants.get(id(node.left)), self.constants.get(id(node.right))
+            a, b = self.constant(node.left), self.constant(node.right)
             if a is not None and b is not None:
-                self.constants[id(node)] = _constant(node.op, a, b)
+                value = _constant(node.op, a, b)
+                if value is not None:
+                    self.constants[id(node)] = (node, value)
         return node
 
     def postfix(self):
@@ -248,7 +256,7 @@ class _Parser:
 
     def _number(self, value):
         node = Num(value)
-        self.constants[id(node)] = value
+        self.constants[id(node)] = (node, value)
         return node
 
     def atom(self):

@@ -22,7 +22,7 @@ from ..functional import grad
 from ..modes import no_grad
 from ..value import Value
 from .evaluate import Evaluator
-from .functions import CONSTANTS, FUNCTIONS, Function, from_callable, lookup
+from .functions import CONSTANTS, FUNCTIONS, LOSSES, Function, from_callable, lookup
 from .limits import FormulaError
 from .matrix import Matrix
 from .parser import parse
@@ -46,6 +46,7 @@ REAL = Domain((-3.0, 3.0), (0.0, 30.0, -30.0, 1000.0, -1000.0), "[−3, 3]")
 TARGET = Domain((0.0, 1.0), (0.0, 1.0), "[0, 1]")
 PROBABILITY = Domain((0.001, 0.999), (), "(0, 1)")
 POSITIVE = Domain((0.05, 3.0), (30.0, 1000.0), "(0, 3]")
+_ROLES = {"positive": POSITIVE, "probability": PROBABILITY, "target": TARGET}
 
 
 def user_domain(bounds, name):
@@ -105,11 +106,10 @@ class Problem:
 
     def activation_calls(self):
         """The calls of element-wise activations in ``of``, outermost first."""
-        return [c for c in self._calls()
-                if FUNCTIONS.get(c.function, _NOT_FOUND).activation and not c.primes]
+        return [c for c in self._calls() if FUNCTIONS[c.function].activation and not c.primes]
 
     def loss_calls(self):
-        return [c for c in self._calls() if c.function in ("bce", "mse")]
+        return [c for c in self._calls() if c.function in LOSSES]
 
     def _aliases(self, given):
         aliases = {}
@@ -166,13 +166,9 @@ class Problem:
     def _domains(self, given):
         domains = {v: REAL for v in self.variables}
         for call in self._calls():
-            for index, arg in enumerate(call.args):
-                if not isinstance(arg, Name) or arg.key not in domains:
-                    continue
-                if call.function == "bce":
-                    domains[arg.key] = TARGET if index == 1 else PROBABILITY
-                elif call.function in ("log", "sqrt"):
-                    domains[arg.key] = POSITIVE
+            for arg, kind in zip(call.args, FUNCTIONS[call.function].arguments):
+                if isinstance(arg, Name) and arg.key in domains:
+                    domains[arg.key] = _ROLES[kind]
         for name, bounds in given.items():
             if name not in domains:
                 raise FormulaError(f"domains names {name!r}, which is not a variable "
@@ -246,9 +242,6 @@ class Problem:
         if isinstance(out, Matrix):
             raise FormulaError("the formula gives a matrix; the derivative is one number")
         return out.data
-
-
-_NOT_FOUND = Function("", "", (), (0, 0), None)
 
 
 def _single_name(name, what):

@@ -64,8 +64,7 @@ _SKIPPED_COMMANDS = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "big
 _COMMAND_OPERATORS = {"cdot": "·", "times": "·", "odot": "*", "circ": "*", "ast": "*",
                       "div": "/", "geq": ">=", "ge": ">=", "leq": "<=", "le": "<=", "gt": ">",
                       "lt": "<", "partial": "∂"}
-_COMMAND_NAMES = {"exp", "log", "ln", "tanh", "sinh", "cosh", "sech", "max", "min", "sqrt",
-                  "sum", "operatorname"}
+_COMMAND_NAMES = {"exp", "log", "ln", "tanh", "sinh", "cosh", "sech", "max", "min", "sqrt"}
 _FONT_COMMANDS = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "text",
                   "textrm", "textbf", "operatorname", "mathbb"}
 _HAT_COMMANDS = {"hat", "widehat"}

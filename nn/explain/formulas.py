@@ -46,16 +46,9 @@ from .mistakes import MISTAKES
 
 __all__ = ["check_layer_formula", "QUANTITIES", "LOSS_OUTPUTS"]
 
-QUANTITIES = {
-    "Z": ("Z", "Z^[l] = W^[l] A^[l−1] + b^[l]"),
-    "A": ("A", "A^[l] = f(Z^[l])"),
-    "dA": ("dL_dA", "∂L/∂A^[l]"),
-    "δ": ("delta", "δ^[l] = ∂Lᵢ/∂Z^[l]"),
-    "dW": ("dL_dW", "∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ"),
-    "db": ("dL_db", "∂L/∂b^[l] = (1/m) Σᵢ δ^[l]"),
-}
-"""A quantity's symbol -> (its field of :class:`~nn.explain.derivation.LayerDerivation`,
-what it is)."""
+QUANTITIES = {"Z": "Z", "A": "A", "dA": "dL_dA", "δ": "delta", "dW": "dL_dW", "db": "dL_db"}
+"""The quantities a layer formula may give (Z^[l], A^[l], ∂L/∂A^[l], δ^[l], ∂L/∂W^[l],
+∂L/∂b^[l]) -> their field of :class:`~nn.explain.derivation.LayerDerivation`."""
 
 LOSS_OUTPUTS = {"bce": "sigmoid", "half_mse": "sigmoid", "mse": "sigmoid",
                 "squared_error": "sigmoid"}
@@ -303,7 +296,7 @@ def _value_of(symbol, k, derivation):
         return _matrix(layer.W)
     if symbol in ("b", "db"):
         return _column(layer.b if symbol == "b" else layer.dL_db)
-    return _matrix(getattr(layer, QUANTITIES[symbol][0]))
+    return _matrix(getattr(layer, QUANTITIES[symbol]))
 
 
 def _targets(derivation):

@@ -272,6 +272,16 @@ def test_the_verdict_as_json_for_a_grader():
     assert passing["ok"] is True and passing["slip"] is None and passing["at"] is None
 
 
+def test_a_grader_can_refuse_the_derivative_written_as_itself():
+    assert check_formula("σ′(z)", of="sigmoid(z)", wrt="z")
+    with pytest.raises(FormulaError, match="it uses the derivative σ′ itself; write the "
+                                           "derivative out"):
+        check_formula("σ′(z)", of="sigmoid(z)", wrt="z", derivatives=False)
+    with pytest.raises(FormulaError, match="f′ itself"):
+        check_formula("2 f'(2z)", of="tanh(2z)", wrt="z", derivatives=False)
+    assert check_formula("σ(z)(1 − σ(z))", of="sigmoid(z)", wrt="z", derivatives=False)
+
+
 def test_the_same_seed_gives_the_same_points():
     a = check_formula("z > 0", of="relu(z)", wrt="z", seed=3)
     b = check_formula("z > 0", of="relu(z)", wrt="z", seed=3)
