@@ -73,11 +73,7 @@ def evaluate(formula, values, functions=None):
 def _as_value(x, name):
     if isinstance(x, numbers.Real) and not isinstance(x, bool):
         return Value(float(x))
-    rows = x if isinstance(x, (list, tuple)) and x else None
-    if rows and all(isinstance(r, (list, tuple)) and r and len(r) == len(rows[0]) for r in rows):
-        return Matrix([[Value(float(v)) for v in row] for row in x])
-    raise FormulaError(f"the value of {name} must be a number or a list of equal rows of "
-                       f"numbers, got {x!r}", "values")
+    return Matrix.of_numbers(x, f"the value of {name}")
 
 
 class Evaluator:

@@ -129,27 +129,29 @@ def _tie(a, b):
     return a.data - b.data
 
 
-def _primitive_function(name, symbol, spellings, **extra):
-    return Function(name, symbol, spellings, (1, 1), _unary_primitive(name),
-                    primitive=ops.PRIMITIVES[name], **extra)
+def _primitive_function(name, *spellings, **extra):
+    """The Function that is engine primitive ``name``: printed and spelled as its record
+    in :mod:`autograd.ops` is (σ, sigmoid), and as ``spellings``."""
+    primitive = ops.PRIMITIVES[name]
+    typed = tuple(dict.fromkeys((name, primitive.symbol, primitive.text, *spellings)))
+    return Function(name, primitive.symbol, typed, (1, 1), _unary_primitive(name),
+                    primitive=primitive, **extra)
 
 
 _RECORDS = (
-    _primitive_function("sigmoid", "σ", ("sigmoid", "σ", "sig", "logistic", "sigma"),
-                        activation=True),
-    _primitive_function("tanh", "tanh", ("tanh",), activation=True),
-    _primitive_function("relu", "ReLU", ("relu", "ReLU"), activation=True,
-                        kink=_offset),
-    _primitive_function("softplus", "softplus", ("softplus",), activation=True),
-    _primitive_function("exp", "exp", ("exp",)),
-    _primitive_function("log", "ln", ("log", "ln"), arguments=("positive",)),
-    _primitive_function("sqrt", "√", ("sqrt", "√"), arguments=("positive",), prefix=True),
-    _primitive_function("abs", "abs", ("abs",), kink=_offset),
-    _primitive_function("erf", "erf", ("erf",)),
-    _primitive_function("log_sigmoid", "log σ", ("log_sigmoid", "logsigmoid")),
-    Function("leaky_relu", "LeakyReLU", ("leaky_relu", "leakyrelu", "lrelu"), (1, 2),
-             _leaky_relu, activation=True, kink=_offset,
-             primitive=ops.PRIMITIVES["leaky_relu"]),
+    _primitive_function("sigmoid", "sig", "logistic", "sigma", activation=True),
+    _primitive_function("tanh", activation=True),
+    _primitive_function("relu", activation=True, kink=_offset),
+    _primitive_function("softplus", activation=True),
+    _primitive_function("exp"),
+    _primitive_function("log", "ln", arguments=("positive",)),
+    _primitive_function("sqrt", "√", arguments=("positive",), prefix=True),
+    _primitive_function("abs", kink=_offset),
+    _primitive_function("erf"),
+    _primitive_function("log_sigmoid", "logsigmoid"),
+    Function("leaky_relu", ops.PRIMITIVES["leaky_relu"].symbol,
+             ("leaky_relu", "leakyrelu", "lrelu"), (1, 2), _leaky_relu, activation=True,
+             kink=_offset, primitive=ops.PRIMITIVES["leaky_relu"]),
     Function("cosh", "cosh", ("cosh",), (1, 1), _cosh),
     Function("sinh", "sinh", ("sinh",), (1, 1), _sinh),
     Function("sech", "sech", ("sech",), (1, 1), _sech),

@@ -6,6 +6,7 @@ transpose and sums over the columns (the samples).  A shape that does not fit
 is a :class:`ShapeError` naming both operands and their shapes.
 """
 
+from ..value import Value
 from .limits import FormulaError
 
 
@@ -25,6 +26,16 @@ class Matrix:
 
     def __init__(self, rows):
         self.rows = [list(row) for row in rows]
+
+    @classmethod
+    def of_numbers(cls, rows, name="a matrix"):
+        """A Matrix of constant Values from rows of numbers (all of one length); a
+        FormulaError naming ``name`` otherwise."""
+        rows = rows if isinstance(rows, (list, tuple)) else None
+        if not rows or not all(isinstance(r, (list, tuple)) and r and len(r) == len(rows[0])
+                               for r in rows):
+            raise FormulaError(f"{name} must be a list of equal rows of numbers", "values")
+        return cls([[Value(float(x)) for x in row] for row in rows])
 
     @property
     def shape(self):

@@ -296,14 +296,16 @@ class _Parser:
             self.fail(f"expected {what}, found {_shown(t)}" if t else f"expected {what}")
         self.take()
         inner = self.expression()
-        close = _OPENING[t.kind]
-        if not self.at(close):
-            found = self.peek()
-            self.fail(f"expected {close!r} to close the {t.kind!r} at column {t.column}, found "
-                      f"{_shown(found)}" if found else
-                      f"the {t.kind!r} at column {t.column} is not closed")
-        self.take()
+        self.close(t, f"the {t.kind!r} at column {t.column}")
         return inner
+
+    def close(self, opening, what):
+        """Consume the bracket that closes ``opening``; ``what`` names what it closes."""
+        if not self.at(_OPENING[opening.kind]):
+            found = self.peek()
+            self.fail(f"expected {_OPENING[opening.kind]!r} to close {what}, found "
+                      f"{_shown(found)}" if found else f"{what} is not closed")
+        self.take()
 
     # -- names and calls ----------------------------------------------------------
     def name(self):
@@ -371,13 +373,7 @@ class _Parser:
                 self._numpy_keyword(record)
                 continue
             args.append(self.expression())
-        close = _OPENING[opening.kind]
-        if not self.at(close):
-            found = self.peek()
-            self.fail(f"expected {close!r} to close {name_token.value}(…, found "
-                      f"{_shown(found)}" if found else
-                      f"{name_token.value}( at column {opening.column} is not closed")
-        self.take()
+        self.close(opening, f"{name_token.value}( at column {opening.column}")
         least, most = record.arity
         if not least <= len(args) <= most:
             count = str(least) if least == most else f"{least} or {most}"

@@ -280,11 +280,11 @@ def _applies(statement, target, case):
 
 
 def _matrix(rows):
-    return Matrix([[Value(float(x)) for x in row] for row in rows])
+    return Matrix.of_numbers(rows)
 
 
 def _column(values):
-    return Matrix([[Value(float(x))] for x in values])
+    return Matrix.of_numbers([[x] for x in values])
 
 
 def _value_of(symbol, k, derivation):
