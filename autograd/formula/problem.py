@@ -191,6 +191,8 @@ class Problem:
                         f"expression has one (e.g. bce(sigmoid(z), y)): define it with let")
             elif key == "f":
                 hint = "; f means the activation only when the expression applies exactly one"
+            elif _split_product(key, self.variables):
+                hint = f"; for a product write {'·'.join(_split_product(key, self.variables))}"
             raise FormulaError(f"it uses {display_name(key)!r}, which is not a variable of the "
                                f"expression ({', '.join(self.variables)}){hint}", what)
 
@@ -242,6 +244,19 @@ class Problem:
         if isinstance(out, Matrix):
             raise FormulaError("the formula gives a matrix; the derivative is one number")
         return out.data
+
+
+def _split_product(name, variables):
+    """``wz`` as ["w", "z"] when it is variables written together, else None."""
+    if len(name) < 2 or name in variables:
+        return None
+    for v in sorted(variables, key=len, reverse=True):
+        if name.startswith(v):
+            rest = name[len(v):]
+            tail = [rest] if rest in variables else _split_product(rest, variables)
+            if tail:
+                return [v, *tail]
+    return None
 
 
 def _single_name(name, what):

@@ -221,6 +221,8 @@ def test_unknown_names_are_errors_naming_them():
         check_formula("q", of="sigmoid(z)", wrt="z")
     with pytest.raises(FormulaError, match="define it with let"):
         check_formula("ŷ", of="z^2", wrt="z")
+    with pytest.raises(FormulaError, match=r"it uses 'wz', .* for a product write w·z"):
+        check_formula("(1 − tanh(wz + b)²) w", of="tanh(w*z + b)", wrt="z")
 
 
 def test_wrt_must_be_a_variable():
