@@ -95,6 +95,8 @@ class Evaluator:
         return result
 
     def function(self, call):
+        """The :class:`~autograd.formula.functions.Function` a call names (a caller's ``f``
+        first)."""
         return self.functions.get(call.spelled) or FUNCTIONS[call.function]
 
     # -- nodes --------------------------------------------------------------------

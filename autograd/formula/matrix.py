@@ -39,17 +39,21 @@ class Matrix:
 
     @property
     def shape(self):
+        """(rows, columns)."""
         return len(self.rows), len(self.rows[0])
 
     @property
     def size(self):
+        """The number of entries."""
         n, m = self.shape
         return n * m
 
     def map(self, fn):
+        """fn applied to every entry."""
         return Matrix([[fn(x) for x in row] for row in self.rows])
 
     def transpose(self):
+        """Aᵀ."""
         return Matrix(map(list, zip(*self.rows)))
 
     def data(self):
@@ -61,6 +65,7 @@ class Matrix:
 
 
 def shape_text(shape):
+    """``3×2``."""
     return f"{shape[0]}×{shape[1]}"
 
 

@@ -73,6 +73,7 @@ class Binding:
     why: str
 
     def text(self):
+        """``ŷ = σ(z) (the prediction in BCE)``."""
         return f"{display_name(self.name)} = {to_text(self.node)}{f' ({self.why})' if self.why else ''}"
 
 
@@ -109,6 +110,7 @@ class Problem:
         return [c for c in self._calls() if FUNCTIONS[c.function].activation and not c.primes]
 
     def loss_calls(self):
+        """The calls of losses (BCE, MSE) in ``of``."""
         return [c for c in self._calls() if c.function in LOSSES]
 
     def _aliases(self, given):
@@ -198,6 +200,7 @@ class Problem:
 
     # -- values ---------------------------------------------------------------------
     def leaves(self, point):
+        """A fresh leaf Value for each variable, set to ``point``."""
         return {name: Value(point[name], label=name) for name in self.variables}
 
     def lookup(self, leaves, budget):

@@ -70,10 +70,12 @@ class SlipMatch:
 
     @property
     def code(self):
+        """The slip's stable code."""
         return self.slip.code
 
     @property
     def meaning(self):
+        """What the slip is, in words."""
         return self.slip.meaning
 
     def __str__(self):

@@ -40,6 +40,8 @@ from .limits import MAX_LENGTH, MAX_NUMBER_DIGITS, MAX_TOKENS, FormulaError, For
 
 @dataclass(frozen=True)
 class Token:
+    """One token (see the module docstring for the kinds)."""
+
     kind: str
     value: object
     column: int
@@ -100,10 +102,6 @@ def _hatted(ch):
     return None
 
 
-def _problem(message, column, what):
-    return FormulaError(message, what, column)
-
-
 def _describe(ch):
     name = unicodedata.name(ch, "")
     shown = repr(ch) if ch.isprintable() else ""
@@ -123,7 +121,7 @@ class _Reader:
         return self.offset + (self.i if i is None else i) + 1
 
     def fail(self, message, i=None):
-        raise _problem(message, self.column(i), self.what)
+        raise FormulaError(message, self.what, self.column(i))
 
     def emit(self, kind, value, start):
         if len(self.tokens) >= MAX_TOKENS:
@@ -232,8 +230,10 @@ class _Reader:
             self.i += 2
             self.emit("T", None, start)
             return
-        rest = self.text[self.i + 1:]
-        word = rest[:len(rest) - len(rest.lstrip("_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))]
+        j = self.i + 1
+        while j < len(self.text) and (self.text[j].isalnum() or self.text[j] == "_"):
+            j += 1
+        word = self.text[self.i + 1:j]
         if word:
             self.fail(f"attribute access ('.{word[:20]}') is not allowed; the only '.' after a "
                       f"name is .T, a transpose")
@@ -241,28 +241,29 @@ class _Reader:
 
     def name(self):
         text, start = self.text, self.i
-        ch = text[start]
+        if text.startswith(("np.", "numpy."), start):   # NumPy's spelling: np.sum, np.maximum
+            self.i = text.index(".", start) + 1
+            if not text[self.i:self.i + 1].isascii() or not text[self.i:self.i + 1].isalpha():
+                self.fail("np. must be followed by a function name", start)
+        begin = self.i
+        ch = text[begin]
         hat = _hatted(ch)
         if hat:
-            word, j = hat, start + 1
+            word, j = hat, begin + 1
         elif ch.isascii():
-            j = start
+            j = begin
             while j < len(text) and text[j].isascii() and text[j].isalnum():
                 j += 1
-            word = text[start:j]
+            word = text[begin:j]
         else:
-            j = start + 1
+            j = begin + 1
             while j < len(text) and text[j].isascii() and text[j].isdigit():
                 j += 1
-            word = ("σ" if ch == _FINAL_SIGMA else ch) + text[start + 1:j]
+            word = ("σ" if ch == _FINAL_SIGMA else ch) + text[begin + 1:j]
         if j < len(text) and text[j] == "\u0302":   # a combining circumflex: a hat
             if len(word) != 1:
                 self.fail("a hat (\u0302) goes on one letter, as in ŷ", j)
             hat, j = word, j + 1
-        if word in ("np", "numpy") and text[j:j + 1] == "." and text[j + 1:j + 2].isalpha():
-            self.i = j + 1   # NumPy's spelling of a function: np.sum, np.maximum
-            self.name()
-            return
         self.i = j
         subscript = self.subscript()
         if hat or subscript == "hat" and len(word) == 1:   # ŷ, \hat{y}, y_hat

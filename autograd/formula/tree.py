@@ -29,11 +29,14 @@ class Node:
     dict by node."""
 
     def children(self):
+        """The nodes directly below this one."""
         return ()
 
 
 @dataclass(frozen=True, eq=False)
 class Num(Node):
+    """A number (π and e are names until a check binds them)."""
+
     value: float
     text: str = ""
     """How it was written, for constants (``π``, ``e``)."""
@@ -41,6 +44,8 @@ class Num(Node):
 
 @dataclass(frozen=True, eq=False)
 class Name(Node):
+    """A name: a variable (z, ŷ as ``yhat``), or a layer quantity (W^[2], δ^[l+1])."""
+
     name: str
     layer: object = None
     """None, a layer number, or ("l" | "L", offset) for W^[l+1], δ^[L]."""
@@ -53,6 +58,8 @@ class Name(Node):
 
 @dataclass(frozen=True, eq=False)
 class Unary(Node):
+    """−x."""
+
     op: str
     operand: Node
 
@@ -62,6 +69,9 @@ class Unary(Node):
 
 @dataclass(frozen=True, eq=False)
 class Binary(Node):
+    """a op b, op one of :data:`BINARY` (``·`` product, ``*`` element-wise, ``@``
+    matrix product, comparisons giving 1 or 0)."""
+
     op: str
     left: Node
     right: Node
@@ -72,6 +82,8 @@ class Binary(Node):
 
 @dataclass(frozen=True, eq=False)
 class Call(Node):
+    """f(args), f′(x) (``primes`` = 1) or f²(x) (``power`` = 2)."""
+
     function: str
     """The canonical name of a function (a key of ``functions.FUNCTIONS``) or an alias the
     caller binds (``f``)."""
@@ -89,6 +101,8 @@ class Call(Node):
 
 @dataclass(frozen=True, eq=False)
 class Transpose(Node):
+    """Aᵀ."""
+
     operand: Node
 
     def children(self):
@@ -132,6 +146,7 @@ def names(node):
 
 
 def layer_text(layer):
+    """A layer index as printed: ``^[2]``, ``^[l+1]``, ``^[L]`` ('' for none)."""
     if layer is None:
         return ""
     if isinstance(layer, int):

@@ -52,6 +52,7 @@ class FormulaVerdict:
 
     @property
     def ok(self):
+        """True when the formula agreed at every compared point."""
         return not self.reason and not self.result.mismatches
 
     def __bool__(self):

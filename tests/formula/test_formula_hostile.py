@@ -21,6 +21,8 @@ PAYLOADS = {
     "globals through a function": "sigmoid.__globals__",
     "module attribute": "os.system('ls')",
     "numpy submodule": "np.linalg.inv(W)",
+    "numpy prefix twice": "np.np.sum(d)",
+    "numpy prefix alone": "np.",
     "lambda": "lambda: 0",
     "lambda with argument": "lambda z: z",
     "statement": "z; import os",
