@@ -7,7 +7,7 @@
     check_formula("σ(z)(1−σ(z))", of="sigmoid(z)", wrt="z")              # ✓
     check_formula(r"\\hat{y} - y", of="bce(sigmoid(z), y)", wrt="z")      # ✓ δ = ŷ − y
     verdict = check_formula("(1 - tanh(z)^2) * w", of="tanh(w*z + b)", wrt="z")
-    verdict.slip.code                      # 'derivative_at_wrong_argument'
+    verdict.slip.code                      # 'missing_inner_argument'
 
 The pieces, each in its own module: :mod:`~autograd.formula.tokens` (ASCII,
 Unicode and LaTeX into tokens), :mod:`~autograd.formula.parser` (a hand-written

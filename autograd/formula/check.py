@@ -59,7 +59,7 @@ def check_formula(formula, of, wrt, *, let=None, functions=None, domains=None, p
         check_formula("σ(z)(1−σ(z))", of="sigmoid(z)", wrt="z")          # true
         check_formula("yhat - y", of="bce(sigmoid(z), y)", wrt="z")       # δ = ŷ − y
         check_formula("(1 - tanh(z)^2) * w", of="tanh(w*z + b)", wrt="z") # false:
-        #   slip derivative_at_wrong_argument: tanh′ taken at z instead of at w·z + b
+        #   slip missing_inner_argument: tanh′ taken at z instead of at w·z + b
 
     ``formula`` and ``of`` are text in any notation of :mod:`autograd.formula`
     (ASCII, Unicode, LaTeX); neither is ever passed to ``eval``.  The formula may

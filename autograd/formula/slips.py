@@ -15,8 +15,8 @@ sigma_minus_typo               σ − (1 − σ) instead of σ(1 − σ)
 sigma_plus_typo                σ(1 + σ) instead of σ(1 − σ)
 derivative_of_output           f′ evaluated at the activation A instead of Z
                                (σ(a)(1 − σ(a)) with a = σ(z))
-derivative_at_wrong_argument   f′ taken at the variable instead of at the function's own
-                               argument: tanh′(z)·w for tanh(w·z + b)
+missing_inner_argument         f′ taken at the variable instead of at its inner argument:
+                               tanh′(z)·w for tanh(w·z + b)
 missing_activation_derivative  an activation's factor f′ left out: ∂L/∂a·∂z/∂x
 missing_inner_derivative       the chain stops at an inner argument u: f′(u) without the
                                factor ∂u/∂x
@@ -47,8 +47,8 @@ _SLIPS = (
     Slip("sigma_minus_typo", "σ − (1 − σ) instead of σ(1 − σ)"),
     Slip("sigma_plus_typo", "σ(1 + σ) instead of σ(1 − σ)"),
     Slip("derivative_of_output", "f′ evaluated at the activation A instead of Z"),
-    Slip("derivative_at_wrong_argument",
-         "f′ taken at the variable instead of at the function's own argument"),
+    Slip("missing_inner_argument",
+         "f′ taken at the variable instead of at its inner argument"),
     Slip("missing_activation_derivative", "the activation's derivative f′ left out of the chain"),
     Slip("missing_inner_derivative",
          "the chain rule stops at an inner argument u: no ∂u/∂x factor"),
@@ -161,7 +161,7 @@ def candidates(problem):
         if isinstance(argument, Name) and argument.key == wrt:
             continue
         found.append(Candidate(
-            SLIPS["derivative_at_wrong_argument"],
+            SLIPS["missing_inner_argument"],
             f"{c.spelled}′ taken at {wrt} instead of at its argument {to_text(argument)}",
             _replaced(problem, c, lambda f, u, a, p: derivative(f, problem.leaves(p)[wrt]))))
     for c in activations:

@@ -36,7 +36,7 @@ def test_the_issues_formulas_pass(formula, of, wrt):
 def test_tanh_at_z_instead_of_its_argument_fails_naming_the_slip():
     verdict = check_formula("(1 - tanh(z)^2) * w", of="tanh(w*z + b)", wrt="z")
     assert not verdict
-    assert verdict.slip.code == "derivative_at_wrong_argument"
+    assert verdict.slip.code == "missing_inner_argument"
     assert verdict.slip.detail == "tanh′ taken at z instead of at its argument w·z + b"
     # the point it names really is one where they differ, with both values right
     w = verdict.shown
@@ -47,7 +47,7 @@ def test_tanh_at_z_instead_of_its_argument_fails_naming_the_slip():
     report = verdict.report(table=False)
     assert f"at {w.name}: your formula gives" in report
     assert "slip: tanh′ taken at z instead of at its argument w·z + b " \
-           "(derivative_at_wrong_argument)" in report
+           "(missing_inner_argument)" in report
 
 
 def test_the_engine_and_check_formula_agree_on_what_the_derivative_is():
@@ -73,8 +73,8 @@ SLIP_CASES = [
     ("derivative_of_output", "σ(a)(1 − σ(a))", "sigmoid(z)", "z"),
     ("derivative_of_output", "σ(σ(z))(1 − σ(σ(z)))", "sigmoid(z)", "z"),
     ("derivative_of_output", "1 - tanh(tanh(z))^2", "tanh(z)", "z"),
-    ("derivative_at_wrong_argument", "(1 - tanh(z)^2) * w", "tanh(w*z + b)", "z"),
-    ("derivative_at_wrong_argument", "σ(x)(1 − σ(x)) w", "sigmoid(w*x + b)", "x"),
+    ("missing_inner_argument", "(1 - tanh(z)^2) * w", "tanh(w*z + b)", "z"),
+    ("missing_inner_argument", "σ(x)(1 − σ(x)) w", "sigmoid(w*x + b)", "x"),
     ("missing_half", "2(a − y)a(1 − a)x", "0.5(sigmoid(w*x) - y)^2", "w"),
     ("extra_half", "(a − y)a(1 − a)x", "(sigmoid(w*x) - y)^2", "w"),
 ]

@@ -60,7 +60,7 @@ def test_the_real_command_in_a_subprocess(tmp_path):
     wrong = backprop("check-formula", "(1 - tanh(z)^2) * w", "--of", "tanh(w*z + b)",
                      "--wrt", "z", cwd=tmp_path)
     assert wrong.returncode == 1
-    assert "(derivative_at_wrong_argument)" in wrong.stdout
+    assert "(missing_inner_argument)" in wrong.stdout
     hostile = backprop("check-formula", "__import__('os').system('touch pwned')", "--of",
                        "sigmoid(z)", "--wrt", "z", cwd=tmp_path)
     assert hostile.returncode == 2 and hostile.stdout == ""
