@@ -33,7 +33,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 @dataclass(frozen=True)
 class Activation:
-    """Everything ``nn`` knows about one activation; every field is required.
+    """Everything ``nn`` knows about one activation; every field but ``output_derivative`` is required.
 
     - ``fn``: the activation on engine Values (one Value, or a list for a layer-wise one)
     - ``formula`` / ``derivative``: f(z) and f′(z) as a person writes them
@@ -51,6 +51,9 @@ class Activation:
       namespace the matrix engine passes in, so ``nn`` never imports NumPy itself
       (for softmax f′ is the diagonal aⱼ(1 − aⱼ) its tables show; its backward pass
       uses the whole Jacobian)
+    - ``output_derivative``: f′ written in terms of a = f(z), where a hand derivation uses
+      that form (σ: a(1 − a), tanh: 1 − a², ReLU: 1 if a > 0 else 0); None where it has
+      none.  A grader accepts f′ computed either way from a student's own numbers
     """
 
     name: str
@@ -66,6 +69,7 @@ class Activation:
     saturation: Optional[tuple]
     elementwise: bool
     matrix: tuple
+    output_derivative: Optional[Callable] = None
 
     def __call__(self, z):
         """f(z): a Value for an element-wise activation, a list for softmax (z a list)."""
@@ -147,7 +151,8 @@ _RECORDS = (
     Activation("relu", Value.relu, "max(0, z)", "1 if z > 0 else 0 (ReLU'(0) = 0)",
                lambda z: 1.0 if z > 0 else 0.0, "relu", math.sqrt(2.0), "ReLU()",
                r"\mathrm{ReLU}", "ReLU", ("a = 0 (inactive)", lambda a: a == 0.0), True,
-               matrix=(lambda np, Z: np.maximum(Z, 0.0), lambda np, Z: (Z > 0).astype(float))),
+               matrix=(lambda np, Z: np.maximum(Z, 0.0), lambda np, Z: (Z > 0).astype(float)),
+               output_derivative=lambda a: 1.0 if a > 0 else 0.0),
     Activation("leaky_relu", _leaky_relu, f"z if z > 0 else {LEAKY_SLOPE}·z",
                f"1 if z > 0 else {LEAKY_SLOPE}",
                lambda z: 1.0 if z > 0 else LEAKY_SLOPE, "leaky_relu",
@@ -158,11 +163,13 @@ _RECORDS = (
     Activation("sigmoid", Value.sigmoid, "σ(z) = 1/(1 + e^−z)", "σ(z)(1 − σ(z))",
                lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)), "sigmoid", 1.0, "Sigmoid()",
                r"\sigma", "σ", ("a < 0.03 or a > 0.97", _outside(0.03, 0.97)), True,
-               matrix=(_np_sigmoid, _np_sigmoid_prime)),
+               matrix=(_np_sigmoid, _np_sigmoid_prime),
+               output_derivative=lambda a: a * (1.0 - a)),
     Activation("tanh", Value.tanh, "tanh z", "1 − a²", lambda z: 1.0 - math.tanh(z) ** 2,
                "tanh", 5.0 / 3.0, "Tanh()", r"\tanh", "tanh",
                ("|a| > 0.97", lambda a: abs(a) > 0.97), True,
-               matrix=(lambda np, Z: np.tanh(Z), _np_tanh_prime)),
+               matrix=(lambda np, Z: np.tanh(Z), _np_tanh_prime),
+               output_derivative=lambda a: 1.0 - a * a),
     # PyTorch has no gain for softplus, GELU or SiLU: softplus is treated like linear,
     # GELU and SiLU like ReLU (they are ReLU-shaped for |z| ≫ 1).
     Activation("softplus", Value.softplus, "ln(1 + e^z)", "σ(z)", _sigmoid, "softplus", 1.0,
@@ -179,7 +186,8 @@ _RECORDS = (
                matrix=(lambda np, Z: Z * _np_sigmoid(np, Z),
                        lambda np, Z: _np_sigmoid(np, Z) * (1.0 + Z * _np_sigmoid(np, -Z)))),
     Activation("linear", _identity, "z", "1", lambda z: 1.0, "(none: A = Z)", 1.0, None, None,
-               "linear", None, True, matrix=(lambda np, Z: Z, lambda np, Z: np.ones_like(Z))),
+               "linear", None, True, matrix=(lambda np, Z: Z, lambda np, Z: np.ones_like(Z)),
+               output_derivative=lambda a: 1.0),
     Activation("softmax", _layer_softmax, "e^{z_j} / Σ_k e^{z_k} (over the layer)",
                "∂a_j/∂z_k = a_j(δ_jk − a_k)", None, "logsumexp, −, exp", 1.0,
                "Softmax(dim=-1)", r"\mathrm{softmax}", "softmax",

@@ -1,37 +1,47 @@
 """Per-student backpropagation exercises with numbers that are pleasant by hand.
 
-:func:`make_exercise` draws a small network (sizes, hidden activation, loss,
-batch size m, learning rate α: each chosen or drawn), weights and biases with
-one decimal, inputs with one decimal and targets that suit the loss.  The
-draw is seeded per student: the random seed is the first 8 bytes of
-SHA-256(course seed, student ID), never Python's salted ``hash()``, so the
-same course seed and ID give the same exercise on every machine and every run,
-and different IDs give different variants.
+:func:`make_exercise` draws a small network (sizes and batch size m from
+:data:`SHAPES`, hidden activation, loss, learning rate α: each chosen or drawn),
+weights and biases with one decimal, inputs with one decimal and targets that suit
+the loss.  The draw is seeded per student: the random seed is the first 8 bytes of
+SHA-256(course seed, student ID), never Python's salted ``hash()``, so the same
+course seed and ID give the same exercise on every machine and every run, and
+different IDs give different variants.  Every choice is drawn whether or not it is
+given, so passing the values a student drew reproduces their exercise exactly.
 
-Draws are repeated until the exercise is well posed by hand: no ReLU
-pre-activation within 0.05 of the kink at 0 (where f′ is a convention), every
-ReLU layer passes some gradient for every sample, and a sigmoid output is not
-saturated (|Z^[L]| ≤ 3).
+Draws are repeated until the exercise teaches what it should (:data:`DRAW_RULES`,
+stated in the class manifest): no ReLU pre-activation within 0.05 of the kink at 0
+(where f′ is a convention), every hidden unit active (z > 0 for a ReLU) for at least
+one sample, a sigmoid output not saturated (|Z^[L]| ≤ 3), and every classic mistake
+(:mod:`nn.explain.mistakes`) either leaves a number as it is or moves it well past
+the grader's tolerance, so a slip is always caught and never mistaken for rounding.
+The work per student stays within :data:`WORK_BAND` asked numbers when the shape and
+batch size are drawn.
 """
 
 import hashlib
 import math
 import random
-import re
 from dataclasses import dataclass
 
 from ..layers import MLP
 from .derivation import FORMAT, VERSION, explain_step
-from .quantities import ASKED, answer_form, at, key_value
+from .mistakes import MISTAKES
+from .own_values import OwnValues
+from .policy import Policy, half_unit
+from .quantities import (ASKED, answer_form, asked, at, count_asked, element_indices,
+                         key_value, shape)
+from .roster import check_student_id
 
 __all__ = ["Exercise", "make_exercise", "COURSE_SEED", "SIZES", "HIDDEN", "LOSS_OUTPUT",
-           "BATCH_SIZES", "LEARNING_RATES", "student_seed", "check_student_id"]
+           "BATCH_SIZES", "LEARNING_RATES", "SHAPES", "WORK_BAND", "DRAW_RULES",
+           "student_seed", "check_student_id"]
 
 COURSE_SEED = "backproplab"
 """The default course seed; a teacher sets their own so students cannot regenerate keys."""
 
 SIZES = ((2, 2, 1), (2, 2, 2, 1), (1, 2, 1), (2, 3, 1), (3, 2, 1))
-"""Network shapes n_0-…-n_L drawn from (small enough to do by hand)."""
+"""Network shapes n_0-…-n_L an exercise uses (small enough to do by hand)."""
 
 HIDDEN = ("relu", "sigmoid")
 """Hidden-layer activations drawn from."""
@@ -42,16 +52,30 @@ LOSS_OUTPUT = {"bce": "sigmoid", "half_mse": "linear", "squared_error": "sigmoid
 BATCH_SIZES = (1, 2)
 LEARNING_RATES = (0.1, 0.5)
 
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+WORK_BAND = (45, 60)
+"""Fewest and most numbers a student computes when the shape and batch size are drawn."""
+
+SHAPES = (((1, 2, 1), 2), ((2, 2, 1), 2), ((3, 2, 1), 2), ((2, 3, 1), 1), ((2, 2, 2, 1), 1))
+"""(sizes, m) pairs drawn from: every one asks :data:`WORK_BAND` numbers (47 to 56), so
+one student's sheet is never three times another's (1-2-1 with m = 1 asks 30,
+2-2-2-1 with m = 2 asks 83)."""
+
+DRAW_RULES = (
+    "weights, biases and inputs have one decimal; weights and inputs are nonzero",
+    "no ReLU pre-activation z within 0.05 of the kink at 0",
+    "every hidden unit is active (z > 0 for a ReLU) for at least one sample, and no sample "
+    "finds a whole ReLU layer inactive",
+    "a sigmoid output is not saturated: |Z^[L]| <= 3",
+    "every classic mistake leaves each number it touches unchanged or moves it by more "
+    "than 4 times the grader's tolerance, and two mistakes give a number the same value "
+    "or values that far apart",
+    f"when shape and batch size are drawn, {WORK_BAND[0]} to {WORK_BAND[1]} numbers to "
+    f"compute",
+)
+"""The rules every drawn exercise obeys, in words (the class manifest states them)."""
+
 _ATTEMPTS = 10_000
-
-
-def check_student_id(student):
-    """``student`` if it can name files (letters, digits, ., _, -; up to 64), else ValueError."""
-    if not isinstance(student, str) or not _ID.fullmatch(student):
-        raise ValueError(f"student ID {student!r} must be 1 to 64 letters, digits, '.', '_' "
-                         f"or '-', starting with a letter or digit")
-    return student
+_VISIBLE = 4.0
 
 
 def student_seed(course, student):
@@ -112,6 +136,10 @@ class Exercise:
         """The blank answer file: every asked entry, each number null."""
         return answer_form(self.derivation(), self._header(), ASKED)
 
+    def work(self):
+        """How many numbers the student computes (every asked element)."""
+        return count_asked(self.derivation(), ASKED)
+
     def answer_key(self):
         """The answer file filled in with the library's numbers (full precision)."""
         d = self.derivation()
@@ -132,6 +160,21 @@ def _one_decimal(rng, low, high, nonzero=False):
 def _check_choice(name, value, options):
     if value is not None and value not in options:
         raise ValueError(f"{name} must be one of {', '.join(map(str, options))}, got {value!r}")
+
+
+def _shape(rng, sizes, m):
+    """(sizes, m): drawn from SHAPES, then the given ones put in (the draw happens either
+    way, so the random numbers after it do not depend on what was given)."""
+    drawn_sizes, drawn_m = rng.choice(SHAPES)
+    if sizes is None and m is None:
+        return drawn_sizes, drawn_m
+    if sizes is None:
+        fitting = [s for s, n in SHAPES if n == m]
+        return (drawn_sizes if drawn_m == m or not fitting else fitting[0]), m
+    if m is None:
+        fitting = [n for s, n in SHAPES if s == sizes]
+        return sizes, (drawn_m if drawn_m in fitting or not fitting else fitting[0])
+    return sizes, m
 
 
 def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=None, m=None,
@@ -159,10 +202,9 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
         raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
 
     rng = random.Random(student_seed(course, student))
-    sizes = _choose(rng, sizes, SIZES)
+    sizes, m = _shape(rng, sizes, m)
     hidden = _choose(rng, hidden, HIDDEN)
     loss = _choose(rng, loss, tuple(LOSS_OUTPUT))
-    m = _choose(rng, m, BATCH_SIZES)
     lr = float(_choose(rng, lr, LEARNING_RATES))
     activations = tuple([hidden] * (len(sizes) - 2) + [LOSS_OUTPUT[loss]])
     for _ in range(_ATTEMPTS):
@@ -183,13 +225,37 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
 
 
 def _well_posed(d):
-    for layer in d.layers:
+    for layer in d.layers[:-1]:
         if layer.activation == "relu":
             if any(abs(z) < 0.05 for row in layer.Z for z in row):
                 return False
+            if any(all(z <= 0 for z in row) for row in layer.Z):
+                return False   # a unit dead for every sample: half the backward pass is 0
             if any(all(row[i] <= 0 for row in layer.Z) for i in range(d.m)):
                 return False   # a whole layer dead for a sample: nothing to backpropagate
     output = d.layers[-1]
     if output.activation == "sigmoid" and any(abs(z) > 3 for row in output.Z for z in row):
         return False
+    return _mistakes_visible(d)
+
+
+def _mistakes_visible(d, policy=Policy()):
+    """Whether every classic mistake leaves each asked number it touches as it is or moves
+    it by more than _VISIBLE times the grader's tolerance for it, and two mistakes that
+    touch a number give it the same value or values that far apart (so the diagnosis
+    names the one made)."""
+    own = OwnValues(d, {})
+    for q, l in asked(d, ASKED):
+        formulas = [m.formulas[q.name] for m in MISTAKES if q.name in m.formulas]
+        key = key_value(d, q, l)
+        for index in element_indices(shape(d, q, l)):
+            x = at(key, index)
+            room = half_unit(x, policy.digits) + policy.rtol(q.name) * own.scale(q.name, l,
+                                                                                  index)
+            values = [x] + [v for v in (f(own, l, index) for f in formulas) if v is not None]
+            for n, v in enumerate(values):
+                for other in values[n + 1:]:
+                    apart = abs(v - other)
+                    if 1e-9 * max(1.0, abs(x)) < apart <= _VISIBLE * room:
+                        return False
     return True

@@ -26,16 +26,29 @@ learning_rate_missing               θ − ∂L/∂θ instead of θ − α ∂L/
 rounding                            not a mistake: the number is the key (or the student's
                                     own earlier values) within the rounding of the digits
                                     shown; counted correct, with this note
+too_few_digits                      the number is the right value rounded to fewer digits
+                                    than the policy's ``min_digits`` (wrong: 0.41 for 0.414)
+transposed                          a matrix written as the transpose of its asked shape
+                                    (that matrix's entries are wrong; the rest is graded)
+wrong_shape                         an entry whose shape fits neither the asked shape nor
+                                    its transpose (its entries are wrong)
 ==================================  ======================================================
+
+The first eleven are formulas a student applied; the last four are found by the
+digits rule (:mod:`nn.explain.policy`) and by reading the file.
 """
 
 from dataclasses import dataclass
 
 from .own_values import activation_slope
 
-__all__ = ["Mistake", "MISTAKES", "CODES", "ROUNDING", "diagnose"]
+__all__ = ["Mistake", "MISTAKES", "CODES", "ROUNDING", "TOO_FEW_DIGITS", "TRANSPOSED",
+           "WRONG_SHAPE", "diagnose"]
 
 ROUNDING = "rounding"
+TOO_FEW_DIGITS = "too_few_digits"
+TRANSPOSED = "transposed"
+WRONG_SHAPE = "wrong_shape"
 
 _HALF_LOSSES = ("half_mse",)
 _WHOLE_SQUARED_LOSSES = ("squared_error", "mse")
@@ -172,7 +185,7 @@ MISTAKES = (
 )
 """Every classic mistake, in the order they are tried."""
 
-CODES = tuple(m.code for m in MISTAKES) + (ROUNDING,)
+CODES = tuple(m.code for m in MISTAKES) + (ROUNDING, TOO_FEW_DIGITS, TRANSPOSED, WRONG_SHAPE)
 """Every diagnosis code a report may show."""
 
 

@@ -42,6 +42,7 @@ from .derivation import FORMAT, VERSION
 from .schema import layer_entries
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
+           "EntryProblem", "count_asked",
            "shape", "key_value", "read_entries", "answer_form", "asked", "at",
            "element_indices", "index_names"]
 
@@ -51,11 +52,21 @@ class SubmissionError(ValueError):
 
 
 @dataclass(frozen=True)
+class EntryProblem:
+    """An entry that cannot be read although the file can: ``code`` is "transposed" or
+    "wrong_shape" (:mod:`nn.explain.mistakes`), ``message`` says what was expected."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Quantity:
     """One gradable quantity: its report ``name``, its ``key`` in the JSON layout,
     whether it exists per layer, the names of its index ``axes``, how it is
     written in ``text`` and ``latex``, and its relative tolerance ``rtol`` for
-    rounding carried through earlier values."""
+    rounding carried through earlier values (a fraction of its formula's scale, for
+    answers to 4 significant digits)."""
 
     name: str
     key: str
@@ -66,30 +77,32 @@ class Quantity:
     rtol: float
 
 
-# Forward quantities pass through few roundings; gradients and the update multiply
-# several rounded numbers, so they get more room (still far below any classic mistake,
-# the smallest of which changes a value by a factor of 2 or flips a sign).
+# rtol is a fraction of the formula's scale (nn.explain.own_values: Σ |terms| of the
+# student's numbers fed in), for rounding a student carried without writing it: two
+# half-units of a 4-digit number.  A careful student's own numbers are recomputed
+# exactly, so this room only covers digits kept on a calculator; every classic mistake
+# moves a value by far more (tests/explain/test_grade_simulated.py holds both to it).
 QUANTITIES = (
-    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 2e-3),
-    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 2e-3),
-    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 2e-3),
-    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 3e-3),
-    Quantity("loss", "loss", False, (), "L", r"L", 3e-3),
+    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 1e-3),
+    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 1e-3),
+    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 1e-3),
+    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 1e-3),
+    Quantity("loss", "loss", False, (), "L", r"L", 1e-3),
     Quantity("dA", "dL_dA", True, ("row", "sample"), "∂Lᵢ/∂A^[l]",
-             r"\partial L_i / \partial A^{[l]}", 5e-3),
+             r"\partial L_i / \partial A^{[l]}", 1e-3),
     Quantity("f_prime", "f_prime_Z", True, ("row", "sample"), "f′(Z^[l])",
-             r"f'(Z^{[l]})", 5e-3),
-    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 5e-3),
+             r"f'(Z^{[l]})", 1e-3),
+    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 1e-3),
     Quantity("dW", "dL_dW", True, ("row", "col"), "∂L/∂W^[l]",
-             r"\partial L / \partial W^{[l]}", 5e-3),
+             r"\partial L / \partial W^{[l]}", 1e-3),
     Quantity("db", "dL_db", True, ("row",), "∂L/∂b^[l]", r"\partial L / \partial b^{[l]}",
-             5e-3),
+             1e-3),
     Quantity("dW_i", "dL_dW_per_sample", True, ("sample", "row", "col"), "∂Lᵢ/∂W^[l]",
-             r"\partial L_i / \partial W^{[l]}", 5e-3),
+             r"\partial L_i / \partial W^{[l]}", 1e-3),
     Quantity("W_new", "W_new", True, ("row", "col"), "W^[l] − α∂L/∂W^[l]",
-             r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 5e-3),
+             r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 1e-3),
     Quantity("b_new", "b_new", True, ("row",), "b^[l] − α∂L/∂b^[l]",
-             r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 5e-3),
+             r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 1e-3),
 )
 """Every gradable quantity, in the order a hand derivation computes them."""
 
@@ -220,19 +233,41 @@ def _describe(q, dims):
     return " × ".join(f"{n} {names[a]}" for a, n in zip(q.axes, dims)) + " (nested lists)"
 
 
+def _strings(value):
+    """The first string among the leaves of ``value``, or None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        for v in value:
+            found = _strings(v)
+            if found is not None:
+                return found
+    return None
+
+
 def _entry(q, l, value, d):
+    """The grid of one entry, or an :class:`EntryProblem` when its shape does not fit."""
     dims = shape(d, q, l)
     where = f"layer {l}: {q.key!r}" if q.per_layer else repr(q.key)
     if value is None:
         return _build(dims, lambda index: None)
+    text = _strings(value)
+    if text is not None:
+        raise SubmissionError(f"{where} holds the string {json.dumps(text)[:40]}: numbers are "
+                              f"written without quotes (0.25, not \"0.25\")")
     try:
         grid = _canonical(value, dims)
+        flipped = (_canonical(value, dims[::-1]) if len(dims) == 2 and dims[0] != dims[1]
+                   and 1 not in dims else None)
     except _NotFinite as e:
         raise SubmissionError(f"{where} holds {e}, not a finite number") from None
-    if grid is None:
-        raise SubmissionError(f"{where} should be {_describe(q, dims)}, got "
-                              f"{json.dumps(value, default=str)[:80]}")
-    return grid
+    if grid is not None:
+        return grid
+    got = json.dumps(value, default=str)[:80]
+    if flipped is not None:
+        return EntryProblem("transposed", f"{where} should be {_describe(q, dims)}; it is "
+                                          f"written transposed ({got})")
+    return EntryProblem("wrong_shape", f"{where} should be {_describe(q, dims)}, got {got}")
 
 
 def _check_header(submission, d, lr):
@@ -263,10 +298,13 @@ def _plain(x):
     return repr(float(x)) if isinstance(x, Decimal) else repr(x)
 
 
-def read_entries(submission, d):
+def read_entries(submission, d, problems=None):
     """{(quantity name, layer or None): grid} for every gradable entry of ``submission``
     (a dict in the derivation's layout; numbers may be Decimals, which keep the digits
-    written).  Unknown keys, missing layers and wrong shapes raise SubmissionError."""
+    written).  Unknown keys, missing layers, numbers written as strings and non-finite
+    numbers raise SubmissionError.  An entry of the wrong shape raises too, unless
+    ``problems`` is a dict: then it is recorded there as an :class:`EntryProblem` under
+    its (quantity name, layer) and left out, so it costs that entry and not the file."""
     if not isinstance(submission, dict):
         raise SubmissionError(f"an answer file must be a JSON object in the derivation "
                               f"layout, got {type(submission).__name__}")
@@ -281,7 +319,7 @@ def read_entries(submission, d):
             raise SubmissionError(f"unknown key {key!r} at the top level; known keys: "
                                   f"{', '.join(_GIVEN_TOP + ('Y_hat', 'losses', 'loss'))}, "
                                   f"layers")
-        entries[(q.name, None)] = _entry(q, None, value, d)
+        _keep(entries, problems, (q.name, None), _entry(q, None, value, d))
     for l, given in layer_entries(submission, len(d.layers), SubmissionError):
         for key, value in given.items():
             if key in _GIVEN_LAYER:
@@ -293,8 +331,17 @@ def read_entries(submission, d):
             if q.name in ("W_new", "b_new") and d.lr is None:
                 raise SubmissionError(f"layer {l}: {key!r} given but the network has no "
                                       f"learning rate")
-            entries[(q.name, l)] = _entry(q, l, value, d)
+            _keep(entries, problems, (q.name, l), _entry(q, l, value, d))
     return entries
+
+
+def _keep(entries, problems, name, grid):
+    if not isinstance(grid, EntryProblem):
+        entries[name] = grid
+    elif problems is None:
+        raise SubmissionError(grid.message)
+    else:
+        problems[name] = grid
 
 
 def asked(d, names=ASKED):
@@ -308,6 +355,11 @@ def asked(d, names=ASKED):
             continue
         pairs += [(q, l) for l in range(1, len(d.layers) + 1)] if q.per_layer else [(q, None)]
     return pairs
+
+
+def count_asked(d, names=ASKED):
+    """How many numbers the quantities ``names`` ask for on the derivation ``d``."""
+    return sum(len(element_indices(shape(d, q, l))) for q, l in asked(d, names))
 
 
 def answer_form(d, header, names=ASKED, fill=None):

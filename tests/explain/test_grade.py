@@ -232,7 +232,8 @@ def _planted_cases():
                          ids=[case[0] for case in _planted_cases()])
 def test_each_planted_mistake_is_named(code, exercise, quantity, layer, index, value):
     d = exercise.derivation()
-    assert abs(value - at(key_value(d, BY_NAME[quantity], layer), index)) > 1e-3  # visible
+    key = at(key_value(d, BY_NAME[quantity], layer), index)
+    assert abs(value - key) > min(1e-3, 0.01 * abs(key))   # visible
     planted = round_sig(value, 4)
     result = grade(d, _key_form(d, 6, {(quantity, layer, index): planted}), questions=ASKED)
     names = dict(zip(BY_NAME[quantity].axes, (n + 1 for n in index)))
@@ -247,7 +248,8 @@ def test_each_planted_mistake_is_named(code, exercise, quantity, layer, index, v
 def test_every_code_is_planted_and_documented():
     import nn.explain.mistakes as mistakes
     planted = {case[0] for case in _planted_cases()}
-    assert planted | {"rounding"} == set(CODES)
+    found_otherwise = {"rounding", "too_few_digits", "transposed", "wrong_shape"}
+    assert planted | found_otherwise == set(CODES)
     assert all(code in mistakes.__doc__ for code in CODES)
 
 
@@ -345,16 +347,16 @@ def test_shorthands_and_partial_entries():
                         ("dW", 3, "correct"), ("dW", 3, "missing")]
 
 
-def test_too_few_digits_is_wrong_with_a_note():
+def test_too_few_digits_is_wrong_with_a_too_few_digits_diagnosis_and_a_note():
     d = example_derivation("walkthrough")
     result = grade(d, {"Y_hat": Decimal("0.8"), "loss": Decimal("0.20")})
     for e in result.entries:
-        assert e.verdict == "wrong" and e.diagnosis is None
-        assert "rounded to only" in e.note and "at least 3 count" in e.note
+        assert e.verdict == "wrong" and e.diagnosis == "too_few_digits"
+        assert "rounded to only" in e.note and "at least 3 digits count" in e.note
+    assert "only 1 digit;" in entry(result, "Y_hat", row=1, sample=1).note   # not "1 digits"
 
 
 @pytest.mark.parametrize("submission, message", [
-    ({"layers": {"1": {"Z": [[0.3, 0.6]]}}}, "layer 1: 'Z' should be 2 rows × 1 samples"),
     ({"layers": {"4": {}}}, "'layers' key '4' is not a layer"),
     ({"layers": {"1": {"dZ": 1}}}, "layer 1: unknown key 'dZ'"),
     ({"lr": 0.5}, "lr = 0.5 but its network has lr = 0.1"),
@@ -363,7 +365,8 @@ def test_too_few_digits_is_wrong_with_a_note():
     ([], "must be a JSON object"),
     ({"loss": Decimal("1e400")}, "'loss' holds 1E\\+400, not a finite number"),
     ({"loss": float("nan")}, "'loss' holds nan, not a finite number"),
-    ({"loss": True}, "'loss' should be a number"),
+    ({"loss": "0.2034"}, "'loss' holds the string \"0.2034\": numbers are written without quotes"),
+    ({"layers": {"3": {"delta": [["-0.184"]]}}}, "layer 3: 'delta' holds the string"),
 ])
 def test_a_submission_that_does_not_fit_is_refused_naming_the_entry(submission, message):
     with pytest.raises(SubmissionError, match=message.replace("(", r"\(")):
