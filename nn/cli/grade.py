@@ -1,43 +1,52 @@
-"""``backprop grade``: grade answer files with error carried forward and name the mistakes.
+"""``backprop grade``: grade a class's answer files against the teacher's keys.
 
-Each submission must name its network: an answer file from ``backprop
-exercise`` carries it (``"network": {…}``); a hand-derived file may say
-``"network": "FILE"`` (a path relative to the submission, or an example name)
-or be graded with ``--network FILE``.  A submission that names none is bad
-input: grading never falls back on a default network.
+With ``--keys`` (the class folder ``backprop exercise`` wrote, or its ``teacher/``
+folder) every roster student gets one row: graded, missing or rejected with the
+reason (:mod:`nn.explain.class_grade`).  Identity comes from where the files are,
+the network from each student's key, and the policy from the class manifest or the
+flags: nothing in a student's file decides their grade.
+
+Without ``--keys`` a hand-derived file is graded against the network it names
+(``"network": "FILE"``, an example name, or ``--network``): practice, not marks.
+An answer file of an exercise is refused there: it is graded with ``--keys``.
 """
 
 import argparse
 import json
 import os
 import sys
-from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 from autograd.files import write_atomically
 
-from .options import (PROG, CommandError, check_writable_directory, int_at_least,
-                      non_negative_float, report_written)
+from .options import (PROG, CommandError, check_writable_directory, digits as digits_option,
+                      int_at_least, non_negative_float, report_written)
 from ..explain import explain_step
-from ..explain.grade import Policy, grade
+from ..explain.class_files import find_teacher_folder
+from ..explain.class_grade import ClassResult, StudentResult, grade_class, read_manifest
+from ..explain.grade import grade
 from ..explain.grade_report import REPORTS
+from ..explain.manifest import ManifestError
 from ..explain.network_file import NetworkFileError, network_from_dict, read_json
-from ..explain.quantities import ASKED
+from ..explain.policy import Policy
+from ..explain.quantities import BY_NAME, SubmissionError
+from ..explain.roster import RosterError, read_roster
 
 __all__ = ["add_grade_parser", "run_grade", "load_submission"]
 
 _EPILOG = """\
-Verdicts: correct (with diagnosis "rounding" when it agrees only within the
-rounding of the digits shown), carried_forward (wrong against the key, right
-for the student's own earlier numbers), wrong (with the classic mistake that
-reproduces the number, when one does), missing.  Exit status 0 when every
-entry of every submission is correct, 1 when any is not, 2 on bad input.
+Verdicts per number: correct (diagnosis "rounding" when it agrees only within the
+rounding of the digits shown), carried_forward (wrong against the key, right for the
+student's own earlier numbers), wrong (with the classic mistake that reproduces the
+number, when one does), missing.  Each roster student is graded, missing or rejected
+(with the reason).  Exit status 0 when every student handed in an all-correct file and
+nothing is flagged, 1 otherwise, 2 on bad input.
 
 examples:
-  backprop grade alice.answers.json
-  backprop grade answers/*.answers.json --keys sheets --format csv --out class.csv
-  backprop grade my_hand.json --network my_net.json --format json
+  backprop grade --keys class returned/             one folder or file per student
+  backprop grade --keys class returned/ --roster roster.csv --format csv --out marks.csv
+  backprop grade my_hand.json --network my_net.json     practice, not against a key
 """
 
 
@@ -61,17 +70,16 @@ def _network_document(reference, base, shown):
     return json.loads(example.read_text(encoding="utf-8")), f"example {stem}"
 
 
-def load_submission(path, network=None, keys=None):
-    """(submission dict with Decimal numbers, derivation, network name) for the answer
-    file ``path``; ``network`` (a file or example name) is used when the file names none.
-    With ``keys`` (the directory ``backprop exercise`` wrote), the network is the one in
-    the student's key, and an answer file whose network differs is refused."""
+def load_submission(path, network=None):
+    """(submission dict with Decimal numbers, derivation) for the hand-derived file
+    ``path``, graded against the network it names or ``network`` (a file or example)."""
     submission = read_json(path, "answer file", CommandError, decimals=True)
     if not isinstance(submission, dict):
         raise CommandError(f"{path}: an answer file is a JSON object, got "
                            f"{type(submission).__name__}")
-    if keys is not None:
-        _check_against_key(submission, path, keys)
+    if "exercise" in submission:
+        raise CommandError(f"{path}: an answer file of an exercise is graded against the "
+                           f"teacher's keys: {PROG} grade --keys CLASS_FOLDER {path}")
     named = submission.get("network", network)
     if named is None:
         raise CommandError(f"{path}: the answer file names no network; add \"network\": "
@@ -84,72 +92,86 @@ def load_submission(path, network=None, keys=None):
         raise CommandError(f"{path}: \"network\" must be a file name or a network object, "
                            f"got {type(named).__name__}")
     try:
-        model, X, Y, loss, lr = network_from_dict(_decimals_to_floats(spec), source=shown)
+        model, X, Y, loss, lr = network_from_dict(json.loads(json.dumps(spec, default=float)),
+                                                  source=shown)
     except NetworkFileError as e:
         raise CommandError(str(e)) from None
-    return submission, explain_step(model, X, Y, loss=loss, lr=lr), shown
+    return submission, explain_step(model, X, Y, loss=loss, lr=lr)
 
 
-def _check_against_key(submission, path, keys):
-    student = submission.get("student")
-    if not isinstance(student, str):
-        raise CommandError(f"{path}: --keys needs the answer file's \"student\" entry, "
-                           f"which names the key")
-    key_path = Path(keys) / f"{Path(student).name}.key.json"
-    key = read_json(key_path, "answer key", CommandError)
-    mine = _decimals_to_floats(submission.get("network"))
-    if not isinstance(key, dict) or mine != key.get("network"):
-        raise CommandError(f"{path}: its network differs from the one in {key_path}: "
-                           f"the answer file was edited or belongs to another exercise")
-
-
-def _decimals_to_floats(x):
-    if isinstance(x, Decimal):
-        return float(x)
-    if isinstance(x, list):
-        return [_decimals_to_floats(v) for v in x]
-    if isinstance(x, dict):
-        return {k: _decimals_to_floats(v) for k, v in x.items()}
-    return x
-
-
-def _policy(args, submission):
-    digits = args.digits or submission.get("digits") or Policy.digits
-    if isinstance(digits, bool) or not isinstance(digits, int):
-        raise CommandError(f"\"digits\" must be an integer, got {digits!r}")
-    return Policy(digits=digits, min_digits=args.min_digits or max(digits - 1, 1),
-                  carried_forward_credit=args.carried_forward_credit)
-
-
-def grade_file(path, args):
-    """The Grade of one answer file (CommandError on bad input)."""
-    submission, derivation, network = load_submission(path, args.network, args.keys)
+def _flag_policy(args, base):
+    """The policy: ``base`` (the manifest's, or the default) with the flags given."""
+    changes = {"digits": args.digits, "min_digits": args.min_digits,
+               "carried_forward_credit": args.carried_forward_credit}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if args.tolerance:
+        changes["tolerances"] = dict(base.tolerances, **dict(args.tolerance))
+    if "digits" in changes and "min_digits" not in changes:
+        changes["min_digits"] = max(changes["digits"] - 1, 1)
+    if not changes:
+        return base, None
+    merged = dict(digits=base.digits, min_digits=base.min_digits,
+                  carried_forward_credit=base.carried_forward_credit,
+                  tolerances=dict(base.tolerances))
+    merged.update(changes)
     try:
-        policy = _policy(args, submission)
-        result = grade(derivation, submission, policy=policy,
-                       questions=ASKED if "exercise" in submission else None, source=str(path))
-    except ValueError as e:   # SubmissionError, or a --min-digits above the digits
-        raise CommandError(f"{path}: {e}") from None
-    result.student = _text(submission.get("student"))
-    result.exercise = _text(submission.get("exercise"))
-    result.network = None if "exercise" in submission else network
-    return result
+        return Policy(**merged), "flags " + ", ".join(f"--{k.replace('_', '-')}"
+                                                      for k in changes)
+    except ValueError as e:
+        raise CommandError(str(e)) from None
 
 
-def _text(x):
-    return None if x is None else str(x)
+def _practice(args):
+    """Hand-derived files graded against the networks they name (no keys)."""
+    policy, source = _flag_policy(args, Policy())
+    results, failed = [], False
+    for path in args.submissions:
+        try:
+            submission, derivation = load_submission(path, args.network)
+            found = grade(derivation, submission, policy=policy, source=str(path))
+        except (CommandError, SubmissionError) as e:
+            where = f"{path}: " if isinstance(e, SubmissionError) else ""
+            print(f"{PROG}: error: {where}{' '.join(str(e).split())}", file=sys.stderr)
+            failed = True
+            continue
+        results.append(StudentResult(None, status="graded", total=found.total, grade=found,
+                                     source=str(path)))
+    return ClassResult(policy, results, policy_source=source or "default",
+                       checked_against_keys=False), failed
+
+
+def _class(args):
+    teacher = find_teacher_folder(args.keys)
+    if teacher is None:
+        raise CommandError(f"{args.keys}: no class manifest here or in {args.keys}/teacher; "
+                           f"--keys is the folder `{PROG} exercise --out` wrote")
+    try:
+        manifest = read_manifest(teacher)
+        roster = read_roster(args.roster) if args.roster else None
+    except RosterError as e:
+        for problem in e.problems:
+            print(f"{PROG}: error: {args.roster}: {problem}", file=sys.stderr)
+        raise CommandError(f"{args.roster}: {len(e.problems)} roster "
+                           f"problem{'s' if len(e.problems) != 1 else ''}; nothing was "
+                           f"graded") from None
+    except ManifestError as e:
+        raise CommandError(str(e)) from None
+    policy, source = _flag_policy(args, manifest.policy)
+    return grade_class(teacher, args.submissions, roster=roster,
+                       policy=policy if source else None, policy_source=source), False
 
 
 def run_grade(args):
-    """``backprop grade``: grade every submission; print or write the report."""
-    grades, failed = [], False
-    for path in args.submissions:
-        try:
-            grades.append(grade_file(path, args))
-        except CommandError as e:
-            print(f"{PROG}: error: {' '.join(str(e).split())}", file=sys.stderr)
-            failed = True
-    report = REPORTS[args.format](grades) if grades else ""
+    """``backprop grade``: grade the class (or practice files); print or write the report."""
+    if args.network and args.keys:
+        raise CommandError("--network is for practice files; with --keys each student's "
+                           "network is the one in their key")
+    if args.roster and not args.keys:
+        raise CommandError("--roster needs --keys (the class the roster belongs to)")
+    result, failed = _class(args) if args.keys else _practice(args)
+    if not result.results:
+        raise CommandError("nothing could be graded; no report written")
+    report = REPORTS[args.format](result)
     if args.out:
         write_atomically(args.out, report)
         report_written(f"{args.format} report", args.out)
@@ -157,7 +179,7 @@ def run_grade(args):
         sys.stdout.write(report)
     if failed:
         return 2
-    return 0 if all(g.all_correct for g in grades) else 1
+    return 0 if result.all_correct else 1
 
 
 def _credit(text):
@@ -165,6 +187,15 @@ def _credit(text):
     if value > 1:
         raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, got {text!r}")
     return value
+
+
+def _tolerance(text):
+    name, sep, value = text.partition("=")
+    if not sep or name not in BY_NAME:
+        raise argparse.ArgumentTypeError(f"must be QUANTITY=RTOL with a quantity of "
+                                         f"{', '.join(BY_NAME)}; got {text!r}")
+    rtol = _credit(value)
+    return name, rtol
 
 
 def writable_file(text):
@@ -176,29 +207,38 @@ def writable_file(text):
 def add_grade_parser(commands):
     """Register ``backprop grade`` on the subcommands ``commands``."""
     p = commands.add_parser(
-        "grade", help="grade answer files entry by entry, with error carried forward",
-        description="Grade hand derivations (answer files from `backprop exercise`, or "
-                    "hand-derived files in the derivation layout) entry by entry against "
-                    "the library, marking later entries against the student's own earlier "
-                    "numbers and naming the classic mistake behind a wrong number.",
+        "grade", help="grade a class's answer files against the keys, with error carried "
+                      "forward",
+        description="Grade answer files entry by entry against the teacher's keys, marking "
+                    "later entries against the student's own earlier numbers and naming "
+                    "the classic mistake behind a wrong number. Every roster student gets "
+                    "one row: graded, missing or rejected with the reason.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("submissions", nargs="+", metavar="SUBMISSION",
-                   help="answer files (JSON) to grade")
+                   help="answer files, or folders of them (one file named after each "
+                        "student, or one folder per student)")
+    p.add_argument("--keys", metavar="CLASS",
+                   help="the class folder `backprop exercise --out` wrote (or its teacher/ "
+                        "folder): grade against each student's key, with the manifest's "
+                        "policy")
+    p.add_argument("--roster", metavar="FILE",
+                   help="the students to report (one ID a line, or a CSV with an id "
+                        "column); default: the manifest's students")
     p.add_argument("--format", choices=tuple(REPORTS), default="text",
                    help="report format: text (default), json (every entry) or csv "
-                        "(one row per submission)")
-    p.add_argument("--out", metavar="FILE", type=writable_file, help="write the report to FILE (atomically) "
-                                                 "instead of standard output")
+                        "(one row per student)")
+    p.add_argument("--out", metavar="FILE", type=writable_file,
+                   help="write the report to FILE (atomically) instead of standard output")
     p.add_argument("--network", metavar="FILE",
-                   help="network file or example name for submissions that name none")
-    p.add_argument("--keys", metavar="DIR",
-                   help="the directory of `backprop exercise`: refuse an answer file whose "
-                        "network differs from the one in DIR/STUDENT.key.json")
-    p.add_argument("--digits", type=int_at_least(1), metavar="N",
-                   help="significant digits the sheet asks for (default: the answer "
-                        "file's \"digits\", else 4)")
-    p.add_argument("--min-digits", type=int_at_least(1), metavar="N",
+                   help="practice only: network file or example name for hand-derived "
+                        "files that name none")
+    p.add_argument("--digits", type=digits_option, metavar="N",
+                   help="significant digits asked (default: the class manifest's, else 4)")
+    p.add_argument("--min-digits", type=digits_option, metavar="N",
                    help="fewest digits that still count as a rounding (default digits − 1)")
-    p.add_argument("--carried-forward-credit", type=_credit, default=1.0, metavar="X",
-                   help="points for a carried-forward entry, 0 … 1 (default 1)")
+    p.add_argument("--carried-forward-credit", type=_credit, metavar="X",
+                   help="points for a carried-forward entry, 0 … 1 (default: the "
+                        "manifest's, else 1)")
+    p.add_argument("--tolerance", type=_tolerance, action="append", metavar="Q=RTOL",
+                   help="rtol of quantity Q for carried rounding (repeatable), e.g. dW=2e-3")
     p.set_defaults(run=run_grade)

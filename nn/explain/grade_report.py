@@ -1,59 +1,99 @@
-"""Grades as a teacher reads them: text per submission, JSON per entry, CSV per class.
+"""Grades as a teacher reads them: text on a terminal, JSON per entry, CSV for a gradebook.
 
-The JSON report lists, for each submission, every graded entry with
-``quantity``, ``layer``, ``row``, ``col``, ``sample`` (1-based, null where the
-quantity has no such index), ``expected``, ``given``, ``verdict``,
-``diagnosis`` (a code of :data:`nn.explain.mistakes.CODES` or null), plus
-``note`` and ``own`` (the value recomputed from the student's own earlier
-numbers); the tolerances and the rounding policy are stated at the top.  The
-CSV has one row per submission: score, counts per verdict, the score of each
-quantity and how many entries each diagnosis names.
+Each renders a :class:`~nn.explain.class_grade.ClassResult`: one row (or block) per
+roster student, graded, ``missing`` or ``rejected`` with the reason, with any flags;
+the policy and the tolerances used are stated once at the top.  The JSON report
+lists, for each student, every graded entry with ``quantity``, ``layer``, ``row``,
+``col``, ``sample`` (1-based, null where the quantity has no such index),
+``expected``, ``given``, ``verdict``, ``diagnosis`` (a code of
+:data:`nn.explain.mistakes.CODES` or null), ``note`` and ``own`` (the value
+recomputed from the student's own earlier numbers).
+
+Every string that came from outside (a file name, a field a student wrote) is made
+safe for where it goes: on a terminal no control or formatting character reaches the
+screen (escape sequences and newlines are shown escaped, so no line can be forged);
+in the CSV a cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is prefixed with ``'``, so a spreadsheet never runs it as a formula.
 """
 
 import csv
 import io
 import json
+import unicodedata
 
 from autograd.check import format_table
 
+from .class_grade import STATUSES
 from .grade import VERDICTS
 from .mistakes import CODES
-from .quantities import BY_NAME, QUANTITIES
+from .quantities import QUANTITIES
 
-__all__ = ["to_text", "to_json", "to_csv", "REPORTS"]
+__all__ = ["to_text", "to_json", "to_csv", "REPORTS", "safe_text", "safe_cell"]
 
-
-def _policy(grades):
-    policy = grades[0].policy if grades else None
-    return {} if policy is None else {"digits": policy.digits, "min_digits": policy.min_digits,
-                                      "carried_forward_credit": policy.carried_forward_credit,
-                                      "statement": policy.statement()}
+_RULE = ("|given − x| ≤ max(½ unit in the last digit shown, rtol·scale) + 1e-12, the scale "
+         "being Σ|terms| of the formula on the student's own numbers (|step| for an update)")
 
 
-def _tolerances(grades):
-    names = {name for g in grades for name in g.tolerances}
-    return {q.name: q.rtol for q in QUANTITIES if q.name in names}
+def safe_text(text):
+    """``text`` with every control and formatting character (newline, ESC, bidi
+    overrides, …) written as a visible escape such as ``\\x1b``."""
+    if text is None:
+        return ""
+    out = []
+    for ch in str(text):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
-def _summary(g):
-    return {"source": g.source, "student": g.student, "exercise": g.exercise,
-            "network": g.network, "score": round(g.score, 6), "points": g.points(),
-            "total": len(g.entries), "counts": g.counts(),
-            "by_quantity": {name: {"points": p, "total": n}
-                            for name, (p, n) in g.by_quantity().items()},
-            "diagnoses": g.diagnoses()}
+def safe_cell(value):
+    """A CSV cell a spreadsheet shows as text: :func:`safe_text`, and ``'`` before a
+    leading ``=``, ``+``, ``-``, ``@`` (a formula) — numbers we write are left alone."""
+    if isinstance(value, (int, float)):
+        return value
+    text = safe_text(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def to_json(grades):
-    """Every submission's summary and entries, with the policy and tolerances, as JSON."""
-    document = {"format": "backproplab-grades", "version": 1, "policy": _policy(grades),
-                "tolerances": {"rtol": _tolerances(grades),
-                               "rule": "|given − x| ≤ max(½ unit in the last digit shown, "
-                                       "rtol·|x|) + 1e-12; for W_new/b_new rtol·|step|"},
-                "verdicts": list(VERDICTS), "codes": list(CODES),
-                "submissions": [dict(_summary(g), entries=[e.to_dict() for e in g.entries])
-                                for g in grades]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+def _name(r):
+    who = r.student or r.source
+    return safe_text(who)
+
+
+def _tolerances(result):
+    return {q.name: result.policy.rtol(q.name) for q in QUANTITIES}
+
+
+def _student(r):
+    grade = r.grade
+    return {"student": r.student, "exercise": r.exercise, "status": r.status,
+            "reason": r.reason, "source": r.source, "score": round(r.score, 6),
+            "points": r.points, "total": r.total, "counts": r.counts(),
+            "by_quantity": ({name: {"points": p, "total": n}
+                             for name, (p, n) in grade.by_quantity().items()} if grade else {}),
+            "diagnoses": grade.diagnoses() if grade else {},
+            "flags": [{"code": f.code, "message": f.message, "other": f.other}
+                      for f in r.flags],
+            "entries": [e.to_dict() for e in grade.entries] if grade else []}
+
+
+def to_json(result):
+    """Every student's status, score, flags and entries, with the policy, as JSON."""
+    policy = result.policy
+    document = {"format": "backproplab-grades", "version": 2, "course": result.course,
+                "tool_version": result.tool_version,
+                "checked_against_keys": result.checked_against_keys,
+                "policy": dict(policy.to_dict(), source=result.policy_source,
+                               statement=policy.statement()),
+                "tolerances": {"rtol": _tolerances(result), "rule": _RULE},
+                "statuses": list(STATUSES), "verdicts": list(VERDICTS), "codes": list(CODES),
+                "students": [_student(r) for r in result.results],
+                "unmatched": [{"path": p, "reason": why} for p, why in result.unmatched]}
+    # ensure_ascii keeps C1 controls and bidi overrides escaped for any viewer
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
 def _place(e):
@@ -67,59 +107,89 @@ def _value(x):
     return "" if x is None else f"{x:.6g}"
 
 
-def _name(g):
-    who = g.student or g.source
-    details = [f"exercise {g.exercise}" if g.exercise else None,
-               g.source if g.student else None,
-               f"network {g.network}" if g.network else None]
-    details = ", ".join(d for d in details if d)
-    return f"{who} ({details})" if details else who
-
-
-def to_text(grades):
-    """Per submission: the score, the counts, every entry that is not plainly correct
-    (with the key, the student's number and the diagnosis), and the score per quantity."""
+def _header(result):
     out = []
-    if grades:
-        out.append(f"Rounding policy: {grades[0].policy.statement()}")
-        out.append("Tolerances (rtol, for rounding carried from earlier numbers): "
-                   + ", ".join(f"{BY_NAME[n].name} {t:g}" for n, t in _tolerances(grades).items()))
-        out.append("")
-    for g in grades:
-        counts = g.counts()
-        out.append(f"{_name(g)}: score {g.points():g}/{len(g.entries)} = {100 * g.score:.1f}%  "
-                   + ", ".join(f"{v} {counts[v]}" for v in VERDICTS))
-        notable = [e for e in g.entries if e.verdict != "correct" or e.diagnosis]
-        if notable:
-            rows = [[e.quantity, _place(e), _value(e.expected), _value(e.given), e.verdict,
-                     e.diagnosis or "", e.note or ""] for e in notable]
-            out.append(format_table(["quantity", "where", "key", "given", "verdict",
-                                     "diagnosis", "note"], rows))
-        out.append("per quantity: " + ", ".join(
-            f"{name} {p:g}/{n}" for name, (p, n) in g.by_quantity().items()))
-        out.append("")
-    return "\n".join(out)
+    if result.checked_against_keys:
+        out.append(f"Course {safe_text(result.course)!s} — every file graded against the "
+                   f"teacher's keys (tool {safe_text(result.tool_version)})")
+    else:
+        out.append("Practice grading: NOT checked against a teacher's key (the network is the "
+                   "file's own); grade a class with --keys")
+    out.append(f"Policy ({safe_text(result.policy_source)}): {result.policy.statement()}")
+    out.append("Tolerances (rtol of each formula's scale, for rounding carried from earlier "
+               "numbers): " + ", ".join(f"{n} {t:g}" for n, t in _tolerances(result).items()))
+    return out + [""]
 
 
-def to_csv(grades):
-    """One row per submission: who, score, counts per verdict, score per quantity,
-    and the number of entries each diagnosis code names."""
-    names = [q.name for q in QUANTITIES if any(q.name in g.by_quantity() for g in grades)]
-    header = (["source", "student", "exercise", "network", "score", "points", "total"]
-              + list(VERDICTS) + [f"score_{n}" for n in names] + list(CODES))
+def _score_line(r):
+    counts = r.counts()
+    head = f"{_name(r)}"
+    if r.exercise:
+        head += f" (exercise {safe_text(r.exercise)})"
+    status = "" if r.status == "graded" else f" {r.status.upper()}"
+    return (f"{head}:{status} score {r.points:g}/{r.total} = {100 * r.score:.1f}%  "
+            + ", ".join(f"{v} {counts[v]}" for v in VERDICTS))
+
+
+def to_text(result):
+    """Per student: the score and counts (or why there is none), every entry that is not
+    plainly correct, the score per quantity and any flags; then the files no roster
+    student matched and a one-line summary."""
+    out = _header(result)
+    for r in result.results:
+        out.append(_score_line(r))
+        if r.status == "missing":
+            out.append("  no answer file handed in")
+        if r.status == "rejected":
+            out.append(f"  rejected {safe_text(r.source) or ''}: {safe_text(r.reason)}")
+        if r.grade:
+            if r.source and r.student:
+                out.append(f"  file: {safe_text(r.source)}")
+            notable = [e for e in r.grade.entries if e.verdict != "correct" or e.diagnosis]
+            if notable:
+                rows = [[e.quantity, _place(e), _value(e.expected), _value(e.given),
+                         e.verdict, e.diagnosis or "", safe_text(e.note)] for e in notable]
+                out.append(format_table(["quantity", "where", "key", "given", "verdict",
+                                         "diagnosis", "note"], rows))
+            out.append("  per quantity: " + ", ".join(
+                f"{name} {p:g}/{n}" for name, (p, n) in r.grade.by_quantity().items()))
+        for flag in r.flags:
+            out.append(f"  FLAG {flag.code}: {safe_text(flag.message)}")
+        out.append("")
+    if result.unmatched:
+        out.append("Files matching no roster student (not graded):")
+        out += [f"  {safe_text(p)}: {why}" for p, why in result.unmatched]
+        out.append("")
+    counts = {s: sum(r.status == s for r in result.results) for s in STATUSES}
+    flagged = sum(bool(r.flags) for r in result.results)
+    out.append(f"{len(result.results)} students: " + ", ".join(
+        f"{s} {counts[s]}" for s in STATUSES) + f"; flagged {flagged}")
+    return "\n".join(out) + "\n"
+
+
+def to_csv(result):
+    """One row per roster student: status, reason, score, counts per verdict, score per
+    quantity, the number of entries each diagnosis names, and the flags."""
+    names = [q.name for q in QUANTITIES
+             if any(r.grade and q.name in r.grade.by_quantity() for r in result.results)]
+    header = (["student", "exercise", "status", "reason", "source", "score", "points", "total"]
+              + list(VERDICTS) + [f"score_{n}" for n in names] + list(CODES) + ["flags"])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for g in grades:
-        counts, per_q, found = g.counts(), g.by_quantity(), g.diagnoses()
-        writer.writerow([g.source, g.student or "", g.exercise or "", g.network or "",
-                         f"{g.score:.4f}", f"{g.points():g}", len(g.entries)]
-                        + [counts[v] for v in VERDICTS]
-                        + [f"{per_q[n][0] / per_q[n][1]:.4f}" if n in per_q else ""
-                           for n in names]
-                        + [found.get(code, 0) for code in CODES])
+    for r in result.results:
+        counts = r.counts()
+        per_q = r.grade.by_quantity() if r.grade else {}
+        found = r.grade.diagnoses() if r.grade else {}
+        writer.writerow([safe_cell(x) for x in (
+            [r.student or "", r.exercise or "", r.status, r.reason or "", r.source or "",
+             f"{r.score:.4f}", f"{r.points:g}", r.total]
+            + [counts[v] for v in VERDICTS]
+            + [f"{per_q[n][0] / per_q[n][1]:.4f}" if n in per_q else "" for n in names]
+            + [found.get(code, 0) for code in CODES]
+            + ["; ".join(f"{f.code}: {f.message}" for f in r.flags)])])
     return buffer.getvalue()
 
 
 REPORTS = {"text": to_text, "json": to_json, "csv": to_csv}
-"""Report format name -> function(list of Grades) -> str."""
+"""Report format name -> function(ClassResult) -> str."""
