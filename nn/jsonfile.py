@@ -96,6 +96,11 @@ def loads(text, source, decimals=False):
                          f"{e.msg}") from None
 
 
+def _a(kind):
+    """``kind`` with its article: "a network file", "an answer file"."""
+    return f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}"
+
+
 def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None, decimals=False):
     """The JSON document in the file at ``path`` (any readable file: a pipe or
     ``/dev/stdin`` too).
@@ -112,18 +117,18 @@ def read_json(path, kind, error, max_bytes=MAX_JSON_BYTES, override=None, decima
     except FileNotFoundError:
         raise error(f"{path}: no such {kind}") from None
     except IsADirectoryError:
-        raise error(f"{path}: is a directory, not a {kind}") from None
+        raise error(f"{path}: is a directory, not {_a(kind)}") from None
     except OSError as e:
         raise error(f"{path}: cannot read the {kind} ({e.strerror or e})") from None
     if max_bytes is not None and len(raw) > max_bytes:
         lift = f"; {override} reads it anyway" if override else ""
-        raise error(f"{path}: larger than {max_bytes} bytes, the limit for a {kind}{lift}")
+        raise error(f"{path}: larger than {max_bytes} bytes, the limit for {_a(kind)}{lift}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise error(f"{path}: not a text file; a {kind} is UTF-8 JSON") from None
+        raise error(f"{path}: not a text file; {_a(kind)} is UTF-8 JSON") from None
     if not text.strip():
-        raise error(f"{path}: the file is empty; a {kind} holds a JSON document")
+        raise error(f"{path}: the file is empty; {_a(kind)} holds a JSON document")
     try:
         return loads(text, str(path), decimals)
     except ValueError as e:

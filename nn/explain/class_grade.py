@@ -318,7 +318,7 @@ def grade_class(teacher, submissions, roster=None, policy=None, policy_source=No
     policy_used = policy or manifest.policy
     keys = _Keys(teacher)
     files, unmatched = locate(submissions, roster)
-    results = []
+    results, prints = [], {}
     for student in roster:
         result = StudentResult(student, manifest.students.get(student, {}).get("exercise"))
         results.append(result)
@@ -333,11 +333,12 @@ def grade_class(teacher, submissions, roster=None, policy=None, policy_source=No
             submission = _screen(document, student, key, result, keys, roster)
             result.grade = grade(derivation, submission, policy_used, ASKED, source=path)
             result.status = "graded"
+            prints[student] = _fingerprint(submission)
         except _Rejected as e:
             result.status, result.reason = "rejected", str(e)
         except SubmissionError as e:
             result.status, result.reason = "rejected", str(e)
-    _flag_identical(results, files)
+    _flag_identical(results, prints)
     _flag_handed_in_by_others(results)
     return ClassResult(policy_used, results, manifest.course,
                        policy_source or ("the class manifest" if policy is None else "flags"),
@@ -385,19 +386,28 @@ def _screen(document, student, key, result, keys, roster):
     return submission
 
 
-def _fingerprint(result):
-    given = tuple((e.quantity, e.layer, e.row, e.col, e.sample, e.given)
-                  for e in result.grade.entries if e.given is not None)
-    return given if len(given) >= 3 else None
+def _numbers(x):
+    if isinstance(x, dict):
+        return [n for k in sorted(x) for n in _numbers(x[k])]
+    if isinstance(x, list):
+        return [n for v in x for n in _numbers(v)]
+    return [] if x is None else [repr(float(x)) if isinstance(x, (int, float, Decimal))
+                                 and not isinstance(x, bool) else str(x)]
 
 
-def _flag_identical(results, files):
+def _fingerprint(submission):
+    """The numbers a student wrote, in order (None when fewer than 3: a blank file)."""
+    numbers = tuple(_numbers(submission))
+    return numbers if len(numbers) >= 3 else None
+
+
+def _flag_identical(results, prints):
+    """Flag each student whose written numbers are another student's, number for number
+    (their networks differ, so only copying makes them alike)."""
     groups = {}
     for r in results:
-        if r.status == "graded":
-            fingerprint = _fingerprint(r)
-            if fingerprint:
-                groups.setdefault(fingerprint, []).append(r)
+        if prints.get(r.student):
+            groups.setdefault(prints[r.student], []).append(r)
     for group in groups.values():
         if len(group) > 1:
             for r in group:

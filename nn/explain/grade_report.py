@@ -30,7 +30,7 @@ from .quantities import QUANTITIES
 
 __all__ = ["to_text", "to_json", "to_csv", "REPORTS", "safe_text", "safe_cell"]
 
-_RULE = ("|given − x| ≤ max(½ unit in the last digit shown, rtol·scale) + 1e-12, the scale "
+_RULE = ("|given − x| ≤ ½ unit in the last digit shown + rtol·scale + 1e-12, the scale "
          "being Σ|terms| of the formula on the student's own numbers (|step| for an update)")
 
 

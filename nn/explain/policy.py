@@ -8,7 +8,7 @@ significant digits, matches a value x when
 
 - g is x rounded to the ``digits`` the sheet asks for (trailing zeros may be left
   out: 0.5 for 0.50003 at 4 digits), or
-- k ≥ ``min_digits`` and |g − x| ≤ max(½ unit in the k-th digit of x, rtol_q · s) + 1e-12,
+- k ≥ ``min_digits`` and |g − x| ≤ ½ unit in the k-th digit of x + rtol_q · s + 1e-12,
 
 where rtol_q is the quantity's tolerance for rounding carried from earlier numbers and s
 the scale of its formula on the student's numbers (:mod:`nn.explain.own_values`:
@@ -113,7 +113,8 @@ class Policy:
         if given.digits is not None and given.digits < self.min_digits:
             return False
         shown = half_unit(x, given.digits) if given.digits else 0.0
-        return abs(given.value - x) <= max(shown, carried) + _EPS
+        # the number shown is the rounding of a value within ``carried`` of x: both add up
+        return abs(given.value - x) <= shown + carried + _EPS
 
     def too_few_digits(self, given, x):
         """Whether ``given`` is ``x`` rounded to fewer digits than ``min_digits``."""

@@ -87,7 +87,8 @@ def written(x, digits):
 class Student:
     """One student's way of working (see the module docstring)."""
 
-    def __init__(self, exercise, digits=4, carry="written", style=(), slip=None, seed=0):
+    def __init__(self, exercise, digits=4, carry="written", style=(), slip=None, seed=0,
+                 relu_sign_slip=False):
         self.ex = exercise
         self.digits = digits
         self.carry = carry
@@ -95,6 +96,7 @@ class Student:
         self.slip = slip          # (code, layer) or None
         self.rng = random.Random(seed)
         self.slipped = set()
+        self.relu_sign_slip = relu_sign_slip   # Z^[1] of neuron 1, sample 1, sign flipped
 
     def _write(self, x):
         text = written(x, self.digits)
@@ -134,9 +136,14 @@ class Student:
         for l in range(1, L + 1):
             f = ACTIVATIONS[ex.activations[l - 1]][0]
             n = ex.sizes[l]
-            layers[str(l)]["Z"], Z[l] = self._grid(n, m, lambda j, i: sum(
-                W[l - 1][j][k] * A[l - 1][k][i] for k in range(ex.sizes[l - 1]))
-                + b[l - 1][j])
+            def z(j, i):
+                value = sum(W[l - 1][j][k] * A[l - 1][k][i]
+                            for k in range(ex.sizes[l - 1])) + b[l - 1][j]
+                if self.relu_sign_slip and (l, j, i) == (1, 0, 0):
+                    self.slipped.add(("Z", 1))
+                    return -value
+                return value
+            layers[str(l)]["Z"], Z[l] = self._grid(n, m, z)
             layers[str(l)]["A"], A[l] = self._grid(n, m, lambda j, i: f(Z[l][j][i]))
         loss_f, loss_d = LOSSES[ex.loss]
         answers = {}
