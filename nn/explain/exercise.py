@@ -148,7 +148,8 @@ class Exercise:
 
 
 def _choose(rng, chosen, options):
-    return chosen if chosen is not None else rng.choice(options)
+    drawn = rng.choice(options)   # drawn either way: what follows must not depend on it
+    return drawn if chosen is None else chosen
 
 
 def _one_decimal(rng, low, high, nonzero=False):
@@ -185,7 +186,7 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
     layers' activation), ``loss`` (a key of :data:`LOSS_OUTPUT`), ``m`` (batch size
     1 … 4) and ``lr`` (α > 0) are drawn when None.  Same arguments, same exercise.
     """
-    check_student_id(student)
+    student = check_student_id(student)
     if not isinstance(course, str) or not course:
         raise ValueError(f"the course seed must be a non-empty string, got {course!r}")
     if sizes is not None:

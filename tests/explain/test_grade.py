@@ -380,3 +380,161 @@ def test_policy_rejects_nonsense():
         Policy(digits=3, min_digits=4)
     with pytest.raises(ValueError, match="carried_forward_credit"):
         Policy(carried_forward_credit=2)
+
+
+# --- simulated students over many generated exercises ---------------------------------------
+
+from hand_students import SLIPS, Student, slip_layers  # noqa: E402
+
+POLICY = Policy()
+STYLES = (("written", 4, ()), ("exact", 4, ()), ("mixed", 4, ()), ("written", 3, ()),
+          ("written", 4, ("f_from_A", "bce_shortcut")), ("mixed", 5, ("f_from_A",)))
+"""How careful students work: (carry, digits written, style) (see hand_students)."""
+
+
+def _written_numbers(answers):
+    """{(quantity key, layer or None): nested numbers} of an answer dict."""
+    found = {(k, None): v for k, v in answers.items() if k != "layers"}
+    for l, entries in answers["layers"].items():
+        found.update({(k, int(l)): v for k, v in entries.items()})
+    return found
+
+
+def _written(numbers, e):
+    value = numbers[(BY_NAME[e.quantity].key, e.layer)]
+    for i in _index(e):
+        value = value[i]
+    return value
+
+
+@pytest.mark.parametrize("hidden", ["relu", "sigmoid", "tanh", "linear"])
+def test_careful_students_are_correct_and_every_slip_is_caught_and_named_on_400_exercises(
+        hidden):
+    false_verdicts = []
+    slips_made = dict.fromkeys(SLIPS, 0)
+    for n in range(400):
+        ex = make_exercise(f"sim{n}", course="simulated", hidden=hidden)
+        d = ex.derivation()
+        carry, digits, style = STYLES[n % len(STYLES)]
+        careful, _ = Student(ex, digits, carry, style, seed=n).work()
+        result = grade(d, careful, POLICY, ASKED)
+        false_verdicts += [("careful", ex.student, e) for e in result.entries
+                           if e.verdict != "correct"]
+        reference = _written_numbers(Student(ex, 4, "written").work()[0])
+        for code in SLIPS:
+            for l in slip_layers(ex, code):
+                answers, slipped = Student(ex, 4, "written", slip=(code, l)).work()
+                mine = _written_numbers(answers)
+                result = grade(d, answers, POLICY, ASKED)
+                shown = False
+                for e in result.entries:
+                    w, before = _written(mine, e), _written(reference, e)
+                    changed = abs(float(w) - float(before)) > 1e-12
+                    if (e.quantity, e.layer) in slipped and changed:
+                        # caught and named, unless it is still the key to the asked digits
+                        exact = POLICY.exact(float(w), e.expected)
+                        ok = (e.verdict, e.diagnosis) == (("correct", None) if exact
+                                                          else ("wrong", code))
+                        shown = shown or not exact
+                    elif changed:   # a downstream effect: one verdict
+                        ok = e.verdict == "carried_forward" or (
+                            e.verdict == "correct" and POLICY.exact(float(w), e.expected))
+                    else:
+                        ok = e.verdict == "correct" or (
+                            e.verdict == "carried_forward"
+                            and not POLICY.exact(float(w), e.expected))
+                    if not ok:
+                        false_verdicts.append((code, ex.student, e))
+                slips_made[code] += shown
+    assert false_verdicts == []
+    visible = {"relu": 8, "sigmoid": 11, "tanh": 10, "linear": 8}[hidden]
+    assert sum(count > 0 for count in slips_made.values()) >= visible, slips_made
+
+
+def test_a_relu_sign_slip_costs_one_entry_and_its_zeros_are_carried_forward():
+    ex = make_exercise("relu_slip", hidden="relu", sizes=(2, 2, 1), m=1)
+    d = ex.derivation()
+    assert d.layers[0].Z[0][0] > 0          # the slip makes it negative: ReLU turns it off
+    answers, _ = Student(ex, 4, "written", relu_sign_slip=True).work()
+    result = grade(d, answers, POLICY, ASKED)
+    (wrong,) = [e for e in result.entries if e.verdict == "wrong"]
+    assert (wrong.quantity, wrong.layer, wrong.row, wrong.sample) == ("Z", 1, 1, 1)
+    a = entry(result, "A", 1, 1, None, 1)
+    f = entry(result, "f_prime", 1, 1, None, 1)
+    delta = entry(result, "dZ", 1, 1, None, 1)
+    assert a.given == f.given == delta.given == 0
+    assert a.verdict == f.verdict == delta.verdict == "carried_forward"
+    assert all(e.verdict in ("correct", "carried_forward") for e in result.entries
+               if e is not wrong)
+
+
+def test_a_zero_written_for_no_reason_still_earns_nothing():
+    ex = make_exercise("relu_slip", hidden="relu", sizes=(2, 2, 1), m=1)
+    d = ex.derivation()
+    answers, _ = Student(ex, 4, "written").work()
+    answers["layers"]["2"]["dL_dA"] = [[0]]   # then δ, ∂L/∂W… all 0 "from" it
+    for key in ("delta", "dL_dW"):
+        answers["layers"]["2"][key] = [[0 for _ in row] for row in answers["layers"]["2"][key]]
+    result = grade(d, answers, POLICY, ASKED)
+    zeros = [e for e in result.entries if e.layer == 2 and e.quantity in ("dA", "dZ", "dW")
+             and e.given == 0 and e.expected != 0]
+    assert zeros and all(e.verdict == "wrong" for e in zeros)
+
+
+def test_the_digits_rule_treats_041_and_054_alike():
+    d = example_derivation("walkthrough")
+    # 0.82 for ŷ = 0.8159 and 0.20 for L = 0.2034: each the key rounded to 2 digits, one
+    # within 0.5 % and one not; both too few (min 3), both wrong alike.
+    result = grade(d, {"loss": Decimal(f"{d.loss:.2g}"),
+                       "Y_hat": Decimal(f"{d.Y_hat[0][0]:.2g}")})
+    verdicts = {(e.quantity, e.verdict, e.diagnosis) for e in result.entries}
+    assert verdicts == {("loss", "wrong", "too_few_digits"), ("Y_hat", "wrong", "too_few_digits")}
+    # An exact value needs no digits: 0.3 for Z^[1] = 0.3 is correct.
+    assert grade(d, {"layers": {"1": {"Z": [[Decimal("0.3")], [None]]}}}).entries[0].verdict \
+        == "correct"
+
+
+def test_f_prime_from_the_students_own_A_is_correct_at_3_digits():
+    ex = make_exercise("fprime", hidden="sigmoid", sizes=(2, 2, 1), m=1)
+    d = ex.derivation()
+    answers, _ = Student(ex, 3, "written", ("f_from_A",)).work()
+    result = grade(d, answers, POLICY, ASKED)
+    assert result.all_correct, [e for e in result.entries if e.verdict != "correct"]
+
+
+def test_a_sigma_prime_of_A_slip_inside_the_old_tolerance_is_wrong():
+    # z = 0.65: σ′(σ(z)) = 0.22484 vs σ′(z) = 0.22535, 0.2 % apart (inside an rtol of 0.005)
+    from nn.layers import MLP
+    model = MLP.from_weights(weights=[[[1.0]], [[0.5]]], biases=[[0.15], [0.0]],
+                             activations=["sigmoid", "sigmoid"])
+    d = explain_step(model, [[0.5]], [1.0], loss="bce", lr=0.1)
+    assert d.layers[0].Z[0][0] == pytest.approx(0.65)
+    a = d.layers[0].A[0][0]
+    slip = sigmoid(a) * (1 - sigmoid(a))
+    assert abs(slip / d.layers[0].f_prime_Z[0][0] - 1) < 0.005
+    result = grade(d, {"layers": {"1": {"f_prime_Z": round_sig(slip, 4)}}})
+    assert (result.entries[0].verdict, result.entries[0].diagnosis) == (
+        "wrong", "derivative_of_output")
+
+
+def test_a_transposed_matrix_costs_that_matrix_and_the_rest_is_graded():
+    ex = make_exercise("transposed", sizes=(3, 2, 1), m=2)
+    d = ex.derivation()
+    answers = ex.answer_key()
+    answers["layers"]["1"]["dL_dW"] = [list(col) for col in zip(*answers["layers"]["1"]["dL_dW"])]
+    result = grade(d, answers, POLICY, ASKED)
+    bad = [e for e in result.entries if e.verdict != "correct"]
+    assert len(bad) == 6 and {(e.quantity, e.layer, e.diagnosis) for e in bad} == {
+        ("dW", 1, "transposed")}
+    assert "written transposed" in bad[0].note
+    answers["layers"]["1"]["dL_db"] = [[1, 2, 3]]
+    result = grade(d, answers, POLICY, ASKED)
+    assert {e.diagnosis for e in result.entries if e.quantity == "db" and e.layer == 1} == {
+        "wrong_shape"}
+
+
+@pytest.mark.parametrize("digits", [16, 17])
+def test_the_key_grades_correct_at_16_and_17_digits(digits):
+    d = HALF.derivation()
+    result = grade(d, _key_form(d, digits), Policy(digits=digits), ASKED)
+    assert result.all_correct
