@@ -21,7 +21,7 @@ from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
 from ..explain.roster import RosterError, check_student_id, read_roster
 
-__all__ = ["add_exercise_parser", "run_exercise", "read_roster"]
+__all__ = ["add_exercise_parser", "run_exercise", "load_roster"]
 
 _EPILOG = """\
 examples:
@@ -46,16 +46,22 @@ def _sizes(text):
     return sizes
 
 
+def load_roster(path, undone):
+    """The roster at ``path``; on problems, one stderr line each, then a CommandError
+    saying ``undone`` ("nothing was written")."""
+    try:
+        return read_roster(path)
+    except RosterError as e:
+        for problem in e.problems:
+            print(f"{PROG}: error: {path}: {problem}", file=sys.stderr)
+        count = len(e.problems)
+        raise CommandError(f"{path}: {count} roster problem{'s' if count != 1 else ''}; "
+                           f"{undone}") from None
+
+
 def _students(args):
     if args.students:
-        try:
-            return read_roster(args.students)
-        except RosterError as e:
-            for problem in e.problems:
-                print(f"{PROG}: error: {args.students}: {problem}", file=sys.stderr)
-            raise CommandError(f"{args.students}: {len(e.problems)} roster "
-                               f"problem{'s' if len(e.problems) != 1 else ''}; nothing was "
-                               f"written") from None
+        return load_roster(args.students, "nothing was written")
     if args.count:
         width = max(len(str(args.count)), 2)
         return [f"student{n:0{width}d}" for n in range(1, args.count + 1)]

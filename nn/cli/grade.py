@@ -20,8 +20,9 @@ from pathlib import Path
 
 from autograd.files import write_atomically
 
+from .exercise import load_roster
 from .options import (PROG, CommandError, check_writable_directory, digits as digits_option,
-                      int_at_least, non_negative_float, report_written)
+                      non_negative_float, report_written)
 from ..explain import explain_step
 from ..explain.class_files import find_teacher_folder
 from ..explain.class_grade import ClassResult, StudentResult, grade_class, read_manifest
@@ -31,7 +32,6 @@ from ..explain.manifest import ManifestError
 from ..explain.network_file import NetworkFileError, network_from_dict, read_json
 from ..explain.policy import Policy
 from ..explain.quantities import BY_NAME, SubmissionError
-from ..explain.roster import RosterError, read_roster
 
 __all__ = ["add_grade_parser", "run_grade", "load_submission"]
 
@@ -147,15 +147,9 @@ def _class(args):
                            f"--keys is the folder `{PROG} exercise --out` wrote")
     try:
         manifest = read_manifest(teacher)
-        roster = read_roster(args.roster) if args.roster else None
-    except RosterError as e:
-        for problem in e.problems:
-            print(f"{PROG}: error: {args.roster}: {problem}", file=sys.stderr)
-        raise CommandError(f"{args.roster}: {len(e.problems)} roster "
-                           f"problem{'s' if len(e.problems) != 1 else ''}; nothing was "
-                           f"graded") from None
     except ManifestError as e:
         raise CommandError(str(e)) from None
+    roster = load_roster(args.roster, "nothing was graded") if args.roster else None
     policy, source = _flag_policy(args, manifest.policy)
     return grade_class(teacher, args.submissions, roster=roster,
                        policy=policy if source else None, policy_source=source), False

@@ -6,7 +6,12 @@
 - :mod:`nn.explain.schema` states their JSON layout once, for the writer, renderer and grader;
 - :mod:`nn.explain.render` prints them as text, Markdown, LaTeX or JSON;
 - :mod:`nn.explain.check` compares a hand derivation with them, entry by entry;
-- :mod:`nn.explain.network_file` reads the network files the ``backprop`` command takes.
+- :mod:`nn.explain.network_file` reads the network files the ``backprop`` command takes;
+- grading a class: :mod:`.exercise` draws per-student exercises, :mod:`.class_files` writes
+  a class's folder and :mod:`.manifest` its record, :mod:`.roster` reads rosters,
+  :mod:`.grade` judges one answer file number by number (:mod:`.policy`, :mod:`.own_values`,
+  :mod:`.mistakes`), :mod:`.class_grade` gives every roster student a result, and
+  :mod:`.grade_report` renders it.
 """
 
 from .derivation import (FORMAT, LAYER_KEYS, TOP_KEYS, VERSION, Derivation, LayerDerivation,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .mistakes import ROUNDING, TOO_FEW_DIGITS, diagnose
 from .own_values import OwnValues
-from .policy import Policy, half_unit
+from .policy import Policy, digits_text, half_unit
 from .quantities import (BY_NAME, QUANTITIES, asked, at, element_indices, index_names,
                          key_value, read_entries, shape)
 
@@ -151,7 +151,7 @@ class _Judge:
         if near_key:
             if given.digits and abs(given.value - expected) <= half_unit(expected,
                                                                          given.digits):
-                note = f"the key {expected:.6g} rounded to the {_digits(given.digits)} shown"
+                note = f"the key {expected:.6g} rounded to the {digits_text(given.digits)} shown"
             else:
                 note = f"the key is {expected:.6g} (rounding carried from earlier numbers)"
             return "correct", ROUNDING, note, None
@@ -164,9 +164,9 @@ class _Judge:
     def _diagnosis(self, own, q, l, index, given, expected, mine, carried):
         policy = self.policy
         for x in (expected, mine):
-            if policy.too_few_digits(given, x):
-                return TOO_FEW_DIGITS, (f"{x:.6g} rounded to only {_digits(given.digits)}; "
-                                        f"at least {_digits(policy.min_digits)} count")
+            if policy.too_fewdigits_text(given, x):
+                return TOO_FEW_DIGITS, (f"{x:.6g} rounded to only {digits_text(given.digits)}; "
+                                        f"at least {digits_text(policy.min_digits)} count")
         code = diagnose(own, q.name, l, index,
                         lambda value: math.isfinite(value)
                         and policy.matches(given, value, carried))
@@ -179,10 +179,6 @@ class _Judge:
             self.suspects.drop(q.name, l, index)
         if given is not None and given.value == 0 and (verdict != "wrong" or code):
             self.evidence.keep(q.name, l, index)
-
-
-def _digits(n):
-    return f"{n} digit" if n == 1 else f"{n} digits"
 
 
 _FORWARD = ("Z", "A", "Y_hat", "losses", "loss")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .quantities import BY_NAME, QUANTITIES
 
-__all__ = ["Policy", "half_unit", "REFERENCE_DIGITS"]
+__all__ = ["Policy", "half_unit", "digits_text", "REFERENCE_DIGITS"]
 
 _EPS = 1e-12
 
@@ -125,13 +125,13 @@ class Policy:
         """The policy in one paragraph, as the worksheet and the report print it."""
         credit = ("full marks" if self.carried_forward_credit == 1 else
                   f"{self.carried_forward_credit:g} of a mark")
-        return (f"Give each number to {self.digits} significant {_digits(self.digits)}. A "
-                f"number counts as correct when it is the exact value rounded to "
-                f"{self.digits} {_digits(self.digits)}, or rounded to the digits you show "
-                f"(at least {self.min_digits}), or follows from your own rounded earlier "
-                f"numbers within the tolerance listed per quantity. A number with fewer "
-                f"than {self.min_digits} {_digits(self.min_digits)} counts only when it is "
-                f"exact. A number that is wrong only because an earlier number of yours "
+        asked, least = digits_text(self.digits), digits_text(self.min_digits)
+        return (f"Give each number to {asked.replace(' ', ' significant ')}. A number "
+                f"counts as correct when it is the exact value rounded to {asked}, or "
+                f"rounded to the digits you show (at least {self.min_digits}), or follows "
+                f"from your own rounded earlier numbers within the tolerance listed per "
+                f"quantity. A number with fewer than {least} counts only when it is exact. "
+                f"A number that is wrong only because an earlier number of yours "
                 f"was wrong (error carried forward) earns {credit}.")
 
     def to_dict(self):
@@ -152,5 +152,6 @@ class Policy:
         return cls(**document)
 
 
-def _digits(n):
-    return "digit" if n == 1 else "digits"
+def digits_text(n):
+    """"1 digit", "4 digits"."""
+    return f"{n} digit" if n == 1 else f"{n} digits"

@@ -9,7 +9,7 @@ and the tolerance of each quantity, and says how to fill in the answer file.
 import html
 import re
 
-from .grade import Policy
+from .policy import Policy
 from .quantities import ASKED, BY_NAME
 from .render import format_number
 
@@ -64,11 +64,11 @@ def _columns(samples):
     return [list(row) for row in zip(*samples)]
 
 
-def _tolerances_text(ex, latex=False):
+def _tolerances_text(ex, policy, latex=False):
     names = [n for n in ASKED if not (n == "losses" and ex.m == 1)]
     if latex:
-        return ", ".join(f"${BY_NAME[n].latex}$: {BY_NAME[n].rtol:g}" for n in names)
-    return ", ".join(f"{BY_NAME[n].text} {BY_NAME[n].rtol:g}" for n in names)
+        return ", ".join(f"${BY_NAME[n].latex}$: {policy.rtol(n):g}" for n in names)
+    return ", ".join(f"{BY_NAME[n].text} {policy.rtol(n):g}" for n in names)
 
 
 def _sections(ex, policy, answer_file):
@@ -92,8 +92,9 @@ def _sections(ex, policy, answer_file):
         ("What to compute, in this order",
          [("list", [f"**{title}**: {text}" for title, text, _ in _STEPS], True)]),
         ("Rounding", [("p", policy.statement()),
-                      ("p", f"Relative tolerances for rounding carried from earlier numbers: "
-                            f"{_tolerances_text(ex)} (for an update: relative to the step "
+                      ("p", f"Tolerances for rounding carried from earlier numbers, as a "
+                            f"fraction of the size of the terms each formula adds up: "
+                            f"{_tolerances_text(ex, policy)} (for an update: of the step "
                             f"α ∂L/∂θ)."),
                       ("p", "Later answers are marked against your own earlier numbers (error "
                             "carried forward), so write down every intermediate value.")]),
@@ -214,8 +215,8 @@ def to_latex(ex, policy=None, answer_file="answers.json"):
         r"\subsection*{What to compute, in this order}", r"\begin{enumerate}", steps,
         r"\end{enumerate}",
         r"\subsection*{Rounding}", _latex_text(policy.statement()),
-        f"Relative tolerances for rounding carried from earlier numbers: "
-        f"{_tolerances_text(ex, latex=True)}.",
+        f"Tolerances for rounding carried from earlier numbers, as a fraction of the size "
+        f"of the terms each formula adds up: {_tolerances_text(ex, policy, latex=True)}.",
         r"Later answers are marked against your own earlier numbers (error carried "
         r"forward), so write down every intermediate value.",
         r"\subsection*{Handing in}",

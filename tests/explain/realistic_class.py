@@ -90,7 +90,6 @@ def hand_in(class_dir, returned):
     An expectation is a dict: ``status``; for graded files ``all_correct`` or the
     ``slip`` made ((code, layer, slipped (quantity, layer) set)), ``flags`` (codes that
     must be raised), and for rejected ones a ``reason`` fragment."""
-    from nn.explain.manifest import Manifest  # noqa: F401  (the class folder's own module)
     manifest = json.loads((class_dir / "teacher" / "manifest.json").read_text("utf-8"))
     from nn.explain.class_grade import read_manifest
     m = read_manifest(class_dir / "teacher")
