@@ -164,7 +164,7 @@ class _Judge:
     def _diagnosis(self, own, q, l, index, given, expected, mine, carried):
         policy = self.policy
         for x in (expected, mine):
-            if policy.too_fewdigits_text(given, x):
+            if policy.too_few_digits(given, x):
                 return TOO_FEW_DIGITS, (f"{x:.6g} rounded to only {digits_text(given.digits)}; "
                                         f"at least {digits_text(policy.min_digits)} count")
         code = diagnose(own, q.name, l, index,
