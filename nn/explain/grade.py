@@ -141,8 +141,8 @@ class _Judge:
         own = self.evidence if given.value == 0 else self.own
         carried = policy.rtol(q.name) * own.scale(q.name, l, index)
         mine = own.recomputed(q.name, l, index)
-        follows = [x for x in [mine] + own.alternatives(q.name, l, index)
-                   if policy.matches(given, x, carried)]
+        follows = [mine] if policy.matches(given, mine, carried) else [
+            x for x in own.alternatives(q.name, l, index) if policy.matches(given, x, carried)]
         near_key = policy.matches(given, expected, carried)
         clean = _same(self.suspects.recomputed(q.name, l, index), expected)
         if follows and not clean:

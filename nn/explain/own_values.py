@@ -99,18 +99,19 @@ class OwnValues:
         return written.value
 
     def drop(self, name, l, index):
-        """Treat this element as not written (it is then recomputed like a blank)."""
+        """Treat this element as not written (it is then recomputed like a blank).
+
+        A grader drops and keeps elements in derivation order, as it judges them: every
+        number already computed and remembered comes before the element (formulas read
+        only earlier quantities), so none of it depends on the change."""
         self._dropped.add((name, l, index))
-        self._memo.clear()
-        self._rule_memo.clear()
-        self._sample_memo.clear()
+        self._memo.pop((name, l, index), None)
 
     def keep(self, name, l, index):
-        """Read this element as written even if it is a 0 (it was judged to be work)."""
+        """Read this element as written even if it is a 0 (it was judged to be work);
+        called in derivation order, as :meth:`drop`."""
         self._kept.add((name, l, index))
-        self._memo.clear()
-        self._rule_memo.clear()
-        self._sample_memo.clear()
+        self._memo.pop((name, l, index), None)
 
     def value(self, name, l, index):
         """The student's number where written, else the correct formula on the student's values."""

@@ -257,12 +257,12 @@ def _entry(q, l, value, d):
                               f"written without quotes (0.25, not \"0.25\")")
     try:
         grid = _canonical(value, dims)
+        if grid is not None:
+            return grid
         flipped = (_canonical(value, dims[::-1]) if len(dims) == 2 and dims[0] != dims[1]
                    and 1 not in dims else None)
     except _NotFinite as e:
         raise SubmissionError(f"{where} holds {e}, not a finite number") from None
-    if grid is not None:
-        return grid
     got = json.dumps(value, default=str)[:80]
     if flipped is not None:
         return EntryProblem("transposed", f"{where} should be {_describe(q, dims)}; it is "
