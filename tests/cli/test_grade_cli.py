@@ -374,3 +374,16 @@ def test_no_edit_of_ones_own_file_raises_ones_grade(tmp_path):
         row = _class_score(tmp_path, {student: attack(change)})[student]
         assert row["score"] <= baseline["score"], name
         assert row["total"] == baseline["total"], name
+
+
+def test_the_teachers_flags_override_the_manifest_and_are_named(realistic):
+    root = realistic["root"]
+    result = backprop("grade", "--keys", root / "class", root / "returned", "--format", "json",
+                      "--carried-forward-credit", 0, "--tolerance", "dW=2e-3")
+    report = json.loads(result.stdout)
+    assert report["policy"]["carried_forward_credit"] == 0
+    assert report["policy"]["tolerances"]["dW"] == 2e-3
+    assert "--carried-forward-credit" in report["policy"]["source"]
+    (student,) = [s for s, e in realistic["expect"].items() if e.get("relu_sign_slip")]
+    row = [r for r in report["students"] if r["student"] == student][0]
+    assert row["points"] == row["counts"]["correct"] < realistic["students"][student]["points"]

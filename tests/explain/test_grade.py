@@ -538,3 +538,16 @@ def test_the_key_grades_correct_at_16_and_17_digits(digits):
     d = HALF.derivation()
     result = grade(d, _key_form(d, digits), Policy(digits=digits), ASKED)
     assert result.all_correct
+
+
+@pytest.mark.parametrize("slope", [0, 1])
+def test_on_relus_kink_either_one_sided_slope_counts(slope):
+    # z = 1.0·0.5 − 0.5 = 0 exactly: ReLU′(0) is a convention (0 here), 1 is the other side
+    from nn.layers import MLP
+    model = MLP.from_weights(weights=[[[1.0]], [[0.5]]], biases=[[-0.5], [0.1]],
+                             activations=["relu", "sigmoid"])
+    d = explain_step(model, [[0.5]], [1.0], loss="bce", lr=0.1)
+    assert d.layers[0].Z[0][0] == 0 and d.layers[0].f_prime_Z[0][0] == 0
+    result = grade(d, {"layers": {"1": {"f_prime_Z": [[slope]], "delta": [[0]]}}})
+    assert [e.verdict for e in result.entries] == ["correct", "correct"]
+    assert grade(d, {"layers": {"1": {"f_prime_Z": [[0.5]]}}}).entries[0].verdict == "wrong"
