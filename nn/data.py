@@ -17,9 +17,10 @@ class indices ``cross_entropy`` expects.
 import math
 import numbers
 import random
+import struct
 
 __all__ = ["moons", "circles", "xor", "spirals", "blobs", "even_odd", "digits",
-           "train_val_split", "batches"]
+           "train_val_split", "batches", "epoch_order", "shuffle_keys", "index_bits", "split_indices", "is_array", "take"]
 
 
 # --- argument checks: each names the function, the argument and the value --------
@@ -271,15 +272,73 @@ def even_odd(n=20, noise=0.0, seed=None, low=0, high=9, labels=(0, 1)):
 
 # --- splitting and batching ---------------------------------------------------------
 
+def is_array(X):
+    """True for a NumPy array or anything NumPy reads as one (``__array__`` and ``shape``:
+    a pandas DataFrame, a CPU tensor), without importing NumPy."""
+    return hasattr(X, "__array__") and hasattr(X, "shape")
+
+
 def _check_pairs(X, y, context):
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
-            raise TypeError(f"{context}: {name} must be a list, got {type(seq).__name__}")
+            raise TypeError(f"{context}: {name} must be a list or an array, "
+                            f"got {type(seq).__name__}")
     if len(X) != len(y):
         raise ValueError(f"{context}: X and y must have the same length, got {len(X)} samples "
                          f"and {len(y)} labels")
-    if not X:
+    if not len(X):
         raise ValueError(f"{context}: X and y are empty")
+
+
+def take(values, indices):
+    """values[indices] for an array (one gather), [values[i] for i in indices] for a list."""
+    if is_array(values):
+        return values[indices]
+    return [values[i] for i in indices]
+
+
+def shuffle_keys(n, seed=None):
+    """n random 64-bit sort keys from ``seed`` (an int, None or a ``random.Random``), as the
+    8·n little-endian bytes of one ``getrandbits(64·n)`` draw: :func:`epoch_order` sorts by
+    them (made distinct, see there) and :mod:`nn.matrix` reads the same bytes as an array,
+    so both engines visit the samples in one order."""
+    return _rng(seed, "epoch_order()").getrandbits(64 * n).to_bytes(8 * n, "little")
+
+
+def index_bits(n):
+    """How many low bits of a sort key hold the sample's index (0 … n−1)."""
+    return max(n - 1, 1).bit_length()
+
+
+def epoch_order(n, shuffle=True, seed=None):
+    """The sample indices 0 … n−1 in the order one epoch visits them: sorted by the random
+    keys of :func:`shuffle_keys`, each key's low :func:`index_bits` bits replaced by the
+    sample's index so that no two are equal (a uniform shuffle, up to ties of the random
+    high bits, which keep index order), or in order with ``shuffle=False``.
+    :func:`batches`, :func:`train_val_split` and ``fit`` (both engines) all visit samples
+    in this order."""
+    if not shuffle:
+        return list(range(n))
+    bits = index_bits(n)
+    high = ~((1 << bits) - 1) & (2**64 - 1)
+    draws = struct.unpack(f"<{n}Q", shuffle_keys(n, seed))
+    keys = [key & high | i for i, key in enumerate(draws)]
+    return sorted(range(n), key=keys.__getitem__)
+
+
+def split_indices(n, val_fraction=0.2, seed=None):
+    """(training indices, validation indices) of :func:`train_val_split` for n samples."""
+    context = "train_val_split()"
+    if (isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real)
+            or not 0 < val_fraction < 1):
+        raise ValueError(f"{context}: val_fraction must be strictly between 0 and 1, "
+                         f"got {val_fraction!r}")
+    if n < 2:
+        raise ValueError(f"{context}: need at least 2 samples to split, got {n}")
+    order = epoch_order(n, seed=_rng(seed, context))
+    n_val = min(max(round(val_fraction * n), 1), n - 1)
+    cut = n - n_val
+    return order[:cut], order[cut:]
 
 
 def train_val_split(X, y, val_fraction=0.2, seed=None):
@@ -288,20 +347,11 @@ def train_val_split(X, y, val_fraction=0.2, seed=None):
     Returns ``((X_train, y_train), (X_val, y_val))``; the second pair is what
     ``fit(..., validation_data=...)`` takes.  The validation part has
     round(val_fraction · m) samples, at least 1, and the training part keeps at
-    least 1.
+    least 1.  Lists give lists; NumPy arrays give arrays (the same split).
     """
-    context = "train_val_split()"
-    _check_pairs(X, y, context)
-    if (isinstance(val_fraction, bool) or not isinstance(val_fraction, numbers.Real)
-            or not 0 < val_fraction < 1):
-        raise ValueError(f"{context}: val_fraction must be strictly between 0 and 1, "
-                         f"got {val_fraction!r}")
-    if len(X) < 2:
-        raise ValueError(f"{context}: need at least 2 samples to split, got {len(X)}")
-    X, y = _shuffled(list(X), list(y), _rng(seed, context))
-    n_val = min(max(round(val_fraction * len(X)), 1), len(X) - 1)
-    cut = len(X) - n_val
-    return (X[:cut], y[:cut]), (X[cut:], y[cut:])
+    _check_pairs(X, y, "train_val_split()")
+    train, val = split_indices(len(X), val_fraction, seed)
+    return (take(X, train), take(y, train)), (take(X, val), take(y, val))
 
 
 def batches(X, y, batch_size, shuffle=True, seed=None, drop_last=False):
@@ -310,20 +360,16 @@ def batches(X, y, batch_size, shuffle=True, seed=None, drop_last=False):
     Returns an iterator of ``(X_batch, y_batch)`` pairs that together cover every sample exactly
     once (the last batch may be smaller, or is dropped with ``drop_last=True``).
     ``seed`` may be a ``random.Random``; pass the same one every epoch to get a
-    fresh order each epoch that is still reproducible.
+    fresh order each epoch that is still reproducible.  The order is :func:`epoch_order`'s.
     """
     context = "batches()"
     _check_pairs(X, y, context)
     batch_size = _check_count("batch_size", batch_size, context)
-    order = list(range(len(X)))
-    if shuffle:
-        _rng(seed, context).shuffle(order)
+    order = epoch_order(len(X), shuffle, _rng(seed, context))
     stop = len(order) - len(order) % batch_size if drop_last else len(order)
     # Checked and shuffled above, sliced lazily below: a bad argument fails at the call.
-    return ((
-        [X[i] for i in order[start:start + batch_size]],
-        [y[i] for i in order[start:start + batch_size]],
-    ) for start in range(0, stop, batch_size))
+    return ((take(X, order[start:start + batch_size]), take(y, order[start:start + batch_size]))
+            for start in range(0, stop, batch_size))
 
 
 # --- a real dataset -----------------------------------------------------------------
