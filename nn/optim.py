@@ -11,7 +11,11 @@ line that made it: ``lr`` is a finite number > 0, the others finite and in their
 range (ε ≥ 0, RMSprop's α and Adam's β in [0, 1)).  A step never divides 0 by
 0: with ε = 0, a parameter whose denominator is 0 (its gradients have all been 0,
 or so small their squares underflow) stays where it is, the limit ε → 0⁺,
-where PyTorch's 0/0 makes it nan.
+where PyTorch's 0/0 makes it nan.  The matrix engine (:mod:`nn.matrix.optim`)
+follows the same rule.  Centered RMSprop's variance v − ḡ² is never below 0
+exactly (v averages g², ḡ averages g with the same weights), but rounding can
+take it below 0 once the gradient has been constant for a while; it is taken
+as 0 there (PyTorch's square root makes it nan).
 """
 
 import math
@@ -191,8 +195,9 @@ class RMSprop(Optimizer):
     """RMSprop (PyTorch's ``RMSprop``).
 
     g ← g + λθ;  v = αv + (1 − α)g²;  centered: ḡ = αḡ + (1 − α)g and
-    d = √(v − ḡ²) + ε, else d = √v + ε (root taken before adding ε);
-    with momentum μ > 0: b = μb + g/d, θ ← θ − γb;  else θ ← θ − γ g/d.
+    d = √max(v − ḡ², 0) + ε (v − ḡ² ≥ 0 but for rounding), else d = √v + ε (root
+    taken before adding ε); with momentum μ > 0: b = μb + g/d, θ ← θ − γb;
+    else θ ← θ − γ g/d.
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
@@ -219,7 +224,7 @@ class RMSprop(Optimizer):
             v[i] = alpha * v[i] + (1.0 - alpha) * g * g
             if self.centered:
                 g_avg[i] = alpha * g_avg[i] + (1.0 - alpha) * g
-                d = math.sqrt(v[i] - g_avg[i] * g_avg[i]) + eps
+                d = math.sqrt(max(v[i] - g_avg[i] * g_avg[i], 0.0)) + eps
             else:
                 d = math.sqrt(v[i]) + eps
             step = g / d if d else 0.0   # d = 0 only with ε = 0 and v = 0 (module docstring)

@@ -2,13 +2,16 @@
 
 Each update is the same formula, in the same order of operations, as the
 scalar optimizer's ``step()`` (see :mod:`nn.optim` for the formulas), applied to
-every entry of θ at once.  Hyperparameters are read from the scalar optimizer
+every entry of θ at once, with the same rules at the edges: with ε = 0 an entry
+whose denominator is 0 takes no step (never 0/0), and centered RMSprop's
+v − ḡ² is taken as 0 where rounding puts it below 0.  Hyperparameters are read from the scalar optimizer
 at every step, so a schedule that changes ``optimizer.lr`` acts here too; its
 state (momentum buffers, moments, step count) is taken from it at the start
 and handed back by :meth:`MatrixOptimizer.store`, so training can switch engines.
 """
 
 import math
+from operator import is_
 
 from .. import optim
 from ._numpy import np
@@ -18,6 +21,15 @@ def _array(values):
     return np.array(values, dtype=float)
 
 
+def _ratio(numerator, denominator, eps):
+    """numerator / denominator, and 0 where the denominator is 0 (possible only with ε = 0:
+    that entry takes no step, as in :mod:`nn.optim`)."""
+    if eps > 0.0:
+        return numerator / denominator
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator),
+                     where=denominator != 0.0)
+
+
 class MatrixOptimizer:
     """Wraps an :mod:`nn.optim` optimizer: ``step(θ, g)`` updates θ in place."""
 
@@ -25,7 +37,8 @@ class MatrixOptimizer:
         self.optimizer = optimizer
 
     def step(self, theta, g):
-        """One update of θ from the gradient g (formula of the wrapped optimizer)."""
+        """One update of θ from the gradient g (formula of the wrapped optimizer); g is
+        the caller's scratch array, which the step may overwrite."""
         raise NotImplementedError
 
     def store(self):
@@ -50,7 +63,10 @@ class _SGD(MatrixOptimizer):
             else:
                 self.buffer = o.momentum * self.buffer + (1.0 - o.dampening) * g
             g = g + o.momentum * self.buffer if o.nesterov else self.buffer
-        theta -= o.lr * g
+            theta -= o.lr * g
+        else:   # in place: at MNIST's size θ has 10⁵ entries, a temporary per step shows
+            g *= o.lr
+            theta -= g
 
     def store(self):
         if self.buffer is not None:
@@ -83,7 +99,7 @@ class _Adam(MatrixOptimizer):
         denominator = np.sqrt(v)
         denominator /= root_correction2
         denominator += eps
-        theta -= step_size * (m / denominator)
+        theta -= step_size * _ratio(m, denominator, eps)
 
     def store(self):
         o = self.optimizer
@@ -104,14 +120,14 @@ class _RMSprop(MatrixOptimizer):
         self.v = o.alpha * self.v + (1.0 - o.alpha) * g * g
         if o.centered:
             self.g_avg = o.alpha * self.g_avg + (1.0 - o.alpha) * g
-            d = np.sqrt(self.v - self.g_avg * self.g_avg) + o.eps
+            d = np.sqrt(np.maximum(self.v - self.g_avg * self.g_avg, 0.0)) + o.eps
         else:
             d = np.sqrt(self.v) + o.eps
         if o.momentum > 0.0:
-            self.b = o.momentum * self.b + g / d
+            self.b = o.momentum * self.b + _ratio(g, d, o.eps)
             theta -= o.lr * self.b
         else:
-            theta -= o.lr * (g / d)
+            theta -= o.lr * _ratio(g, d, o.eps)
 
     def store(self):
         o = self.optimizer
@@ -131,7 +147,7 @@ class _Adagrad(MatrixOptimizer):
             g = g + o.weight_decay * theta
         lr_t = o.lr / (1.0 + (self.t - 1) * o.lr_decay)
         self.s = self.s + g * g
-        theta -= lr_t * (g / (np.sqrt(self.s) + o.eps))
+        theta -= lr_t * _ratio(g, np.sqrt(self.s) + o.eps, o.eps)
 
     def store(self):
         self.optimizer._t, self.optimizer._s = self.t, self.s.tolist()
@@ -148,8 +164,7 @@ def matrix_optimizer(optimizer, params):
         raise ValueError(f"the optimizer {type(optimizer).__name__} is not supported by the "
                          f"matrix engine; it supports "
                          f"{', '.join(c.__name__ for c in _MATRIX_FORMS)} (use engine='scalar')")
-    if len(optimizer.params) != len(params) or any(
-            p is not q for p, q in zip(optimizer.params, params)):
+    if len(optimizer.params) != len(params) or not all(map(is_, optimizer.params, params)):
         raise ValueError("the matrix engine needs an optimizer over exactly "
                          "model.parameters(), in that order")
     return form(optimizer)
