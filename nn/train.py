@@ -15,11 +15,19 @@ An epoch shuffles the training set once and slices it into mini-batches
 * ``val_loss``, ``val_accuracy`` - on the validation set after the epoch, in
   evaluation mode (``model.eval()``, so Dropout is off) under ``no_grad()``.
 
-How a prediction counts as correct depends on the loss (:func:`accuracy_rule`):
-hinge scores by sign against ±1 labels, BCE probabilities by the threshold 0.5
-against 0/1 labels (BCE with logits: logit > 0), cross-entropy by argmax
-against class indices; the squared-error losses by the same rules inferred
-from the labels, and by nothing for regression targets (accuracy is NaN).
+How a prediction counts as correct is decided once per model and loss, before
+training (:func:`accuracy_rule`, :mod:`nn.accuracy`): hinge scores by sign against ±1
+labels, BCE probabilities by the threshold 0.5 against 0/1 labels (BCE with logits:
+logit > 0), cross-entropy by argmax against class indices; the squared-error losses
+by the output layer (sigmoid: threshold; softmax: argmax) or, on a linear output, by
+the training labels; regression targets get no rule (accuracy is NaN).  Every epoch
+and the validation set are scored by that one rule, which ``History.accuracy_rule``
+states.
+
+X and y may be lists (a list of samples, each a list of numbers) or NumPy arrays
+(X of shape (samples, n_0), y of shape (samples,) or (samples, n_L)); they give
+exactly the same numbers.  The matrix engine keeps X as one float64 array (a
+float64 array in row order is not copied) and checks it once per call.
 """
 
 import math
@@ -32,8 +40,9 @@ from tqdm.auto import tqdm
 
 from autograd import no_grad
 
+from . import accuracy as _accuracy
 from .clip import clip_grad_norm
-from .data import batches, train_val_split
+from .data import epoch_order, is_array, split_indices, take, train_val_split
 from .divergence import TrainingDiverged, all_finite, check_finite, first_non_finite
 from .losses import get_loss
 from .optim import SGD
@@ -50,12 +59,15 @@ class History:
     """What ``fit`` returns: ``history`` maps "loss", "accuracy", "val_loss",
     "val_accuracy" to one number per epoch run (the "val_" lists stay empty
     without validation data); ``epochs`` lists the epoch numbers (0-based);
-    ``stopped_early`` says whether a callback ended training."""
+    ``stopped_early`` says whether a callback ended training; ``accuracy_rule`` is
+    the :class:`nn.accuracy.AccuracyRule` every accuracy was scored by (its ``str``
+    states the rule and what decided it), or None when there is none (regression)."""
 
-    def __init__(self):
+    def __init__(self, accuracy_rule=None):
         self.history = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
         self.epochs = []
         self.stopped_early = False
+        self.accuracy_rule = accuracy_rule
 
     def append(self, epoch, logs):
         """Record one epoch's ``logs`` (a dict with some of the four keys)."""
@@ -68,7 +80,8 @@ class History:
 
     def __repr__(self):
         last = {k: v[-1] for k, v in self.history.items() if v}
-        return f"History({len(self)} epochs, last={last})"
+        rule = f"accuracy by {self.accuracy_rule}" if self.accuracy_rule else "no accuracy rule"
+        return f"History({len(self)} epochs, last={last}, {rule})"
 
 
 class EarlyStopping:
@@ -149,68 +162,27 @@ class EarlyStopping:
 
 # --- accuracy -------------------------------------------------------------------------
 
-def _output_activation(model):
-    activations = getattr(model, "activations", None)
-    return activations[-1] if activations else None
-
-
-def _argmax(values):
-    return max(range(len(values)), key=values.__getitem__)
-
-
-def _per_output(match):
-    """A per-output rule; a sample with several outputs is correct when all of them are."""
-    def correct(p, t):
-        if isinstance(p, list):
-            return isinstance(t, (list, tuple)) and all(map(match, p, t))
-        return match(p, t)
-    return correct
-
-
-_sign_matches = _per_output(lambda p, t: (p > 0) == (t > 0))           # ±1 labels
-_threshold_matches = _per_output(lambda p, t: (p > 0.5) == (t >= 0.5))  # probabilities
-_logit_matches = _per_output(lambda p, t: (p > 0) == (t >= 0.5))        # σ(p) > 0.5
-
-
-def _argmax_matches(p, t):
-    return _argmax(p) == int(t)
-
-
-def _one_hot_matches(p, t):
-    return _argmax(p) == list(t).index(1)
-
-
-_RULES = {"cross_entropy": _argmax_matches, "hinge": _sign_matches,
-          "bce_with_logits": _logit_matches, "bce": _threshold_matches}
-_RULES["categorical_cross_entropy"] = _argmax_matches
-
-
 def accuracy_rule(loss, model, y):
-    """The function ``correct(prediction, target) -> bool`` used for accuracy, or None.
+    """The :class:`nn.accuracy.AccuracyRule` for ``model`` and ``loss`` (its ``correct(p, t)``
+    scores one prediction, a float or a list of floats), or None for regression targets.
 
-    ``prediction`` is a float (one output) or a list of floats.  Picked from the
-    loss name; for the squared-error losses and custom loss functions it is
-    inferred from the labels ``y`` and the model's output activation.
+    Decided by the loss, then the model's output layer, and only where both leave it
+    open by the labels ``y``; see :func:`nn.accuracy.decide`.  ``fit`` decides it once,
+    from the training labels, and records it in ``History.accuracy_rule``.
     """
-    if isinstance(loss, str) and loss in _RULES:
-        return _RULES[loss]
-    if not all(isinstance(t, numbers.Real) for t in y):
-        # Rows of targets: one-hot rows are scored by argmax, anything else is regression.
-        if all(isinstance(t, (list, tuple)) and set(t) <= {0, 1} and list(t).count(1) == 1
-               for t in y):
-            return _one_hot_matches
-        return None
-    labels = set(y)
-    sigmoid_output = _output_activation(model) == "sigmoid"
-    if labels <= {0, 1} and (0 in labels or sigmoid_output):
-        return _threshold_matches
-    if labels <= {-1, 1}:
-        return _sign_matches
-    return None
+    return _accuracy.decide(loss, model, y)
 
 
-def _count_correct(rule, predictions, targets):
-    return sum(1 for p, t in zip(predictions, targets) if rule(p, t))
+def _rule(rule, loss, model, y):
+    """The rule to score by: ``rule`` (an AccuracyRule or its name) if given, else decided."""
+    if rule is None:
+        return accuracy_rule(loss, model, y)
+    if isinstance(rule, _accuracy.AccuracyRule):
+        return rule
+    if isinstance(rule, str) and rule in _accuracy.RULES:
+        return _accuracy.RULES[rule]
+    raise ValueError(f"accuracy_rule must be an AccuracyRule (such as History.accuracy_rule) or "
+                     f"one of {', '.join(map(repr, _accuracy.RULES))}, got {rule!r}")
 
 
 # --- prediction and evaluation ------------------------------------------------------------
@@ -242,42 +214,71 @@ def _check_engine(engine, where):
     return engine
 
 
+def _n_inputs(model):
+    return (getattr(model, "sizes", None) or [None])[0]
+
+
+def _as_lists(X, y, model, context, what=""):
+    """Arrays become the lists the scalar engine reads (checked as the matrix engine checks
+    them, so both refuse the same arrays); lists pass through."""
+    if is_array(X):
+        from .matrix.data import sample_matrix
+
+        X = sample_matrix(X, _n_inputs(model), context, what).tolist()
+    if y is not None and is_array(y):
+        y = y.tolist()
+    return X, y
+
+
 def predict(model, X, engine="scalar"):
-    """The model's outputs for the samples X, in evaluation mode and without a graph:
-    a float per sample (one output) or a list of floats per sample.  ``engine="matrix"``
-    computes them with :mod:`nn.matrix` (NumPy) instead."""
+    """The model's outputs for the samples X (a list of samples or an array of shape
+    (samples, n_0)), in evaluation mode and without a graph: a float per sample (one
+    output) or a list of floats per sample.  ``engine="matrix"`` computes them with
+    :mod:`nn.matrix` (NumPy) instead, a few thousand samples at a time."""
     if _check_engine(engine, "predict") == "matrix":
         from .matrix.trainer import outputs
 
         return outputs(model, X)
+    X, _ = _as_lists(X, None, model, "predict()")
     with _evaluation(model):
         return [_numbers(model(x)) for x in X]
 
 
-def evaluate(model, X, y, loss="hinge", engine="scalar"):
-    """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``
-    (``accuracy`` is NaN when no rule applies, see :func:`accuracy_rule`);
-    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead.  A diverged
+def _scores(value, correct, m, rule):
+    return {"loss": value, "accuracy": correct / m if rule is not None else math.nan}
+
+
+def evaluate(model, X, y, loss="hinge", engine="scalar", accuracy_rule=None):
+    """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``;
+    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead.  X and y
+    may be lists or arrays, as for :func:`fit`.
+
+    ``accuracy_rule`` (an :class:`nn.accuracy.AccuracyRule`, such as a fit's
+    ``History.accuracy_rule``, or a rule's name) scores the predictions; without it
+    the rule is decided from the loss, the model and these labels (see
+    :func:`accuracy_rule`); ``accuracy`` is NaN when no rule applies.  A diverged
     model, one with a nan or inf prediction, has neither: both are NaN."""
-    rule = accuracy_rule(loss, model, y)
-    if _check_engine(engine, "evaluate") == "matrix":
+    matrix = _check_engine(engine, "evaluate") == "matrix"
+    if not matrix:
+        X, y = _as_lists(X, y, model, "evaluate()")
+    rule = _rule(accuracy_rule, loss, model, y)
+    if matrix:
         from .matrix.trainer import evaluate as matrix_evaluate
 
-        value, predictions = matrix_evaluate(model, X, y, loss)
+        value, correct, finite = matrix_evaluate(model, X, y, loss, rule)
+        if not finite:
+            return {"loss": math.nan, "accuracy": math.nan}
+        return _scores(value, correct, len(X), rule)
+    loss_fn = get_loss(loss)
+    with _evaluation(model):
+        outputs = [model(x) for x in X]
+        predictions = [_numbers(o) for o in outputs]
+        # Checked before the loss, which may refuse a nan prediction less clearly.
         if first_non_finite(predictions) is not None:
             return {"loss": math.nan, "accuracy": math.nan}
-    else:
-        loss_fn = get_loss(loss)
-        with _evaluation(model):
-            outputs = [model(x) for x in X]
-            predictions = [_numbers(o) for o in outputs]
-            # Checked before the loss, which may refuse a nan prediction less clearly.
-            if first_non_finite(predictions) is not None:
-                return {"loss": math.nan, "accuracy": math.nan}
-            value = loss_fn(outputs, list(y)).data
-    if rule is None:
-        return {"loss": value, "accuracy": math.nan}
-    return {"loss": value, "accuracy": _count_correct(rule, predictions, y) / len(X)}
+        value = loss_fn(outputs, list(y)).data
+    correct = _accuracy.count_correct(rule, predictions, y) if rule is not None else 0
+    return _scores(value, correct, len(X), rule)
 
 
 def accuracy(model, X, y, loss="hinge"):
@@ -291,10 +292,12 @@ def accuracy(model, X, y, loss="hinge"):
 class _ScalarTrainer:
     """One training step through the graph of Values (the lecture notes' step, plus the extras)."""
 
-    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm):
-        self.model, self.X, self.y, self.loss, self.loss_fn = model, X, y, loss, loss_fn
-        self.optimizer, self.l2, self.clip_norm = optimizer, l2, clip_norm
-        self.params = model.parameters()
+    def __init__(self, model, X, y, loss, optimizer, l2, clip_norm, rule, params,
+                 validation_data):
+        self.model, self.X, self.y, self.loss = model, X, y, loss
+        self.loss_fn = get_loss(loss)
+        self.optimizer, self.l2, self.clip_norm, self.rule = optimizer, l2, clip_norm, rule
+        self.params, self.validation = params, validation_data
 
     def load(self):
         """Nothing to load: the Values are the parameters."""
@@ -302,16 +305,23 @@ class _ScalarTrainer:
     def store(self):
         """Nothing to store: the optimizer changed the Values."""
 
+    def batches(self, size, shuffle, rng):
+        """The index lists of one epoch's mini-batches (:func:`nn.data.epoch_order`)."""
+        order = epoch_order(len(self.X), shuffle, rng)
+        return (order[start:start + size] for start in range(0, len(order), size))
+
     def step(self, indices, check):
-        """(L, predictions) after one step on the samples ``indices``; ``check(what,
-        numbers)`` stops a diverged run at the prediction, the loss or the parameters."""
+        """(L, how many samples the rule scores as correct) after one step on the samples
+        ``indices``; ``check(what, numbers)`` stops a diverged run at the prediction, the
+        loss or the parameters."""
         model, params = self.model, self.params
         model.zero_grad()
         outputs = [model(self.X[i]) for i in indices]
         predictions = [_numbers(o) for o in outputs]
         # Checked before the loss, which may refuse a nan prediction less clearly.
         check("prediction", predictions)
-        batch_loss = self.loss_fn(outputs, [self.y[i] for i in indices])
+        targets = [self.y[i] for i in indices]
+        batch_loss = self.loss_fn(outputs, targets)
         if self.l2:
             batch_loss = batch_loss + self.l2 * l2_penalty(params)
         check("loss", [batch_loss.data])
@@ -321,48 +331,55 @@ class _ScalarTrainer:
         self.optimizer.step()
         # A nan weight can hide behind a ReLU that outputs 0: check the parameters too.
         check("parameters", [p.data for p in params])
-        return batch_loss.data, predictions
+        correct = (_accuracy.count_correct(self.rule, predictions, targets)
+                   if self.rule is not None else 0)
+        return batch_loss.data, correct
 
-    def evaluate(self, X, y):
-        """:func:`evaluate` on (X, y)."""
-        return evaluate(self.model, X, y, loss=self.loss)
+    def evaluate(self):
+        """:func:`evaluate` on the validation data, scored by the training's rule."""
+        return evaluate(self.model, *self.validation, loss=self.loss, accuracy_rule=self.rule)
 
 
 class _MatrixTrainer:
     """One training step through :mod:`nn.matrix` (imported only when asked for: NumPy)."""
 
-    def __init__(self, model, X, y, loss, loss_fn, optimizer, l2, clip_norm):
-        from .matrix.trainer import MatrixTrainer, predictions
+    def __init__(self, model, X, y, loss, optimizer, l2, clip_norm, rule, rows, params,
+                 validation_data):
+        from .matrix.data import epoch_order as array_epoch_order
+        from .matrix.trainer import MatrixTrainer
 
-        self.trainer, self.predictions = MatrixTrainer(model, X, y, loss, optimizer, l2,
-                                                       clip_norm), predictions
+        self.epoch_order, self.rule = array_epoch_order, rule
+        self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rows, params,
+                                     checked=True)
         self.load, self.store = self.trainer.load, self.trainer.store
-        self.model, self.loss = model, loss
+        self.validation = (None if validation_data is None
+                           else self.trainer.evaluation_data(*validation_data, "fit()"))
+
+    def batches(self, size, shuffle, rng):
+        """One epoch's mini-batches as index arrays, in :func:`nn.data.epoch_order`'s order."""
+        order = self.epoch_order(len(self.trainer), shuffle, rng)
+        return (order[start:start + size] for start in range(0, len(order), size))
 
     def step(self, indices, check):
-        """(L, predictions) after one step on the samples ``indices``, checked as
-        :meth:`_ScalarTrainer.step` checks them (the matrix step updates θ in one go)."""
+        """(L, correct) after one step, checked as :meth:`_ScalarTrainer.step` checks it
+        (the matrix step updates θ in one go, and scores the batch with array operations)."""
         batch_loss, Y_hat = self.trainer.step(indices, check)
-        return batch_loss, self.predictions(Y_hat)
+        if self.rule is None:
+            return batch_loss, 0
+        return batch_loss, self.trainer.count_correct(self.rule, Y_hat)
 
-    def evaluate(self, X, y):
-        """:func:`evaluate` with the matrix engine (after ``store()``, θ is the model's)."""
-        return evaluate(self.model, X, y, loss=self.loss, engine="matrix")
+    def evaluate(self):
+        """:func:`evaluate` on the validation data with the matrix engine on the trainer's θ
+        (after ``store()``, the model's), scored by the training's rule."""
+        value, correct, finite = self.trainer.evaluate(self.validation, self.rule)
+        if not finite:
+            return {"loss": math.nan, "accuracy": math.nan}
+        return _scores(value, correct, len(self.validation[0]), self.rule)
 
 
-def _trainer(engine, *args):
-    return (_ScalarTrainer if engine == "scalar" else _MatrixTrainer)(*args)
-
-
-def _check_data(X, y, model, what):
-    if not isinstance(X, (list, tuple)) or not isinstance(y, (list, tuple)):
-        raise TypeError(f"fit(): {what} X and y must be lists, got {type(X).__name__} and "
-                        f"{type(y).__name__}")
-    if len(X) != len(y):
-        raise ValueError(f"fit(): {what} X has {len(X)} samples but y has {len(y)} targets")
-    if not X:
-        raise ValueError(f"fit(): {what} data is empty")
-    n_in = (getattr(model, "sizes", None) or [None])[0]
+def _check_rows(X, model, what):
+    """The scalar engine's check of a list of samples: each a list of n_0 finite numbers."""
+    n_in = _n_inputs(model)
     if n_in is not None:
         for i, x in enumerate(X):
             if not isinstance(x, (list, tuple)) or len(x) != n_in:
@@ -372,6 +389,28 @@ def _check_data(X, y, model, what):
         # A nan in the data would later pass for a diverged run.
         if isinstance(x, (list, tuple)) and not all_finite(x):
             raise ValueError(f"fit(): {what} sample {i} must hold finite numbers, got {x!r}")
+
+
+def _check_data(X, y, model, what, engine):
+    """(X, y) checked and as ``engine`` reads them: lists for "scalar", a float64 array X
+    for "matrix" (y as given); every error names the sample at fault."""
+    for name, seq in (("X", X), ("y", y)):
+        if not isinstance(seq, (list, tuple)) and not is_array(seq):
+            raise TypeError(f"fit(): {what} X and y must be lists or NumPy arrays, got "
+                            f"{type(X).__name__} and {type(y).__name__}")
+    if len(X) != len(y):
+        raise ValueError(f"fit(): {what} X has {len(X)} samples but y has {len(y)} targets")
+    if not len(X):
+        raise ValueError(f"fit(): {what} data is empty")
+    if engine == "scalar":
+        X, y = _as_lists(X, y, model, "fit()", what)
+        _check_rows(X, model, what)
+        return X, y
+    from .matrix.data import check_targets, sample_matrix
+
+    X = sample_matrix(X, _n_inputs(model), "fit()", what,
+                      check_rows=lambda rows: _check_rows(rows, model, what))
+    return X, check_targets(y, len(X), "fit()", what)
 
 
 def _check_positive_int(value, name, allow_none=False):
@@ -457,20 +496,28 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     """
     _check_engine(engine, "fit")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
-    _check_data(X, y, model, "training")
-    loss_fn = get_loss(loss)
+    X, y = _check_data(X, y, model, "training", engine)
+    get_loss(loss)   # an unknown loss name fails here, before anything else
     rng = random.Random(seed)
-    if validation_split is not None:
+    rows = None   # the matrix engine's training rows of X, when part is held out
+    if validation_split is not None and engine == "matrix":
+        # train_val_split's split, as row indices: the training part is not copied
+        rows, held_out = split_indices(len(X), validation_split, rng)
+        validation_data = (X[held_out], take(y, held_out))
+    elif validation_split is not None:
         (X, y), validation_data = train_val_split(X, y, validation_split, seed=rng)
     if validation_data is not None:
-        _check_data(*validation_data, model, "validation")
+        validation_data = _check_data(*validation_data, model, "validation", engine)
+    y_train = y if rows is None else take(y, rows)
     callbacks = _callback_list(callbacks, early_stopping)
     if live is not False:
         from .viz.explorer import LiveTraining  # needs anywidget; imported only when asked for
 
         if live is not True and not isinstance(live, LiveTraining):
             raise TypeError(f"fit(): live must be True, False or a LiveTraining, got {live!r}")
-        callbacks.append(LiveTraining(X, y) if live is True else live)
+        callbacks.append(LiveTraining(*_as_lists(X if rows is None else X[rows], y_train,
+                                                 model, "fit()"))
+                         if live is True else live)
     for c in callbacks:
         if "val_" in getattr(c, "monitor", "") and validation_data is None:
             raise ValueError(f"fit(): {c!r} monitors {c.monitor!r} but there is no validation "
@@ -478,15 +525,21 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     params = model.parameters()
     if optimizer is None:
         optimizer = SGD(params, lr=DEFAULT_LR)
-    rule = accuracy_rule(loss, model, y)
-    trainer = _trainer(engine, model, X, y, loss, loss_fn, optimizer, l2, clip_norm)
-    history = History()
-    size = batch_size or len(X)
+    rule = accuracy_rule(loss, model, y_train)   # once: every epoch and the validation set
+    if engine == "scalar":
+        trainer = _ScalarTrainer(model, X, y, loss, optimizer, l2, clip_norm, rule, params,
+                                 validation_data)
+    else:
+        trainer = _MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rule, rows,
+                                 params, validation_data)
+    n_train = len(y_train)
+    history = History(rule)
+    size = batch_size or n_train
     was_training = getattr(model, "training", True)
 
     for c in callbacks:
         _call(c, "on_train_begin", model)
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not verbose)
+    bar = tqdm(range(epochs), desc="fit", unit="epoch") if verbose else None
     step = epoch = 0
 
     def check(what, values):   # reads the current step and epoch when called
@@ -494,37 +547,38 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
                      f" (epoch {epoch + 1})", history)
 
     try:
-        for epoch in bar:
+        for epoch in bar if bar is not None else range(epochs):
             model.train()
             loss_sum, correct = 0.0, 0
             trainer.load()
             try:
                 # Batches of sample indices: the same shuffle for both engines.
-                for indices, yb in batches(range(len(X)), y, size, shuffle=shuffle, seed=rng):
+                for indices in trainer.batches(size, shuffle, rng):
                     step += 1
-                    batch_loss, predictions = trainer.step(indices, check)
+                    batch_loss, batch_correct = trainer.step(indices, check)
                     loss_sum += batch_loss * len(indices)
-                    if rule is not None:
-                        correct += _count_correct(rule, predictions, yb)
+                    correct += batch_correct
             finally:
                 # Interrupted (Ctrl-C, a bad batch, divergence) or not, the model holds
                 # every step taken.
                 trainer.store()
-            logs = {"loss": loss_sum / len(X),
-                    "accuracy": correct / len(X) if rule is not None else math.nan}
+            logs = {"loss": loss_sum / n_train,
+                    "accuracy": correct / n_train if rule is not None else math.nan}
             if validation_data is not None:
-                val = trainer.evaluate(*validation_data)
+                val = trainer.evaluate()
                 logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
             history.append(epoch, logs)
             if scheduler is not None:
                 scheduler.step()
-            bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
+            if bar is not None:
+                bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
             stop = [_call(c, "on_epoch_end", epoch, logs, model) for c in callbacks]
             if any(s is True for s in stop):
                 history.stopped_early = True
                 break
     finally:
-        bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
+        if bar is not None:
+            bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
         model.train(was_training)
     for c in callbacks:
         _call(c, "on_train_end", history, model)

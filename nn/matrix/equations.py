@@ -13,7 +13,11 @@ n_l × 1 (broadcast over the m columns), Z^[l], A^[l] and δ^[l] are n_l × m::
     θ ← θ − α ∂L/∂θ                                  gradient_descent_update
 
 δ^[l] is per sample (column i is ∂Lᵢ/∂Z^[l]); the 1/m of the batch mean
-L = (1/m) Σᵢ Lᵢ appears in the two gradients, as in the notes.
+L = (1/m) Σᵢ Lᵢ appears in the two gradients, as in the notes.  A training step
+applies it once, to δ^[L]: the δ recursion is linear, so δ̄^[l] = δ^[l]/m follows
+from δ̄^[L] = δ^[L]/m and the gradients are δ̄^[l] (A^[l−1])ᵀ and Σᵢ δ̄^[l]
+(``mean_weight_gradient``, ``mean_bias_gradient``), the same numbers to rounding
+with one pass less over each ∂W.
 """
 
 from ._numpy import np
@@ -54,6 +58,16 @@ def weight_gradient(delta, A_prev):
 def bias_gradient(delta):
     """∂L/∂b^[l] = (1/m) Σᵢ δ^[l]: the mean of δ^[l]'s columns, n_l × 1."""
     return delta.sum(axis=1, keepdims=True) / delta.shape[1]
+
+
+def mean_weight_gradient(delta_over_m, A_prev, out=None):
+    """∂L/∂W^[l] = δ̄^[l] (A^[l−1])ᵀ for δ̄^[l] = δ^[l]/m, written into ``out`` if given."""
+    return np.matmul(delta_over_m, A_prev.T, out=out)
+
+
+def mean_bias_gradient(delta_over_m, out=None):
+    """∂L/∂b^[l] = Σᵢ δ̄^[l] for δ̄^[l] = δ^[l]/m (n_l × 1), written into ``out`` if given."""
+    return np.add.reduce(delta_over_m, axis=1, keepdims=True, out=out)
 
 
 def gradient_descent_update(theta, dL_dtheta, lr):

@@ -29,6 +29,11 @@ class MatrixLoss:
     gradient: Callable
     check: Callable = None
     classes: bool = False   # targets are class indices, turned into one-hot columns
+    both: Callable = None   # (Lᵢ, ∂Lᵢ/∂Ŷ) sharing work, where the two share some
+
+    def value_and_gradient(self, P, Y):
+        """(``value(P, Y)``, ``gradient(P, Y)``), the same numbers computed together."""
+        return (self.value(P, Y), self.gradient(P, Y)) if self.both is None else self.both(P, Y)
 
 
 def _where(i, j, n_out):
@@ -148,6 +153,15 @@ def _logsumexp(Z):
     return top + np.log(np.exp(Z - top).sum(axis=0))
 
 
+def _cross_entropy_both(Z, Y):
+    # logsumexp(z) − z_c and softmax(z) − onehot(c) from one e^(Z − max): the same
+    # operations as _logsumexp and softmax, so the same numbers
+    top = Z.max(axis=0)
+    E = np.exp(Z - top)
+    S = E.sum(axis=0)
+    return top + np.log(S) - (Z * Y).sum(axis=0), output_delta_prediction_minus_target(E / S, Y)
+
+
 LOSSES = {
     "mse": MatrixLoss(
         "mse", lambda P, Y: _mean_over_outputs((P - Y) ** 2),
@@ -167,7 +181,8 @@ LOSSES = {
     # logsumexp(z) − z_c, ∂/∂z = softmax(z) − onehot(c): the notes' Ŷ − Y
     "cross_entropy": MatrixLoss(
         "cross_entropy", lambda Z, Y: _logsumexp(Z) - (Z * Y).sum(axis=0),
-        lambda Z, Y: output_delta_prediction_minus_target(softmax(Z), Y), classes=True),
+        lambda Z, Y: output_delta_prediction_minus_target(softmax(Z), Y), classes=True,
+        both=_cross_entropy_both),
     # −ln ŷ_c on a softmax layer's probabilities; through softmax's Jacobian δ = Ŷ − Y again
     "categorical_cross_entropy": MatrixLoss(
         "categorical_cross_entropy", _categorical_value, _categorical_gradient, classes=True),

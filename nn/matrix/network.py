@@ -7,7 +7,11 @@ n_l × (n_{l−1} + 1) block whose first n_{l−1} columns are W^[l] and whose l
 column is b^[l]; the gradient vector has the same layout.
 """
 
+from collections import deque
 from dataclasses import dataclass
+from operator import attrgetter
+
+from autograd import Value
 
 from . import equations as eq
 from .activations import get_activation
@@ -47,16 +51,18 @@ class MatrixMLP:
                                  f"engine only in the output layer (use engine='scalar')")
         self.theta = np.zeros(sum((n_prev + 1) * n for n_prev, n in zip(sizes, sizes[1:])))
         self.W, self.b = self.views(self.theta)
+        self._gradient = self._gradient_views = None   # training_pass's buffer, made once
 
     @classmethod
-    def from_model(cls, model):
-        """The matrices of ``model`` (an MLP), with its current parameter values."""
+    def from_model(cls, model, params=None):
+        """The matrices of ``model`` (an MLP), with its current parameter values
+        (``params``: its ``parameters()``, if the caller has the list already)."""
         sizes, activations = getattr(model, "sizes", None), getattr(model, "activations", None)
         if not sizes or not activations or not hasattr(model, "layers"):
             raise TypeError(f"the matrix engine needs an nn.MLP (with .sizes and "
                             f".activations), got {type(model).__name__}")
         network = cls(sizes, activations)
-        network.read(model.parameters())
+        network.read(model.parameters() if params is None else params)
         return network
 
     def views(self, flat):
@@ -71,12 +77,12 @@ class MatrixMLP:
 
     def read(self, params):
         """θ ← the ``data`` of ``params`` (model.parameters(), in order)."""
-        self.theta[:] = np.fromiter((p.data for p in params), float, len(self.theta))
+        self.theta[:] = np.fromiter(map(_read, params), float, len(self.theta))
 
     def write(self, params):
         """Each parameter's ``data`` ← its entry of θ."""
-        for p, value in zip(params, self.theta.tolist()):
-            p.data = value
+        # map at C speed: at MNIST's size θ has 10⁵ entries to hand back every epoch
+        deque(map(_write, params, self.theta.tolist()), maxlen=0)
 
     def forward(self, A0, masks=None):
         """[Z^[1], …, Z^[L]], [A^[1], …, A^[L]] for A^[0] = X (n_0 × m).
@@ -93,6 +99,34 @@ class MatrixMLP:
             As.append(A)
         return Zs, As
 
+    def output(self, A0):
+        """Ŷ = A^[L] for A^[0] = X (n_0 × m), keeping no layer's matrices but the last."""
+        A = A0
+        for W, b, act in zip(self.W, self.b, self.activations):
+            A = eq.activation_forward(act.f, eq.linear_forward(W, A, b))
+        return A
+
+    def training_pass(self, A0, Y, loss, masks=None):
+        """(L, Ŷ, ∂L/∂θ) of one training step on A^[0] = X (n_0 × m): :meth:`backward`'s
+        equations, keeping only what a step needs, with the 1/m applied once to δ^[L]
+        (see :mod:`nn.matrix.equations`).  The gradient is written into one buffer that
+        every step reuses: read it (the optimizer does) before the next step."""
+        if self._gradient is None:
+            self._gradient = np.empty_like(self.theta)
+            self._gradient_views = self.views(self._gradient)
+        Zs, As = self.forward(A0, masks)
+        Y_hat, m = As[-1], A0.shape[1]
+        losses, dL_dA = LOSSES[loss].value_and_gradient(Y_hat, Y)
+        batch_loss = float(_total(losses)) / m
+        delta = self._output_delta(Zs[-1], Y_hat, Y, loss, dL_dA)[0] / m
+        dW, db = self._gradient_views
+        for l in range(len(Zs) - 1, -1, -1):
+            eq.mean_weight_gradient(delta, As[l - 1] if l else A0, out=dW[l])
+            eq.mean_bias_gradient(delta, out=db[l])
+            if l:
+                delta = eq.hidden_delta(self.W[l], delta, self._hidden_f_prime(l - 1, Zs, masks))
+        return batch_loss, Y_hat, self._gradient
+
     def backward(self, A0, Y, loss, masks=None):
         """Forward, then δ^[L] … δ^[1] and the batch gradient (a :class:`Pass`).
 
@@ -100,22 +134,18 @@ class MatrixMLP:
         target matrix (:func:`nn.matrix.losses.target_matrix`)."""
         Zs, As = self.forward(A0, masks)
         matrix_loss = LOSSES[loss]
-        Y_hat, output = As[-1], self.activations[-1]
+        Y_hat = As[-1]
         losses = matrix_loss.value(Y_hat, Y)
         dL_dA = matrix_loss.gradient(Y_hat, Y)
-        f_primes = [act.f_prime(Z) for act, Z in zip(self.activations, Zs)]
         L = len(Zs)
         deltas = [None] * L
-        if output.name == "sigmoid" and loss == "bce" and _unclamped(Y_hat):
-            # The notes' shortcut, exact where no log was clamped: ∂L/∂Ŷ ⊙ σ'(Z) = (Ŷ − Y)/n_L.
-            deltas[-1] = eq.output_delta_prediction_minus_target(Y_hat, Y) / len(Y)
-        elif output.elementwise:
-            deltas[-1] = eq.output_delta(dL_dA, f_primes[-1])
-        else:
-            deltas[-1] = output.backward(dL_dA, Zs[-1], Y_hat)
+        deltas[-1], f_prime_L = self._output_delta(Zs[-1], Y_hat, Y, loss, dL_dA)
+        f_primes = [act.f_prime(Z) for act, Z in zip(self.activations[:-1], Zs)]
+        f_primes.append(f_prime_L if f_prime_L is not None
+                        else self.activations[-1].f_prime(Zs[-1]))
         for l in range(L - 2, -1, -1):
-            f_prime = f_primes[l] if masks is None or l >= len(masks) else f_primes[l] * masks[l]
-            deltas[l] = eq.hidden_delta(self.W[l + 1], deltas[l + 1], f_prime)
+            deltas[l] = eq.hidden_delta(self.W[l + 1], deltas[l + 1],
+                                        self._hidden_f_prime(l, Zs, masks, f_primes[l]))
         gradient = np.empty_like(self.theta)
         dW, db = self.views(gradient)
         for l in range(L):
@@ -123,6 +153,32 @@ class MatrixMLP:
             db[l][:] = eq.bias_gradient(deltas[l])
         return Pass(Zs, As, f_primes, dL_dA, deltas, losses, gradient)
 
+    def _output_delta(self, Z, Y_hat, Y, loss, dL_dA):
+        """(δ^[L], f′(Z^[L]) where it was needed, else None)."""
+        output = self.activations[-1]
+        if output.name == "sigmoid" and loss == "bce" and _unclamped(Y_hat):
+            # The notes' shortcut, exact where no log was clamped: ∂L/∂Ŷ ⊙ σ'(Z) = (Ŷ − Y)/n_L.
+            return eq.output_delta_prediction_minus_target(Y_hat, Y) / len(Y), None
+        if output.name == "linear":   # f′ = 1: δ^[L] = ∂L/∂A^[L], no product with ones
+            return dL_dA, None
+        if output.elementwise:
+            f_prime = output.f_prime(Z)
+            return eq.output_delta(dL_dA, f_prime), f_prime
+        return output.backward(dL_dA, Z, Y_hat), None
+
+    def _hidden_f_prime(self, l, Zs, masks, f_prime=None):
+        """f′(Z^[l+1]) of hidden layer l + 1 (index l), times its dropout mask if any."""
+        if f_prime is None:
+            f_prime = self.activations[l].f_prime(Zs[l])
+        return f_prime if masks is None or l >= len(masks) else f_prime * masks[l]
+
+
+# A Value's number is its _data slot, a Python float (Value.data reads and, converting,
+# writes it).  θ.tolist() gives floats, so the matrix engine reads and writes the slot
+# itself: at MNIST's size θ has 10⁵ entries to hand back every epoch.
+_read = attrgetter("_data")
+_write = Value._data.__set__
+_total = np.add.reduce
 
 _SMALLEST_UNCLAMPED = np.exp(-100.0)   # below it nn.losses clamps ln ŷ at −100
 

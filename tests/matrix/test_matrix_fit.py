@@ -234,7 +234,7 @@ def test_an_interrupted_epoch_leaves_the_steps_taken_in_the_model(engine, monkey
     monkeypatch.undo()
     # The reference: the same two batches, in order, through the scalar engine.
     X, y = MOONS
-    taken = batches_seen[0] + batches_seen[1]
+    taken = list(batches_seen[0]) + list(batches_seen[1])
     reference = moons_model()
     fit(reference, [X[i] for i in taken], [y[i] for i in taken], loss="bce_with_logits",
         optimizer=optim.SGD(reference.parameters(), lr=0.1), epochs=1, batch_size=8,
