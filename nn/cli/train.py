@@ -16,6 +16,10 @@ categorical_cross_entropy            softmax (probabilities) 0 … K−1       K
 
 ``--dataset digits`` is the 8×8 handwritten digits (64 inputs, 10 classes); its
 pictures are the confusion matrix and the misclassified validation images.
+``--data FILE.npz`` trains on your own arrays instead (``X`` and ``y``, or the
+``x_train``, ``y_train``, ``x_test``, ``y_test`` of Keras' mnist.npz; see
+:func:`nn.matrix.data.load_arrays`): labels 0 … K−1 keep their numbers, uint8
+pixels are divided by 255, and image data gets the digits' pictures.
 
 The data is split once (``--val-fraction`` held out for validation, seeded),
 ``nn.train.fit`` trains with a tqdm progress bar, and the command prints the
@@ -34,13 +38,15 @@ a prediction or a parameter became nan or inf.
 import argparse
 import io
 import os
+from dataclasses import dataclass
 
 from autograd.files import write_atomically
 
 from .. import data, optim
 from ..activations import ACTIVATIONS
 from ..divergence import first_non_finite
-from ..limits import MEMORY_BUDGET, check_memory, training_memory
+from ..limits import (BYTES_PER_PARAMETER, BYTES_PER_SAMPLE, MEMORY_BUDGET, check_memory,
+                      parameter_count, training_memory)
 from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, fraction,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
@@ -87,22 +93,29 @@ def _hidden_sizes(text):
     return sizes
 
 
-def _dataset(args):
-    """(X, y, K) from --dataset, --samples, --noise, --seed and --classes."""
+@dataclass
+class _Data:
+    """What the command trains on: samples, labels, the class count and how to draw it."""
+
+    name: str               # for titles and picture file names
+    X: object
+    y: object
+    classes: int
+    image_shape: tuple = None   # (height, width): confusion matrix + misclassified images
+    validation: tuple = None    # held out by the file itself
+    notes: tuple = ()
+
+
+def _generated(args):
+    """The built-in dataset of --dataset, --samples, --noise, --seed and --classes."""
     generate = DATASETS[args.dataset]
     options = {"n": args.samples or DEFAULT_SAMPLES, "seed": args.seed}
     if args.dataset in IMAGES:
         options["n"] = args.samples     # None: every image
-        if args.noise is not None:
-            raise CommandError(f"--noise applies to the generated datasets, not to "
-                               f"{args.dataset!r}")
     elif args.noise is not None:
         options["noise"] = args.noise
     if args.dataset in MULTICLASS:
         options[MULTICLASS[args.dataset]] = args.classes or 3
-    elif args.classes not in (None, 2):
-        raise CommandError(f"--classes {args.classes}: dataset {args.dataset!r} has 2 classes; "
-                           f"--classes applies to {' and '.join(MULTICLASS)}")
     try:
         X, y = generate(**options)
     except (ValueError, TypeError) as e:
@@ -111,7 +124,32 @@ def _dataset(args):
     if bad is not None:
         raise CommandError(f"--noise {args.noise:g}: a coordinate of the {args.dataset} data "
                            f"became {bad}; use a smaller noise")
-    return X, y, len(set(y))
+    # The dataset's class count, not the labels a small sample happens to hold: digits
+    # has 10 classes even when --samples 5 draws only some of them.
+    return _Data(args.dataset, X, y, _class_count(args), IMAGES.get(args.dataset))
+
+
+def _from_file(args):
+    """The arrays of --data FILE.npz (NumPy), a --samples subset of them if asked for."""
+    for option in ("noise", "classes"):
+        if getattr(args, option) is not None:
+            raise CommandError(f"--{option} applies to the built-in datasets, not to --data")
+    if not numpy_installed():
+        raise CommandError("--data needs NumPy to read the file, which is not installed: "
+                           "pip install 'backproplab[fast]'")
+    from ..matrix.data import load_arrays
+
+    try:
+        loaded = load_arrays(args.data)
+    except ValueError as e:
+        raise CommandError(f"--data {args.data}: {e}") from None
+    X, y = loaded.X, loaded.y
+    if args.samples is not None and args.samples < len(X):
+        keep = data.epoch_order(len(X), seed=args.seed)[:args.samples]
+        X, y = X[keep], y[keep]
+    name = os.path.splitext(os.path.basename(args.data))[0]
+    return _Data(name, X, y, loaded.classes, loaded.image_shape, loaded.validation,
+                 tuple(loaded.notes))
 
 
 def _sample_count(args):
@@ -134,18 +172,41 @@ def _class_count(args):
     return classes
 
 
-def _check_size(args, classes):
-    """TooLargeError (reported like a CommandError) unless the model, one training step's
-    graph and the data fit the memory budget of nn.limits (or --allow-large)."""
+def _check_builtin_options(args):
+    if args.dataset in IMAGES and args.noise is not None:
+        raise CommandError(f"--noise applies to the generated datasets, not to "
+                           f"{args.dataset!r}")
+    if args.dataset not in MULTICLASS and args.classes not in (None, 2):
+        raise CommandError(f"--classes {args.classes}: dataset {args.dataset!r} has 2 classes; "
+                           f"--classes applies to {' and '.join(MULTICLASS)}")
+
+
+def _outputs(args, classes):
     loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
-    outputs = classes if loss in ("cross_entropy", "categorical_cross_entropy") else 1
-    inputs = IMAGES[args.dataset][0] * IMAGES[args.dataset][1] if args.dataset in IMAGES else 2
-    sizes = [inputs] + args.hidden + [outputs]
-    samples = _sample_count(args)
-    if not args.allow_large:
-        check_memory(training_memory(sizes, args.batch_size, samples),
-                     f"an MLP {'-'.join(map(str, sizes))} trained on {samples} samples "
-                     f"{args.batch_size} at a time", "--allow-large")
+    return classes if loss in ("cross_entropy", "categorical_cross_entropy") else 1
+
+
+def _check_size(args, sizes, samples, engine):
+    """TooLargeError (reported like a CommandError) unless the model, one training step and
+    the data fit the memory budget of nn.limits (or --allow-large); the message starts
+    with the option that asks for most of it."""
+    if args.allow_large:
+        return
+    batch = min(args.batch_size, samples)
+    parameters = parameter_count(sizes)
+    if engine == "matrix":   # the Values, then float64 matrices: the samples and a batch's
+        model = parameters * BYTES_PER_PARAMETER + 4 * 8 * batch * sum(sizes)
+        samples_bytes = 8 * samples * sizes[0]
+    else:                    # the Values, one step's graph, and the samples as lists
+        model = training_memory(sizes, batch, 0)
+        samples_bytes = samples * (BYTES_PER_SAMPLE + 32 * sizes[0])
+    if model >= samples_bytes:
+        culprit = "--hidden " + (",".join(map(str, args.hidden)) or '""')
+    else:
+        culprit = f"--data {args.data}" if args.data else f"--samples {samples}"
+    check_memory(model + samples_bytes,
+                 f"{culprit}: an MLP {'-'.join(map(str, sizes))} trained on {samples} samples "
+                 f"{args.batch_size} at a time", "--allow-large")
 
 
 def _check_plotting():
@@ -175,8 +236,10 @@ def _output_layer(loss, classes, dataset):
     return BINARY_LOSSES[loss], 1
 
 
-def _plot_paths(args):
-    """(history path, boundary path), either None with --no-plots."""
+def _plot_paths(args, name, points):
+    """(history path, boundary path), either None with --no-plots; ``points`` says the
+    data are 2-D points (a decision boundary), else the second picture is the confusion
+    matrix."""
     if args.no_plots:
         return None, None
     if args.history_plot and args.boundary_plot:
@@ -189,9 +252,8 @@ def _plot_paths(args):
         raise CommandError(f"--plot-dir {directory}: {getattr(e, 'strerror', None) or e}") \
             from None
     def default(what):
-        return os.path.normpath(os.path.join(directory,
-                                             f"{args.dataset}_{what}.{args.plot_format}"))
-    if args.dataset in IMAGES:   # the "boundary" picture becomes confusion + misclassified
+        return os.path.normpath(os.path.join(directory, f"{name}_{what}.{args.plot_format}"))
+    if not points:   # the "boundary" picture becomes confusion (+ misclassified images)
         return args.history_plot or default("history"), default("confusion")
     return args.history_plot or default("history"), args.boundary_plot or default("boundary")
 
@@ -211,44 +273,70 @@ def _percent(share):
 
 
 def _save_error_pictures(model, held_out, classes, engine, shape, title, confusion_path):
-    """The confusion matrix and the misclassified images of the held-out samples."""
+    """The confusion matrix of the held-out samples and, for images, the misclassified ones."""
     from ..train import predict
     from ..viz.classification import plot_confusion_matrix, plot_misclassified
 
     X, y = held_out
+    if data.is_array(y):
+        X, y = X.tolist() if shape else X, y.tolist()
     outputs = predict(model, X, engine=engine)
     predicted = [max(range(classes), key=row.__getitem__) for row in outputs]
     _save_figure(plot_confusion_matrix(y, predicted, classes, title=title), confusion_path,
                  "confusion matrix")
+    if shape is None:
+        return
     stem, extension = os.path.splitext(confusion_path)
     stem = stem[:-len("_confusion")] if stem.endswith("_confusion") else stem
     _save_figure(plot_misclassified(X, y, predicted, shape=shape, title=title),
                  f"{stem}_misclassified{extension}", "misclassified images")
 
 
+def _training_data(args, engine):
+    """The data to train on, from --data or --dataset, checked against the memory budget
+    (a built-in dataset before it is made)."""
+    if args.data is not None:
+        if args.dataset is not None:
+            raise CommandError(f"--data {args.data} and --dataset {args.dataset}: give one")
+        loaded = _from_file(args)
+        outputs = _outputs(args, loaded.classes)
+        _check_size(args, [loaded.X.shape[1]] + args.hidden + [outputs], len(loaded.X), engine)
+        return loaded
+    args.dataset = args.dataset or "moons"
+    _check_builtin_options(args)
+    classes = _class_count(args)
+    inputs = IMAGES[args.dataset][0] * IMAGES[args.dataset][1] if args.dataset in IMAGES else 2
+    _check_size(args, [inputs] + args.hidden + [_outputs(args, classes)], _sample_count(args),
+                engine)
+    return None
+
+
 def run_train(args):
     """``backprop train``: build the data and the MLP, fit, report, plot, save."""
     from ..train import evaluate, fit   # tqdm and the loop load only for this command
 
-    history_path, boundary_path = _plot_paths(args)
+    engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
+    source = _training_data(args, engine)
+    name = source.name if source else args.dataset
+    points = (source.X.shape[1] == 2) if source else args.dataset not in IMAGES
+    history_path, boundary_path = _plot_paths(args, name, points)
     if history_path:
         _check_plotting()
-    _check_size(args, _class_count(args))
-    loss = args.loss
-    X, y, classes = _dataset(args)
-    if loss is None:
-        loss = "bce_with_logits" if classes == 2 else "cross_entropy"
-    output_activation, outputs = _output_layer(loss, classes, args.dataset)
+    source = source or _generated(args)
+    X, y, classes = source.X, source.y, source.classes
+    loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
+    output_activation, outputs = _output_layer(loss, classes, name)
     if loss == "hinge":
         y = [1 if label == 1 else -1 for label in y]
-    engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
     model = MLP(len(X[0]), args.hidden + [outputs],
                 [args.activation] * len(args.hidden) + [output_activation],
                 init=args.init, seed=args.seed)
     optimizer_class, default_lr = OPTIMIZERS[args.optimizer]
     lr = args.lr if args.lr is not None else default_lr
     optimizer = optimizer_class(model.parameters(), lr=lr)
-    if args.val_fraction > 0:
+    if source.validation is not None:
+        (X_train, y_train), validation = (X, y), source.validation
+    elif args.val_fraction > 0:
         (X_train, y_train), validation = data.train_val_split(X, y, args.val_fraction,
                                                               seed=args.seed)
     else:
@@ -257,19 +345,21 @@ def run_train(args):
     sizes = "-".join(str(n) for n in model.sizes)
     if not args.quiet:
         held_out = f" + {len(validation[0])} validation" if validation else ""
+        notes = "".join(f"; {note}" for note in source.notes)
         print(f"Training MLP {sizes} ({args.activation} hidden, {output_activation} output, "
-              f"{args.init} init) on {args.dataset}: {len(X_train)} training{held_out} samples, "
-              f"{classes} classes; loss {loss}, {args.optimizer} lr {lr:g}, {args.epochs} "
-              f"epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}, "
-              f"{engine} engine", flush=True)   # a first line right away, also to a pipe
+              f"{args.init} init) on {name}: {len(X_train)} training{held_out} samples, "
+              f"{classes} classes{notes}; loss {loss}, {args.optimizer} lr {lr:g}, "
+              f"{args.epochs} epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed "
+              f"{args.seed}, {engine} engine", flush=True)   # a first line right away
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
                   batch_size=args.batch_size, validation_data=validation, seed=args.seed,
                   l2=args.l2, verbose=not args.quiet, engine=engine)
-    train = evaluate(model, X_train, y_train, loss=loss, engine=engine)
+    rule = history.accuracy_rule   # the rule fit scored by, for the final figures too
+    train = evaluate(model, X_train, y_train, loss=loss, engine=engine, accuracy_rule=rule)
     _check_finite_result("train", train["loss"])
     line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
     if validation:
-        val = evaluate(model, *validation, loss=loss, engine=engine)
+        val = evaluate(model, *validation, loss=loss, engine=engine, accuracy_rule=rule)
         _check_finite_result("validation", val["loss"])
         line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
     print(line)
@@ -280,12 +370,14 @@ def run_train(args):
         from ..viz.plots import plot_decision_boundary, plot_history
 
         matplotlib.use("Agg")   # files only: never open a window
-        title = f"MLP {sizes} on {args.dataset}, {loss}, {args.optimizer} lr {lr:g}"
+        title = f"MLP {sizes} on {name}, {loss}, {args.optimizer} lr {lr:g}"
         _save_figure(plot_history(history, title=title), history_path, "loss curves")
-        if args.dataset in IMAGES:
+        if not points:
             _save_error_pictures(model, validation or (X_train, y_train), classes, engine,
-                                 IMAGES[args.dataset], title, boundary_path)
+                                 source.image_shape, title, boundary_path)
         else:
+            if data.is_array(X):
+                X, y = X.tolist(), list(map(int, y))
             _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
                          "decision boundary")
     if args.save:
@@ -319,6 +411,7 @@ examples:
   backprop train --loss hinge --l2 1e-4 --plot-dir plots --save moons_model.json
   backprop train --history-plot loss.svg --boundary-plot boundary.svg
   backprop train --dataset digits --hidden 32 --epochs 30   confusion matrix + misclassified
+  backprop train --data mnist.npz --hidden 128 --epochs 5 --batch-size 128 --optimizer sgd
   backprop train --engine scalar                        the graph of Values (slow, checkable)
 """
 
@@ -331,11 +424,17 @@ def add_train_parser(commands):
                     "final train and validation accuracy, and write the loss curves and the "
                     "decision boundary as pictures.",
         epilog=_TRAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dataset", choices=list(DATASETS), default="moons",
+    p.add_argument("--dataset", choices=list(DATASETS),
                    help="the data: moons (default), circles, xor, spirals, blobs, or "
                         "digits (8×8 handwritten digits, 10 classes)")
+    p.add_argument("--data", metavar="FILE.npz",
+                   help="train on your own arrays instead: a NumPy .npz file with X (one row "
+                        "or image per sample) and y (class labels 0, 1, …), or Keras' "
+                        "mnist.npz (x_train, y_train; x_test, y_test for validation); uint8 "
+                        "pixels are divided by 255")
     p.add_argument("--samples", type=int_at_least(4), metavar="N",
-                   help=f"number of samples (default {DEFAULT_SAMPLES}; digits: all 1,797)")
+                   help=f"number of samples (default {DEFAULT_SAMPLES}; digits and --data: "
+                        f"all, else a random subset of N)")
     p.add_argument("--noise", type=non_negative_float, metavar="X",
                    help="noise level (default: the dataset's own, e.g. 0.1 for moons)")
     p.add_argument("--classes", type=int_at_least(2), metavar="K",
