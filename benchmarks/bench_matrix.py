@@ -1,41 +1,82 @@
-"""Matrix engine benchmark: nn.matrix against the scalar nn.MLP step and against PyTorch.
+"""Matrix engine benchmark: ``fit(engine="matrix")`` against the lean NumPy loop, PyTorch
+and scikit-learn, and its memory at MNIST's size.
 
 1. micrograd's demo step (MLP 2-16-16-1, ReLU hidden, linear output, 100 two-moons
    points, hinge loss + 1e-4·Σθ², backward, SGD lr 0.1) through the scalar
    ``nn.MLP`` graph and through ``nn.matrix`` (the same model, full batch).
-2. One epoch of the 8×8 digits (all 1,797 samples) at batch size 64: MLP 64-32-10,
-   ReLU hidden, linear logits, cross-entropy, Adam lr 0.01; the same shuffled batches
-   for every engine.  The scalar engine runs ``fit(..., engine="scalar")``; the matrix
-   engine its training loop on data converted once (``MatrixTrainer``), and, for
-   context, ``fit(..., engine="matrix")`` with its per-call set-up; PyTorch CPU
-   float64 (``torch.nn.Sequential`` of Linear and ReLU, ``torch.optim.Adam``) the
-   same loop on tensors made once.
+2. One epoch of the 8×8 digits (1,797 × 64, NumPy arrays): MLP 64-32-10, ReLU hidden,
+   linear logits, cross-entropy, SGD, batch 64.
+3. One epoch of 10,000 × 784 uniform random pixels with random labels (MNIST's
+   shape): MLP 784-128-10, the same loss and optimizer, batch 128.
+4. Peak memory of one 60,000 × 784 epoch (MNIST's training set) above the
+   process's memory before X was made, each measurement in a fresh process.
 
-Every engine starts from the same weights; the losses printed show they compute the
-same thing.  Run: ``.venv/bin/python benchmarks/bench_matrix.py [--quick]``.
-On some processors OPENBLAS_CORETYPE is set in the environment (see the README's
-speed section); it changes NumPy's and PyTorch's matrix kernels, so note it with
-the figures.
+In 2 and 3 every line trains the same network from the same weights on the same
+batches (fit's own shuffle, drawn beforehand for the others), and the lines take
+turns epoch by epoch, so a slow spell of this shared machine falls on all of them:
+
+* ``limit``: the lean loop, the lecture notes' equations written plainly in NumPy
+  (Z = W A + b, ReLU, softmax, δ = Ŷ − Y, δ = Wᵀδ ⊙ f′(Z), ∂W = δAᵀ/m, ∂b = Σδ/m,
+  θ ← θ − α∂θ), also summing the loss and counting the correct argmaxes (what fit
+  reports), with the batches' row indices made before the clock starts;
+* ``fit``: ``fit(model, X, y, epochs=1, engine="matrix", verbose=False)`` per epoch,
+  every per-call cost included (input checks, the model's parameters in and out,
+  the shuffle), the divergence checks on;
+* PyTorch float64 (and float32) ``nn.Sequential`` with ``torch.optim.SGD`` and
+  ``cross_entropy``, on tensors made once; scikit-learn's ``MLPClassifier``
+  (``solver="sgd"``, no momentum or L2, its own initialisation and shuffle) one
+  ``partial_fit`` per epoch.
+
+Every library runs on one thread: the BLAS thread count is set to 1 before NumPy
+loads (unless OPENBLAS_NUM_THREADS is already set), and PyTorch's too.  On this
+2-core machine shared by other jobs, OpenBLAS's default of two threads made the
+same NumPy epoch 10 to 20 times slower (threads waiting on each other), so one
+thread is both the fair and the fast setting here.
+
+Ratios are medians over the interleaved rounds, with the per-round spread; the
+epoch losses printed show that the lines compute the same thing.
+
+    .venv/bin/python benchmarks/bench_matrix.py [--quick]
+
+PyTorch and scikit-learn are optional: ``.venv/bin/pip install torch==2.13.0
+scikit-learn`` (a missing one's lines are skipped, saying so).  On some processors
+OPENBLAS_CORETYPE is set in the environment (see the README's speed section); it
+changes NumPy's and PyTorch's matrix kernels, so the script prints it.
 """
 
 import os
-import random
+import sys
 
-from _common import demo_moons, format_seconds, import_torch, parse_args, print_table, time_runs
+# Before NumPy (or PyTorch) is imported: one BLAS thread for every line.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
-from nn import optim
-from nn.data import batches, digits
-from nn.layers import MLP
-from nn.losses import hinge
-from nn.matrix.trainer import MatrixTrainer
-from nn.regularization import l2_penalty
-from nn.train import fit
+import json  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+
+from _common import (demo_moons, format_seconds, import_torch, parse_args,  # noqa: E402
+                     print_table, time_interleaved)
+
+from nn import optim  # noqa: E402
+from nn.data import digits  # noqa: E402
+from nn.layers import MLP  # noqa: E402
+from nn.losses import hinge  # noqa: E402
+from nn.matrix._numpy import np  # noqa: E402
+from nn.matrix.data import epoch_order  # noqa: E402
+from nn.matrix.trainer import MatrixTrainer  # noqa: E402
+from nn.regularization import l2_penalty  # noqa: E402
+from nn.train import fit  # noqa: E402
 
 DEMO_SIZES, DEMO_L2, DEMO_LR = [16, 16, 1], 1e-4, 0.1
-DIGITS_SIZES, DIGITS_LR, BATCH = [32, 10], 0.01, 64
-DEMO_TARGET = 50.0     # matrix step at least this many times faster than the scalar step
-EPOCH_TARGET = 100.0   # matrix digits epoch at least this many times faster than scalar
-TORCH_TARGET = 1.0     # and at least as fast as PyTorch
+DEMO_TARGET = 50.0      # matrix step at least this many times faster than the scalar step
+SCALAR_TARGET = 100.0   # fit(matrix) digits epoch at least this many times faster than scalar
+LIMIT_TARGET = 1.5      # fit(matrix) epoch at most this many times the lean loop's
+DIGITS_TORCH_TARGET, DIGITS_SKLEARN_TARGET, MNIST_TORCH_TARGET = 3.0, 2.0, 1.5
+MEMORY_TARGET = 1.5     # peak RSS above the baseline at most this many times X's size
+SKLEARN_HINT = ("scikit-learn is not installed, so its line is skipped; install it with: "
+                ".venv/bin/pip install scikit-learn")
 
 
 # -- 1. micrograd's demo step ---------------------------------------------------------------
@@ -69,8 +110,7 @@ class MatrixDemo:
         model = demo_model()
         self.trainer = MatrixTrainer(model, X, y, "hinge", optim.SGD(model.parameters(),
                                                                      lr=DEMO_LR), l2=DEMO_L2)
-        self.trainer.load()
-        self.everything = list(range(len(X)))
+        self.everything = np.arange(len(X))
         self.losses = []
 
     def __call__(self):
@@ -82,137 +122,360 @@ def bench_demo(steps_scalar, steps_fast):
     print(f"\n1. micrograd demo step: MLP 2-{'-'.join(map(str, DEMO_SIZES))}, {len(X)} moons "
           f"points, hinge + {DEMO_L2:g}·Σθ², backward, SGD; each after 1 warm-up step")
     runs = {"scalar": ScalarDemo(X, y), "matrix": MatrixDemo(X, y)}
-    timings = {"scalar": time_runs(runs["scalar"], steps_scalar),
-               "matrix": time_runs(runs["matrix"], steps_fast)}
+    timings = time_interleaved(runs, steps_scalar)
+    timings["matrix"] = time_interleaved({"matrix": runs["matrix"]}, steps_fast)["matrix"]
     drift = max(abs(a - b) for a, b in zip(runs["scalar"].losses, runs["matrix"].losses))
-    ratio = timings["scalar"].mean / timings["matrix"].mean
+    ratio = timings["scalar"].median / timings["matrix"].median
     for name, timing in timings.items():
         print(f"   {name:<8} {timing} per step")
     print(f"   scalar / matrix = {ratio:.1f}×   (same losses: max |Δloss| = {drift:.1e})")
-    return [["demo step", format_seconds(timings["matrix"].mean),
-             f"scalar {format_seconds(timings['scalar'].mean)}", f"{ratio:.1f}×",
+    return [["demo step", format_seconds(timings["matrix"].median),
+             f"scalar {format_seconds(timings['scalar'].median)}", f"{ratio:.1f}×", "",
              f"≥ {DEMO_TARGET:g}×", "yes" if ratio >= DEMO_TARGET else "NO"]]
 
 
-# -- 2. a digits epoch ----------------------------------------------------------------------
+# -- 2 and 3: an epoch, every line on the same batches --------------------------------------
 
-def digits_model():
-    return MLP(64, DIGITS_SIZES, ["relu", "linear"], init="he_uniform", seed=0)
+class Workload:
+    """Data, a model maker and the batches of every epoch: epoch k is what
+    ``fit(..., seed=k)`` visits (for the lines that do not shuffle themselves)."""
+
+    def __init__(self, name, X, y, sizes, batch, lr, epochs):
+        self.name, self.X, self.y, self.sizes = name, X, y, sizes
+        self.n_inputs = X.shape[1]
+        self.batch, self.lr = batch, lr
+        self.orders = [epoch_order(len(y), True, random.Random(k)) for k in range(epochs)]
+
+    def model(self):
+        return MLP(self.n_inputs, self.sizes, ["relu", "linear"], init="he_uniform", seed=0)
+
+    def batches(self, k):
+        order = self.orders[k]
+        return [order[start:start + self.batch] for start in range(0, len(order), self.batch)]
+
+    def title(self):
+        return (f"{self.name}: {len(self.X):,} × {self.X.shape[1]}, MLP "
+                f"{self.X.shape[1]}-{'-'.join(map(str, self.sizes))} (ReLU, linear logits), "
+                f"cross-entropy, SGD lr {self.lr:g}, batch {self.batch}")
 
 
-def epoch_orders(n, epochs):
-    """The index batches of ``epochs`` epochs, shuffled as fit shuffles them (seed 0)."""
-    rng = random.Random(0)
-    return [[idx for idx, _ in batches(range(n), range(n), BATCH, seed=rng)]
-            for _ in range(epochs)]
+class Epochs:
+    """A callable that runs the next epoch and keeps its mean loss."""
 
-
-class ScalarEpoch:
-    def __init__(self, X, y):
-        self.model, self.X, self.y = digits_model(), X, y
-        self.optimizer = optim.Adam(self.model.parameters(), lr=DIGITS_LR)
-        self.losses = []
+    def __init__(self, workload):
+        self.workload, self.epoch, self.losses = workload, 0, []
 
     def __call__(self):
-        history = fit(self.model, self.X, self.y, loss="cross_entropy", optimizer=self.optimizer,
-                      epochs=1, batch_size=BATCH, seed=len(self.losses), verbose=False)
-        self.losses.append(history.history["loss"][-1])
+        self.losses.append(self.run(self.epoch))
+        self.epoch += 1
 
 
-class MatrixFitEpoch(ScalarEpoch):
-    def __call__(self):
+class LeanEpochs(Epochs):
+    """The limit: the lecture notes' equations written plainly in NumPy."""
+
+    def __init__(self, workload):
+        super().__init__(workload)
+        state = {k: np.array(v) for k, v in workload.model().state_dict().items()}
+        self.W1, self.W2 = state["0.weight"], state["2.weight"]
+        self.b1, self.b2 = state["0.bias"][:, None], state["2.bias"][:, None]
+        y = workload.y
+        self.Y = np.zeros((workload.sizes[-1], len(y)))
+        self.Y[y, np.arange(len(y))] = 1.0
+        self.batch_list = [workload.batches(k) for k in range(len(workload.orders))]
+
+    def run(self, k):
+        X, Y, lr = self.workload.X, self.Y, self.workload.lr
+        W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
+        total, correct = 0.0, 0
+        for idx in self.batch_list[k]:
+            A0, Yb = X[idx].T, Y[:, idx]
+            m = A0.shape[1]
+            Z1 = W1 @ A0 + b1
+            A1 = np.maximum(Z1, 0.0)
+            Z2 = W2 @ A1 + b2
+            top = Z2.max(axis=0)
+            E = np.exp(Z2 - top)
+            S = E.sum(axis=0)
+            total += float((top + np.log(S) - (Z2 * Yb).sum(axis=0)).sum())
+            correct += int(np.count_nonzero(Z2.argmax(axis=0) == Yb.argmax(axis=0)))
+            delta2 = (E / S - Yb) / m
+            delta1 = (W2.T @ delta2) * (Z1 > 0.0)
+            W2 -= lr * (delta2 @ A1.T)
+            b2 -= lr * delta2.sum(axis=1, keepdims=True)
+            W1 -= lr * (delta1 @ A0.T)
+            b1 -= lr * delta1.sum(axis=1, keepdims=True)
+        self.accuracy = correct / len(Y[0])
+        return total / len(Y[0])
+
+
+class FitEpochs(Epochs):
+    """``fit(engine="matrix")``, one call per epoch, on the workload's arrays (or lists)."""
+
+    def __init__(self, workload, as_lists=False):
+        super().__init__(workload)
+        self.model = workload.model()
+        self.optimizer = optim.SGD(self.model.parameters(), lr=workload.lr)
+        self.X, self.y = ((workload.X.tolist(), workload.y.tolist()) if as_lists
+                          else (workload.X, workload.y))
+
+    def run(self, k):
         history = fit(self.model, self.X, self.y, loss="cross_entropy", optimizer=self.optimizer,
-                      epochs=1, batch_size=BATCH, seed=len(self.losses), verbose=False,
+                      epochs=1, batch_size=self.workload.batch, seed=k, verbose=False,
                       engine="matrix")
-        self.losses.append(history.history["loss"][-1])
+        self.accuracy = history.history["accuracy"][-1]
+        return history.history["loss"][-1]
 
 
-class MatrixEpoch:
-    def __init__(self, X, y, orders):
-        model = digits_model()
-        self.trainer = MatrixTrainer(model, X, y, "cross_entropy",
-                                     optim.Adam(model.parameters(), lr=DIGITS_LR))
-        self.orders, self.losses = iter(orders), []
-
-    def __call__(self):
-        self.trainer.load()
-        total = sum(self.trainer.step(idx)[0] * len(idx) for idx in next(self.orders))
-        self.trainer.store()
-        self.losses.append(total / len(self.trainer.X))
-
-
-class TorchEpoch:
-    def __init__(self, torch, X, y, orders):
+class TorchEpochs(Epochs):
+    def __init__(self, workload, torch, dtype):
+        super().__init__(workload)
         self.torch = torch
-        layers = [torch.nn.Linear(64, DIGITS_SIZES[0]), torch.nn.ReLU(),
-                  torch.nn.Linear(*DIGITS_SIZES)]
-        self.net = torch.nn.Sequential(*layers).double()
-        state = {k: torch.tensor(v, dtype=torch.float64)
-                 for k, v in digits_model().state_dict().items()}
+        n_in, (hidden, n_out) = workload.X.shape[1], workload.sizes
+        self.net = torch.nn.Sequential(torch.nn.Linear(n_in, hidden), torch.nn.ReLU(),
+                                       torch.nn.Linear(hidden, n_out)).to(dtype)
+        state = {k: torch.tensor(v, dtype=dtype)
+                 for k, v in workload.model().state_dict().items()}
         self.net.load_state_dict(state)   # our MLP's state_dict keys are nn.Sequential's
-        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=DIGITS_LR)
-        self.X = torch.tensor(X, dtype=torch.float64)
-        self.y = torch.tensor(y)
-        self.orders = iter([[torch.tensor(idx) for idx in epoch] for epoch in orders])
-        self.losses = []
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=workload.lr)
+        self.X = torch.tensor(workload.X, dtype=dtype)
+        self.y = torch.tensor(workload.y)
+        self.batch_list = [[torch.from_numpy(idx) for idx in workload.batches(k)]
+                           for k in range(len(workload.orders))]
 
-    def __call__(self):
+    def run(self, k):
         total, torch = 0.0, self.torch
-        for idx in next(self.orders):
+        for idx in self.batch_list[k]:
             self.optimizer.zero_grad()
             loss = torch.nn.functional.cross_entropy(self.net(self.X[idx]), self.y[idx])
             loss.backward()
             self.optimizer.step()
             total += loss.item() * len(idx)
-        self.losses.append(total / len(self.X))
+        return total / len(self.X)
 
 
-def bench_digits(epochs_scalar, epochs_fast):
+class SklearnEpochs(Epochs):
+    def __init__(self, workload, neural_network):
+        super().__init__(workload)
+        self.net = neural_network.MLPClassifier(
+            hidden_layer_sizes=tuple(workload.sizes[:-1]), activation="relu", solver="sgd",
+            alpha=0.0, batch_size=workload.batch, learning_rate_init=workload.lr,
+            momentum=0.0, nesterovs_momentum=False, shuffle=True, random_state=0)
+        self.classes = np.arange(workload.sizes[-1])
+
+    def run(self, k):
+        self.net.partial_fit(self.workload.X, self.workload.y, classes=self.classes)
+        return self.net.loss_
+
+
+def import_sklearn():
+    """``sklearn.neural_network``, or None after printing how to install scikit-learn."""
+    try:
+        from sklearn import neural_network
+    except ImportError:
+        print(SKLEARN_HINT)
+        return None
+    return neural_network
+
+
+def spread(numerator, denominator):
+    """Median ratio of two interleaved Timings and the per-round ratios' (min, max)."""
+    per_round = [a / b for a, b in zip(numerator.times, denominator.times)]
+    return numerator.median / denominator.median, min(per_round), max(per_round)
+
+
+def ratio_row(workload, label, ours, reference, reference_name, target, faster):
+    """A summary row: ``faster`` asks reference/ours ≥ target, else ours/reference ≤ target."""
+    value, low, high = spread(reference, ours) if faster else spread(ours, reference)
+    met = value >= target if faster else value <= target
+    return [f"{workload} {label}", format_seconds(ours.median),
+            f"{reference_name} {format_seconds(reference.median)}", f"{value:.2f}×",
+            f"{low:.2f}–{high:.2f}", f"{'≥' if faster else '≤'} {target:g}×",
+            "yes" if met else "NO"]
+
+
+def bench_epochs(workload, rounds, torch, sklearn, extra=()):
+    """Interleaved epochs of every line; returns (timings, runs)."""
+    print(f"\n{workload.title()}")
+    runs = {"limit": LeanEpochs(workload), "fit": FitEpochs(workload)}
+    for name, run in extra:
+        runs[name] = run
+    if torch is not None:
+        runs["PyTorch f64"] = TorchEpochs(workload, torch, torch.float64)
+    if sklearn is not None:
+        runs["scikit-learn"] = SklearnEpochs(workload, sklearn)
+    timings = time_interleaved(runs, rounds)
+    for name, timing in timings.items():
+        median = format_seconds(timing.median)
+        print(f"   {name:<13} median {median:>8} per epoch  ({timing}); "
+              f"first epoch's mean loss {runs[name].losses[0]:.12f}")
+    same = ["limit", "fit"] + [name for name in ("PyTorch f64", "PyTorch f32", "fit, lists")
+                               if name in runs]
+    drift = max(abs(runs[name].losses[k] - runs["limit"].losses[k])
+                for name in same for k in range(len(runs["limit"].losses)))
+    print(f"   same batches and weights: max |Δ epoch loss| vs the limit = {drift:.1e} "
+          f"({', '.join(same)}; scikit-learn starts from its own weights)")
+    return timings, runs
+
+
+def bench_digits(rounds, scalar_rounds, torch, sklearn):
     X, y = digits()
-    n_fast = epochs_fast + 1   # + the warm-up epoch
-    orders = epoch_orders(len(X), n_fast)
-    print(f"\n2. digits epoch: MLP 64-{'-'.join(map(str, DIGITS_SIZES))}, {len(X)} samples, "
-          f"batch {BATCH}, cross-entropy, Adam lr {DIGITS_LR:g}")
-    scalar = ScalarEpoch(X, y)
-    timing = {"scalar": time_runs(scalar, epochs_scalar)}
-    matrix = MatrixEpoch(X, y, orders)
-    timing["matrix"] = time_runs(matrix, epochs_fast)
-    timing["matrix fit()"] = time_runs(MatrixFitEpoch(X, y), epochs_fast)
-    for name, t in timing.items():
-        print(f"   {name:<13} {t} per epoch")
-    ratio = timing["scalar"].mean / timing["matrix"].mean
-    print(f"   scalar / matrix = {ratio:.1f}×   (first epoch, same batches: mean loss scalar "
-          f"{scalar.losses[0]:.12f}, matrix {matrix.losses[0]:.12f})")
-    rows = [["digits epoch vs scalar", format_seconds(timing["matrix"].mean),
-             f"scalar {format_seconds(timing['scalar'].mean)}", f"{ratio:.1f}×",
-             f"≥ {EPOCH_TARGET:g}×", "yes" if ratio >= EPOCH_TARGET else "NO"]]
-    torch = import_torch()
-    if torch is None:
-        return rows + [["digits epoch vs PyTorch", format_seconds(timing["matrix"].mean),
-                        "PyTorch missing", "-", f"≥ {TORCH_TARGET:g}×", "skipped"]]
-    torch.set_num_threads(1)
-    theirs = TorchEpoch(torch, X, y, orders)
-    timing["torch"] = time_runs(theirs, epochs_fast)
-    drift = max(abs(a - b) for a, b in zip(matrix.losses, theirs.losses))
-    torch_ratio = timing["torch"].mean / timing["matrix"].mean
-    print(f"   PyTorch       {timing['torch']} per epoch (torch {torch.__version__}, float64, "
-          f"1 thread)")
-    print(f"   PyTorch / matrix = {torch_ratio:.2f}×   (same batches: max |Δ epoch loss| = "
-          f"{drift:.1e})")
-    return rows + [["digits epoch vs PyTorch", format_seconds(timing["matrix"].mean),
-                    f"PyTorch {format_seconds(timing['torch'].mean)}", f"{torch_ratio:.2f}×",
-                    f"≥ {TORCH_TARGET:g}×", "yes" if torch_ratio >= TORCH_TARGET else "NO"]]
+    workload = Workload("2. digits epoch", np.array(X), np.array(y), [32, 10], 64, 0.1,
+                        rounds + 1)
+    extra = [("fit, lists", FitEpochs(workload, as_lists=True))]
+    if torch is not None:
+        extra.append(("PyTorch f32", TorchEpochs(workload, torch, torch.float32)))
+    timings, runs = bench_epochs(workload, rounds, torch, sklearn, extra)
+    rows = [ratio_row("digits", "fit vs limit", timings["fit"], timings["limit"], "limit",
+                      LIMIT_TARGET, faster=False),
+            ratio_row("digits", "fit (lists) vs limit (context)", timings["fit, lists"],
+                      timings["limit"], "limit", LIMIT_TARGET, faster=False)[:-2]
+            + ["(context)", ""]]
+    rows += _reference_rows("digits", timings, DIGITS_TORCH_TARGET, DIGITS_SKLEARN_TARGET)
+    scalar_rows = bench_scalar(workload, scalar_rounds)
+    return rows + scalar_rows
+
+
+def _reference_rows(name, timings, torch_target, sklearn_target):
+    rows = []
+    for line, target in (("PyTorch f64", torch_target), ("PyTorch f32", None),
+                         ("scikit-learn", sklearn_target)):
+        if line in timings:
+            row = ratio_row(name, f"fit vs {line}", timings["fit"], timings[line], line,
+                            target or 1.0, faster=True)
+            rows.append(row if target else row[:-2] + ["(context)", ""])
+        elif target:
+            rows.append([f"{name} fit vs {line}", format_seconds(timings["fit"].median),
+                         f"{line} missing", "-", "-", f"≥ {target:g}×", "skipped"])
+    return rows
+
+
+def bench_scalar(workload, rounds):
+    """fit(engine="scalar") against fit(engine="matrix"), taking turns (a scalar epoch is
+    seconds long, so only a few rounds)."""
+    class ScalarFit(FitEpochs):
+        def run(self, k):
+            history = fit(self.model, self.X, self.y, loss="cross_entropy",
+                          optimizer=self.optimizer, epochs=1, batch_size=self.workload.batch,
+                          seed=k, verbose=False, engine="scalar")
+            return history.history["loss"][-1]
+
+    lists = (workload.X.tolist(), workload.y.tolist())
+    scalar = ScalarFit(workload)
+    scalar.X, scalar.y = lists
+    timings = time_interleaved({"scalar": scalar, "fit": FitEpochs(workload)}, rounds)
+    print(f"   fit(engine='scalar') median {format_seconds(timings['scalar'].median)} per epoch "
+          f"({timings['scalar']}); first epoch's mean loss {scalar.losses[0]:.12f}")
+    return [ratio_row("digits", "fit vs fit(engine='scalar')", timings["fit"],
+                      timings["scalar"], "scalar", SCALAR_TARGET, faster=True)]
+
+
+def bench_mnist_shape(rounds, torch, sklearn):
+    rng = np.random.default_rng(0)
+    X, y = rng.random((10_000, 784)), rng.integers(0, 10, 10_000)
+    workload = Workload("3. MNIST-shaped epoch", X, y, [128, 10], 128, 0.01, rounds + 1)
+    timings, _ = bench_epochs(workload, rounds, torch, sklearn)
+    rows = [ratio_row("MNIST-shaped", "fit vs limit", timings["fit"], timings["limit"],
+                      "limit", LIMIT_TARGET, faster=False)]
+    return rows + _reference_rows("MNIST-shaped", timings, MNIST_TORCH_TARGET, None)
+
+
+# -- 4. memory of a 60,000 × 784 epoch, one fresh process per measurement --------------------
+
+MEMORY_SHAPE = (60_000, 784)
+MEMORY_LINES = {"fit": "fit(engine='matrix') on a float64 array",
+                "fit-uint8": "fit(engine='matrix') on uint8 pixels (one float64 copy)",
+                "limit": "the lean loop (reference)"}
+
+
+def _rss_bytes(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise OSError(f"no {field} in /proc/self/status")
+
+
+def memory_child(what):
+    """Run one 60,000 × 784 epoch and print {"baseline", "peak", "x_bytes"} as JSON."""
+    workload_sizes, batch, lr = [128, 10], 128, 0.01
+    model = MLP(MEMORY_SHAPE[1], workload_sizes, ["relu", "linear"], init="he_uniform", seed=0)
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, MEMORY_SHAPE[0])
+    # X is made after the baseline; everything else before it (the lean loop's weights too)
+    workload = Workload("memory", np.empty((0, MEMORY_SHAPE[1])), y, workload_sizes, batch,
+                        lr, 1)
+    lean = LeanEpochs(workload) if what == "limit" else None
+    with open("/proc/self/clear_refs", "w") as clear:   # the peak (VmHWM) restarts here
+        clear.write("5")
+    baseline = _rss_bytes("VmRSS")
+    if what == "fit-uint8":
+        X = rng.integers(0, 256, MEMORY_SHAPE, dtype=np.uint8)
+        x_bytes = X.size * 8   # the float64 array fit makes of it
+    else:
+        X = rng.random(MEMORY_SHAPE)
+        x_bytes = X.nbytes
+    if lean is not None:
+        workload.X = X
+        lean()
+    else:
+        fit(model, X, y, loss="cross_entropy", optimizer=optimizer, epochs=1, batch_size=batch,
+            seed=0, verbose=False, engine="matrix")
+    print(json.dumps({"baseline": baseline, "peak": _rss_bytes("VmHWM"), "x_bytes": x_bytes}))
+
+
+def bench_memory():
+    print(f"\n4. peak RSS of one {MEMORY_SHAPE[0]:,} × {MEMORY_SHAPE[1]} epoch (MLP 784-128-10, "
+          f"batch 128) above the process's RSS before X was made, each in a fresh process; "
+          f"X itself counts (it is made after the baseline)")
+    rows = []
+    for what, label in MEMORY_LINES.items():
+        result = subprocess.run([sys.executable, __file__, "--memory-child", what],
+                                capture_output=True, text=True, timeout=1800)
+        if result.returncode != 0:
+            print(f"   {label}: failed: {result.stderr.strip()[-300:]}")
+            rows.append([f"memory, {label}", "failed", "", "", "", "", "NO"])
+            continue
+        m = json.loads(result.stdout.strip().splitlines()[-1])
+        above = m["peak"] - m["baseline"]
+        ratio = above / m["x_bytes"]
+        print(f"   {label:<58} {above / 2**20:7.0f} MiB above the baseline = {ratio:.2f} × "
+              f"X as float64 ({m['x_bytes'] / 2**20:.0f} MiB)")
+        target = what == "fit"
+        rows.append([f"memory, {label}", f"{above / 2**20:.0f} MiB",
+                     f"X {m['x_bytes'] / 2**20:.0f} MiB", f"{ratio:.2f}×", "",
+                     f"≤ {MEMORY_TARGET:g}×" if target else "(context)",
+                     ("yes" if ratio <= MEMORY_TARGET else "NO") if target else ""])
+    return rows
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--memory-child"]:
+        return memory_child(argv[1])
     args = parse_args(__doc__.splitlines()[0], argv)
-    scalar_steps, fast_steps, scalar_epochs, fast_epochs = ((2, 5, 1, 3) if args.quick
-                                                            else (10, 200, 3, 30))
+    demo_steps, demo_fast, digits_rounds, scalar_rounds, mnist_rounds = (
+        (2, 5, 3, 1, 1) if args.quick else (10, 200, 40, 3, 8))
     coretype = os.environ.get("OPENBLAS_CORETYPE")
     print(f"OPENBLAS_CORETYPE={coretype}" if coretype else "OPENBLAS_CORETYPE is not set")
-    rows = bench_demo(scalar_steps, fast_steps) + bench_digits(scalar_epochs, fast_epochs)
+    print(f"BLAS threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}; "
+          f"NumPy {np.__version__}")
+    torch, sklearn = import_torch(), import_sklearn()
+    if torch is not None:
+        torch.set_num_threads(1)
+        print(f"PyTorch {torch.__version__} (1 thread)")
+    if sklearn is not None:
+        import sklearn as sklearn_package
+
+        print(f"scikit-learn {sklearn_package.__version__}")
+    rows = bench_demo(demo_steps, demo_fast)
+    rows += bench_digits(digits_rounds, scalar_rounds, torch, sklearn)
+    rows += bench_mnist_shape(mnist_rounds, torch, sklearn)
+    if not args.quick:
+        rows += bench_memory()
     print_table("Summary" + (" (--quick: smoke run, numbers are rough)" if args.quick else ""),
-                ["workload", "matrix", "reference", "speed-up", "target", "met"], rows)
+                ["workload", "ours", "reference", "ratio", "per-round range", "target", "met"],
+                rows)
 
 
 if __name__ == "__main__":
