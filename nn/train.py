@@ -226,7 +226,9 @@ def _as_lists(X, y, model, context, what=""):
 
         X = sample_matrix(X, _n_inputs(model), context, what).tolist()
     if y is not None and is_array(y):
-        y = y.tolist()
+        from .matrix.data import check_targets
+
+        y = check_targets(y, len(X), context, what).tolist()
     return X, y
 
 

@@ -64,7 +64,8 @@ def _check_finite(matrix, label):
 
 
 def check_targets(y, m, context, what=""):
-    """y as given (a list or an array), or an error unless it has one target per sample."""
+    """y as given (a list, or an array as a NumPy array), or an error unless it has one
+    target per sample."""
     label = f"{context}: {what + ' ' if what else ''}"
     if is_array(y):
         y = np.asarray(y)
@@ -126,6 +127,7 @@ def _samples(X, where, notes):
         if note not in notes:
             notes.append(note)
         return np.divide(X, 255.0, dtype=np.float64), image_shape
+    _check_finite(X, f"{where} ")
     return X, image_shape
 
 

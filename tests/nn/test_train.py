@@ -178,6 +178,48 @@ def test_accuracy_rules_follow_the_loss():
     assert accuracy(three, X3, [[1, 0, 0], [0, 1, 0], [1, 0, 0]], "mse") == pytest.approx(2 / 3)
 
 
+@pytest.mark.parametrize("engine", ["scalar", "matrix"])
+def test_the_accuracy_rule_is_decided_once_and_stated_in_the_history(engine):
+    """Issue 20: a model predicting 0.3 everywhere, trained on labels 0/1 with a squared
+    error on a linear output, scored 0.5 on [0, 1, 0, 1] by the threshold rule but 1.0 on a
+    validation set [1, 1, 1, 1] by the sign rule, inferred anew from those labels.  One
+    rule now scores both: 0.3 < 0.5 is class 0, wrong on every 1."""
+    if engine == "matrix":
+        pytest.importorskip("numpy")
+    model = MLP.from_weights([[[0.0]]], [[0.3]], ["linear"])      # ŷ = 0.3 for any x
+    X = [[1.0], [2.0], [3.0], [4.0]]
+    history = fit(model, X, [0, 1, 0, 1], loss="mse", optimizer=SGD(model.parameters(),
+                                                                     lr=1e-12),
+                  epochs=1, validation_data=(X, [1, 1, 1, 1]), verbose=False, engine=engine)
+    assert history.history["accuracy"] == [0.5]
+    assert history.history["val_accuracy"] == [0.0]
+    rule = history.accuracy_rule
+    assert rule.name == "threshold"
+    assert "ŷ > 0.5" in str(rule) and "training labels 0/1" in str(rule)
+    assert "accuracy by threshold" in repr(history)
+    # evaluate() scores alike when given the history's rule; alone it decides from its labels
+    scored = evaluate(model, X, [1, 1, 1, 1], loss="mse", engine=engine, accuracy_rule=rule)
+    assert scored["accuracy"] == 0.0
+    assert evaluate(model, X, [1, 1, 1, 1], loss="mse", engine=engine,
+                    accuracy_rule="threshold")["accuracy"] == 0.0
+
+
+def test_the_rule_comes_from_the_loss_and_the_output_layer_before_the_labels():
+    sigmoid = MLP.from_weights([[[1.0]]], [[0.0]], ["sigmoid"])
+    linear = MLP.from_weights([[[1.0]]], [[0.0]], ["linear"])
+    softmax = MLP(1, [3], ["softmax"], seed=0)
+    assert fit(linear, [[1.0]], [1], loss="hinge", epochs=1,
+               verbose=False).accuracy_rule.name == "sign"
+    assert fit(sigmoid, [[1.0]], [1], loss="mse", epochs=1,     # a probability: threshold
+               verbose=False).accuracy_rule.name == "threshold"
+    assert fit(softmax, [[1.0]], [[0, 1, 0]], loss="mse", epochs=1,
+               verbose=False).accuracy_rule.name == "argmax"
+    assert fit(linear, [[1.0], [2.0]], [0.5, 2.5], loss="mse", epochs=1,
+               verbose=False).accuracy_rule is None        # regression: no rule, NaN
+    with pytest.raises(ValueError, match="accuracy_rule must be an AccuracyRule .* got 'sigh'"):
+        evaluate(linear, [[1.0]], [1], loss="mse", accuracy_rule="sigh")
+
+
 def test_predict_and_evaluate_use_eval_mode_and_restore_it():
     model = MLP(2, [8, 1], seed=0, dropout=0.5)
     X = [[0.3, -0.4], [1.0, 2.0]]
