@@ -34,7 +34,7 @@ import math
 import numbers
 import random
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from tqdm.auto import tqdm
 
@@ -307,6 +307,10 @@ class _ScalarTrainer:
     def store(self):
         """Nothing to store: the optimizer changed the Values."""
 
+    def quiet(self):
+        """Nothing to silence: Python floats raise or say nan themselves."""
+        return nullcontext()
+
     def batches(self, size, shuffle, rng):
         """The index lists of one epoch's mini-batches (:func:`nn.data.epoch_order`)."""
         order = epoch_order(len(self.X), shuffle, rng)
@@ -353,7 +357,7 @@ class _MatrixTrainer:
         self.epoch_order, self.rule = array_epoch_order, rule
         self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rows, params,
                                      checked=True)
-        self.load, self.store = self.trainer.load, self.trainer.store
+        self.load, self.store, self.quiet = self.trainer.load, self.trainer.store, self.trainer.quiet
         self.validation = (None if validation_data is None
                            else self.trainer.evaluation_data(*validation_data, "fit()"))
 
@@ -548,22 +552,27 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         check_finite(what, values, step, getattr(optimizer, "lr", None),
                      f" (epoch {epoch + 1})", history)
 
+    # Callbacks see (and may change) the model after every epoch, so the matrix engine
+    # hands θ back and reads it again each epoch; without any, only at the start and end.
+    every_epoch = bool(callbacks)
+    unstored = False   # steps taken since θ was last handed back
     try:
         for epoch in bar if bar is not None else range(epochs):
             model.train()
             loss_sum, correct = 0.0, 0
-            trainer.load()
-            try:
+            if every_epoch or epoch == 0:
+                trainer.load()
+            with trainer.quiet():
                 # Batches of sample indices: the same shuffle for both engines.
                 for indices in trainer.batches(size, shuffle, rng):
                     step += 1
+                    unstored = True
                     batch_loss, batch_correct = trainer.step(indices, check)
                     loss_sum += batch_loss * len(indices)
                     correct += batch_correct
-            finally:
-                # Interrupted (Ctrl-C, a bad batch, divergence) or not, the model holds
-                # every step taken.
+            if every_epoch:
                 trainer.store()
+                unstored = False
             logs = {"loss": loss_sum / n_train,
                     "accuracy": correct / n_train if rule is not None else math.nan}
             if validation_data is not None:
@@ -579,6 +588,8 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
                 history.stopped_early = True
                 break
     finally:
+        if unstored:   # the end, or an interruption (Ctrl-C, a bad batch, divergence):
+            trainer.store()   # the model holds every step taken
         if bar is not None:
             bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
         model.train(was_training)

@@ -12,6 +12,7 @@ operations per step, and nothing per sample in Python.
 """
 
 import math
+from contextlib import contextmanager
 
 from .data import sample_matrix
 from .losses import get_loss, target_matrix
@@ -50,7 +51,7 @@ class MatrixTrainer:
         Y = target_matrix(get_loss(loss), y, self.n_out)
         self.Y = Y if self.rows is None else Y[:, self.rows]
         self.batch_targets = None
-        self._quiet = None   # the np.errstate between load() and store()
+        self._quiet = False   # inside quiet()
         dropout = getattr(model, "_dropout", None)
         self.dropout = dropout if dropout is not None and dropout.p > 0.0 else None
 
@@ -58,21 +59,25 @@ class MatrixTrainer:
         return self.Y.shape[1]
 
     def load(self):
-        """θ ← the model's parameter values (at the start of an epoch).  Until
-        :meth:`store`, NumPy's overflow warnings are off: a diverging run overflows to
-        inf and nan, and ``fit``'s check reports it at the step it happened."""
+        """θ ← the model's parameter values (at the start of an epoch)."""
         if not self._fresh:
             self.network.read(self.params)
         self._fresh = False
-        if self._quiet is None:
-            self._quiet = np.errstate(over="ignore", invalid="ignore")
-            self._quiet.__enter__()
+
+    @contextmanager
+    def quiet(self):
+        """NumPy's overflow warnings off for a run of steps: a diverging run overflows to
+        inf and nan, and ``fit``'s check reports it at the step it happened (one
+        ``np.errstate`` for the run instead of one per step)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._quiet = True
+            try:
+                yield
+            finally:
+                self._quiet = False
 
     def store(self):
         """The model's parameter values and the optimizer's state ← θ and its state."""
-        if self._quiet is not None:
-            self._quiet.__exit__(None, None, None)
-            self._quiet = None
         self.network.write(self.params)
         self.optimizer.store()
         self._fresh = False
@@ -97,7 +102,7 @@ class MatrixTrainer:
 
         ``check(what, numbers)`` (``fit``'s divergence check) sees the predictions and
         the loss before the update and θ after it, as the scalar step shows them."""
-        if self._quiet is None:   # called outside load() … store()
+        if not self._quiet:   # called outside quiet()
             with np.errstate(over="ignore", invalid="ignore"):
                 return self._step(indices, check)
         return self._step(indices, check)

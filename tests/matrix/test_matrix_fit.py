@@ -227,11 +227,13 @@ def test_an_interrupted_epoch_leaves_the_steps_taken_in_the_model(engine, monkey
 
     monkeypatch.setattr(trainer_class, "step", interrupted_step)
     interrupted = moons_model()
+    warnings_before = np.geterr()
     with pytest.raises(KeyboardInterrupt):
         fit(interrupted, *MOONS, loss="bce_with_logits",
             optimizer=optim.SGD(interrupted.parameters(), lr=0.1), epochs=1, batch_size=8,
             seed=14, verbose=False, engine=engine)
     monkeypatch.undo()
+    assert np.geterr() == warnings_before   # the steps' np.errstate ended with them
     # The reference: the same two batches, in order, through the scalar engine.
     X, y = MOONS
     taken = list(batches_seen[0]) + list(batches_seen[1])
