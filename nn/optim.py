@@ -100,10 +100,16 @@ class SGD(Optimizer):
 
     With the defaults this is the lecture notes' θ_new = θ_old − α ∂L/∂θ.  Keras keeps
     v = μv − γg and adds it to θ instead: the same for constant γ.
+
+    ``average=True`` is the deeplearning.ai course's momentum, an exponentially
+    weighted average of the gradients from b₀ = 0:  b_t = μ b_{t−1} + (1 − μ) g,
+    θ ← θ − γ b_t  (the course's v_dW = βv_dW + (1 − β)dW, W = W − α v_dW, with
+    μ = β).  Its first step is (1 − μ)γg, a tenth of PyTorch's for μ = 0.9; without
+    it the course's numbers come out only with ``lr = α(1 − β)``.
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False):
+                 nesterov=False, average=False):
         super().__init__(params, lr)
         self.momentum = finite_non_negative(momentum, "SGD: momentum")
         self.dampening = finite(dampening, "SGD: dampening")
@@ -113,8 +119,17 @@ class SGD(Optimizer):
         if nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError(f"SGD: nesterov=True needs momentum > 0 and dampening = 0, "
                              f"got momentum={momentum!r}, dampening={dampening!r}")
+        if not isinstance(average, bool):
+            raise TypeError(f"SGD: average must be True or False, got {average!r}")
+        if average and not (0.0 < self.momentum < 1.0 and self.dampening == 0.0
+                            and not nesterov):
+            raise ValueError(f"SGD: average=True (the course's momentum, an average of the "
+                             f"gradients) needs 0 < momentum < 1, dampening = 0 and "
+                             f"nesterov=False, got momentum={momentum!r}, "
+                             f"dampening={dampening!r}, nesterov={nesterov!r}")
         self.nesterov = nesterov
-        self._buffers = [None] * len(self.params)
+        self.average = average
+        self._buffers = [0.0 if average else None] * len(self.params)
 
     def step(self):
         """θ ← θ − γ g, g with weight decay and momentum as in the class docstring."""
@@ -126,7 +141,8 @@ class SGD(Optimizer):
                 g = g + wd * p.data
             if mu:
                 b = buffers[i]
-                b = g if b is None else mu * b + (1.0 - tau) * g
+                # average: b starts at 0.0 and τ is μ (the course); else b₁ = g (PyTorch)
+                b = g if b is None else mu * b + (1.0 - (mu if self.average else tau)) * g
                 buffers[i] = b
                 g = g + mu * b if self.nesterov else b
             p.data -= lr * g
@@ -155,6 +171,21 @@ class Adam(Optimizer):
         self._t = 0
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
+
+    @property
+    def t(self):
+        """How many steps have been taken: the next ``step()`` is step t + 1, whose bias
+        corrections are 1 − β₁ᵗ⁺¹ and 1 − β₂ᵗ⁺¹.  Settable (an int ≥ 0) to resume a run,
+        or to reproduce the deeplearning.ai course's test of ``update_parameters_with_adam``,
+        whose first update is t = 2: set ``opt.t = 1`` before the first step."""
+        return self._t
+
+    @t.setter
+    def t(self, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{type(self).__name__}: t (the number of steps taken) must be an "
+                             f"integer >= 0, got {value!r}")
+        self._t = value
 
     def step(self):
         """One Adam update of every parameter (formula in the class docstring)."""

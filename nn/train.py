@@ -294,12 +294,13 @@ def accuracy(model, X, y, loss="hinge"):
 class _ScalarTrainer:
     """One training step through the graph of Values (the lecture notes' step, plus the extras)."""
 
-    def __init__(self, model, X, y, loss, optimizer, l2, clip_norm, rule, params,
+    def __init__(self, model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule, params,
                  validation_data):
         self.model, self.X, self.y, self.loss = model, X, y, loss
         self.loss_fn = get_loss(loss)
         self.optimizer, self.l2, self.clip_norm, self.rule = optimizer, l2, clip_norm, rule
         self.params, self.validation = params, validation_data
+        self.penalized = params if l2_biases else _weights(model)
 
     def load(self):
         """Nothing to load: the Values are the parameters."""
@@ -329,7 +330,7 @@ class _ScalarTrainer:
         targets = [self.y[i] for i in indices]
         batch_loss = self.loss_fn(outputs, targets)
         if self.l2:
-            batch_loss = batch_loss + self.l2 * l2_penalty(params)
+            batch_loss = batch_loss + self.l2 * l2_penalty(self.penalized)
         check("loss", [batch_loss.data])
         batch_loss.backward()
         if self.clip_norm is not None:
@@ -349,14 +350,14 @@ class _ScalarTrainer:
 class _MatrixTrainer:
     """One training step through :mod:`nn.matrix` (imported only when asked for: NumPy)."""
 
-    def __init__(self, model, X, y, loss, optimizer, l2, clip_norm, rule, rows, params,
-                 validation_data):
+    def __init__(self, model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule, rows,
+                 params, validation_data):
         from .matrix.data import epoch_order as array_epoch_order
         from .matrix.trainer import MatrixTrainer
 
         self.epoch_order, self.rule = array_epoch_order, rule
         self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rows, params,
-                                     checked=True)
+                                     checked=True, l2_biases=l2_biases)
         self.load, self.store, self.quiet = self.trainer.load, self.trainer.store, self.trainer.quiet
         self.validation = (None if validation_data is None
                            else self.trainer.evaluation_data(*validation_data, "fit()"))
@@ -419,6 +420,16 @@ def _check_data(X, y, model, what, engine):
     return X, check_targets(y, len(X), "fit()", what)
 
 
+def _is_bias(name):
+    # named_parameters() names follow a PyTorch state_dict: "0.bias[3]" is a bias
+    return name.split("[", 1)[0].rsplit(".", 1)[-1] == "bias"
+
+
+def _weights(model):
+    """The parameters l2 penalises with ``l2_biases=False``: all but the biases."""
+    return [p for name, p in model.named_parameters() if not _is_bias(name)]
+
+
 def _check_positive_int(value, name, allow_none=False):
     if value is None and allow_none:
         return
@@ -470,7 +481,7 @@ def _call(callback, hook, *args):
 
 def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data=None, validation_split=None, shuffle=True, seed=None, l2=0.0,
-        clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
+        l2_biases=True, clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
         live=False, engine="scalar"):
     """Train ``model`` on (X, y) and return a :class:`History`.
 
@@ -481,7 +492,9 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     each step (full-batch gradient descent).  ``validation_data=(X_val, y_val)``
     or ``validation_split`` (a fraction held out by ``nn.data.train_val_split``
     with ``seed``).  ``seed`` also fixes the shuffling.  ``l2`` adds
-    l2·Σθ² to the minimised loss; ``clip_norm`` clips the gradient's global
+    l2·Σθ² to the minimised loss (∂/∂θ = 2·l2·θ, PyTorch's weight_decay = 2·l2), over
+    every parameter, or with ``l2_biases=False`` over the weights only, l2·Σ_l ‖W^[l]‖²:
+    the deeplearning.ai course's L2 term (λ/2m)·Σ_l ‖W^[l]‖² is ``l2 = λ/(2m)``; ``clip_norm`` clips the gradient's global
     norm before each step.  ``scheduler`` (e.g. ``nn.schedules.LinearLR``) is
     stepped once after each epoch.  ``callbacks``: objects with any of
     ``on_train_begin(model)``, ``on_epoch_end(epoch, logs, model)`` (return
@@ -502,6 +515,8 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     """
     _check_engine(engine, "fit")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)
+    if not isinstance(l2_biases, bool):
+        raise TypeError(f"fit(): l2_biases must be True or False, got {l2_biases!r}")
     X, y = _check_data(X, y, model, "training", engine)
     get_loss(loss)   # an unknown loss name fails here, before anything else
     rng = random.Random(seed)
@@ -533,11 +548,11 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         optimizer = SGD(params, lr=DEFAULT_LR)
     rule = accuracy_rule(loss, model, y_train)   # once: every epoch and the validation set
     if engine == "scalar":
-        trainer = _ScalarTrainer(model, X, y, loss, optimizer, l2, clip_norm, rule, params,
-                                 validation_data)
-    else:
-        trainer = _MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rule, rows,
+        trainer = _ScalarTrainer(model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule,
                                  params, validation_data)
+    else:
+        trainer = _MatrixTrainer(model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule,
+                                 rows, params, validation_data)
     n_train = len(y_train)
     history = History(rule)
     size = batch_size or n_train

@@ -53,15 +53,19 @@ class _SGD(MatrixOptimizer):
         self.buffer = None if buffers[0] is None else _array(buffers)
 
     def step(self, theta, g):
-        """g ← g + λθ; b = μb + (1 − τ)g (b₁ = g); g ← g + μb (Nesterov) or b; θ ← θ − γg."""
+        """g ← g + λθ; b = μb + (1 − τ)g (b₁ = g; average: b₀ = 0, τ = μ); g ← g + μb
+        (Nesterov) or b; θ ← θ − γg."""
         o = self.optimizer
         if o.weight_decay:
             g = g + o.weight_decay * theta
         if o.momentum:
-            if self.buffer is None:
+            if self.buffer is None and not o.average:
                 self.buffer = g.copy()
             else:
-                self.buffer = o.momentum * self.buffer + (1.0 - o.dampening) * g
+                if self.buffer is None:
+                    self.buffer = np.zeros_like(theta)
+                tau = o.momentum if o.average else o.dampening
+                self.buffer = o.momentum * self.buffer + (1.0 - tau) * g
             g = g + o.momentum * self.buffer if o.nesterov else self.buffer
             theta -= o.lr * g
         else:   # in place: at MNIST's size θ has 10⁵ entries, a temporary per step shows

@@ -32,11 +32,12 @@ class MatrixTrainer:
     ``rows`` (optional) picks the training samples out of X by index, so a held-out
     part of an array needs no copy of the rest; step indices then count within them.
     ``params`` is ``model.parameters()`` if the caller has it already; ``checked``
-    says X is already :func:`~nn.matrix.data.sample_matrix`'s array (``fit`` checked it).
+    says X is already :func:`~nn.matrix.data.sample_matrix`'s array (``fit`` checked it);
+    ``l2_biases=False`` leaves the biases out of the l2 term (see ``nn.train.fit``).
     """
 
     def __init__(self, model, X, y, loss, optimizer, l2=0.0, clip_norm=None, rows=None,
-                 params=None, checked=False):
+                 params=None, checked=False, l2_biases=True):
         self.loss = get_loss(loss).name
         self.model = model
         self.params = model.parameters() if params is None else params
@@ -44,6 +45,11 @@ class MatrixTrainer:
         self._fresh = True   # θ was just read: the first load() need not read it again
         self.optimizer = matrix_optimizer(optimizer, self.params)
         self.l2, self.clip_norm = l2, clip_norm
+        self.l2_weights = None   # with l2_biases=False: 1 at each weight of θ, 0 at a bias
+        if l2 and not l2_biases:
+            self.l2_weights = np.ones_like(self.network.theta)
+            for b in self.network.views(self.l2_weights)[1]:
+                b[:] = 0.0
         self.n_out = model.sizes[-1]
         # A^[0] = X[rows]ᵀ
         self.X = X if checked else sample_matrix(X, model.sizes[0], "MatrixTrainer")
@@ -115,9 +121,10 @@ class MatrixTrainer:
         masks = None if self.dropout is None else self._masks(len(indices))
         batch_loss, Y_hat, gradient = self.network.training_pass(A0, Y, self.loss, masks)
         theta = self.network.theta
-        if self.l2:
-            batch_loss += self.l2 * float(theta @ theta)
-            gradient += 2.0 * self.l2 * theta
+        if self.l2:   # l2·Σθ², ∂ = 2·l2·θ: over the weights only with l2_biases=False
+            penalized = theta if self.l2_weights is None else theta * self.l2_weights
+            batch_loss += self.l2 * float(penalized @ penalized)
+            gradient += 2.0 * self.l2 * penalized
         # One sum tells whether anything is amiss (a nan or inf makes any sum nan or inf);
         # only then are the predictions and the loss looked at one by one.
         if check is not None and not math.isfinite(batch_loss + float(_total(Y_hat, axis=None))):
