@@ -20,7 +20,8 @@ import random
 import struct
 
 __all__ = ["moons", "circles", "xor", "spirals", "blobs", "even_odd", "digits",
-           "train_val_split", "batches", "epoch_order", "shuffle_keys", "index_bits", "split_indices", "is_array", "take"]
+           "train_val_split", "batches", "epoch_order", "shuffle_keys", "index_bits",
+           "split_indices", "is_array", "take"]
 
 
 # --- argument checks: each names the function, the argument and the value --------

@@ -358,7 +358,8 @@ class _MatrixTrainer:
         self.epoch_order, self.rule = array_epoch_order, rule
         self.trainer = MatrixTrainer(model, X, y, loss, optimizer, l2, clip_norm, rows, params,
                                      checked=True, l2_biases=l2_biases)
-        self.load, self.store, self.quiet = self.trainer.load, self.trainer.store, self.trainer.quiet
+        trainer = self.trainer
+        self.load, self.store, self.quiet = trainer.load, trainer.store, trainer.quiet
         self.validation = (None if validation_data is None
                            else self.trainer.evaluation_data(*validation_data, "fit()"))
 
@@ -481,26 +482,30 @@ def _call(callback, hook, *args):
 
 def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data=None, validation_split=None, shuffle=True, seed=None, l2=0.0,
-        l2_biases=True, clip_norm=None, callbacks=(), early_stopping=None, scheduler=None, verbose=True,
-        live=False, engine="scalar"):
+        l2_biases=True, clip_norm=None, callbacks=(), early_stopping=None, scheduler=None,
+        verbose=True, live=False, engine="scalar"):
     """Train ``model`` on (X, y) and return a :class:`History`.
 
-    ``loss``: a name of :func:`nn.losses.get_loss` or a function
+    ``X`` and ``y``: lists (a list of samples, each a list of numbers; a target per
+    sample) or NumPy arrays (X of shape (samples, n_0)), exactly the same numbers
+    either way.  ``loss``: a name of :func:`nn.losses.get_loss` or a function
     ``loss(predictions, targets)`` returning the batch mean.  ``optimizer``:
     any ``nn.optim`` optimizer over ``model.parameters()`` (default
     ``SGD(lr=DEFAULT_LR)``).  ``batch_size=None`` uses the whole training set
     each step (full-batch gradient descent).  ``validation_data=(X_val, y_val)``
     or ``validation_split`` (a fraction held out by ``nn.data.train_val_split``
     with ``seed``).  ``seed`` also fixes the shuffling.  ``l2`` adds
-    l2·Σθ² to the minimised loss (∂/∂θ = 2·l2·θ, PyTorch's weight_decay = 2·l2), over
-    every parameter, or with ``l2_biases=False`` over the weights only, l2·Σ_l ‖W^[l]‖²:
-    the deeplearning.ai course's L2 term (λ/2m)·Σ_l ‖W^[l]‖² is ``l2 = λ/(2m)``; ``clip_norm`` clips the gradient's global
+    l2·Σθ² to the minimised loss (∂/∂θ = 2·l2·θ, PyTorch's weight_decay = 2·l2)
+    over every parameter, or with ``l2_biases=False`` over the weights only,
+    l2·Σ_l ‖W^[l]‖²: the deeplearning.ai course's L2 term (λ/2m)·Σ_l ‖W^[l]‖² is
+    ``l2 = λ/(2m)``.  ``clip_norm`` clips the gradient's global
     norm before each step.  ``scheduler`` (e.g. ``nn.schedules.LinearLR``) is
     stepped once after each epoch.  ``callbacks``: objects with any of
     ``on_train_begin(model)``, ``on_epoch_end(epoch, logs, model)`` (return
     True to stop) and ``on_train_end(history, model)``, or plain functions
     used as ``on_epoch_end``; ``early_stopping`` an :class:`EarlyStopping`.
     ``verbose`` shows a tqdm progress bar with the loss in its postfix.
+    Accuracy is scored by one rule, decided before training (``History.accuracy_rule``).
 
     A diverged run raises :class:`TrainingDiverged` at the first step whose
     predictions, loss or updated parameters are nan or inf ("the loss became
@@ -511,7 +516,8 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     also be passed itself as ``live``).
     ``engine``: "scalar" (the graph of Values) or "matrix" (the lecture notes'
     vectorized equations in NumPy, :mod:`nn.matrix`; the same numbers to rounding,
-    parameters written back into the model's Values after every epoch).
+    parameters written back into the model's Values after every epoch when there are
+    callbacks to see them, else when training ends).
     """
     _check_engine(engine, "fit")
     _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validation_split)

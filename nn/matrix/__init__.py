@@ -6,9 +6,10 @@ whole mini-batch as matrices (A^[0] = X is n_0 × m, W^[l] is n_l × n_{l−1}):
 :mod:`~nn.matrix.activations` and :mod:`~nn.matrix.losses` the f, f′ and ∂L/∂Ŷ
 of every activation and loss :mod:`nn` offers, :mod:`~nn.matrix.network` one
 forward and backward pass of an :class:`~nn.layers.MLP`, :mod:`~nn.matrix.optim`
-the optimizers' formulas on a flat parameter vector, :mod:`~nn.matrix.trainer`
-``fit(..., engine="matrix")``'s step, and :mod:`~nn.matrix.explain` the
-``explain`` tables from the same equations.
+the optimizers' formulas on a flat parameter vector, :mod:`~nn.matrix.data` the
+samples as one float64 array (checked once, an epoch's order, ``.npz`` files),
+:mod:`~nn.matrix.trainer` ``fit(..., engine="matrix")``'s step, and
+:mod:`~nn.matrix.explain` the ``explain`` tables from the same equations.
 
 NumPy is an optional extra (``pip install 'backproplab[fast]'``); importing this
 package without it raises an ImportError saying so.  ``import nn`` never imports it.

@@ -3,7 +3,9 @@
 A float64 array in row order is used as it is (no copy); any other array or a list
 of lists is converted once.  Every check runs on the whole array at C speed, once
 per call, and an error names the first offending sample as the list checks of
-:mod:`nn.train` do.  Row i is sample i; a mini-batch's A^[0] = X[rows]ᵀ.
+:mod:`nn.train` do.  Row i is sample i; a mini-batch's A^[0] = X[rows]ᵀ.  Also here:
+an epoch's order as an index array (the same order :func:`nn.data.epoch_order`
+gives the scalar engine) and :func:`load_arrays`, labelled samples from a ``.npz``.
 """
 
 from dataclasses import dataclass, field

@@ -4,10 +4,11 @@ Each update is the same formula, in the same order of operations, as the
 scalar optimizer's ``step()`` (see :mod:`nn.optim` for the formulas), applied to
 every entry of θ at once, with the same rules at the edges: with ε = 0 an entry
 whose denominator is 0 takes no step (never 0/0), and centered RMSprop's
-v − ḡ² is taken as 0 where rounding puts it below 0.  Hyperparameters are read from the scalar optimizer
-at every step, so a schedule that changes ``optimizer.lr`` acts here too; its
-state (momentum buffers, moments, step count) is taken from it at the start
-and handed back by :meth:`MatrixOptimizer.store`, so training can switch engines.
+v − ḡ² is taken as 0 where rounding puts it below 0.  Hyperparameters are read
+from the scalar optimizer at every step, so a schedule that changes
+``optimizer.lr`` acts here too; its state (momentum buffers, moments, step count)
+is taken from it at the start and handed back by :meth:`MatrixOptimizer.store`,
+so training can switch engines.
 """
 
 import math
