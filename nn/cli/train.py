@@ -27,10 +27,12 @@ final loss and accuracy on both parts, writes the loss curves and the decision
 boundary (PNG or SVG, atomically) and, with ``--save``, the model's parameters
 (``nn.serialize`` JSON).
 
-Everything that can fail on the options is checked before the data is made:
-the classes fit the samples, the estimated memory of the model, its training
-graph and the data fits :data:`nn.limits.MEMORY_BUDGET` (``--allow-large`` goes
-past it), the pictures can be drawn (matplotlib is installed) and every output
+Everything that can fail on the options is checked before the data is made
+(with ``--data``, right after the file is read): the classes fit the samples, the
+estimated memory of the model, one training step (the graph of Values, or the
+matrices of the matrix engine) and the data fits :data:`nn.limits.MEMORY_BUDGET`
+(``--allow-large`` goes past it; the error names the option that asks for most
+of it), the pictures can be drawn (matplotlib is installed) and every output
 file can be written.  A run that diverges stops at the step where the loss,
 a prediction or a parameter became nan or inf.
 """
