@@ -316,8 +316,7 @@ def epoch_order(n, shuffle=True, seed=None):
     keys of :func:`shuffle_keys`, each key's low :func:`index_bits` bits replaced by the
     sample's index so that no two are equal (a uniform shuffle, up to ties of the random
     high bits, which keep index order), or in order with ``shuffle=False``.
-    :func:`batches`, :func:`train_val_split` and ``fit`` (both engines) all visit samples
-    in this order."""
+    :func:`batches` and ``fit`` (both engines) visit samples in this order."""
     if not shuffle:
         return list(range(n))
     bits = index_bits(n)
@@ -336,7 +335,10 @@ def split_indices(n, val_fraction=0.2, seed=None):
                          f"got {val_fraction!r}")
     if n < 2:
         raise ValueError(f"{context}: need at least 2 samples to split, got {n}")
-    order = epoch_order(n, seed=_rng(seed, context))
+    # Python's shuffle, once per split (not per epoch): the same split as ever, so
+    # seeded examples keep their held-out points
+    order = list(range(n))
+    _rng(seed, context).shuffle(order)
     n_val = min(max(round(val_fraction * n), 1), n - 1)
     cut = n - n_val
     return order[:cut], order[cut:]
