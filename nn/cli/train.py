@@ -142,9 +142,10 @@ def _from_file(args):
     from ..matrix.data import load_arrays
 
     try:
-        loaded = load_arrays(args.data)
+        loaded = load_arrays(args.data, None if args.allow_large else MEMORY_BUDGET)
     except ValueError as e:
-        raise CommandError(f"--data {args.data}: {e}") from None
+        hint = "; --allow-large goes past it" if "GiB limit" in str(e) else ""
+        raise CommandError(f"--data {args.data}: {e}{hint}") from None
     X, y = loaded.X, loaded.y
     if args.samples is not None and args.samples < len(X):
         keep = data.epoch_order(len(X), seed=args.seed)[:args.samples]

@@ -151,7 +151,30 @@ def _labels(y, m, where):
     return y.astype(np.int64)
 
 
-def load_arrays(path):
+def _header(arrays, key):
+    """(shape, dtype) of the array ``key`` of an open .npz, read from its header only."""
+    with arrays.zip.open(f"{key}.npy") as f:
+        version = np.lib.format.read_magic(f)
+        read = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                else np.lib.format.read_array_header_2_0)
+        shape, _, dtype = read(f)
+    return shape, dtype
+
+
+def _check_size(arrays, keys, name, max_bytes):
+    """ValueError, before anything is loaded, if the arrays need more than ``max_bytes``
+    as float64 (a few bytes of compressed file can claim gigabytes)."""
+    needed = 0
+    for key in keys:
+        shape, dtype = _header(arrays, key)
+        needed += int(np.prod(shape, dtype=np.float64)) * max(dtype.itemsize, 8)
+    if needed > max_bytes:
+        raise ValueError(f"{name}: its arrays {', '.join(keys)} need about "
+                         f"{needed / 2**30:.3g} GiB as float64, more than the "
+                         f"{max_bytes / 2**30:.3g} GiB limit")
+
+
+def load_arrays(path, max_bytes=None):
     """The samples and labels stored in the NumPy file ``path`` (``.npz``), as an
     :class:`ArrayDataset`.
 
@@ -160,7 +183,9 @@ def load_arrays(path):
     set).  X is one row per sample, or one image (height × width) per sample; uint8
     pixels are divided by 255.  y holds class labels 0 … K−1 (K is the largest label
     plus one, so classes keep their numbers whichever labels a subset lacks).  The
-    file is read without pickles (``allow_pickle=False``)."""
+    file is read without pickles (``allow_pickle=False``), and with ``max_bytes`` its
+    arrays' headers are checked first: arrays that would need more than that as float64
+    are refused before any is loaded."""
     name = str(path)
     try:
         with np.load(path, allow_pickle=False) as arrays:
@@ -170,7 +195,10 @@ def load_arrays(path):
                 raise ValueError(f"{name} has arrays {', '.join(keys) or '(none)'}; expected X and "
                                  f"y (or x_train and y_train, as in Keras' mnist.npz)")
             test = ("x_test", "y_test") if pair[0] == "x_train" else None
-            loaded = {key: arrays[key] for key in pair + (test or ()) if key in keys}
+            wanted = [key for key in pair + (test or ()) if key in keys]
+            if max_bytes is not None:
+                _check_size(arrays, wanted, name, max_bytes)
+            loaded = {key: arrays[key] for key in wanted}
     except (OSError, EOFError) as e:
         raise ValueError(f"cannot read {name}: {e}") from None
     except (ValueError, TypeError) as e:
@@ -194,4 +222,8 @@ def load_arrays(path):
     if classes < 2:
         raise ValueError(f"{name}: {pair[1]} has only the class 0; a classifier needs at "
                          f"least 2 classes")
+    present = len(np.unique(y))
+    if classes > 100 and present < classes // 2:   # e.g. labels 0, 1 and 10**6: K = 10**6 + 1
+        raise ValueError(f"{name}: {pair[1]}'s labels run up to {classes - 1} but only "
+                         f"{present} different labels appear; number the classes 0 … K−1")
     return ArrayDataset(X, y, classes, image_shape, validation, notes)

@@ -71,6 +71,8 @@ def test_points_in_an_npz_get_a_decision_boundary_and_hinge_labels(tmp_path):
      ["bad.npz: y must hold class labels 0, 1, 2, … (integers >= 0); label 1 is 1.5"]),
     ({"X": np.zeros((3, 2)), "y": np.array([0, -1, 1])}, ["label 1 is -1"]),
     ({"X": np.zeros((3, 2)), "y": np.array([0, 0, 0])}, ["only the class 0"]),
+    ({"X": np.zeros((3, 2)), "y": np.array([0, 1, 10**6])},
+     ["y's labels run up to 1000000 but only 3 different labels appear"]),
     ({"X": np.zeros((3, 2)), "y": np.array([0, 1])},
      ["y must hold one class label per sample (3), got shape (2,)"]),
     ({"X": np.zeros(3), "y": np.array([0, 1, 1])},
@@ -96,6 +98,23 @@ def test_what_is_not_an_npz_of_plain_arrays_is_refused(tmp_path):
              y=np.array([0]))
     one_error_line(backprop("train", "--data", "objects.npz", "--no-plots", cwd=tmp_path),
                    "--data objects.npz", "allow_pickle=False")
+
+
+def test_a_small_file_claiming_huge_arrays_is_refused_before_loading(tmp_path):
+    """A compressed .npz of zeros is a few kilobytes but may claim gigabytes: the
+    headers are read first and the file is refused without loading it."""
+    import zipfile
+
+    np.savez(tmp_path / "small.npz", X=np.zeros((3, 2)), y=np.array([0, 1, 1]))
+    header = np.lib.format.header_data_from_array_1_0(np.zeros((1, 1)))
+    header["shape"] = (100_000, 10_000)        # 8 GB of float64, never written
+    with zipfile.ZipFile(tmp_path / "bomb.npz", "w") as bomb:
+        for name in ("X", "y"):
+            with bomb.open(f"{name}.npy", "w") as f:
+                np.lib.format.write_array_header_1_0(f, header)
+    one_error_line(backprop("train", "--data", "bomb.npz", "--no-plots", cwd=tmp_path),
+                   "bomb.npz: its arrays X, y need about", "more than the 2 GiB limit; "
+                   "--allow-large goes past it")
 
 
 @pytest.mark.parametrize("extra, fragment", [
