@@ -1,9 +1,10 @@
 """When a prediction counts as correct: one rule per model and loss, decided once.
 
 Each :class:`AccuracyRule` is one record read by both engines: ``correct(ŷ, y)``
-for one sample (a float or a list of floats, as ``predict`` gives them) and
-``matrix(np, Ŷ, Y)`` for a whole n_L × m batch (a boolean per column), so the
-scalar and the matrix engine score alike.
+for one sample (a float or a list of floats, as ``predict`` gives them) and, for a
+whole n_L × m batch, ``targets(np, Y)`` (what of the targets the rule compares, made
+once per data set; its last axis is the samples) and ``matrix(np, Ŷ, T)`` (a boolean
+per column), so the scalar and the matrix engine score alike.
 
 :func:`decide` picks the rule from the loss and the model's output layer, and only
 where those leave it open (a squared error on a linear output, a loss function
@@ -28,7 +29,8 @@ class AccuracyRule:
     name: str
     formula: str
     correct: Callable   # (prediction, target) -> bool, one sample
-    matrix: Callable    # (np, Ŷ, Y) -> bool per column, n_L × m matrices
+    targets: Callable   # (np, Y) -> T, once per data set (last axis: the samples)
+    matrix: Callable    # (np, Ŷ, T) -> bool per column, Ŷ n_L × m
     reason: str = ""
 
     def __str__(self):
@@ -56,19 +58,23 @@ def _per_output(match):
 ARGMAX = AccuracyRule(
     "argmax", "correct when the largest output's index is the class",
     lambda p, t: _argmax(p) == _class_of(t),
-    lambda np, P, Y: P.argmax(axis=0) == Y.argmax(axis=0))
+    lambda np, Y: Y.argmax(axis=0),                    # the class of each one-hot column
+    lambda np, P, T: P.argmax(axis=0) == T)
 SIGN = AccuracyRule(
     "sign", "correct when ŷ > 0 exactly where y > 0 (labels −1/+1)",
     _per_output(lambda p, t: (p > 0) == (t > 0)),
-    lambda np, P, Y: ((P > 0.0) == (Y > 0.0)).all(axis=0))
+    lambda np, Y: Y > 0.0,
+    lambda np, P, T: ((P > 0.0) == T).all(axis=0))
 THRESHOLD = AccuracyRule(
     "threshold", "correct when ŷ > 0.5 exactly where y ≥ 0.5 (labels 0/1, ŷ a probability)",
     _per_output(lambda p, t: (p > 0.5) == (t >= 0.5)),
-    lambda np, P, Y: ((P > 0.5) == (Y >= 0.5)).all(axis=0))
+    lambda np, Y: Y >= 0.5,
+    lambda np, P, T: ((P > 0.5) == T).all(axis=0))
 LOGIT = AccuracyRule(
     "logit", "correct when ŷ > 0 (σ(ŷ) > 0.5) exactly where y ≥ 0.5 (labels 0/1, ŷ a logit)",
     _per_output(lambda p, t: (p > 0) == (t >= 0.5)),
-    lambda np, P, Y: ((P > 0.0) == (Y >= 0.5)).all(axis=0))
+    lambda np, Y: Y >= 0.5,
+    lambda np, P, T: ((P > 0.0) == T).all(axis=0))
 
 RULES = {rule.name: rule for rule in (ARGMAX, SIGN, THRESHOLD, LOGIT)}
 """Rule name -> :class:`AccuracyRule`."""
@@ -80,10 +86,9 @@ _BY_LOSS = {"cross_entropy": (ARGMAX, "the loss takes class indices"),
             "bce_with_logits": (LOGIT, "BCE with logits takes logits and labels 0/1")}
 
 
-def _output(model):
+def _output_activation(model):
     activations = getattr(model, "activations", None)
-    sizes = getattr(model, "sizes", None)
-    return (activations[-1] if activations else None), (sizes[-1] if sizes else None)
+    return activations[-1] if activations else None
 
 
 def _labels_of(y):
@@ -125,7 +130,7 @@ def decide(loss, model, y):
     if name in _BY_LOSS:
         rule, reason = _BY_LOSS[name]
         return replace(rule, reason=reason)
-    output, n_out = _output(model)
+    output = _output_activation(model)
     what = f"loss {name!r}" if name else "a loss function"
     if output == "softmax":
         return replace(ARGMAX, reason=f"{what} on a softmax output")

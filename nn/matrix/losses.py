@@ -156,10 +156,11 @@ def _logsumexp(Z):
 def _cross_entropy_both(Z, Y):
     # logsumexp(z) − z_c and softmax(z) − onehot(c) from one e^(Z − max): the same
     # operations as _logsumexp and softmax, so the same numbers
-    top = Z.max(axis=0)
-    E = np.exp(Z - top)
-    S = E.sum(axis=0)
-    return top + np.log(S) - (Z * Y).sum(axis=0), output_delta_prediction_minus_target(E / S, Y)
+    top = np.maximum.reduce(Z, axis=0)   # Z.max(axis=0) and .sum(axis=0), as ufuncs: the
+    E = np.exp(Z - top)                  # same numbers without the methods' Python layer
+    S = np.add.reduce(E, axis=0)
+    value = top + np.log(S) - np.add.reduce(Z * Y, axis=0)
+    return value, output_delta_prediction_minus_target(E / S, Y)
 
 
 LOSSES = {

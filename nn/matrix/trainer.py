@@ -56,7 +56,8 @@ class MatrixTrainer:
         self.rows = None if rows is None else np.asarray(rows, dtype=np.intp)
         Y = target_matrix(get_loss(loss), y, self.n_out)
         self.Y = Y if self.rows is None else Y[:, self.rows]
-        self.batch_targets = None
+        self.batch_indices = None   # the last step's samples, for count_correct
+        self.rule_targets, self._rule = None, None
         self._quiet = False   # inside quiet()
         dropout = getattr(model, "_dropout", None)
         self.dropout = dropout if dropout is not None and dropout.p > 0.0 else None
@@ -103,8 +104,8 @@ class MatrixTrainer:
 
     def step(self, indices, check=None):
         """One training step on the samples ``indices``; returns (L, Ŷ) with Ŷ = A^[L],
-        n_L × m (:func:`predictions` turns it into what ``fit`` scores); the batch's
-        targets Y are kept in ``batch_targets`` for scoring.
+        n_L × m (:func:`predictions` turns it into what ``fit`` scores);
+        :meth:`count_correct` then scores that batch.
 
         ``check(what, numbers)`` (``fit``'s divergence check) sees the predictions and
         the loss before the update and θ after it, as the scalar step shows them."""
@@ -117,7 +118,8 @@ class MatrixTrainer:
         if type(indices) is not np.ndarray:
             indices = np.asarray(indices, dtype=np.intp)
         A0 = self.X[indices if self.rows is None else self.rows[indices]].T
-        self.batch_targets = Y = self.Y[:, indices]
+        Y = self.Y[:, indices]
+        self.batch_indices = indices
         masks = None if self.dropout is None else self._masks(len(indices))
         batch_loss, Y_hat, gradient = self.network.training_pass(A0, Y, self.loss, masks)
         theta = self.network.theta
@@ -142,7 +144,10 @@ class MatrixTrainer:
     def count_correct(self, rule, Y_hat):
         """How many samples of the last step's batch ``rule`` (an
         :class:`nn.accuracy.AccuracyRule`) scores as correct."""
-        return int(np.count_nonzero(rule.matrix(np, Y_hat, self.batch_targets)))
+        if rule is not self._rule:   # the targets as the rule compares them, made once
+            self._rule, self.rule_targets = rule, rule.targets(np, self.Y)
+        T = self.rule_targets[..., self.batch_indices]
+        return int(np.count_nonzero(rule.matrix(np, Y_hat, T)))
 
     def evaluation_data(self, X, y, context="evaluate()"):
         """(X, Y) checked and converted once, for :meth:`evaluate` to score every epoch."""
@@ -200,7 +205,8 @@ def _scores(network, X, Y, loss, rule):
             Y_chunk = Y[:, start:start + Y_hat.shape[1]]
             total += float(matrix_loss.value(Y_hat, Y_chunk).sum())
             if rule is not None:
-                correct += int(np.count_nonzero(rule.matrix(np, Y_hat, Y_chunk)))
+                T = rule.targets(np, Y_chunk)
+                correct += int(np.count_nonzero(rule.matrix(np, Y_hat, T)))
     return total / len(X), correct, finite
 
 
