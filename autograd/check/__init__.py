@@ -16,11 +16,14 @@ element; a failure names the worst element, both values and the tolerance that
 failed, and reports the step size and precision.
 
 A finite difference straddling a kink (ReLU or ``abs`` at 0) disagrees with any
-analytic derivative, and that disagreement is real, not a bug.  The checks
-detect it (the one-sided differences on each side disagree) and raise
+analytic derivative, and that disagreement is real, not a bug.  Where an element
+fails, the checks ask f alone whether a kink lies within ε (f's one-sided slopes
+still disagree, beyond their round-off, at ever smaller steps) and then raise
 :class:`NotDifferentiable`, saying where the kink is and how to move the point,
-instead of reporting the derivative as wrong; ``gradgradcheck`` does the same where
-the gradient it differentiates has a kink or jumps; ``skip_kinks=True`` skips such
+instead of reporting the derivative as wrong; the gradient under test is never asked,
+so a wrong gradient of a smooth f is always a :class:`GradientMismatch`.
+``gradgradcheck`` checks the first derivatives too, and excuses a second derivative
+where the gradient it differentiates has a kink or jumps; ``skip_kinks=True`` skips such
 inputs.  For property tests over random graphs, see :mod:`autograd.strategies`;
 under pytest the same checks are fixtures (:mod:`autograd.pytest_plugin`).
 """

@@ -13,7 +13,7 @@ import math
 import numbers
 from operator import itemgetter
 
-from .differences import between, central, look_for_kink, shifted
+from .differences import between, central, find_kink, shifted
 from .objective import Objective
 from .precision import difference_advice, method_line, warn_if_imprecise
 from .probes import choose
@@ -45,12 +45,15 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     of every parameter (W^[l], b^[l], …), ``directions=k`` k random directional
     derivatives ∇F·v instead of every coordinate; ``seed`` fixes the draw.
 
-    Where an element fails and the one-sided differences on either side disagree,
-    the point sits on a kink (ReLU or |x| at 0): :class:`NotDifferentiable` is
-    raised instead, saying where the kink is and how to move the point, unless
-    ``skip_kinks=True`` (then such elements are listed in ``result.skipped``).
-    The message says whether the engine's value lies between the one-sided slopes
-    (as ReLU'(0) = 0 does) or outside them (wrong, if only one kink sits there).
+    Where an element fails, F alone decides whether a central difference can judge it
+    (:mod:`autograd.check.differences`): where F's own one-sided slopes within ε of the
+    point disagree beyond their round-off at every smaller step (a kink, as ReLU or |x|
+    at 0), :class:`NotDifferentiable` is raised instead, saying where the kink is and how
+    to move the point, unless ``skip_kinks=True`` (then such elements are listed in
+    ``result.skipped``).  The message says whether the engine's value lies between the
+    one-sided slopes (as ReLU'(0) = 0 does) or outside them (wrong, if only one kink
+    sits there).  The gradient under test is never asked, so a wrong gradient of a
+    smooth F is always a :class:`GradientMismatch`, whatever ε.
 
     Returns a truthy :class:`CheckResult` (``print`` it for the table), or raises
     :class:`GradientMismatch` naming the worst element, both values and the
@@ -60,19 +63,8 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     __tracebackhide__ = True
     obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
                            "gradcheck()")
-    point = obj.point
-    analytic = obj.gradient(point)
-    scale = abs(obj.value(point))
-    entries = []
-    for p in probes:
-        a = _along(p.v)(analytic)
-        n, hi, lo = central(obj.value, point, p.v, eps)
-        entry = Entry(p.name, p.index, None if p.index is None else point[p.index], a, n)
-        if not (math.isfinite(a) and math.isfinite(n)):
-            entry.status, entry.hint = "mismatch", "not finite: f or its gradient overflows here"
-        elif not agree(a, n, atol, rtol):
-            _judge_failure(entry, obj, p, eps, atol, rtol, hi, lo, skip_kinks)
-        entries.append(entry)
+    entries = _first_order(obj, probes, eps, atol, rtol, skip_kinks)
+    scale = abs(obj.value(obj.point))
     result = CheckResult(f"gradcheck at {obj.describe()}", ("analytic", "numeric"), entries,
                          atol, rtol, method_line(eps, scale) + _probe_note(samples, directions,
                                                                           seed), eps)
@@ -80,62 +72,101 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     return result
 
 
-def _judge_failure(entry, obj, probe, eps, atol, rtol, hi, lo, skip_kinks):
-    """A failing element: not differentiable here if kinks lie within 2ε (whatever the
-    engine says, no finite difference can judge it there), else a mismatch.
+def _first_order(obj, probes, eps, atol, rtol, skip_kinks, name=str):
+    """One entry per probe: the engine's ∇F·v against the central difference of F;
+    ``name`` turns a probe's name into the entry's."""
+    point = obj.point
+    analytic = obj.gradient(point)
+    entries = []
+    for p in probes:
+        a = _along(p.v)(analytic)
+        n, _, _ = central(obj.value, point, p.v, eps)
+        entry = Entry(name(p.name), p.index, None if p.index is None else point[p.index], a, n,
+                      moves=p.name)
+        if not (math.isfinite(a) and math.isfinite(n)):
+            entry.status, entry.hint = "mismatch", "not finite: f or its gradient overflows here"
+        elif not agree(a, n, atol, rtol):
+            _judge_failure(entry, obj, p, eps, atol, rtol, skip_kinks)
+        entries.append(entry)
+    return entries
 
-    Two signs of kinks: the five-point look (:func:`look_for_kink`), and the engine's own
-    directional derivative just off the point, at x ± εv, turning by more than a smooth
-    F's 2ε·F'' (several kinks spread over the stencil can look like curvature to five
-    points, but not to the gradient).  A wrong derivative is wrong on both sides alike,
-    so neither sign hides it."""
-    kink = look_for_kink(obj.value, obj.point, probe.v, eps, hi, lo, atol)
+
+def _judge_failure(entry, obj, probe, eps, atol, rtol, skip_kinks):
+    """A failing element: not differentiable here if F has a kink within ε, judged from F
+    alone; else a mismatch, with a hint where one can be given."""
+    kink = find_kink(obj.value, obj.point, probe.v, eps)
+    if kink.found:
+        _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol,
+                   skip_kinks)
+        return
+    entry.status = "mismatch"
+    entry.hint = _smaller_step_hint(entry, obj.value, obj.point, probe.v, eps,
+                                    kink.five_point, atol, rtol)
+    if entry.hint:
+        return
+    # Not a verdict, only a clue: where kinks of inner nodes meet (relu(z) − relu(−z) at
+    # z = 0), F is smooth but the engine's value is a convention (ReLU'(0) = 0), and just
+    # off the point it agrees with the difference.
     along = _along(probe.v)
-    g_left, g_right = [along(obj.gradient(shifted(obj.point, probe.v, t))) for t in (-eps, eps)]
-    torn = abs(g_right - g_left - 2 * kink.bend) > (atol + rtol * (abs(g_left) + abs(g_right))
-                                                   + kink.noise)
-    if kink.found or torn:
-        left, right = (kink.left, kink.right) if kink.found else (g_left, g_right)
-        _mark_kink(entry, probe, eps, left, right, kink.offset, atol, rtol, skip_kinks)
-    elif agree(g_left, entry.reference, atol, rtol) and agree(g_right, entry.reference, atol,
-                                                                rtol):
-        # Kinks meet at x, f passes smoothly between them along v, and the engine's
-        # value at x is a convention (relu(z) − relu(−z) at z = 0 gives 0, not 1).
-        _mark_kink(entry, probe, eps, g_left, g_right, 0.0, atol, rtol, skip_kinks)
-        entry.jumps, entry.between = True, False
-    else:
-        entry.status = "mismatch"
-        if agree(entry.computed, kink.five_point, atol, rtol):
-            entry.hint = f"5-point difference {kink.five_point:.10g} agrees: ε too large"
+    off = [along(obj.gradient(shifted(obj.point, probe.v, t))) for t in (-eps, eps)]
+    if all(agree(g, entry.reference, atol, rtol) for g in off):
+        entry.hint = (f"f is smooth here, and the engine gives {off[0]:.6g} just before, "
+                      f"{off[1]:.6g} just after: a convention where inner kinks meet "
+                      f"(ReLU'(0) = 0)?")
+
+
+def _smaller_step_hint(entry, value, point, v, eps, five_point, atol, rtol):
+    """Where a smooth function's difference with step ε is too coarse: say so when the
+    five-point difference, or a central difference with a tenth or a hundredth of the
+    step, agrees with the engine (a clue for the reader, never a pass)."""
+    if agree(entry.computed, five_point, atol, rtol):
+        return f"5-point difference {five_point:.10g} agrees: ε too large"
+    for step in (eps / 10, eps / 100):
+        if step < 1e-8:
+            break
+        n, _, _ = central(value, point, v, step)
+        if agree(entry.computed, n, atol, rtol):
+            return f"with ε = {step:g} the central difference {n:.10g} agrees: ε too large"
+    return ""
 
 
 def _mark_kink(entry, probe, eps, left, right, offset, atol, rtol, skip_kinks):
     entry.status = "skipped" if skip_kinks else "kink"
     entry.slopes = (left, right)
-    entry.between = between(entry.computed, left, right, atol, rtol)
-    clear = max(1000 * eps, 1e-3 * abs(entry.at or 0.0))
+    entry.between = entry.gradient_jumps or between(entry.computed, left, right, atol, rtol)
+    # Far enough that no kink lies within 2ε of the new point, near enough to be the same
+    # question: a few ε, or a thousandth of the input's size.
+    clear = max(4 * eps, 1e-3 * max(1.0, abs(entry.at or 0.0)))
     if probe.index is None:
         entry.kink_at = offset
         entry.move_to = -clear if offset > 0 else clear
     else:
-        entry.kink_at = entry.at + offset
+        entry.kink_at = entry.at + offset * probe.v[probe.index]
         entry.move_to = entry.kink_at + (clear if entry.at >= entry.kink_at else -clear)
 
 
 def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, directions=None,
                   seed=0, skip_kinks=False):
-    """Check second derivatives: the engine's ∂²F/∂xᵢ∂xⱼ (through ``grad(...,
-    create_graph=True)``) against central differences of its gradient,
+    """Check first and second derivatives: the engine's ∂F/∂xᵢ against central differences
+    of F (as :func:`gradcheck`), and its ∂²F/∂xᵢ∂xⱼ (through ``grad(..., create_graph=True)``)
+    against central differences of its gradient,
     (∂F/∂xᵢ(x + εeⱼ) − ∂F/∂xᵢ(x − εeⱼ)) / 2ε.
 
-    Inputs, tolerances, ``samples`` and ``seed`` as for :func:`gradcheck`: one row
-    per (i, j) over all (or the sampled) inputs.  ``directions=k`` compares vᵀHv with
-    the difference of ∇F·v along k random directions v (JAX's ``order=2``).
+    The first derivatives come first because the second are checked against them: a
+    gradient that misses a term (a detached factor, a scaled local derivative) has a
+    Hessian that agrees with its own differences, so only F can expose it (as JAX's
+    ``check_grads(order=2)`` checks order 1 too).
 
-    Where an element fails because ∂F/∂xᵢ itself is not differentiable within 2ε of
-    the point (a kink in it, as x·ReLU(x) has at 0, or a jump, where F has a kink as
-    ReLU(x) at 0), :class:`NotDifferentiable` is raised instead, saying where and how
-    to move the point, unless ``skip_kinks=True`` (then such elements are listed in
+    Inputs, tolerances, ``samples`` and ``seed`` as for :func:`gradcheck`: one row
+    per input and one per (i, j) over all (or the sampled) inputs.  ``directions=k``
+    compares ∇F·v and vᵀHv with the differences of F and of ∇F·v along k random
+    directions v (JAX's ``order=2``).
+
+    Where a second derivative fails because ∂F/∂xᵢ itself is not differentiable within ε
+    of the point (a kink in it, as x·ReLU(x) has at 0, or a jump, where F has a kink as
+    ReLU(x) at 0), judged from ∂F/∂xᵢ alone, never from the second derivative under
+    test, :class:`NotDifferentiable` is raised instead, saying where and how to move the
+    point, unless ``skip_kinks=True`` (then such elements are listed in
     ``result.skipped``).  Returns a truthy :class:`CheckResult` or raises
     :class:`GradientMismatch`.
     """
@@ -143,34 +174,36 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, di
     obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
                            "gradgradcheck()")
     point, names = obj.point, obj.names
+    first = _first_order(obj, probes, eps, atol, rtol, skip_kinks,
+                         name=lambda n: f"∇f·v, {n}" if n.startswith("direction") else f"∂/∂{n}")
     rows = [p.index for p in probes]
-    compared = []  # (entry, probe, the gradient component it differentiates, its values at x ± εv)
+    compared = []  # (entry, probe, the gradient component it differentiates)
     for p in probes:
         hv = obj.hessian_times(point, p.v)
         up = obj.gradient(shifted(point, p.v, eps))
         down = obj.gradient(shifted(point, p.v, -eps))
         if p.index is None:
             along = _along(p.v)
-            a = along(hv)
-            hi, lo = along(up), along(down)
-            compared.append((Entry(f"vᵀHv, {p.name}", None, None, a, (hi - lo) / (2 * eps)),
-                             p, along, hi, lo))
+            compared.append((Entry(f"vᵀHv, {p.name}", None, None, along(hv),
+                                   (along(up) - along(down)) / (2 * eps), moves=p.name),
+                             p, along))
             continue
         j = p.index
         step = shifted(point, p.v, eps)[j] - shifted(point, p.v, -eps)[j]
         for i in rows:
             compared.append((Entry(f"∂²/∂{names[i]}∂{names[j]}", j, point[j], hv[i],
                                    (up[i] - down[i]) / step, moves=names[j]),
-                             p, itemgetter(i), up[i], down[i]))
-    for e, p, component, hi, lo in compared:
+                             p, itemgetter(i)))
+    for e, p, component in compared:
         if not agree(e.computed, e.reference, atol, rtol):
-            _judge_second_order(e, obj, p, component, eps, atol, rtol, hi, lo, skip_kinks)
-    entries = [e for e, *_ in compared]
-    scale = max(abs(g) for g in obj.gradient(point))
+            _judge_second_order(e, obj, p, component, eps, atol, rtol, skip_kinks)
+    scale = abs(obj.value(point))
+    gradient_scale = max(abs(g) for g in obj.gradient(point))
     result = CheckResult(f"gradgradcheck at {obj.describe()}", ("analytic", "numeric"),
-                         entries, atol, rtol,
-                         method_line(eps, scale, of="∂f/∂xᵢ")
-                         + _probe_note(samples, directions, seed))
+                         first + [e for e, *_ in compared], atol, rtol,
+                         method_line(eps, scale) + "\n"
+                         + method_line(eps, gradient_scale, of="∂f/∂xᵢ")
+                         + _probe_note(samples, directions, seed), eps)
     result.raise_if_failed()
     return result
 
@@ -180,27 +213,30 @@ def _along(v):
     return lambda g: math.fsum(g[i] * c for i, c in v.items())
 
 
-def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, hi, lo, skip_kinks):
-    """A failing second derivative: not defined here if G, the gradient ``component`` being
-    differentiated, has a kink within 2ε (the five-point look of :func:`look_for_kink`
-    on G) or jumps between x − εv and x + εv (F has a kink there): the change of G
-    across the middle, |G(x + εv) − G(x − εv)|, then dwarfs its changes over the steps
-    either side, which a smooth G keeps about equal.  Else a mismatch."""
+def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, skip_kinks):
+    """A failing second derivative: not defined here if G, the gradient ``component``
+    being differentiated, jumps within ε (F has a kink there, judged from F) or has a
+    kink (as x·ReLU(x) at 0, judged from G); never from the second derivative under test.
+    Else a mismatch."""
     def g(point):
         return component(obj.gradient(point))
 
-    kink = look_for_kink(g, obj.point, probe.v, eps, hi, lo, atol)
-    if kink.found:
-        _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol, skip_kinks)
-        return
-    # The outer secants s₁, s₄ of the five-point look are G's changes over the steps
-    # either side, divided by ε.
-    outer = eps * (abs(kink.left) + abs(kink.right))
-    if abs(hi - lo) > 4 * outer + kink.noise * eps:
-        _mark_kink(entry, probe, eps, lo, hi, 0.0, atol, rtol, skip_kinks)
+    kink_of_f = find_kink(obj.value, obj.point, probe.v, eps)
+    if kink_of_f.found:
+        # G just before and just after the kink, outside the window that holds it.
+        before, after = (g(shifted(obj.point, probe.v, kink_of_f.offset + t * kink_of_f.width))
+                         for t in (-2, 2))
         entry.gradient_jumps = True
+        _mark_kink(entry, probe, eps, before, after, kink_of_f.offset, atol, rtol, skip_kinks)
+        return
+    kink = find_kink(g, obj.point, probe.v, eps)
+    if kink.found:
+        _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol,
+                   skip_kinks)
         return
     entry.status = "mismatch"
+    entry.hint = _smaller_step_hint(entry, g, obj.point, probe.v, eps, kink.five_point,
+                                    atol, rtol)
 
 
 def assert_grad(f, at, expected, rtol=1e-7, atol=1e-12):

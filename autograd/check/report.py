@@ -85,10 +85,6 @@ class Entry:
     """A suggested value (or offset along a direction) well clear of the kink."""
     between: bool = True
     """At a kink: the engine's value lies between the one-sided slopes."""
-    jumps: bool = False
-    """Kinks meet at the point: along the probe f looks smooth, but the engine's gradient
-    just before and just after (``slopes``) agree with the difference while its value at
-    the point does not."""
     moves: str | None = None
     """The input the probe moves, where it is not ``name`` (a second derivative
     ∂²/∂xᵢ∂xⱼ moves xⱼ)."""
@@ -118,7 +114,7 @@ class Entry:
             return self.hint
         left, right = self.slopes
         what = {"kink": "not differentiable", "skipped": "kink, skipped"}[self.status]
-        if self.jumps or self.gradient_jumps:
+        if self.gradient_jumps:
             return f"{what}: gradient jumps {left:.4g} | {right:.4g}"
         outside = "" if self.between else ", outside them"
         return f"{what}: slopes {left:.4g} | {right:.4g}{outside}"
@@ -204,6 +200,8 @@ class CheckResult:
             lines = [f"{self.title}: {len(self.mismatches)} of {len(self.entries)} entries differ",
                      f"worst: {worst.where()}: {a} {number(worst.computed)}, {b} "
                      f"{number(worst.reference)}; {' and '.join(why)}"]
+            if worst.hint:
+                lines.append(f"({worst.hint})")
             lines += [self.rule(), self.method, self.table()]
             raise GradientMismatch("\n".join(line for line in lines if line), self)
         if self.kinks:
@@ -225,12 +223,6 @@ def kink_sentence(e, computed_name, eps):
                 f"after): f has a kink at this point (e.g. ReLU at 0), so its gradient has no "
                 f"derivative and the {computed_name} {number(e.computed)} is a convention; "
                 f"{move}")
-    if e.jumps:
-        return (f"- {e.name}: kinks meet at this point (e.g. ReLUs whose inputs vanish "
-                f"together): the engine's gradient jumps here ({left:.6g} just before, "
-                f"{right:.6g} just after along {e.name}, both agreeing with the difference, "
-                f"{number(e.computed)} at the point, a convention such as ReLU'(0) = 0); move "
-                f"the point off the kinks, e.g. change an input or a bias by 1e-3,")
     if e.index is None:
         where = f"kink at x + t·v along {who}, t ≈ {round(e.kink_at / eps, 2) + 0.0:g}ε"
         move = f"move the point so no kink lies within 2ε along {who}"
