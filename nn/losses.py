@@ -123,11 +123,22 @@ def binary_cross_entropy(pred, target):
 
     ∂L/∂ŷ = (ŷ − y)/(ŷ(1 − ŷ)), so after a sigmoid output δ = ∂L/∂z = ŷ − y.
 
-    As in PyTorch's ``BCELoss``, each log is clamped at −100, so ŷ = 0 or 1 gives
-    a finite loss instead of a crash; a clamped log is a constant (gradient 0),
-    whereas PyTorch's backward uses (ŷ − y)/max(ŷ(1 − ŷ), 1e-12) there.  A term
-    whose coefficient (y or 1 − y) is 0 is left out of the graph, which changes
-    no value or gradient.  For logits use :func:`binary_cross_entropy_with_logits`.
+    **After a sigmoid** (ŷ a node made by ``z.sigmoid()``, as an MLP's sigmoid output
+    layer makes it) the logs are taken of σ(z) exactly, from z:
+    ln ŷ = ln σ(z) and ln(1 − ŷ) = ln σ(−z) (the engine's ``log_sigmoid``), so
+    L = −[y ln σ(z) + (1 − y) ln σ(−z)] and δ = −y σ(−z) + (1 − y) σ(z) = σ(z) − y to
+    rounding at any z, never clamped (σ(z) may round to 1.0, σ(−z) does not round to 0
+    until z ≈ 745).  Computed from ŷ instead, 1 − ŷ cancels: δ would be 1.001 at z = 30
+    and 0 from z ≈ 37.  The loss then reads z, not ŷ, so ŷ itself is not on its graph
+    (``grad(L, ŷ)`` is 0; :func:`nn.explain.explain_step` reports ∂L/∂ŷ from the formula
+    above), as Keras does with a sigmoid's output.
+
+    On any other probability (a number, a leaf, a softmax's output) each log is clamped at
+    −100 as in PyTorch's ``BCELoss``, so ŷ = 0 or 1 gives a finite loss instead of a
+    crash; a clamped log is a constant (gradient 0), whereas PyTorch's backward uses
+    (ŷ − y)/max(ŷ(1 − ŷ), 1e-12) there.  A term whose coefficient (y or 1 − y) is 0 is
+    left out of the graph, which changes no value or gradient.  For logits use
+    :func:`binary_cross_entropy_with_logits`.
     """
     loss = "binary_cross_entropy"
     losses = []
@@ -136,6 +147,10 @@ def binary_cross_entropy(pred, target):
         if not 0.0 <= p.data <= 1.0:
             raise ValueError(f"{loss}: prediction{where} is {p.data!r}, not a probability in "
                              f"[0, 1]; for logits use binary_cross_entropy_with_logits")
+        z = _logit_of(p)
+        if z is not None:
+            losses.append(_bce_from_logit(z, y))
+            continue
         terms = []
         if y != 0.0:
             terms.append(_clamped_log(p) * y)
@@ -145,17 +160,32 @@ def binary_cross_entropy(pred, target):
     return _mean(losses)
 
 
-def binary_cross_entropy_with_logits(pred, target):
-    """BCE on a logit z (ŷ = σ(z)), in the stable form
-    L = max(z, 0) − z·y + ln(1 + e^−|z|) = softplus(z) − z·y, averaged;  ∂L/∂z = σ(z) − y.
+def _logit_of(p):
+    """z where ``p`` is the node σ(z), else None."""
+    return p.parents[0] if p.op_name == "sigmoid" else None
 
-    Never overflows, and gives the exact gradient where σ(z) rounds to 0 or 1."""
+
+def _bce_from_logit(z, y):
+    """−[y ln σ(z) + (1 − y) ln σ(−z)] as a graph from the logit z, a term with
+    coefficient 0 left out: exact at any z (∂/∂z = −y σ(−z) + (1 − y) σ(z) = σ(z) − y)."""
+    terms = []
+    if y != 0.0:
+        terms.append(z.log_sigmoid() * y)
+    if y != 1.0:
+        terms.append((-z).log_sigmoid() * (1.0 - y))
+    return -terms[0] if len(terms) == 1 else -(terms[0] + terms[1])
+
+
+def binary_cross_entropy_with_logits(pred, target):
+    """BCE on a logit z (ŷ = σ(z)): L = −[y ln σ(z) + (1 − y) ln σ(−z)] = softplus(z) − z·y,
+    averaged;  ∂L/∂z = σ(z) − y.
+
+    Computed as the first form (``log_sigmoid`` of ±z), which never overflows and is exact
+    to rounding at any z, also where σ(z) rounds to 0 or 1 and where L or ∂L/∂z is tiny
+    (y = 1, z = 40: L = σ(−40) = 4.2e-18, not the 0 that 40 − 40 gives)."""
     loss = "binary_cross_entropy_with_logits"
-    losses = []
-    for z, y, where in _pairs(loss, pred, target):
-        y = _probability_target(y, loss, where)
-        losses.append(z.softplus() - z * y if y != 0.0 else z.softplus())
-    return _mean(losses)
+    return _mean([_bce_from_logit(z, _probability_target(y, loss, where))
+                  for z, y, where in _pairs(loss, pred, target)])
 
 
 def _class_index(c, n_classes, loss, where):

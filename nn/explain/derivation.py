@@ -183,6 +183,13 @@ def _probabilities(loss_name, logits):
                                  else map(record, values))]
 
 
+def _loss_gradient(loss_fn, outputs, y):
+    """∂Lᵢ/∂A^[L], the loss's derivative in its prediction, taken at leaves holding the
+    output layer's values (so it is the loss's own, whichever nodes its graph reads)."""
+    leaves = [Value(a.data) for a in outputs]
+    return grad(loss_fn(_prediction(leaves), y), leaves)
+
+
 def _prediction(outputs):
     # MLP.__call__'s convention, which the loss functions expect.
     return outputs[0] if len(outputs) == 1 else outputs
@@ -220,13 +227,15 @@ def explain_step(model, X, Y, loss="bce", lr=None):
             per_sample.append((zs, as_, loss_fn(_prediction(as_[-1]), y)))
     batch_loss = total([li for _, _, li in per_sample]) / m
 
-    # Per sample: ∂Lᵢ/∂Z, ∂Lᵢ/∂A and ∂Lᵢ/∂θ from one reverse pass over sample i's graph.
+    # Per sample: ∂Lᵢ/∂Z, ∂Lᵢ/∂A and ∂Lᵢ/∂θ from one reverse pass over sample i's graph;
+    # ∂Lᵢ/∂A^[L] from the loss itself (after a sigmoid, BCE reads z, not A^[L]).
     sample_grads = []
-    for zs, as_, li in per_sample:
+    for (zs, as_, li), y in zip(per_sample, targets):
         z_nodes = [z for layer_z in zs for z in layer_z]
         a_nodes = [a for layer_a in as_ for a in layer_a]
-        g = grad(li, z_nodes + a_nodes + params)
-        sample_grads.append(_unflatten(g, zs, as_, weights))
+        g = _unflatten(grad(li, z_nodes + a_nodes + params), zs, as_, weights)
+        g["dA"][-1] = _loss_gradient(loss_fn, as_[-1], y)
+        sample_grads.append(g)
     batch_param_grads = grad(batch_loss, params)
     batch_dW, batch_db = _unflatten_params(batch_param_grads, weights)
 

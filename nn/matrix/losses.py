@@ -7,6 +7,10 @@ The batch loss is L = (1/m) Σᵢ Lᵢ.  Conventions are those of :mod:`nn.losse
 BCE clamps each log at −100 (a clamped log is a constant, gradient 0), BCE
 with logits and cross-entropy take logits, hinge takes ±1 labels, ``mse`` is
 (ŷ − y)² and ``half_mse`` ½(ŷ − y)².
+
+After a sigmoid output layer BCE is read from Z^[L], as :mod:`nn.losses` reads it from
+the sigmoid's input: Lᵢ and δ^[L] = σ(Z) − Y exact at any Z, never clamped
+(:func:`output_layer`).
 """
 
 from dataclasses import dataclass
@@ -30,6 +34,9 @@ class MatrixLoss:
     check: Callable = None
     classes: bool = False   # targets are class indices, turned into one-hot columns
     both: Callable = None   # (Lᵢ, ∂Lᵢ/∂Ŷ) sharing work, where the two share some
+    on_logits: dict = None
+    """{output activation: the loss on its input Z^[L] that equals this one on its output}
+    (BCE after a sigmoid is BCE with logits), read instead of Ŷ (see :func:`output_layer`)."""
 
     def value_and_gradient(self, P, Y):
         """(``value(P, Y)``, ``gradient(P, Y)``), the same numbers computed together."""
@@ -94,7 +101,7 @@ def _first_non_probability(P):
     return _first_offender(P, bad) if bad.any() else None
 
 
-def check_bce_predictions(Y_hat):
+def _check_bce_predictions(Y_hat):
     """ValueError unless every ŷ is a probability in [0, 1] (BCE takes probabilities)."""
     offender = _first_non_probability(Y_hat)
     if offender is not None:
@@ -105,7 +112,7 @@ def check_bce_predictions(Y_hat):
 
 
 def _bce_value(P, Y):
-    check_bce_predictions(P)
+    _check_bce_predictions(P)
     log_p, _ = _clamped_log(P)
     log_q, _ = _clamped_log(1.0 - P)
     return _mean_over_outputs(-(Y * log_p + (1.0 - Y) * log_q))
@@ -116,7 +123,8 @@ def _bce_gradient(P, Y):
     Q = 1.0 - P
     _, kept_p = _clamped_log(P)
     _, kept_q = _clamped_log(Q)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # where a log is clamped its branch is discarded, whatever 1/ŷ gave (inf, nan)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         d = (np.where(kept_q, (1.0 - Y) / Q, 0.0) - np.where(kept_p, Y / P, 0.0))
     return d / P.shape[0]
 
@@ -148,6 +156,20 @@ def _softplus(Z):
     return np.maximum(Z, 0.0) + np.log1p(np.exp(-np.abs(Z)))
 
 
+def _bce_of_logits(Z, Y):
+    """(Lᵢ, ∂Lᵢ/∂Z) of BCE on logits from one e^−|z|: L = −[y ln σ(z) + (1 − y) ln σ(−z)]
+    = y·softplus(−z) + (1 − y)·softplus(z), ∂/∂z = −y σ(−z) + (1 − y) σ(z) = σ(z) − y, each
+    term exact (softplus(z) − z·y loses L where it is tiny, y = 1 and z = 40; σ(z) − y
+    gives 0 there, not −σ(−z))."""
+    e = np.exp(-np.abs(Z))
+    log_one_plus_e, share = np.log1p(e), 1.0 / (1.0 + e)
+    positive = Z >= 0.0
+    sigma, sigma_minus = np.where(positive, share, e * share), np.where(positive, e * share, share)
+    value = _mean_over_outputs(Y * (np.maximum(-Z, 0.0) + log_one_plus_e)
+                               + (1.0 - Y) * (np.maximum(Z, 0.0) + log_one_plus_e))
+    return value, (-Y * sigma_minus + (1.0 - Y) * sigma) / Z.shape[0]
+
+
 def _logsumexp(Z):
     top = Z.max(axis=0)
     return top + np.log(np.exp(Z - top).sum(axis=0))
@@ -174,11 +196,12 @@ LOSSES = {
         "squared_error", lambda P, Y: _mean_over_outputs((Y - P) ** 2),
         lambda P, Y: -2.0 * (Y - P) / P.shape[0], _check_finite("squared_error")),
     "bce": MatrixLoss("bce", _bce_value, _bce_gradient,
-                      _check_probabilities("binary_cross_entropy")),
+                      _check_probabilities("binary_cross_entropy"),
+                      on_logits={"sigmoid": "bce_with_logits"}),
     "bce_with_logits": MatrixLoss(
-        "bce_with_logits", lambda Z, Y: _mean_over_outputs(_softplus(Z) - Z * Y),
-        lambda Z, Y: (sigmoid(Z) - Y) / Z.shape[0],
-        _check_probabilities("binary_cross_entropy_with_logits")),
+        "bce_with_logits", lambda Z, Y: _bce_of_logits(Z, Y)[0],
+        lambda Z, Y: _bce_of_logits(Z, Y)[1],
+        _check_probabilities("binary_cross_entropy_with_logits"), both=_bce_of_logits),
     # logsumexp(z) − z_c, ∂/∂z = softmax(z) − onehot(c): the notes' Ŷ − Y
     "cross_entropy": MatrixLoss(
         "cross_entropy", lambda Z, Y: _logsumexp(Z) - (Z * Y).sum(axis=0),
@@ -192,6 +215,17 @@ LOSSES = {
         lambda S, Y: np.where(1.0 - S * Y > 0.0, -Y, 0.0) / S.shape[0], _check_hinge),
 }
 """Loss name (as in :data:`nn.losses.LOSSES`) -> :class:`MatrixLoss`."""
+
+
+def output_layer(loss, activation, Z, Y):
+    """(Lᵢ, δ^[L] = ∂Lᵢ/∂Z^[L]) read from the output layer's Z^[L] where ``loss`` (a
+    :class:`MatrixLoss`) has a form on the logits of ``activation`` (a name): BCE after a
+    sigmoid, L = −[y ln σ(z) + (1 − y) ln σ(−z)], δ = −y σ(−z) + (1 − y) σ(z) = σ(z) − y,
+    exact at any z (from Ŷ, 1 − ŷ cancels: δ = 1.001 at z = 30, and the clamp of
+    ln(1 − ŷ) at −100 gives δ = 0 from z ≈ 37).  None elsewhere: then Lᵢ = value(Ŷ, Y)
+    and δ^[L] = ∂Lᵢ/∂Ŷ ⊙ f'(Z^[L])."""
+    logits = (loss.on_logits or {}).get(activation)
+    return None if logits is None else LOSSES[logits].value_and_gradient(Z, Y)
 
 
 def get_loss(name):

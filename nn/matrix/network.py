@@ -15,7 +15,7 @@ from autograd import Value
 
 from . import equations as eq
 from .activations import get_activation
-from .losses import LOSSES, check_bce_predictions
+from .losses import LOSSES, output_layer
 from ._numpy import np
 
 
@@ -116,9 +116,15 @@ class MatrixMLP:
             self._gradient_views = self.views(self._gradient)
         Zs, As = self.forward(A0, masks)
         Y_hat, m = As[-1], A0.shape[1]
-        losses, dL_dA = LOSSES[loss].value_and_gradient(Y_hat, Y)
+        matrix_loss = LOSSES[loss]
+        # BCE after a sigmoid: the notes' δ = Ŷ − Y, read from Z^[L] so it stays exact.
+        from_logits = output_layer(matrix_loss, self.activations[-1].name, Zs[-1], Y)
+        if from_logits is None:
+            losses, dL_dA = matrix_loss.value_and_gradient(Y_hat, Y)
+            delta = self._output_delta(Zs[-1], Y_hat, dL_dA)[0] / m
+        else:
+            losses, delta = from_logits[0], from_logits[1] / m
         batch_loss = float(_total(losses)) / m
-        delta = self._output_delta(Zs[-1], Y_hat, Y, loss, dL_dA)[0] / m
         dW, db = self._gradient_views
         for l in range(len(Zs) - 1, -1, -1):
             eq.mean_weight_gradient(delta, As[l - 1] if l else A0, out=dW[l])
@@ -135,11 +141,14 @@ class MatrixMLP:
         Zs, As = self.forward(A0, masks)
         matrix_loss = LOSSES[loss]
         Y_hat = As[-1]
-        losses = matrix_loss.value(Y_hat, Y)
+        # BCE after a sigmoid: the notes' δ = Ŷ − Y, read from Z^[L] so it stays exact.
+        from_logits = output_layer(matrix_loss, self.activations[-1].name, Zs[-1], Y)
+        losses = matrix_loss.value(Y_hat, Y) if from_logits is None else from_logits[0]
         dL_dA = matrix_loss.gradient(Y_hat, Y)
         L = len(Zs)
         deltas = [None] * L
-        deltas[-1], f_prime_L = self._output_delta(Zs[-1], Y_hat, Y, loss, dL_dA)
+        deltas[-1], f_prime_L = (self._output_delta(Zs[-1], Y_hat, dL_dA) if from_logits is None
+                                 else (from_logits[1], None))
         f_primes = [act.f_prime(Z) for act, Z in zip(self.activations[:-1], Zs)]
         f_primes.append(f_prime_L if f_prime_L is not None
                         else self.activations[-1].f_prime(Zs[-1]))
@@ -153,12 +162,9 @@ class MatrixMLP:
             db[l][:] = eq.bias_gradient(deltas[l])
         return Pass(Zs, As, f_primes, dL_dA, deltas, losses, gradient)
 
-    def _output_delta(self, Z, Y_hat, Y, loss, dL_dA):
+    def _output_delta(self, Z, Y_hat, dL_dA):
         """(δ^[L], f′(Z^[L]) where it was needed, else None)."""
         output = self.activations[-1]
-        if output.name == "sigmoid" and loss == "bce" and _unclamped(Y_hat):
-            # The notes' shortcut, exact where no log was clamped: ∂L/∂Ŷ ⊙ σ'(Z) = (Ŷ − Y)/n_L.
-            return eq.output_delta_prediction_minus_target(Y_hat, Y) / len(Y), None
         if output.name == "linear":   # f′ = 1: δ^[L] = ∂L/∂A^[L], no product with ones
             return dL_dA, None
         if output.elementwise:
@@ -179,11 +185,3 @@ class MatrixMLP:
 _read = attrgetter("_data")
 _write = Value._data.__set__
 _total = np.add.reduce
-
-_SMALLEST_UNCLAMPED = np.exp(-100.0)   # below it nn.losses clamps ln ŷ at −100
-
-
-def _unclamped(Y_hat):
-    """True when no BCE log is clamped: e^−100 ≤ ŷ < 1 everywhere."""
-    check_bce_predictions(Y_hat)
-    return bool(((Y_hat >= _SMALLEST_UNCLAMPED) & (Y_hat < 1.0)).all())

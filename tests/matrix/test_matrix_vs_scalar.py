@@ -152,8 +152,8 @@ def test_the_walkthroughs_two_steps_agree():
         assert_derivations_equal(s, m)
 
 
-def test_saturated_bce_follows_the_graphs_clamp():
-    """ŷ rounds to 1 for z = 40: the graph clamps ln(1 − ŷ) at −100 (gradient 0)."""
+def test_saturated_bce_agrees():
+    """ŷ rounds to 1 for z = 40: both engines read BCE from z (L = 40, δ = 1), no clamp."""
     model = MLP.from_weights(weights=[[[40.0]]], biases=[[0.0]], activations=["sigmoid"])
     assert_derivations_equal(explain_step(model, [1.0], 0.0, loss="bce", lr=0.1),
                              matrix_explain.explain_step(model, [1.0], 0.0, loss="bce", lr=0.1))
