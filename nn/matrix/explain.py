@@ -9,7 +9,7 @@ per-sample ∂Lᵢ/∂W^[l] is δᵢ^[l] (aᵢ^[l−1])ᵀ, column i of each.
 
 from ..explain.derivation import Derivation, LayerDerivation, successive_steps
 from ..explain.inputs import as_batch, check_lr
-from ..losses import PROBABILITIES
+from ..losses import PROBABILITIES, check_pairing
 from .activations import ACTIVATIONS as MATRIX_ACTIVATIONS
 from . import equations as eq
 from .losses import get_loss, target_matrix
@@ -23,6 +23,7 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     network = MatrixMLP.from_model(model)
     samples, targets = as_batch(X, Y, network.sizes[0])
     matrix_loss = get_loss(loss)
+    check_pairing(network.activations[-1].name, matrix_loss.name)
     lr = check_lr(lr)
     A0 = np.array(samples, dtype=float).T
     result = network.backward(A0, target_matrix(matrix_loss, targets, network.sizes[-1]),

@@ -16,6 +16,7 @@ the sigmoid's input: Lᵢ and δ^[L] = σ(Z) − Y exact at any Z, never clamped
 from dataclasses import dataclass
 from typing import Callable
 
+from ..losses import TWO_CLASSES_ADVICE
 from .activations import sigmoid, softmax
 from .equations import output_delta_prediction_minus_target
 from ._numpy import np
@@ -241,6 +242,9 @@ def target_matrix(loss, y, n_out):
     """The targets y (m entries: numbers, lists of n_out numbers, or class indices) as Y,
     n_out × m (one-hot columns for class indices), checked against the loss's domain."""
     if loss.classes:
+        if n_out < 2:
+            raise ValueError(f"{loss.name}: the network has one output, so one class; the loss "
+                             f"needs one output per class, at least 2 ({TWO_CLASSES_ADVICE})")
         labels = np.asarray(y, dtype=float).reshape(-1)
         bad = (labels != np.floor(labels)) | (labels < 0) | (labels >= n_out)
         if bad.any() or labels.size != len(y):

@@ -401,6 +401,31 @@ def test_target_outside_the_loss_domain(tmp_path):
                    "--loss hinge", "-1 or +1")
 
 
+@pytest.mark.parametrize("engine", ["scalar", "matrix"])
+def test_a_loss_on_logits_after_a_sigmoid_output_is_refused_naming_the_fix(engine):
+    # Silently, σ would be applied twice: L = 0.36619 instead of 0.203429.
+    one_error_line(backprop("explain", "--loss", "bce_with_logits", "--engine", engine),
+                   "--loss bce_with_logits", "the output layer is 'sigmoid'",
+                   "expects logits and applies sigmoid itself", "use 'bce'",
+                   "or a 'linear' output layer")
+    one_error_line(backprop("explain", "--loss", "cross_entropy", "--engine", engine),
+                   "expects logits and applies softmax itself", "'linear' output layer")
+
+
+@pytest.mark.parametrize("loss, what", [("cross_entropy", "logits"),
+                                        ("categorical_cross_entropy", "probabilities")])
+def test_a_loss_over_classes_on_one_output_gives_a_reason_not_a_repr(tmp_path, loss, what):
+    def one_output(spec):
+        spec.update(weights=[[[0.5, -0.3]]], biases=[[0.1]], targets=1, loss=loss,
+                    activations=["softmax" if what == "probabilities" else "linear"])
+    path = _seed_with(tmp_path, "one.json", one_output)
+    line = one_error_line(backprop("explain", "--network", path), f"{what} must be a list",
+                          "one per class", "got one Value (a network with one output",
+                          "use 'bce_with_logits' on a linear output or 'bce' on a sigmoid "
+                          "output")
+    assert "Value(" not in line
+
+
 @pytest.mark.parametrize("args, fragments", [
     (["--lr", "-0.1"], ["--lr", "-0.1"]),
     (["--lr", "zero"], ["--lr", "zero"]),

@@ -18,7 +18,7 @@ from hypothesis import strategies as st  # noqa: E402
 from nn.activations import ACTIVATIONS  # noqa: E402
 from nn.explain import LAYER_KEYS, explain_step, explain_steps  # noqa: E402
 from nn.layers import MLP  # noqa: E402
-from nn.losses import LOSSES  # noqa: E402
+from nn.losses import LOSSES, PROBABILITIES  # noqa: E402
 from nn.matrix import explain as matrix_explain  # noqa: E402
 from nn.matrix.activations import ACTIVATIONS as MATRIX_ACTIVATIONS  # noqa: E402
 
@@ -108,8 +108,11 @@ def random_case(rng, loss, hidden, output, m, sizes):
 
 
 def output_for(loss, hidden):
-    # BCE needs probabilities, categorical cross-entropy a softmax layer's; every other
-    # loss takes any output activation.
+    # BCE needs probabilities, categorical cross-entropy a softmax layer's, a loss on logits
+    # anything but probabilities (a sigmoid would be applied twice); every other loss takes
+    # any output activation.
+    if loss in PROBABILITIES and hidden == "sigmoid":
+        return "linear"
     return {"bce": "sigmoid", "categorical_cross_entropy": "softmax"}.get(loss, hidden)
 
 
