@@ -164,13 +164,20 @@ def _loss_node(model, X, Y, loss):
     return node
 
 
+GRAPHVIZ_HINT = ("it needs Graphviz to lay out pictures: pip install pygraphviz (its wheels "
+                 "bundle Graphviz; backproplab's 'plots' extra has it) or install the system "
+                 "package graphviz")
+
+
 def _write_picture(picture, path, what, smaller):
     try:
         picture.render(path)
     except PictureTooLargeError:
         raise CommandError(f"cannot draw the {what} {path}: it has too many boxes to lay out "
                            f"legibly; {smaller}") from None
-    except (RendererNotFoundError, RenderError) as e:
+    except RendererNotFoundError:
+        raise CommandError(f"cannot draw the {what} {path}: {GRAPHVIZ_HINT}") from None
+    except RenderError as e:
         raise CommandError(f"cannot draw the {what} {path}: {e}") from None
     except OSError as e:
         raise CommandError(f"cannot write the {what} {path}: {e.strerror or e}") from None
@@ -302,7 +309,10 @@ def _write_pictures(args, model, X, Y, loss, lr, shown):
         try:
             save_page(network_script(model, X, Y, loss=loss, lr=lr,
                                      title=f"{shown}: loss {loss}"), args.html)
-        except ValueError as e:  # a graph too large to step through
+        except RendererNotFoundError:   # the page shows the network diagram
+            raise CommandError(f"cannot write the step-by-step page {args.html}: "
+                               f"{GRAPHVIZ_HINT}") from None
+        except (ValueError, RenderError) as e:  # a graph too large to step through or draw
             raise CommandError(f"cannot write the step-by-step page {args.html}: {e}") from None
         except OSError as e:
             raise CommandError(f"cannot write the step-by-step page {args.html}: "
