@@ -25,7 +25,7 @@ so a wrong gradient of a smooth f is always a :class:`GradientMismatch`.
 ``gradgradcheck`` checks the first derivatives too, and excuses a second derivative
 where the gradient it differentiates has a kink or jumps; ``skip_kinks=True`` skips such
 inputs.  For property tests over random graphs, see :mod:`autograd.strategies`;
-under pytest the same checks are fixtures (:mod:`autograd.pytest_plugin`).
+under pytest the same checks are fixtures (:mod:`backproplab.pytest_plugin`).
 """
 
 from .accumulation import check_accumulation

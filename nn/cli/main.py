@@ -466,9 +466,8 @@ def build_parser():
 
 def main(argv=None):
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = build_parser().parse_args(argv)
         if args.list_examples:
             return run_examples(args)
         if not hasattr(args, "run"):

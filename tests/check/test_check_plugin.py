@@ -20,8 +20,9 @@ def run(pytester, source, *args):
 
 def test_the_plugin_is_registered_by_installing_the_project(pytester):
     result = pytester.runpytest_subprocess("--help")
-    result.stdout.fnmatch_lines(["*gradient checks (backproplab)*", "*--gradcheck-eps*",
-                                 "*--gradcheck-rtol*"])
+    result.stdout.fnmatch_lines(
+        ["*gradient checks (backproplab; -p no:backproplab turns them off)*",
+         "*--gradcheck-eps*", "*--gradcheck-rtol*"])
 
 
 def test_a_failure_shows_the_users_line_and_the_table_without_library_frames(pytester):
@@ -71,7 +72,15 @@ def test_a_bad_option_value_is_a_usage_error(pytester):
     assert "expected a positive finite number, got '-1'" in result.stderr.str()
 
 
-def test_loading_the_plugin_imports_no_hypothesis():
-    code = ("import sys, autograd.pytest_plugin; "
-            "assert 'hypothesis' not in sys.modules, 'hypothesis imported'")
+def test_loading_the_plugin_imports_nothing_of_the_library():
+    # Every pytest run in the environment loads it: the library waits for a fixture.
+    code = ("import sys, backproplab.pytest_plugin; "
+            "loaded = {'autograd', 'nn', 'hypothesis'} & set(sys.modules); "
+            "assert not loaded, loaded")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_plugin_can_be_turned_off(pytester):
+    result = pytester.runpytest_subprocess("-p", "no:backproplab", "--help")
+    assert "--gradcheck-eps" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*-p name*"])

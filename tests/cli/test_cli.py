@@ -483,9 +483,12 @@ def test_help_documents_every_option_with_examples(command, options):
         assert option in result.stdout
 
 
-def test_entry_point_is_declared():
+def test_entry_points_are_declared():
+    # Both light modules outside the library, which they load only when needed.
     scripts = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
-    assert scripts.get("backprop") == "nn.cli:main"
+    assert scripts.get("backprop") == "backproplab.console:main"
+    plugins = {ep.name: ep.value for ep in metadata.entry_points(group="pytest11")}
+    assert plugins.get("backproplab") == "backproplab.pytest_plugin"
 
 
 # --- train ------------------------------------------------------------------------------
