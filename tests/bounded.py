@@ -42,6 +42,16 @@ def start_backprop(*args, cwd=None, env=None):
                             stderr=subprocess.PIPE, text=True, preexec_fn=_limit_memory)
 
 
+def skip_if_sigint_ignored():
+    """Skip the calling test, saying why, when SIGINT is ignored here (a background job):
+    neither this process nor the commands it starts (they inherit it) can be sent Ctrl-C."""
+    import pytest
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        pytest.skip("SIGINT is ignored in this process (a background job?), so Ctrl-C "
+                    "cannot be simulated")
+
+
 def interrupt_after_first_line(process, timeout=TIMEOUT):
     """Wait for the first stdout line, send SIGINT (Ctrl-C); return (status, stdout, stderr)."""
     try:

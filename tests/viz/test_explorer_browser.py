@@ -182,7 +182,7 @@ def test_play_pause_with_space(small):
     page.page.select_option('[data-control="speed"]', "8")
     page.press(" ")
     assert page.page.inner_text('[data-action="play"]') == "pause"
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60   # a bound against hanging, not a speed requirement
     while page.step < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
     page.press(" ")
