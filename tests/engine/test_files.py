@@ -1,7 +1,13 @@
 """Atomic writes: what the user saved is never half-written, and reads like a normal file."""
 
 import os
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -92,16 +98,64 @@ def test_a_read_only_file_is_refused_and_kept(tmp_path, mode):
         check_writable(target)
 
 
+def special_files(tmp_path):
+    """Stand-ins under tmp_path for what must never be replaced by a regular file (the
+    system's own /dev/null is never written to: were it missing, a write would make one):
+    a FIFO, a UNIX socket, and a character device like /dev/null where the system lets
+    this process make one."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    found = {"FIFO": fifo}
+    if hasattr(socket, "AF_UNIX"):
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(tmp_path / "sock"))
+        server.close()
+        found["socket"] = tmp_path / "sock"
+    try:
+        os.mknod(tmp_path / "null", stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        found["device"] = tmp_path / "null"
+    except (PermissionError, OSError):
+        pass   # creating device nodes needs privileges
+    return found
+
+
 def test_directories_and_special_files_are_refused(tmp_path):
     with pytest.raises(IsADirectoryError, match="it is a directory"):
         write_atomically(tmp_path, "x")
-    with pytest.raises(PermissionError, match="/dev/null: it is not a regular file"):
-        write_atomically("/dev/null", "x")
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    with pytest.raises(PermissionError, match="not a regular file"):
-        write_atomically(fifo, "x")
-    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    for kind, path in special_files(tmp_path).items():
+        before = os.stat(path).st_mode
+        with pytest.raises(PermissionError, match=rf"{path.name}: it is not a regular file"):
+            write_atomically(path, "x")
+        assert os.stat(path).st_mode == before, kind            # still what it was
+    assert sorted(n for n in os.listdir(tmp_path) if TEMP_MARKER in n) == []
+
+
+def test_the_refusal_test_is_safe_where_a_system_file_is_missing(tmp_path, monkeypatch):
+    # On a shared machine /dev/null was once momentarily missing, and a test that wrote to
+    # it expecting a refusal created a regular file there, breaking every other process.
+    # Replay that moment: the system's null device is missing, and any write outside the
+    # test's own folder is recorded (and stopped) instead of made.
+    missing = os.path.join(os.sep, "dev", "null")
+    outside = []
+    real_stat, real_open = os.stat, os.open
+
+    def stat_(path, *args, **kwargs):
+        if os.fspath(path) == missing:
+            raise FileNotFoundError(2, "No such file or directory", missing)
+        return real_stat(path, *args, **kwargs)
+
+    def open_(path, flags, *args, **kwargs):
+        if not os.path.realpath(path).startswith(str(tmp_path)):
+            outside.append(os.fspath(path))
+            raise PermissionError(13, "recorded, not written", os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat_)
+    monkeypatch.setattr(os, "open", open_)
+    case = tmp_path / "case"
+    case.mkdir()
+    test_directories_and_special_files_are_refused(case)
+    assert outside == []
 
 
 @pytest.mark.parametrize("failure", [KeyboardInterrupt, OSError])
@@ -123,3 +177,51 @@ def test_no_temporary_file_is_left_on_any_error(tmp_path, monkeypatch, failure):
     # While it existed, the temporary file was hidden and named as backproplab's.
     temp = [n for n in names if n != "model.json"]
     assert len(temp) == 1 and temp[0].startswith(".model.json" + TEMP_MARKER)
+
+
+# -- after kill -9: the next save removes the temporary files a killed writer left -------------
+
+def killed_while_saving(tmp_path):
+    """A child process that was saving tmp_path/model.json when it got kill -9, after its
+    temporary file was written in full; returns that file's name."""
+    code = ("import os, sys, time\n"
+            "from autograd import files\n"
+            "def stuck(src, dst):\n"
+            "    print('written', flush=True)\n"
+            "    time.sleep(120)\n"
+            "os.replace = stuck\n"
+            f"files.write_atomically({str(tmp_path / 'model.json')!r}, 'new' * 100000)\n")
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "written\n"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    (left,) = [n for n in os.listdir(tmp_path) if TEMP_MARKER in n]
+    assert left.startswith(f".model.json{TEMP_MARKER}{child.pid}-")
+    return left
+
+
+def test_the_next_save_removes_what_a_killed_writer_left(tmp_path):
+    (tmp_path / "model.json").write_text("old")
+    killed_while_saving(tmp_path)
+    assert (tmp_path / "model.json").read_text() == "old"     # the atomic write held
+    write_atomically(tmp_path / "model.json", "newer")
+    assert os.listdir(tmp_path) == ["model.json"]
+    assert (tmp_path / "model.json").read_text() == "newer"
+
+
+def test_only_stale_temporaries_of_the_same_target_are_removed(tmp_path):
+    ours = f".model.json{TEMP_MARKER}{os.getpid()}-0123abcd"       # a live writer: this one
+    (tmp_path / ours).write_text("being written")
+    reused = f".model.json{TEMP_MARKER}{os.getpid()}-89abcdef"     # its PID now someone else's
+    (tmp_path / reused).write_text("left an hour before this process started")
+    an_hour_ago = time.time() - 3600 - time.monotonic() % 1
+    os.utime(tmp_path / reused, (an_hour_ago, an_hour_ago - 10**5))
+    other_target = f".picture.svg{TEMP_MARKER}99999999-0123abcd"
+    not_ours = [".model.json.swp", f".model.json{TEMP_MARKER}1a2b3c4d", "model.json.bak",
+                other_target]
+    for name in not_ours:
+        (tmp_path / name).write_text("keep")
+    write_atomically(tmp_path / "model.json", "new")
+    assert sorted(os.listdir(tmp_path)) == sorted(["model.json", ours, *not_ours])
