@@ -14,7 +14,7 @@ Each point passes by gradcheck's rule (:func:`autograd.check.report.agree`):
 |engine − formula| ≤ atol or |engine − formula| / (|engine| + |formula|) ≤ rtol,
 with assert_grad's tolerances by default, since both sides are exact formulas.
 Where they differ at a special point that sits on a kink of ``of``, gradcheck's
-kink detector (:func:`autograd.check.differences.look_for_kink`) decides: a value
+kink detector (:func:`autograd.check.differences.find_kink`) decides: a value
 between the one-sided slopes is a convention (ReLU′(0)), not a slip.  Where the
 formula cannot be evaluated in floating point at a special point (σ(z) rounds to 1
 and a division by 1 − σ(z) divides by zero) though it agrees elsewhere, the
@@ -25,7 +25,7 @@ import inspect
 import math
 import random
 
-from ..check.differences import between, central, look_for_kink
+from ..check.differences import between, find_kink
 from ..check.gradients import assert_grad
 from ..check.report import CheckResult, Entry, agree, check_tolerances
 from ..errors import NumericalError
@@ -314,8 +314,7 @@ class _Check:
             return problem.value(dict(zip(order, values)), self.budget)
 
         try:
-            _, hi, lo = central(F, at, {i: 1.0}, EPS)
-            kink = look_for_kink(F, at, {i: 1.0}, EPS, hi, lo, self.atol)
+            kink = find_kink(F, at, {i: 1.0}, EPS)
         except NumericalError:
             kink = None
         if kink is None or not kink.found:
