@@ -24,7 +24,10 @@ For one sample (m = 1) the two conventions coincide.
 Nothing here re-implements (1)-(4): every number comes from the engine
 (``autograd.grad`` of Lᵢ with respect to each neuron's pre-activation node
 and of L with respect to each parameter), so the formulas above are a claim
-that the tests check against the engine.
+that the tests check against the engine.  ∂Lᵢ/∂A^[L] is the engine's derivative
+of the loss in its prediction, taken at leaves holding A^[L]: BCE after a
+sigmoid reads Z^[L] itself (exactly, :func:`nn.losses.binary_cross_entropy`), so
+A^[L] is not on Lᵢ's graph.
 
 **The JSON layout** (:meth:`Derivation.to_dict`; a hand-derived file for
 :func:`nn.explain.check.compare` uses the same layout, with any subset of the

@@ -87,45 +87,33 @@ def clearly_wrong(wrong, right, atol, rtol):
                for w, r in zip(wrong, right))
 
 
-slips = (st.integers(0, 7), st.sampled_from([0.0, 0.0, 0.5, 2.0, -1.0]),
-         st.sampled_from([1e-6, 1e-3, 6e-3]))   # the node, its derivative's factor, eps
-
-
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
-                                                                   HealthCheck.too_slow])
-@given(expressions(), *slips)
-def test_a_slip_in_a_smooth_graph_is_always_a_mismatch_never_a_kink(expr, step, factor, eps):
-    step %= len(expr.steps)
-    wrong = planted(expr, step, factor)
-    leaves = [Value(x) for x in expr.point]
-    assume(clearly_wrong(grad(wrong(*leaves), leaves), grad(expr(*leaves), leaves), 1e-5, 1e-3))
-    try:   # the right gradient passes here: the point and the step can judge it
-        gradcheck(expr, expr.point, eps=eps)
-    except GradientMismatch:
-        assume(False)
-    for skip_kinks in (False, True):
-        with pytest.raises(GradientMismatch) as info:
-            gradcheck(wrong, expr.point, eps=eps, skip_kinks=skip_kinks)
-        assert not info.value.result.kinks and not info.value.result.skipped
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
-                                                                  HealthCheck.too_slow])
-@given(expressions(max_ops=4), *slips)
-def test_gradgradcheck_catches_the_same_slips(expr, step, factor, eps):
-    # A detached or scaled term leaves the Hessian consistent with the wrong gradient's own
-    # differences: only f exposes it, so gradgradcheck checks the first derivatives too.
-    step %= len(expr.steps)
-    wrong = planted(expr, step, factor)
+def slipped(expr, step, factor, eps, check):
+    """``expr`` with a slip planted at ``step``, where the slip changes the gradient clearly
+    and ``check`` passes the right one at this point and eps (so they can judge it)."""
+    wrong = planted(expr, step % len(expr.steps), factor)
     leaves = [Value(x) for x in expr.point]
     assume(clearly_wrong(grad(wrong(*leaves), leaves), grad(expr(*leaves), leaves), 1e-5, 1e-3))
     try:
-        gradgradcheck(expr, expr.point, eps=eps)
+        check(expr, expr.point, eps=eps)
     except GradientMismatch:
         assume(False)
+    return wrong
+
+
+@pytest.mark.parametrize("check, max_ops", [(gradcheck, 8), (gradgradcheck, 4)])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much,
+                                                                   HealthCheck.too_slow])
+@given(data=st.data(), step=st.integers(0, 7), factor=st.sampled_from([0.0, 0.0, 0.5, 2.0, -1.0]),
+       eps=st.sampled_from([1e-6, 1e-3, 6e-3]))
+def test_a_slip_in_a_smooth_graph_is_always_a_mismatch_never_a_kink(check, max_ops, data, step,
+                                                                    factor, eps):
+    # For gradgradcheck: a detached or scaled term leaves the Hessian consistent with the
+    # wrong gradient's own differences; only f exposes it, so it checks first derivatives too.
+    expr = data.draw(expressions(max_ops=max_ops), label="expr")
+    wrong = slipped(expr, step, factor, eps, check)
     for skip_kinks in (False, True):
         with pytest.raises(GradientMismatch) as info:
-            gradgradcheck(wrong, expr.point, eps=eps, skip_kinks=skip_kinks)
+            check(wrong, expr.point, eps=eps, skip_kinks=skip_kinks)
         assert not info.value.result.kinks and not info.value.result.skipped
 
 
