@@ -13,18 +13,22 @@ suspect, so it is never asked (a wrong derivative is "torn" wherever it is wrong
 where F's slope turns:
 
 * it samples F at nine points c + kh (k = −4 … 4) of a window, giving eight secant
-  slopes s₀ … s₇, and the change of slope across the window, s₇ − s₀;
-* it centres the next window, half the size, on the point where the slope turned
-  most against the trend of the others (a kink, if there is one, lies within h of it).
+  slopes s₀ … s₇ and their seven turns sₖ − sₖ₋₁;
+* it takes away a smooth F's turn (the median turn, h·F″) and sums what is left around
+  the point where it is largest: the turn that F makes at one place;
+* it centres the next window, half the size, on that place (a kink, if there is one,
+  lies within h of it).
 
-Across a smooth F the change of slope is about 7h·F'', so it halves with the window
-(or faster, at an inflection), and it is spread over the window; across a kink with
-one-sided slopes l and r it stays r − l however small the window, all at one point.
-So F has a kink only where, three windows in a row, the change sits in one place and
-stops halving, while it stays far above the round-off in the secants (u·|F|/h, which
+A smooth F turns a little at every point, by amounts that differ only by about h²·F‴,
+so what stands out at one place shrinks by 4 with each window, and is spread over the
+window rather than in one place; at a kink with one-sided slopes l and r the whole of
+r − l turns at one place, however small the window.  So F has a kink only where, three
+windows in a row, a turn stands alone (CLEAR times any other, away from its neighbours:
+round-off, which F computed with cancellation can carry far beyond u·|F|, scatters) and
+stays the same size, while it is far above the round-off in the secants (u·|F|/h, which
 grows as h shrinks and ends the zoom).  A smooth F that turns fast at the scale of ε
-(tanh of a large argument, cos(10x)) turns slower as the window shrinks: it is never
-called a kink, however large ε is.
+(tanh of a large argument, cos(10x)) turns evenly at a smaller scale: it is never called
+a kink, however large ε is.
 
 The first window's points also give the five-point difference (8F(x + hv) −
 8F(x − hv) − F(x + 2hv) + F(x − 2hv)) / 12h with h = ε/2, accurate to O(ε⁴): when it
@@ -92,34 +96,32 @@ class Kink:
     """The five-point difference of F at x (module docstring)."""
 
 
-def _line(value, point, v, eps):
+def _line(value, point, v, eps, known):
     """m -> (the offset actually taken, F(x + tv)) at t = ε·m, m a Fraction whose
     denominator is a power of two (so t is exact to one rounding, the same each time it is
-    asked for, and each point is evaluated once)."""
-    if len(v) == 1:
-        ((i, c),) = v.items()
-        x = point[i]
+    asked for, and each point is evaluated once); ``known`` gives F at some m already."""
+    def moved(t):
+        """(the point x + tv, the offset actually taken along v)."""
+        p = shifted(point, v, t)
+        if len(v) == 1:   # a coordinate: the distance between the two floats
+            ((i, c),) = v.items()
+            return p, (p[i] - point[i]) / c
+        return p, t
 
-        def evaluate(t):
-            moved = list(point)
-            moved[i] = x + t * c
-            return (moved[i] - x) / c, value(moved)
-    else:
-        def evaluate(t):
-            return t, value(shifted(point, v, t))
-    seen = {}
+    seen = {Fraction(m): (moved(eps * m)[1], f) for m, f in known.items()}
 
     def at(m):
         if m not in seen:
-            seen[m] = evaluate(eps * m.numerator / m.denominator)
+            p, t = moved(eps * m.numerator / m.denominator)
+            seen[m] = (t, value(p))
         return seen[m]
     return at
 
 
-def find_kink(value, point, v, eps):
+def find_kink(value, point, v, eps, known=None):
     """Look for a kink of F(t) = ``value``(x + tv) within |t| < ε, from F alone (see the
-    module docstring)."""
-    at = _line(value, point, v, eps)
+    module docstring); ``known``: {m: F(x + mεv)} already evaluated, m in −1, 0, 1."""
+    at = _line(value, point, v, eps, known or {})
     # A direction moves every coordinate, each rounded on its own: F is then read a little
     # off the line, by up to u·|xᵢ| in each coordinate.
     off_line = UNIT_ROUNDOFF * math.fsum(abs(x) for x in point) if len(v) > 1 else 0.0
@@ -134,37 +136,36 @@ def find_kink(value, point, v, eps):
             five_point = (8 * (fs[6] - fs[2]) - (fs[8] - fs[0])) / (3 * (ts[8] - ts[0]))
         error = ROUNDOFF_MARGIN * (UNIT_ROUNDOFF * max(map(abs, fs))
                                    + off_line * max(map(abs, s)))   # in each value of F
-        change = s[7] - s[0]
-        if not abs(change) > CLEAR * 4 * error / (eps * unit):
+        # The turn of slope at t₁ … t₇ less a smooth F's (the median turn, h·F″): at a kink
+        # all of r − l turns at one point (or two neighbours), however small the window; a
+        # smooth F's turns differ only by about h²·F‴.
+        d = [s[k] - s[k - 1] for k in range(1, 8)]
+        typical = sorted(d)[3]
+        excess = [x - typical for x in d]
+        peak = max(range(7), key=lambda k: abs(excess[k]))
+        turn = math.fsum(excess[max(peak - 1, 0):peak + 2])
+        if not abs(turn) > CLEAR * 12 * error / (eps * unit):
             break   # the slopes agree to within their round-off at this scale
-        # At a kink the slope turns all at one point (or two neighbours), where a smooth F
-        # turns a little at each; the turn counts only then (curvature spread over a coarse
-        # window may still hide a kink: the next, smaller window shows it).
-        d = [s[k] - s[k - 1] for k in range(1, 8)]          # the turn of slope at t₁ … t₇
-        typical = sorted(d)[3]                               # a smooth F's turn (the median)
-        k_star = 1 + max(range(7), key=lambda k: abs(d[k] - typical))
-        one_place = _one_place([x - typical for x in d], k_star - 1)
-        levels.append((change if one_place else 0.0, ts, fs, k_star))
+        # Round-off (F computed with cancellation can carry far more than u·|F|) scatters
+        # excess turns everywhere: count the turn only where it sits in one place.
+        levels.append((turn if _one_place(excess, peak) else 0.0, ts, fs, peak + 1, s))
         if _steady([c for c, *_ in levels], 0.1):
             break
         # The next window, half the size, is centred on the point where the slope turned
-        # most against the trend: the kink lies within one step of it.
-        centre, unit = centre + (k_star - 4) * unit, unit / 2
+        # most: the kink lies within one step of it.
+        centre, unit = centre + (peak - 3) * unit, unit / 2
     if not _steady([c for c, *_ in levels], 0.25):
         return Kink(False, math.nan, math.nan, 0.0, 0.0, five_point)
-    _, ts, fs, k_star = levels[-1]
-    s0, s7 = ((fs[k + 1] - fs[k]) / (ts[k + 1] - ts[k]) for k in (0, 7))
-    # Where the lines through (t₁, F₁) with slope s₀ and through (t₇, F₇) with slope s₇
-    # meet: exactly at the kink when F is straight on either side.
-    meet = (fs[7] - fs[1] - s7 * ts[7] + s0 * ts[1]) / (s0 - s7)
-    width = ts[k_star + 1] - ts[k_star]
-    where = min(max(meet, ts[k_star] - width), ts[k_star] + width)
+    _, ts, fs, k, s = levels[-1]
+    # The kink lies between t_(k−1) and t_(k+1): the secants just outside are F's one-sided
+    # slopes, and the lines through (t_(k−1), F_(k−1)) and (t_(k+1), F_(k+1)) with those
+    # slopes meet at the kink (exactly, where F is straight on either side).
+    left, right = s[max(k - 2, 0)], s[min(k + 1, 7)]
+    meet = (fs[k + 1] - fs[k - 1] - right * ts[k + 1] + left * ts[k - 1]) / (left - right)
+    width = ts[k + 1] - ts[k]
+    where = min(max(meet, ts[k] - width), ts[k] + width)
     if abs(where) >= eps:   # only what lies between x − εv and x + εv spoils the difference
         return Kink(False, math.nan, math.nan, 0.0, 0.0, five_point)
-    # One-sided slopes from a window a few halvings in: centred on the kink, small enough
-    # for curvature, large enough for round-off.
-    _, ts, fs, _ = levels[min(len(levels) - 1, 3)]
-    left, right = ((fs[k + 1] - fs[k]) / (ts[k + 1] - ts[k]) for k in (0, 7))
     return Kink(True, left, right, where, width, five_point)
 
 
@@ -178,8 +179,8 @@ def _one_place(deviations, peak):
 
 def _steady(sizes, slack):
     """Whether the last three sizes, each from a window half the one before, stay the same
-    to within ``slack`` (a kink's change of slope) rather than halving or faster (a smooth
-    F's).  Zero marks a window where the change was not in one place."""
+    to within ``slack`` (a kink's turn of slope) rather than shrinking (a smooth F's, by
+    4 each time).  Zero marks a window where the turn was not in one place."""
     if len(sizes) < 3 or 0.0 in sizes[-3:]:
         return False
     last = sizes[-3:]

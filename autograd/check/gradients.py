@@ -13,9 +13,9 @@ import math
 import numbers
 from operator import itemgetter
 
-from .differences import between, central, find_kink, shifted
+from .differences import UNIT_ROUNDOFF, between, central, find_kink, shifted
 from .objective import Objective
-from .precision import difference_advice, method_line, warn_if_imprecise
+from .precision import difference_advice, method_line, suggested_eps, warn_if_imprecise
 from .probes import choose
 from .report import CheckResult, Entry, agree, check_tolerances
 
@@ -80,21 +80,21 @@ def _first_order(obj, probes, eps, atol, rtol, skip_kinks, name=str):
     entries = []
     for p in probes:
         a = _along(p.v)(analytic)
-        n, _, _ = central(obj.value, point, p.v, eps)
+        n, hi, lo = central(obj.value, point, p.v, eps)
         entry = Entry(name(p.name), p.index, None if p.index is None else point[p.index], a, n,
                       moves=p.name)
         if not (math.isfinite(a) and math.isfinite(n)):
             entry.status, entry.hint = "mismatch", "not finite: f or its gradient overflows here"
         elif not agree(a, n, atol, rtol):
-            _judge_failure(entry, obj, p, eps, atol, rtol, skip_kinks)
+            _judge_failure(entry, obj, p, eps, atol, rtol, skip_kinks, {1: hi, -1: lo})
         entries.append(entry)
     return entries
 
 
-def _judge_failure(entry, obj, probe, eps, atol, rtol, skip_kinks):
+def _judge_failure(entry, obj, probe, eps, atol, rtol, skip_kinks, known):
     """A failing element: not differentiable here if F has a kink within ε, judged from F
-    alone; else a mismatch, with a hint where one can be given."""
-    kink = find_kink(obj.value, obj.point, probe.v, eps)
+    alone (``known``: F(x ± εv)); else a mismatch, with a hint where one can be given."""
+    kink = find_kink(obj.value, obj.point, probe.v, eps, known)
     if kink.found:
         _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol,
                    skip_kinks)
@@ -118,11 +118,14 @@ def _judge_failure(entry, obj, probe, eps, atol, rtol, skip_kinks):
 def _smaller_step_hint(entry, value, point, v, eps, five_point, atol, rtol):
     """Where a smooth function's difference with step ε is too coarse: say so when the
     five-point difference, or a central difference with a tenth or a hundredth of the
-    step, agrees with the engine (a clue for the reader, never a pass)."""
+    step, agrees with the engine (a clue for the reader, never a pass).  Steps below the
+    one that balances round-off and truncation in float64 are not tried: they are no
+    better."""
     if agree(entry.computed, five_point, atol, rtol):
         return f"5-point difference {five_point:.10g} agrees: ε too large"
+    best = suggested_eps(max(abs(point[i]) for i in v), UNIT_ROUNDOFF)
     for step in (eps / 10, eps / 100):
-        if step < 1e-8:
+        if step < best:
             break
         n, _, _ = central(value, point, v, step)
         if agree(entry.computed, n, atol, rtol):
@@ -186,17 +189,18 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, di
             along = _along(p.v)
             compared.append((Entry(f"vᵀHv, {p.name}", None, None, along(hv),
                                    (along(up) - along(down)) / (2 * eps), moves=p.name),
-                             p, along))
+                             p, along, up, down))
             continue
         j = p.index
         step = shifted(point, p.v, eps)[j] - shifted(point, p.v, -eps)[j]
         for i in rows:
             compared.append((Entry(f"∂²/∂{names[i]}∂{names[j]}", j, point[j], hv[i],
                                    (up[i] - down[i]) / step, moves=names[j]),
-                             p, itemgetter(i)))
-    for e, p, component in compared:
+                             p, itemgetter(i), up, down))
+    for e, p, component, up, down in compared:
         if not agree(e.computed, e.reference, atol, rtol):
-            _judge_second_order(e, obj, p, component, eps, atol, rtol, skip_kinks)
+            _judge_second_order(e, obj, p, component, eps, atol, rtol, skip_kinks,
+                                {1: component(up), -1: component(down)})
     scale = abs(obj.value(point))
     gradient_scale = max(abs(g) for g in obj.gradient(point))
     result = CheckResult(f"gradgradcheck at {obj.describe()}", ("analytic", "numeric"),
@@ -213,11 +217,11 @@ def _along(v):
     return lambda g: math.fsum(g[i] * c for i, c in v.items())
 
 
-def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, skip_kinks):
+def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, skip_kinks, known):
     """A failing second derivative: not defined here if G, the gradient ``component``
-    being differentiated, jumps within ε (F has a kink there, judged from F) or has a
-    kink (as x·ReLU(x) at 0, judged from G); never from the second derivative under test.
-    Else a mismatch."""
+    being differentiated (``known``: G(x ± εv)), jumps within ε (F has a kink there,
+    judged from F) or has a kink (as x·ReLU(x) at 0, judged from G); never from the
+    second derivative under test.  Else a mismatch."""
     def g(point):
         return component(obj.gradient(point))
 
@@ -229,7 +233,7 @@ def _judge_second_order(entry, obj, probe, component, eps, atol, rtol, skip_kink
         entry.gradient_jumps = True
         _mark_kink(entry, probe, eps, before, after, kink_of_f.offset, atol, rtol, skip_kinks)
         return
-    kink = find_kink(g, obj.point, probe.v, eps)
+    kink = find_kink(g, obj.point, probe.v, eps, known)
     if kink.found:
         _mark_kink(entry, probe, eps, kink.left, kink.right, kink.offset, atol, rtol,
                    skip_kinks)
