@@ -148,7 +148,13 @@ def find_kink(value, point, v, eps, known=None):
             break   # the slopes agree to within their round-off at this scale
         # Round-off (F computed with cancellation can carry far more than u·|F|) scatters
         # excess turns everywhere: count the turn only where it sits in one place.
-        levels.append((turn if _one_place(excess, peak) else 0.0, ts, fs, peak + 1, s))
+        one_place = _one_place(excess, peak)
+        if (not one_place and levels and levels[-1][0] == 0.0
+                and abs(turn) < abs(levels[-1][5]) / 3):
+            # Spread out twice and shrinking as a smooth F's: a kink still hidden under it
+            # would be smaller than the difference's own truncation error, ε²·F‴/6.
+            break
+        levels.append((turn if one_place else 0.0, ts, fs, peak + 1, s, turn))
         if _steady([c for c, *_ in levels], 0.1):
             break
         # The next window, half the size, is centred on the point where the slope turned
@@ -156,7 +162,7 @@ def find_kink(value, point, v, eps, known=None):
         centre, unit = centre + (peak - 3) * unit, unit / 2
     if not _steady([c for c, *_ in levels], 0.25):
         return Kink(False, math.nan, math.nan, 0.0, 0.0, five_point)
-    _, ts, fs, k, s = levels[-1]
+    _, ts, fs, k, s, _ = levels[-1]
     # The kink lies between t_(k−1) and t_(k+1): the secants just outside are F's one-sided
     # slopes, and the lines through (t_(k−1), F_(k−1)) and (t_(k+1), F_(k+1)) with those
     # slopes meet at the kink (exactly, where F is straight on either side).
