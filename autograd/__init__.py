@@ -5,7 +5,7 @@ A :class:`Value` records the computation graph as it is computed;
 derivative (the table in :mod:`autograd.ops`).  Standard library only.
 """
 
-from . import ops
+from . import fast, graph_copy, ops  # fast paths and pickling for Value, installed on import
 from .backward import BackwardStep, Contribution, backward_steps, topological_order, zero_grad
 from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, numerical_grad
 from .check import NotDifferentiable, PrecisionWarning, check_accumulation

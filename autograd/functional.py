@@ -7,19 +7,16 @@ goes back to the inputs, so they can be differentiated again (second
 derivatives, mixed partials, Hessians).
 """
 
-from operator import mul as _mul
-
 from . import ops
-from .backward import topological_order
 from .modes import enable_grad
-from .value import Value, _lift, _many_node, constant_of, node_from_rule
+from .value import Value, _as_value, apply, constant_of, topological_order
 
 
 def _values(xs, context):
     if isinstance(xs, Value) or isinstance(xs, (str, bytes)) or not hasattr(xs, "__iter__"):
         raise TypeError(f"{context} expects a list of Values or numbers, "
                         f"got {type(xs).__name__} {xs!r}")
-    vs = [x if type(x) is Value else _lift(x, context) for x in xs]
+    vs = [_as_value(x, context) for x in xs]
     if not vs:
         raise ValueError(f"{context} needs at least one value, got an empty list")
     return vs
@@ -27,57 +24,38 @@ def _values(xs, context):
 
 def total(values):
     """z = Σᵢ xᵢ as a single node (∂z/∂xᵢ = 1); correctly rounded (fsum), inf/nan as IEEE."""
-    return node_from_rule(ops.total, _values(values, "total()"))
+    return apply(ops.total, *_values(values, "total()"))
 
 
 def dot(weights, inputs, bias=0.0):
     """z_j^[l] = Σₖ W^[l]_jk·A^[l−1]_k + b^[l]_j as a single node: a neuron's pre-activation.
 
-    ∂z/∂wₖ = xₖ,  ∂z/∂xₖ = wₖ,  ∂z/∂b = 1.  One node instead of 2n, which
-    makes graphs smaller to draw and faster to differentiate.  Checks its
-    arguments (numbers become constants); code that already holds lists of
-    Values of equal length calls :func:`dot_unchecked` instead.
+    ∂z/∂wₖ = xₖ,  ∂z/∂xₖ = wₖ,  ∂z/∂b = 1.  One node instead of 2n, which makes graphs
+    smaller to draw and faster to differentiate; summed left to right.  Checks its
+    arguments (numbers become constants); code that already holds lists of Values of
+    equal length calls :func:`affine_unchecked` instead.
     """
     ws, xs = _values(weights, "dot() weights"), _values(inputs, "dot() inputs")
     if len(ws) != len(xs):
         raise ValueError(f"dot() needs as many weights as inputs: got {len(ws)} weights "
                          f"and {len(xs)} inputs")
-    b = bias if type(bias) is Value else _lift(bias, "dot() bias")
-    return dot_unchecked(ws, xs, b)
-
-
-def dot_unchecked(weights, inputs, bias):
-    """:func:`dot` without the argument checks: ``weights`` and ``inputs`` must be lists
-    (or tuples) of Values of equal length and ``bias`` a Value; anything else gives
-    wrong results or an AttributeError.  One row of :func:`affine_unchecked`."""
-    return affine_unchecked((weights,), inputs, (bias,))[0]
+    return apply(ops.dot, *ws, *xs, _as_value(bias, "dot() bias"))
 
 
 def affine_unchecked(rows, inputs, biases):
-    """A layer's Z = W x + b: the node z_j = Σₖ W_jk·x_k + b_j for each row j of ``rows``
-    (and the matching bias), all reading the same ``inputs``.  No argument checks, for
-    ``nn``'s forward pass: ``rows`` holds lists of Values as long as ``inputs`` (Values),
-    ``biases`` one Value per row; anything else gives wrong results or an AttributeError.
-
-    Fast path of the ``weighted_sum`` rule in :mod:`autograd.ops` (same value, same
-    summation order; a property test holds them equal).  The inputs' numbers are read
-    once for the whole layer, not once per neuron."""
-    inputs = tuple(inputs)
-    xd = [x._data for x in inputs]
-    nodes = []
-    for weights, bias in zip(rows, biases):
-        wd = [w._data for w in weights]
-        z = sum(map(_mul, wd, xd)) + bias._data
-        nodes.append(_many_node(ops.weighted_sum, (*weights, *inputs, bias), z,
-                                (*xd, *wd, 1.0)))
-    return nodes
+    """A layer's Z = W x + b: the :func:`dot` node z_j = Σₖ W_jk·x_k + b_j for each row j of
+    ``rows`` (and the matching bias), all reading the same ``inputs``.  No argument
+    checks, for ``nn``'s forward pass: ``rows`` holds lists of Values as long as
+    ``inputs`` (Values), ``biases`` one Value per row; anything else gives wrong results
+    or an AttributeError."""
+    return [apply(ops.dot, *weights, *inputs, bias) for weights, bias in zip(rows, biases)]
 
 
 def logsumexp(values):
     """ln Σᵢ e^xᵢ, computed as m + ln Σᵢ e^(xᵢ−m) with m = max xᵢ (never overflows).
 
     ∂/∂xᵢ = softmax(x)ᵢ."""
-    return node_from_rule(ops.logsumexp, _values(values, "logsumexp()"))
+    return apply(ops.logsumexp, *_values(values, "logsumexp()"))
 
 
 def log_softmax(values, index=None):
@@ -88,11 +66,11 @@ def log_softmax(values, index=None):
     logits [c] * n every zᵢ is −ln n, for any finite c."""
     xs = _values(values, "log_softmax()")
     if index is None:
-        return [node_from_rule(ops.log_softmax, xs, i) for i in range(len(xs))]
+        return [apply(ops.log_softmax, *xs, constant=i) for i in range(len(xs))]
     if not isinstance(index, int) or not -len(xs) <= index < len(xs):
         raise IndexError(f"log_softmax() index must be an int in 0..{len(xs) - 1}, "
                          f"got {index!r}")
-    return node_from_rule(ops.log_softmax, xs, index % len(xs))
+    return apply(ops.log_softmax, *xs, constant=index % len(xs))
 
 
 def softmax(values):
@@ -144,7 +122,7 @@ def grad(output, inputs, create_graph=False):
 def _local_as_values(node):
     # Re-run the primitive's rule on the parent Values: the derivatives it
     # returns are then Values with graphs of their own (see autograd.ops).
-    primitive = node._primitive
+    primitive = node.primitive
     if primitive.constant is not None:
         return primitive.rule(*node.parents, constant_of(node))[1:]
     return primitive.rule(*node.parents)[1:]

@@ -1,22 +1,29 @@
 """Pickling and copying graphs of any depth, without recursion.
 
-Left to themselves, ``pickle`` and ``copy.deepcopy`` follow a node's parents,
-their parents, ... recursively and stop with RecursionError a few thousand
-nodes deep.  Here a graph travels as a flat list of its nodes, parents first
+Left to themselves, ``pickle`` and ``copy.deepcopy`` follow a node's parents, their
+parents, ... recursively and stop with RecursionError a few thousand nodes deep.  Here
+a node travels as the flat list of its graph's nodes, parents first
 (:func:`graph_records`), and is rebuilt node by node (:func:`graph_from_records`).
-Nothing in a node depends on the process that made it, so a graph unpickled in
-another process (a ``multiprocessing`` worker started with "spawn") backpropagates
-exactly as in the one that made it.
+Nothing in a node depends on the process that made it, so a graph unpickled in another
+process (a ``multiprocessing`` worker started with "spawn") backpropagates exactly as
+in the one that made it.
+
+Importing this module registers :func:`reduce` for ``Value`` with :mod:`copyreg`, which
+``pickle``, ``copy.copy`` and ``copy.deepcopy`` all consult (``autograd`` imports it).
+A leaf (a parameter) is one object wherever it appears, so a model pickled or
+deep-copied together with a loss keeps its parameters shared with the loss's graph;
+a graph's inner nodes are copied with the graph of the node being copied.
 """
 
+import copyreg
+
 from . import ops
-from .backward import topological_order
-from .value import Value, _Extras, _extras, _leaf, _link, _new, constant_of
+from .value import Value, _node, constant_of, topological_order
 
 
 def reduce(node):
-    """``node.__reduce_ex__``: a leaf as its number, gradient and label; any other
-    node as the flat list of its graph."""
+    """What pickle and copy store for ``node``: a leaf as its number, gradient and label;
+    any other node as the flat list of its graph."""
     if node.is_leaf:
         return (leaf_from_state, (node.data, node.grad, node.label))
     return (graph_from_records, (graph_records(node),))
@@ -36,7 +43,7 @@ def graph_records(root):
     order = topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     return [node if node.is_leaf else
-            (node.op_name, node.data, node.grad, node.label,
+            (node.primitive.name, node.data, node.grad, node.label,
              constant_of(node), tuple(index[p] for p in node.parents),
              tuple(node.local_grads))
             for node in order]
@@ -50,43 +57,13 @@ def graph_from_records(records):
             nodes.append(record)
             continue
         name, data, grad, label, constant, parent_indices, local = record
-        v = _leaf(data)
-        _link(v, ops.PRIMITIVES[name], [nodes[i] for i in parent_indices], local)
+        v = _node(ops.PRIMITIVES[name], data, [nodes[i] for i in parent_indices], local,
+                  constant)
         v.grad = grad
         if label:
             v.label = label
-        if constant is not None:
-            _extras(v).constant = constant
         nodes.append(v)
     return nodes[-1]
 
 
-def deepcopy_graph(root, memo):
-    """``root.__deepcopy__``: every node of root's graph copied once, parents first, each
-    copy linked to its parents' copies; ``memo`` is ``copy.deepcopy``'s, so nodes shared
-    with other copied objects (a model's parameters) stay shared."""
-    for node in topological_order(root):
-        if id(node) not in memo:
-            memo[id(node)] = copy_node(node, memo)
-    return memo[id(root)]
-
-
-def copy_node(node, memo):
-    """A node like ``node`` (number, gradient, label, primitive, local derivatives) whose
-    parents are their copies in ``memo``, or the same parents if not copied."""
-    copy = _new(Value)
-    for name in Value.__slots__:
-        if name != "_extras" and hasattr(node, name):
-            setattr(copy, name, getattr(node, name))
-    copy._pass_grad = 0.0
-    if node._first_parent is not None:
-        copy._first_parent = memo.get(id(node._first_parent), node._first_parent)
-        if node._second_parent is not None:
-            copy._second_parent = memo.get(id(node._second_parent), node._second_parent)
-    extras = getattr(node, "_extras", None)
-    if extras is not None:  # all of it but where the node was made, which stays behind
-        parents = extras.parents
-        if parents is not None:
-            parents = tuple(memo.get(id(p), p) for p in parents)
-        copy._extras = _Extras(parents, extras.local_grads, extras.constant)
-    return copy
+copyreg.pickle(Value, reduce)

@@ -58,7 +58,7 @@ GUARDED = {
     "softplus": lambda a: a.softplus(),
     "log_sigmoid": lambda a: a.log_sigmoid(),
     "total": lambda a, b, c: functional.total([a, b, c]),
-    "weighted_sum": lambda a, b, c: functional.dot([a, b], [c, a], b),
+    "dot": lambda a, b, c: functional.dot([a, b], [c, a], b),
     "logsumexp": lambda a, b, c: functional.logsumexp([a, b, c]),
     "log_softmax": lambda a, b, c: functional.log_softmax([a, b, c], 1),
 }

@@ -1,236 +1,50 @@
-"""``Value``: one scalar node of a computation graph.
+"""``Value``: one scalar node of a computation graph; how a node is made and how backward() runs.
 
-A node stores its number (``data``), the gradient of the last backward pass's
-root with respect to it (``grad``), the primitive that made it (a record of
-:mod:`autograd.ops`), its parents, and the local derivatives ∂node/∂parent
-computed when the node was made.  Nodes hold no closures and no reference to
-their children, so a graph is a plain DAG with no reference cycles: CPython
-frees it by reference counting the moment the last name for its output goes
-away (micrograd's closures put every node in a cycle, which is where most of
-its time goes).
+Read the engine in this order (about 100 lines; README "Reading the engine"):
 
-Where the parents live (the only two layouts):
+1. :class:`Value`: a node's number, its gradient, the primitive that made it, its
+   parents and the local derivatives ∂node/∂parent.
+2. ``a * b`` is :meth:`Value.__mul__`: it calls :func:`apply` with the record
+   :data:`autograd.ops.mul`, whose rule returns the product and the two local
+   derivatives (b, a); :func:`_node` stores them on a new node linked to a and b.
+3. ``loss.backward()`` is :meth:`Value.backward`: :func:`topological_order` lists the
+   graph parents first, and the loop walks it children first, applying the chain rule.
+
+Nodes hold no closures and no reference to their children, so a graph is a plain DAG
+with no reference cycles: CPython frees it by reference counting the moment the last
+name for its output goes away (micrograd's closures put every node in a cycle, which
+is where most of its time goes).
+
+Where the parents live (two layouts, read through :attr:`Value.parents` and
+:attr:`Value.local_grads`; only :mod:`autograd.fast` reads the slots):
 
 =================================  =======================================
-a node made from one or two inputs ``_first_parent``, ``_second_parent``
-                                   (None for one input) and their local
-                                   derivatives ``_first_local``,
-                                   ``_second_local``
-a node made from more inputs       ``_extras.parents``,
-(``total``, ``dot``, softmax)      ``_extras.local_grads`` (tuples;
-                                   ``_first_parent`` is None)
-a leaf                             ``_primitive`` and ``_first_parent`` None
+up to two parents (none: a leaf)   ``_first_parent``, ``_second_parent``
+                                   (None where there is none) and their local
+                                   derivatives ``_first_local``, ``_second_local``
+more parents (``total``, ``dot``,  ``_extras.parents``, ``_extras.local_grads``
+``logsumexp``, ``log_softmax``)    (tuples; ``_first_parent`` is None)
 =================================  =======================================
 
-Read them through :attr:`Value.parents` and :attr:`Value.local_grads`.  A node
-has ten slots, 112 bytes: what only a few nodes need (more than two parents, a
-constant such as the k of x**k, where a node was made) lives in an
-:class:`_Extras` record, so the common node carries no room for it.
+What only a few nodes need (more than two parents, a constant such as the k of x**k,
+where a node was made) lives in an :class:`_Extras` record, so the common node carries
+no room for it: ten slots, 112 bytes.
 
-Fast path: the hot primitives (``+ − × ÷``, negation, tanh, ReLU, exp, σ)
-compute their value and local derivatives inline instead of calling their rule
-in :mod:`autograd.ops`; ``tests/engine/test_engine_properties.py`` holds each of them
-equal to its rule on random inputs.  Every other node is made from its rule
-by :func:`node_from_rule`, the reference way.
+:mod:`autograd.fast` replaces ``+``, ``×``, ``tanh``, ``relu`` and ``backward`` below with
+versions that compute the same numbers inline (property-tested bit for bit), because
+they make micrograd's demo step and a deep chain 1.5-2× faster; what they compute is
+what is written here.
 """
 
 import math
 import numbers
+import threading
 import traceback
 
 from . import modes as _modes
 from . import ops
-from .errors import AnomalyError, DivisionByZeroError, FloatOverflowError
+from .errors import AnomalyError, FloatOverflowError
 from .modes import open_blocks as _MODE_BLOCKS_OPEN  # non-empty: some thread is in a mode block
-
-_new = object.__new__
-_NO_GRAPH = "made inside no_grad()"  # the origin of an op result that recorded no graph
-_INT_EXACT = 2 ** 53  # ints smaller than this in size convert to float exactly
-
-
-def as_float(x, context):
-    """``x`` as a Python float, for any real number (int, bool, Fraction, NumPy scalar);
-    a TypeError naming what was given otherwise."""
-    if type(x) is float:
-        return x
-    if isinstance(x, Value):
-        raise TypeError(f"{context} expects a real number, got a Value ({x!r}); "
-                        f"use the Value itself, or its .data")
-    if isinstance(x, numbers.Real):
-        try:
-            return float(x)
-        except OverflowError:
-            raise FloatOverflowError(f"{context}: {x!r} is beyond the float range "
-                                     f"(about ±1.8e308)") from None
-    raise TypeError(f"{context} expects a real number (int, float, Fraction or a NumPy "
-                    f"scalar), got {type(x).__name__} {x!r}")
-
-
-def _lift(x, symbol):
-    """A number becomes a constant leaf; anything else is a TypeError naming ``symbol``."""
-    if type(x) is float:  # the common cases first: the ABC test below is slow
-        return _leaf(x)
-    if type(x) is int and -_INT_EXACT < x < _INT_EXACT:
-        return _leaf(float(x))
-    if isinstance(x, numbers.Real):
-        return _leaf(as_float(x, f"the operand of {symbol}"))
-    raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
-                    f"expected a number (int or float) or a Value")
-
-
-class _Extras:
-    """What only some nodes have: ``parents`` and ``local_grads`` of a node made from more
-    than two inputs; ``constant``, the number a primitive takes besides its inputs (the k
-    of x**k); ``origin``, where detect_anomaly() saw the node made, or that no_grad()
-    made it."""
-
-    __slots__ = ("parents", "local_grads", "constant", "origin")
-
-    def __init__(self, parents=None, local_grads=None, constant=None, origin=None):
-        self.parents, self.local_grads = parents, local_grads
-        self.constant, self.origin = constant, origin
-
-
-def _extras(v):
-    """v's :class:`_Extras` record, made on first use."""
-    try:
-        return v._extras
-    except AttributeError:
-        v._extras = record = _Extras()
-        return record
-
-
-def constant_of(v):
-    """The constant ``v``'s primitive took besides its inputs (the k of x**k), or None."""
-    record = getattr(v, "_extras", None)
-    return None if record is None else record.constant
-
-
-def origin_of(v):
-    """Where detect_anomaly() saw ``v`` made, :data:`_NO_GRAPH` if no_grad() made it, or None."""
-    record = getattr(v, "_extras", None)
-    return None if record is None else record.origin
-
-
-def _leaf(number):
-    v = _new(Value)
-    v._data = number
-    v.grad = v._pass_grad = 0.0
-    v._primitive = None
-    v._first_parent = None
-    return v
-
-
-# Node construction.  The caller has computed the value and the local
-# derivatives; these link the node to its parents as the modes say.
-def _unary_node(primitive, a, data, local):
-    v = _new(Value)
-    v._data = data
-    v.grad = v._pass_grad = 0.0
-    if not _MODE_BLOCKS_OPEN:
-        v._primitive = primitive
-        v._first_parent = a
-        v._second_parent = None
-        v._first_local = local
-    else:
-        _link_in_mode(v, primitive, (a,), (local,))
-    return v
-
-
-def _binary_node(primitive, a, b, data, local_a, local_b):
-    v = _new(Value)
-    v._data = data
-    v.grad = v._pass_grad = 0.0
-    if not _MODE_BLOCKS_OPEN:
-        v._primitive = primitive
-        v._first_parent = a
-        v._second_parent = b
-        v._first_local = local_a
-        v._second_local = local_b
-    else:
-        _link_in_mode(v, primitive, (a, b), (local_a, local_b))
-    return v
-
-
-def _many_node(primitive, parents, data, local):
-    v = _new(Value)
-    v._data = data
-    v.grad = v._pass_grad = 0.0
-    if not _MODE_BLOCKS_OPEN:
-        v._primitive = primitive
-        v._first_parent = None
-        v._extras = _Extras(parents, local)
-    else:
-        _link_in_mode(v, primitive, parents, local)
-    return v
-
-
-def node_from_rule(primitive, parents, constant=None):
-    """The node ``primitive(*parents[, constant])``, value and local derivatives from its rule:
-    the reference way to make a node, for any number of parents."""
-    parents = tuple(parents)
-    inputs = [p._data for p in parents]
-    if constant is not None:
-        inputs.append(constant)
-    data, *local = primitive.rule(*inputs)
-    if len(parents) == 1:
-        v = _unary_node(primitive, parents[0], data, local[0])
-    elif len(parents) == 2:
-        v = _binary_node(primitive, parents[0], parents[1], data, local[0], local[1])
-    else:
-        v = _many_node(primitive, parents, data, tuple(local))
-    if constant is not None:
-        _extras(v).constant = constant
-    return v
-
-
-def _link(v, primitive, parents, local):
-    v._primitive = primitive
-    if len(parents) <= 2:
-        v._first_parent = parents[0]
-        v._first_local = local[0]
-        v._second_parent = parents[1] if len(parents) == 2 else None
-        if len(parents) == 2:
-            v._second_local = local[1]
-    else:
-        v._first_parent = None
-        record = _extras(v)
-        record.parents, record.local_grads = tuple(parents), tuple(local)
-
-
-def _link_in_mode(v, primitive, parents, local):
-    """Link ``v`` as the calling thread's modes say: checked and located inside
-    detect_anomaly(), a leaf marked as such inside no_grad()."""
-    if _modes.anomaly():
-        _check_forward(v, primitive, parents)
-    if _modes.recording():
-        _link(v, primitive, parents, local)
-    else:
-        v._primitive = None
-        v._first_parent = None
-        _extras(v).origin = _NO_GRAPH
-
-
-def _check_forward(v, primitive, parents):
-    # Remember where the user built this node, for forward and backward reports.
-    origin = _extras(v).origin = "".join(traceback.format_list(_user_frames()))
-    if not math.isfinite(v._data):
-        inputs = ", ".join(repr(p._data) for p in parents)
-        raise AnomalyError(f"{primitive.name}({inputs}) returned {v._data!r} in the forward "
-                           f"pass; the node was created at:\n{origin}")
-
-
-def _user_frames():
-    """The creation stack without the engine's own frames."""
-    frames = traceback.extract_stack()[:-1]
-    outside = [f for f in frames if "/autograd/" not in f.filename.replace("\\", "/")]
-    return outside[-3:] or frames[-1:]
-
-
-_GRAPH_DROPPED = ("{what} of a Value would give a plain number with no graph, so no gradient "
-                  "would reach the Value (math.exp(v), math.tanh(v), ... convert it this way "
-                  "too). Use the Value's own methods to stay in the graph (v.exp(), v.tanh(), "
-                  "v.log(), v.sqrt(), ...), or v.data / v.item() for the number.")
 
 
 class Value:
@@ -259,8 +73,8 @@ class Value:
 
     __slots__ = ("_data", "grad", "_pass_grad", "_label", "_primitive", "_first_parent",
                  "_second_parent", "_first_local", "_second_local", "_extras")
-    # _pass_grad: ∂root/∂node during one backward pass (see autograd.backward);
-    # _extras: an _Extras record, only on the few nodes that need one.
+    # _pass_grad: ∂root/∂node during one backward pass of autograd.fast (there also the
+    # mark "visited"); _extras: an _Extras record, only on the few nodes that need one.
 
     def __init__(self, data, label=""):
         self._data = data if type(data) is float else as_float(data, "Value()")
@@ -271,6 +85,49 @@ class Value:
             raise TypeError(f"Value() label must be a str, got {type(label).__name__} {label!r}")
         self._primitive = None
         self._first_parent = None
+
+    def __mul__(self, other):
+        """z = a·b; ∂z/∂a = b, ∂z/∂b = a (the record :data:`autograd.ops.mul`)."""
+        return apply(ops.mul, self, _as_value(other, "*"))
+
+    def backward(self, grad=1.0):
+        """Add ∂self/∂v to ``v.grad`` for every node v of this node's graph.
+
+        For every node v, children before parents, the chain rule::
+
+            ∂root/∂parent  +=  ∂v/∂parent · ∂root/∂v
+
+        where ∂v/∂parent is the local derivative stored on v when it was made, and
+        ∂root/∂v is complete by the time v's turn comes, because every node that uses v
+        came before it.  A node used twice (``a + a``, diamonds) gets one term per use.
+        In the lecture notes' notation the pass computes δ^[l] = ∂L/∂Z^[l] layer by layer
+        and ∂L/∂W^[l] from it, one scalar node at a time.
+
+        ``grad`` seeds ∂root/∂root (1.0 by default).  Every node's gradient, leaves and
+        intermediates alike, is *added to*, the way PyTorch accumulates into ``.grad``:
+        calling ``backward()`` twice without zeroing doubles every gradient, and
+        gradients of several losses that share parameters add up (also from several
+        threads at once).  Zero them first (``Module.zero_grad()`` or
+        :func:`autograd.zero_grad`) to get one pass's gradient.
+
+        A zero gradient arriving at a node contributes nothing to its parents (so 0·∞
+        counts as 0).  Under :func:`autograd.detect_anomaly` every term is checked and
+        the first nan or inf raises.  A result made inside ``no_grad()`` has no graph,
+        and backward() on it raises.
+        """
+        seed = backward_seed(self, grad)
+        checking = anomaly_checked(self)
+        pass_grads = {self: seed}  # ∂root/∂node, complete when the node's turn comes
+        with graph_lock:
+            for node in reversed(topological_order(self)):
+                g = pass_grads.get(node, 0.0)
+                node.grad += g
+                if g:
+                    for parent, local in zip(node.parents, node.local_grads):
+                        added = local * g
+                        if checking and not math.isfinite(added):
+                            raise backward_anomaly(node, parent, local, g, added)
+                        pass_grads[parent] = pass_grads.get(parent, 0.0) + added
 
     # -- the number ------------------------------------------------------------
     @property
@@ -300,31 +157,25 @@ class Value:
             raise TypeError(f"a Value's label must be a str, got {type(text).__name__} {text!r}")
         self._label = text
 
-    # -- what the node is, for people and pictures -----------------------------
+    # -- what the node is ----------------------------------------------------------
     @property
-    def op(self):
-        """The primitive that produced this node, as drawn in graphs ('' for a leaf)."""
-        primitive = self._primitive
-        if primitive is None:
-            return ""
-        if primitive is ops.pow_const:
-            return f"**{_fmt(self._extras.constant)}"
-        return primitive.symbol
+    def primitive(self):
+        """The record of :mod:`autograd.ops` that made this node (None for a leaf): its
+        ``name``, rule, formulas and symbol."""
+        return self._primitive
 
     @property
-    def op_name(self):
-        """The primitive's name in :data:`autograd.ops.PRIMITIVES` ('' for a leaf)."""
-        return "" if self._primitive is None else self._primitive.name
+    def op(self):
+        """The operator as pictures draw it ('×', 'σ', '**2'; '' for a leaf)."""
+        primitive = self._primitive
+        return "" if primitive is None else primitive.drawn(constant_of(self))
 
     @property
     def _op(self):
-        """micrograd's name: the operator as a string ('+', '*', '**2', 'tanh', 'ReLU'; '' for a leaf)."""
+        """micrograd's name for :attr:`op`, spelled as micrograd spells it
+        ('+', '*', '**2', 'tanh', 'ReLU'; '' for a leaf)."""
         primitive = self._primitive
-        if primitive is None:
-            return ""
-        if primitive is ops.pow_const:
-            return f"**{self._extras.constant}"
-        return primitive.text
+        return "" if primitive is None else primitive.micrograd_op.format(constant_of(self))
 
     @property
     def parents(self):
@@ -373,13 +224,7 @@ class Value:
     def __bool__(self):
         return self._data != 0.0
 
-    # -- graph-level operations ------------------------------------------------
-    def backward(self, grad=1.0):
-        """Backpropagate from this node; see :func:`autograd.backward.backward`."""
-        from .backward import backward
-
-        backward(self, grad)
-
+    # -- the graph -----------------------------------------------------------------
     def _backward(self):
         """micrograd's chain-rule step for this node alone: every parent's ``.grad``
         += ∂self/∂parent · ``self.grad`` (nothing for a leaf)."""
@@ -391,179 +236,86 @@ class Value:
         """A new leaf with the same data and label and no history."""
         return Value(self._data, self.label)
 
-    # Pickling and copying go through a flat list of the graph's nodes, parents
-    # first, so a graph of any depth needs no recursion (see autograd.graph_copy).
-    def __reduce_ex__(self, protocol):
-        from . import graph_copy
-
-        return graph_copy.reduce(self)
-
-    def __deepcopy__(self, memo):
-        from . import graph_copy
-
-        return graph_copy.deepcopy_graph(self, memo)
-
-    def __copy__(self):
-        from . import graph_copy
-
-        return graph_copy.copy_node(self, {})
-
-    # -- binary arithmetic (fast path: values and local derivatives inline) ------
+    # -- arithmetic: each operator applies its record of autograd.ops ----------------
     def __add__(self, other):
-        if type(other) is not Value:
-            other = _lift(other, "+")
-        if _MODE_BLOCKS_OPEN:
-            return _binary_node(ops.add, self, other, self._data + other._data, 1.0, 1.0)
-        # The hottest ops (+ × tanh ReLU) build their node inline, as _binary_node
-        # and _unary_node do: a call there would cost ~10 % of a training step.
-        v = _new(Value)
-        v._data = self._data + other._data
-        v.grad = v._pass_grad = 0.0
-        v._primitive = ops.add
-        v._first_parent = self
-        v._second_parent = other
-        v._first_local = v._second_local = 1.0
-        return v
+        """z = a + b (:data:`autograd.ops.add`)."""
+        return apply(ops.add, self, _as_value(other, "+"))
 
     def __radd__(self, other):
-        return _lift(other, "+") + self
+        return apply(ops.add, _as_value(other, "+"), self)
 
     def __sub__(self, other):
-        if type(other) is not Value:
-            other = _lift(other, "-")
-        return _binary_node(ops.sub, self, other, self._data - other._data, 1.0, -1.0)
+        """z = a − b (:data:`autograd.ops.sub`)."""
+        return apply(ops.sub, self, _as_value(other, "-"))
 
     def __rsub__(self, other):
-        return _lift(other, "-") - self
-
-    def __mul__(self, other):
-        if type(other) is not Value:
-            other = _lift(other, "*")
-        a, b = self._data, other._data
-        if _MODE_BLOCKS_OPEN:
-            return _binary_node(ops.mul, self, other, a * b, b, a)
-        v = _new(Value)
-        v._data = a * b
-        v.grad = v._pass_grad = 0.0
-        v._primitive = ops.mul
-        v._first_parent = self
-        v._second_parent = other
-        v._first_local = b
-        v._second_local = a
-        return v
+        return apply(ops.sub, _as_value(other, "-"), self)
 
     def __rmul__(self, other):
-        return _lift(other, "*") * self
+        return apply(ops.mul, _as_value(other, "*"), self)
 
     def __truediv__(self, other):
-        if type(other) is not Value:
-            other = _lift(other, "/")
-        a, b = self._data, other._data
-        if b == 0.0:
-            raise DivisionByZeroError(f"division by zero: {a!r} / 0.0")
-        z = a / b
-        return _binary_node(ops.div, self, other, z, 1.0 / b, -z / b)
+        """z = a / b (:data:`autograd.ops.div`); DivisionByZeroError for b = 0."""
+        return apply(ops.div, self, _as_value(other, "/"))
 
     def __rtruediv__(self, other):
-        return _lift(other, "/") / self
+        return apply(ops.div, _as_value(other, "/"), self)
 
     def __pow__(self, exponent):
+        """a**k for a number k (:data:`autograd.ops.pow_const`), a**b for a Value b
+        (:data:`autograd.ops.pow_`)."""
         if type(exponent) is Value:
-            return node_from_rule(ops.pow_, (self, exponent))
+            return apply(ops.pow_, self, exponent)
         if not isinstance(exponent, numbers.Real):
-            _lift(exponent, "**")  # raises the TypeError
+            _as_value(exponent, "**")  # raises the TypeError
         k = exponent if isinstance(exponent, int) else as_float(exponent, "the exponent of **")
-        return node_from_rule(ops.pow_const, (self,), k)
+        return apply(ops.pow_const, self, constant=k)
 
     def __rpow__(self, base):
-        return _lift(base, "**") ** self
+        return apply(ops.pow_, _as_value(base, "**"), self)
 
-    # -- unary primitives ---------------------------------------------------------
     def __neg__(self):
-        return _unary_node(ops.neg, self, -self._data, -1.0)
+        return apply(ops.neg, self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return node_from_rule(ops.abs_, (self,))
+        return apply(ops.abs_, self)
 
+    # -- functions: each applies its record of autograd.ops ---------------------------
     def exp(self):
         """e^x; derivative e^x (inf past x ≈ 709.78, as IEEE)."""
-        try:
-            z = math.exp(self._data)
-        except OverflowError:  # past the float range: inf, as the policy in errors.py says
-            z = math.inf
-        return _unary_node(ops.exp_, self, z, z)
+        return apply(ops.exp, self)
 
     def log(self):
         """ln x for x > 0; derivative 1/x.  Raises DomainError for x ≤ 0."""
-        return node_from_rule(ops.log_, (self,))
+        return apply(ops.log, self)
 
     def sqrt(self):
         """√x for x ≥ 0; derivative 1/(2√x).  Raises DomainError for x < 0."""
-        return node_from_rule(ops.sqrt_, (self,))
+        return apply(ops.sqrt, self)
 
     def tanh(self):
         """A = tanh Z; derivative 1 − A²."""
-        x = self._data
-        t = math.tanh(x)
-        # ops.tanh_derivative_float inlined for |x| < 20: 1 − t² where it is as accurate
-        # as 1/cosh²x (|x| < 0.75), 1/cosh²x where t is too close to ±1 for that.
-        if -0.75 < x < 0.75:
-            d = 1.0 - t * t
-        elif -20.0 < x < 20.0:
-            c = math.cosh(x)
-            d = 1.0 / (c * c)
-        else:
-            d = ops.tanh_derivative_float(x)
-        if _MODE_BLOCKS_OPEN:
-            return _unary_node(ops.tanh_, self, t, d)
-        v = _new(Value)
-        v._data = t
-        v.grad = v._pass_grad = 0.0
-        v._primitive = ops.tanh_
-        v._first_parent = self
-        v._second_parent = None
-        v._first_local = d
-        return v
+        return apply(ops.tanh, self)
 
     def sigmoid(self):
         """A = σ(Z) = 1/(1 + e^−Z); derivative σ(Z)(1 − σ(Z)), stable for any Z."""
-        # σ(x) and σ(−x) from one e^−|x| (never overflows): ops.sigmoid_float, inlined.
-        x = self._data
-        if x >= 0.0:
-            e = math.exp(-x)
-            s, s_minus = 1.0 / (1.0 + e), e / (1.0 + e)
-        else:
-            e = math.exp(x)
-            s, s_minus = e / (1.0 + e), 1.0 / (1.0 + e)
-        return _unary_node(ops.sigmoid_, self, s, s * s_minus)
+        return apply(ops.sigmoid, self)
 
     def relu(self):
         """A = max(0, Z); derivative 1 for Z > 0, else 0 (ReLU'(0) = 0); nan stays nan."""
-        x = self._data
-        if x != x or _MODE_BLOCKS_OPEN:
-            return node_from_rule(ops.relu, (self,))
-        v = _new(Value)
-        v.grad = v._pass_grad = 0.0
-        v._primitive = ops.relu
-        v._first_parent = self
-        v._second_parent = None
-        if x > 0.0:
-            v._data, v._first_local = x, 1.0
-        else:
-            v._data = v._first_local = 0.0
-        return v
+        return apply(ops.relu, self)
 
     def leaky_relu(self, negative_slope=0.01):
         """A = Z for Z > 0, else s·Z (s = negative_slope); derivative 1 or s (s at Z = 0)."""
         s = as_float(negative_slope, "leaky_relu() negative_slope")
-        return node_from_rule(ops.leaky_relu, (self,), s)
+        return apply(ops.leaky_relu, self, constant=s)
 
     def erf(self):
         """erf x; derivative (2/√π)·e^(−x²)."""
-        return node_from_rule(ops.erf_, (self,))
+        return apply(ops.erf, self)
 
     def silu(self):
         """SiLU (swish) x·σ(x), a composition of two nodes; derivative σ(x)(1 + x·σ(−x))."""
@@ -571,13 +323,199 @@ class Value:
 
     def softplus(self):
         """ln(1 + e^z), computed stably; derivative σ(z)."""
-        return node_from_rule(ops.softplus_, (self,))
+        return apply(ops.softplus, self)
 
     def log_sigmoid(self):
         """ln σ(z) = −softplus(−z), stable for any z; derivative σ(−z)."""
-        return node_from_rule(ops.log_sigmoid, (self,))
+        return apply(ops.log_sigmoid, self)
 
 
-def _fmt(k):
-    k = ops.exponent_as_float(k)
-    return repr(int(k)) if k.is_integer() else repr(k)
+# -- making a node ---------------------------------------------------------------------
+
+def apply(primitive, *parents, constant=None):
+    """The node ``primitive(*parents[, constant])``: its number and local derivatives
+    from the primitive's rule, linked to its parents as the calling thread's modes say."""
+    numbers_in = [p._data for p in parents]
+    if constant is not None:
+        numbers_in.append(constant)
+    data, *local = primitive.rule(*numbers_in)
+    if _MODE_BLOCKS_OPEN:  # some thread is inside no_grad() or detect_anomaly()
+        return _node_in_mode(primitive, data, parents, local, constant)
+    return _node(primitive, data, parents, local, constant)
+
+
+def _node(primitive, data, parents, local, constant=None):
+    """A new node holding ``data``, made by ``primitive`` from ``parents``, with ``local``
+    the derivatives ∂node/∂parent, one per parent (the layouts: see the module docs)."""
+    v = object.__new__(Value)  # not Value(): data is a float already, and there is no label
+    v._data = data
+    v.grad = v._pass_grad = 0.0
+    v._primitive = primitive
+    if len(parents) > 2:
+        v._first_parent = None
+        v._extras = _Extras(tuple(parents), tuple(local))
+    else:
+        v._first_parent, v._first_local = parents[0], local[0]
+        v._second_parent = parents[1] if len(parents) == 2 else None
+        if len(parents) == 2:
+            v._second_local = local[1]
+    if constant is not None:
+        _extras(v).constant = constant
+    return v
+
+
+def topological_order(root):
+    """Every node ``root`` depends on, each once, parents before children, ``root`` last.
+
+    A depth-first search without recursion (a graph a million nodes deep works): a node
+    joins the order once all its parents have, first parent first; ``stack`` holds the
+    path from the root to the node being looked at, each with the parents still to see.
+    """
+    order, seen = [], {root}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:  # every parent is in the order: so is the node
+            stack.pop()
+            order.append(node)
+    return order
+
+
+# Passes over a graph add into shared .grad slots (and autograd.fast marks nodes in their
+# _pass_grad slot), so they take turns: threads calling backward() on losses that share
+# parameters get exactly the sequential sums.
+graph_lock = threading.Lock()
+
+
+def backward_seed(root, grad):
+    """∂root/∂root for a backward pass from ``root`` (the ``grad`` given, as a float), or
+    the error saying why there can be no such pass."""
+    if not isinstance(root, Value):
+        raise TypeError(f"backward() needs a Value, got {type(root).__name__} {root!r}")
+    if origin_of(root) is _NO_GRAPH:
+        raise RuntimeError(
+            f"backward() on {root!r}: it was computed inside no_grad(), so it recorded no "
+            f"graph and no gradient can reach its inputs; compute it outside no_grad()")
+    return grad if type(grad) is float else as_float(grad, "backward(grad=...)")
+
+
+def anomaly_checked(root):
+    """True when a backward pass from ``root`` checks every term for nan/inf: inside
+    detect_anomaly(), or on a graph built inside it."""
+    return _modes.anomaly() or origin_of(root) is not None
+
+
+def backward_anomaly(node, parent, local, g, added):
+    """The AnomalyError for a nan or inf term ``added`` = ``local`` · ``g`` of the chain rule."""
+    where = origin_of(node) or "  (created outside detect_anomaly())\n"
+    return AnomalyError(
+        f"{node.primitive.name} returned {added!r} in the backward pass: local derivative "
+        f"∂z/∂input = {local!r} at input {parent.data!r}, times incoming gradient {g!r}; "
+        f"the node was created at:\n{where}")
+
+
+# -- numbers, modes and what only some nodes have ------------------------------------------
+
+_NO_GRAPH = "made inside no_grad()"  # the origin of an op result that recorded no graph
+
+
+def as_float(x, context):
+    """``x`` as a Python float, for any real number (int, bool, Fraction, NumPy scalar);
+    a TypeError naming what was given otherwise."""
+    if type(x) is float:
+        return x
+    if isinstance(x, Value):
+        raise TypeError(f"{context} expects a real number, got a Value ({x!r}); "
+                        f"use the Value itself, or its .data")
+    if isinstance(x, numbers.Real):
+        try:
+            return float(x)
+        except OverflowError:
+            raise FloatOverflowError(f"{context}: {x!r} is beyond the float range "
+                                     f"(about ±1.8e308)") from None
+    raise TypeError(f"{context} expects a real number (int, float, Fraction or a NumPy "
+                    f"scalar), got {type(x).__name__} {x!r}")
+
+
+def _as_value(x, symbol):
+    """``x`` if it is a Value; a number becomes a constant leaf; anything else is a
+    TypeError naming the operator ``symbol``."""
+    if type(x) is Value:
+        return x
+    if type(x) is float or isinstance(x, numbers.Real):
+        return Value(as_float(x, f"the operand of {symbol}"))
+    raise TypeError(f"unsupported operand for {symbol}: Value and {type(x).__name__} {x!r}; "
+                    f"expected a number (int or float) or a Value")
+
+
+def _node_in_mode(primitive, data, parents, local, constant):
+    """:func:`_node`, as the calling thread's modes say: checked and located inside
+    detect_anomaly(), a leaf marked as such inside no_grad()."""
+    origin = None
+    if _modes.anomaly():
+        # Remember where the user built this node, for forward and backward reports.
+        origin = "".join(traceback.format_list(_user_frames()))
+        if not math.isfinite(data):
+            inputs = ", ".join(repr(p._data) for p in parents)
+            raise AnomalyError(f"{primitive.name}({inputs}) returned {data!r} in the forward "
+                               f"pass; the node was created at:\n{origin}")
+    if not _modes.recording():
+        v = Value(data)
+        origin = _NO_GRAPH
+    else:
+        v = _node(primitive, data, parents, local, constant)
+    if origin is not None:
+        _extras(v).origin = origin
+    return v
+
+
+def _user_frames():
+    """The creation stack without the engine's own frames."""
+    frames = traceback.extract_stack()[:-1]
+    outside = [f for f in frames if "/autograd/" not in f.filename.replace("\\", "/")]
+    return outside[-3:] or frames[-1:]
+
+
+class _Extras:
+    """What only some nodes have: ``parents`` and ``local_grads`` of a node made from more
+    than two inputs; ``constant``, the number a primitive takes besides its inputs (the k
+    of x**k); ``origin``, where detect_anomaly() saw the node made, or that no_grad()
+    made it."""
+
+    __slots__ = ("parents", "local_grads", "constant", "origin")
+
+    def __init__(self, parents=None, local_grads=None, constant=None, origin=None):
+        self.parents, self.local_grads = parents, local_grads
+        self.constant, self.origin = constant, origin
+
+
+def _extras(v):
+    """v's :class:`_Extras` record, made on first use."""
+    try:
+        return v._extras
+    except AttributeError:
+        v._extras = record = _Extras()
+        return record
+
+
+def constant_of(v):
+    """The constant ``v``'s primitive took besides its inputs (the k of x**k), or None."""
+    record = getattr(v, "_extras", None)
+    return None if record is None else record.constant
+
+
+def origin_of(v):
+    """Where detect_anomaly() saw ``v`` made, :data:`_NO_GRAPH` if no_grad() made it, or None."""
+    record = getattr(v, "_extras", None)
+    return None if record is None else record.origin
+
+
+_GRAPH_DROPPED = ("{what} of a Value would give a plain number with no graph, so no gradient "
+                  "would reach the Value (math.exp(v), math.tanh(v), ... convert it this way "
+                  "too). Use the Value's own methods to stay in the graph (v.exp(), v.tanh(), "
+                  "v.log(), v.sqrt(), ...), or v.data / v.item() for the number.")

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from autograd import Value, ops, softmax as _softmax
+from autograd import Value, numerics, softmax as _softmax
 
 LEAKY_SLOPE = 0.01
 """The negative slope of "leaky_relu" (PyTorch's and JAX's default)."""
@@ -77,7 +77,7 @@ class Activation:
 
 
 def _sigmoid(z):
-    return ops.sigmoid(float(z))
+    return numerics.sigmoid(float(z))
 
 
 def _identity(z):

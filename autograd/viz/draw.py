@@ -38,6 +38,7 @@ of a graph is the same every time it is built the same way.
 import math
 from dataclasses import dataclass
 
+from .. import ops
 from ..backward import BackwardStep, topological_order
 from ..value import Value
 from .dot import attributes, format_number, html_text, legend_node, plain_text, record_field
@@ -292,7 +293,7 @@ class _Graph:
 def _unlabelled_constants(graph):
     """Leaves without a label, except the weights, inputs and bias of an ``autograd.dot``
     (a weighted sum's arguments are what a learner wants gradients for, labelled or not)."""
-    summed = {p for v in graph.order if v.op_name == "weighted_sum" for p in v.parents}
+    summed = {p for v in graph.order if v.primitive is ops.dot for p in v.parents}
     return {v for v in graph.order
             if v.is_leaf and not v.label and v is not graph.root and v not in summed}
 

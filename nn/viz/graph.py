@@ -15,6 +15,7 @@ samples, each box also says which sample (in the order the loss adds them).
 
 import re
 
+from autograd import ops
 from autograd.viz import Group, register_grouping
 
 from ..activations import ACTIVATIONS
@@ -87,7 +88,7 @@ class _Neuron:
         users = uses.get(z, [])
         self.a = None
         if z is not root and len(users) == 1 and len(users[0].parents) == 1 \
-                and users[0].op_name in _ACTIVATION_OPS:
+                and users[0].primitive.name in _ACTIVATION_OPS:
             self.a = users[0]
         self.out = self.a or z
         self.activation = self.a.op if self.a is not None else None
@@ -120,7 +121,7 @@ def _neurons(nodes):
         for parent in child.parents:
             uses.setdefault(parent, []).append(child)
     root = nodes[-1] if nodes else None
-    neurons = [_Neuron(v, uses, root) for v in nodes if v.op_name == "weighted_sum"]
+    neurons = [_Neuron(v, uses, root) for v in nodes if v.primitive is ops.dot]
     # Unlabelled graphs (built with autograd.dot by hand): number by depth and by order
     # among the neurons reading the same inputs.
     first = {}

@@ -41,7 +41,7 @@ def softmax_jacobian_row(i):
 
 @dataclass
 class Case:
-    op_name: str
+    name: str
     f: Callable
     points: list
     hand: Callable          # the input numbers -> list of ∂f/∂xᵢ
@@ -90,7 +90,7 @@ CASES = [
          lambda z: [sigma(-z)], lambda z: math.log(sigma(z))),
     Case("total", lambda a, b, c: autograd.total([a, b, c]), [[0.1, -2.0, 3.5]],
          lambda a, b, c: [1.0, 1.0, 1.0], lambda a, b, c: a + b + c),
-    Case("weighted_sum", lambda w1, w2, x1, x2, b: autograd.dot([w1, w2], [x1, x2], b),
+    Case("dot", lambda w1, w2, x1, x2, b: autograd.dot([w1, w2], [x1, x2], b),
          [[0.8, -0.5, 62.5, 2.0, 0.1]], lambda w1, w2, x1, x2, b: [x1, x2, w1, w2, 1.0],
          lambda w1, w2, x1, x2, b: w1 * x1 + w2 * x2 + b),
     Case("logsumexp", lambda a, b, c: autograd.logsumexp([a, b, c]), [[0.5, -1.0, 2.0]],
@@ -100,23 +100,18 @@ CASES = [
          lambda *xs: math.log(softmax_by_hand(xs)[1])),
 ]
 
-POINTS = [pytest.param(case, at, id=f"{case.op_name}-{i}-{at}")
+POINTS = [pytest.param(case, at, id=f"{case.name}-{i}-{at}")
           for i, case in enumerate(CASES) for at in case.points]
 
 
 def test_every_primitive_has_a_hand_derivative_case():
-    assert {case.op_name for case in CASES} == set(PRIMITIVES)
-
-
-@pytest.mark.parametrize("name", sorted(PRIMITIVES))
-def test_every_primitive_documents_its_derivative(name):
-    assert "∂" in PRIMITIVES[name].__doc__
+    assert {case.name for case in CASES} == set(PRIMITIVES)
 
 
 @pytest.mark.parametrize("case, at", POINTS)
 def test_case_exercises_its_primitive_and_forward_matches_hand_value(case, at):
     out = case.f(*[Value(x) for x in at])
-    assert out.op_name == case.op_name
+    assert out.primitive is PRIMITIVES[case.name]
     assert out.data == pytest.approx(case.value(*at), rel=1e-12, abs=1e-15)
 
 
@@ -198,8 +193,3 @@ def test_silu_is_x_sigmoid_x_with_its_hand_derivative():
         assert Value(x).silu().data == pytest.approx(x * sigma(x), rel=1e-15, abs=1e-300)
         assert_grad(lambda v: v.silu(), at=[x], expected=[silu_grad(x)])
 
-
-def test_every_primitive_record_has_a_name_symbol_text_rule_and_formula():
-    for name, record in PRIMITIVES.items():
-        assert record.name == name and record.symbol and record.text
-        assert callable(record.rule) and "∂" in record.formula

@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from autograd import Value
+from autograd import Value, ops
 
 
 # -- construction ------------------------------------------------------------
@@ -23,8 +23,8 @@ def test_new_value_is_a_leaf_with_zero_grad_and_empty_op():
     assert v.is_leaf
     assert v.parents == ()
     assert v.local_grads == ()
-    assert v.op == ""
-    assert v.op_name == ""
+    assert v.op == "" and v._op == ""
+    assert v.primitive is None
     assert v.label == ""
 
 
@@ -97,7 +97,7 @@ def test_format_spec_formats_the_number_and_bare_format_shows_the_repr():
 X, Y = 3.0, -1.5
 
 
-@pytest.mark.parametrize("build, expected, op_name", [
+@pytest.mark.parametrize("build, expected, name", [
     (lambda x, y: x + y, X + Y, "add"),
     (lambda x, y: x + 2, X + 2, "add"),
     (lambda x, y: 2 + x, 2 + X, "add"),
@@ -118,11 +118,11 @@ X, Y = 3.0, -1.5
     (lambda x, y: -x, -X, "neg"),
     (lambda x, y: abs(y), abs(Y), "abs"),
 ])
-def test_operators_compute_like_floats_and_record_the_op(build, expected, op_name):
+def test_operators_compute_like_floats_and_record_the_primitive(build, expected, name):
     out = build(Value(X), Value(Y))
     assert isinstance(out, Value)
     assert out.data == pytest.approx(expected, rel=1e-15)
-    assert out.op_name == op_name
+    assert out.primitive is ops.PRIMITIVES[name]
     assert not out.is_leaf
 
 

@@ -43,11 +43,11 @@ def test_unknown_activation_lists_the_known_names():
 def test_neuron_preactivation_is_one_dot_node():
     n = Neuron(3, "tanh", weights=[0.1, -0.2, 0.3], bias=0.5)
     z = n.preactivation([1.0, 2.0, 3.0])
-    assert z.op_name == "weighted_sum"
+    assert z.primitive.name == "dot"
     assert z.parents == (*n.w, *z.parents[3:6], n.b)
     assert z.data == pytest.approx(0.1 - 0.4 + 0.9 + 0.5, rel=1e-15)
     a = n([1.0, 2.0, 3.0])
-    assert a.op_name == "tanh" and a.data == pytest.approx(math.tanh(1.1), rel=1e-15)
+    assert a.primitive.name == "tanh" and a.data == pytest.approx(math.tanh(1.1), rel=1e-15)
     assert n.parameters() == [*n.w, n.b]
 
 

@@ -29,7 +29,7 @@ def test_single_prediction_has_no_averaging_node():
     p = Value(0.8)
     loss = binary_cross_entropy(p, 1.0)
     assert loss.data == pytest.approx(-math.log(0.8), rel=1e-15)
-    assert loss.op_name == "neg"  # L = −ln ŷ exactly as the notes write it
+    assert loss.primitive.name == "neg"  # L = −ln ŷ exactly as the notes write it
 
 
 def test_multi_output_mean_is_over_every_element():

@@ -1,83 +1,37 @@
-"""Each primitive's forward formula and local derivatives, written with the node names.
+"""The formulas the explorer writes beside the engine's numbers, e.g. for z = a·b: ``∂z/∂a = b``.
 
-The engine (:mod:`autograd.ops`) computes the numbers; this module only writes the
-formula a learner reads beside them, e.g. for z = a·b: ``∂z/∂a = b``.  A primitive
-not listed here still gets its engine numbers, with the derivative written
-``∂z/∂a``.
+Each primitive's record in :mod:`autograd.ops` writes its own formulas, in whatever
+names it is given (``record.formulas``); this module only hands it the explorer's
+node names and keeps a negative number from being parenthesised twice.
 """
+
+from autograd.value import constant_of
 
 from ...explain.render import format_number as number   # the explain tables' format
 
-_BINARY_SYMBOL = {"add": "+", "sub": "−", "mul": "·", "div": "/"}
-_FUNCTION = {"exp": "exp", "log": "ln", "sqrt": "√", "tanh": "tanh", "sigmoid": "σ",
-             "abs": "abs", "softplus": "softplus", "log_sigmoid": "ln σ"}
+
+def formulas(node, names, z="z"):
+    """(the right side of z = …, ∂z/∂parent₁, ∂z/∂parent₂, …) for the operation node
+    ``node``, written in ``names`` (one per parent; numbers work too) and ``z`` for the
+    node itself."""
+    return tuple(_unwrapped(f, names)
+                 for f in node.primitive.formulas(names, z, constant_of(node)))
 
 
-def _exponent(node):
-    return node.op[2:]  # op of a constant power reads "**k"
-
-
-def _argument(name):
-    # A negative number is parenthesised as an operand, "a · (-2)", but not as f(-2).
-    return name[1:-1] if name.startswith("(-") and name.endswith(")") else name
-
-
-def forward_formula(op_name, node, names):
+def forward_formula(node, names):
     """The right-hand side of ``z = …`` in terms of ``names`` (one per parent)."""
-    if op_name in _BINARY_SYMBOL:
-        return f"{names[0]} {_BINARY_SYMBOL[op_name]} {names[1]}"
-    if op_name == "neg":
-        return f"−{names[0]}"
-    if op_name == "pow_const":
-        return f"{names[0]}^{_exponent(node)}"
-    if op_name == "pow":
-        return f"{names[0]}^{names[1]}"
-    if op_name == "relu":
-        return f"max(0, {_argument(names[0])})"
-    if op_name in _FUNCTION:
-        return f"{_FUNCTION[op_name]}({_argument(names[0])})"
-    if op_name == "total":
-        return " + ".join(names)
-    if op_name == "weighted_sum":
-        n = len(names) // 2
-        return " + ".join(f"{w}·{x}" for w, x in zip(names[:n], names[n:2 * n])) \
-            + f" + {names[-1]}"
-    if op_name == "logsumexp":
-        return "ln(" + " + ".join(f"exp({_argument(a)})" for a in names) + ")"
-    return f"{node.op}({', '.join(names)})"
+    return formulas(node, names)[0]
 
 
-def local_formula(op_name, node, names, position, z):
+def local_formula(node, names, position, z):
     """∂z/∂(parent ``position``) as a formula in the node names (``z`` names the node)."""
-    a = names[position]
-    if op_name in ("add", "total"):
-        return "1"
-    if op_name == "sub":
-        return "1" if position == 0 else "−1"
-    if op_name == "mul":
-        return names[1 - position]
-    if op_name == "div":
-        return f"1/{names[1]}" if position == 0 else f"−{names[0]}/{names[1]}²"
-    if op_name == "neg":
-        return "−1"
-    if op_name == "pow_const":
-        k = _exponent(node)
-        return f"{k}·{a}^({k}−1)"
-    if op_name == "pow":
-        return f"{names[1]}·{names[0]}^({names[1]}−1)" if position == 0 else f"{z}·ln {names[0]}"
-    simple = {"exp": f"exp({a}) = {z}", "log": f"1/{a}", "sqrt": f"1/(2√{a})",
-              "tanh": f"1 − {z}²", "sigmoid": f"σ({a})·(1 − σ({a}))",
-              "relu": f"(1 if {a} > 0 else 0)", "abs": f"sign({a})",
-              "softplus": f"σ({a})", "log_sigmoid": f"σ(−{a})"}
-    if op_name in simple:
-        return simple[op_name]
-    if op_name == "weighted_sum":
-        n = len(names) // 2
-        if position < n:
-            return names[n + position]
-        if position < 2 * n:
-            return names[position - n]
-        return "1"
-    if op_name == "logsumexp":
-        return f"exp({a} − {z})"
-    return f"∂{z}/∂{a}"
+    return formulas(node, names, z)[1 + position]
+
+
+def _unwrapped(formula, names):
+    # A negative number stands in parentheses as an operand, "a · (-2)"; as a function's
+    # argument one pair is enough: "exp(-1)", not "exp((-1))".
+    for name in names:
+        if name.startswith("(") and name.endswith(")"):
+            formula = formula.replace(f"({name})", name)
+    return formula

@@ -53,7 +53,7 @@ _FLOAT_RULES = {"relu": ops.PRIMITIVES["relu"], "sigmoid": ops.PRIMITIVES["sigmo
 
 def float_outputs(layers, points):
     """The model's outputs at ``points`` on plain floats: Z^[l] = W^[l]A^[l−1] + b^[l] with
-    the float arithmetic of ``ops.weighted_sum`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the
+    the float arithmetic of ``ops.dot`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the
     activation's primitive rule.  The same numbers as ``predict`` without building nodes,
     which is what keeps a frame of the decision boundary cheap; None when an activation
     has no float rule here."""
@@ -67,7 +67,7 @@ def float_outputs(layers, points):
         a = [float(v) for v in x]
         for W, b, rule in params:
             z = [sum(map(mul, row, a)) + bias for row, bias in zip(W, b)]
-            a = z if rule is None else [rule(v)[0] for v in z]
+            a = z if rule is None else [rule.rule(v)[0] for v in z]
         outputs.append(a[0] if len(a) == 1 else a)
     return outputs
 

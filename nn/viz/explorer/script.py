@@ -152,8 +152,8 @@ def _forward_steps(order, ids, names, marks):
     for v in order:
         if v.is_leaf:
             continue
-        formula = forward_formula(v.op_name, v, [names[p] for p in v.parents])
-        plugged = forward_formula(v.op_name, v, [_operand(p.data) for p in v.parents])
+        formula = forward_formula(v, [names[p] for p in v.parents])
+        plugged = forward_formula(v, [_operand(p.data) for p in v.parents])
         steps.append({
             "phase": "forward", "node": ids[v], "title": f"Forward: {names[v]}",
             "lines": [f"{names[v]} = {formula}", f"= {plugged}", f"= {number(v.data)}"],
@@ -184,7 +184,7 @@ def _backward_steps(root, order, ids, names, marks):
         parents = [names[p] for p in v.parents]
         for position, c in enumerate(step.contributions):
             p = names[c.parent]
-            formula = local_formula(v.op_name, v, parents, position, name)
+            formula = local_formula(v, parents, position, name)
             local = number(c.local)
             lines.append(f"∂{name}/∂{p} = {formula}" + ("" if formula == local else f" = {local}"))
             lines.append(f"∂{R}/∂{p} += ∂{name}/∂{p} · ∂{R}/∂{name} = {number(c.local)} × "
