@@ -133,7 +133,7 @@ def _depth_first_order(root):
     visited = float("0")  # a new float object: no other walk's mark is this one
     order, path = [], []
     emit, push, pop = order.append, path.append, path.pop
-    resume = {}  # a node with more than two parents -> where to look for the next one
+    unseen = {}  # a node with more than two parents -> an iterator over those still to see
     node = root
     node._pass_grad = visited
     while True:
@@ -147,13 +147,13 @@ def _depth_first_order(root):
                 if second is not None and second._pass_grad is not visited:
                     parent = second
         elif node._primitive is not None:
-            parents = node._extras.parents
-            i, n = resume.get(node, 0), len(parents)
-            while i < n and parents[i]._pass_grad is visited:
-                i += 1
-            if i < n:
-                parent = parents[i]
-                resume[node] = i + 1
+            parents = unseen.get(node)
+            if parents is None:
+                parents = unseen[node] = iter(node._extras.parents)
+            for p in parents:
+                if p._pass_grad is not visited:
+                    parent = p
+                    break
         if parent is None:  # every parent is in the order: so is the node
             emit(node)
             if not path:

@@ -9,7 +9,8 @@ derivatives, mixed partials, Hessians).
 
 from . import ops
 from .modes import enable_grad
-from .value import Value, _as_value, apply, constant_of, topological_order
+from .modes import open_blocks as _MODE_BLOCKS_OPEN
+from .value import Value, _as_value, _node, apply, constant_of, topological_order
 
 
 def _values(xs, context):
@@ -48,7 +49,15 @@ def affine_unchecked(rows, inputs, biases):
     checks, for ``nn``'s forward pass: ``rows`` holds lists of Values as long as
     ``inputs`` (Values), ``biases`` one Value per row; anything else gives wrong results
     or an AttributeError."""
-    return [apply(ops.dot, *weights, *inputs, bias) for weights, bias in zip(rows, biases)]
+    inputs = tuple(inputs)
+    if _MODE_BLOCKS_OPEN:  # apply() does what no_grad() and detect_anomaly() ask for
+        return [apply(ops.dot, *weights, *inputs, bias) for weights, bias in zip(rows, biases)]
+    xs = [x._data for x in inputs]  # the inputs' numbers, read once for the whole layer
+    nodes = []
+    for weights, bias in zip(rows, biases):
+        out = ops.dot.rule(*[w._data for w in weights], *xs, bias._data)
+        nodes.append(_node(ops.dot, out[0], (*weights, *inputs, bias), out[1:]))
+    return nodes
 
 
 def logsumexp(values):

@@ -57,7 +57,7 @@ def graph_from_records(records):
             nodes.append(record)
             continue
         name, data, grad, label, constant, parent_indices, local = record
-        v = _node(ops.PRIMITIVES[name], data, [nodes[i] for i in parent_indices], local,
+        v = _node(ops.PRIMITIVES[name], data, tuple(nodes[i] for i in parent_indices), local,
                   constant)
         v.grad = grad
         if label:

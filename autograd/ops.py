@@ -36,6 +36,7 @@ This module imports nothing from the engine but :mod:`autograd.numerics` and the
 
 import inspect
 import math
+import operator
 from functools import partial
 
 from . import numerics as num
@@ -349,10 +350,8 @@ def dot(*wxb):
     arguments w₁…wₙ, x₁…xₙ, b; summed left to right."""
     n = len(wxb) // 2
     ws, xs, b = wxb[:n], wxb[n:-1], wxb[-1]
-    z = ws[0] * xs[0]
-    for w, x in zip(ws[1:], xs[1:]):
-        z = z + w * x
-    return (z + b,) + xs + ws + (1.0,)
+    z = sum(map(operator.mul, ws, xs), -0.0) + b  # −0.0: the additive identity, exactly
+    return (z, *xs, *ws, 1.0)
 
 
 def _shifted_exps(xs):

@@ -338,27 +338,30 @@ def apply(primitive, *parents, constant=None):
     numbers_in = [p._data for p in parents]
     if constant is not None:
         numbers_in.append(constant)
-    data, *local = primitive.rule(*numbers_in)
+    out = primitive.rule(*numbers_in)  # (z, ∂z/∂parent₁, ∂z/∂parent₂, …)
     if _MODE_BLOCKS_OPEN:  # some thread is inside no_grad() or detect_anomaly()
-        return _node_in_mode(primitive, data, parents, local, constant)
-    return _node(primitive, data, parents, local, constant)
+        return _node_in_mode(primitive, out[0], parents, out[1:], constant)
+    return _node(primitive, out[0], parents, out[1:], constant)
 
 
 def _node(primitive, data, parents, local, constant=None):
-    """A new node holding ``data``, made by ``primitive`` from ``parents``, with ``local``
-    the derivatives ∂node/∂parent, one per parent (the layouts: see the module docs)."""
+    """A new node holding ``data``, made by ``primitive`` from the tuple ``parents``, with
+    the tuple ``local`` the derivatives ∂node/∂parent, one per parent (the layouts: see the
+    module docs)."""
     v = object.__new__(Value)  # not Value(): data is a float already, and there is no label
     v._data = data
     v.grad = v._pass_grad = 0.0
     v._primitive = primitive
-    if len(parents) > 2:
+    n = len(parents)
+    if n > 2:
         v._first_parent = None
-        v._extras = _Extras(tuple(parents), tuple(local))
+        v._extras = _Extras(parents, local)
     else:
         v._first_parent, v._first_local = parents[0], local[0]
-        v._second_parent = parents[1] if len(parents) == 2 else None
-        if len(parents) == 2:
-            v._second_local = local[1]
+        if n == 2:
+            v._second_parent, v._second_local = parents[1], local[1]
+        else:
+            v._second_parent = None
     if constant is not None:
         _extras(v).constant = constant
     return v

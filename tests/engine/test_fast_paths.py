@@ -2,6 +2,8 @@
 
 * each fast method (``+ × tanh relu``) makes the node its reference method in value.py
   makes, value and local derivatives bit for bit (nan where the rule gives nan);
+* a layer's ``dot`` nodes made at once (``affine_unchecked``) are the ``dot`` nodes made
+  one by one;
 * the fast ``backward`` (slots) leaves the gradients the reference ``backward`` (a set
   and a dictionary) leaves, bit for bit, on random graphs with n-ary nodes (``total``,
   ``dot``, ``logsumexp``, ``log_softmax``), and walks the graph in the same order;
@@ -20,6 +22,8 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, fast, ops, topological_order
+from autograd.functional import affine_unchecked
+from autograd.value import apply
 
 ANY = st.floats(allow_nan=True, allow_infinity=True)
 FINITE = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -61,15 +65,21 @@ def test_fast_binary_methods_make_the_reference_node(a, b):
     same_node(x * y, fast.REFERENCE["__mul__"](x, y))
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(ANY, ANY), min_size=1, max_size=6), ANY)
-def test_dot_is_one_node_of_its_rule(pairs, bias):
-    ws = [Value(w) for w, _ in pairs]
-    xs = [Value(x) for _, x in pairs]
-    node = autograd.dot(ws, xs, Value(bias))
-    data, *local = ops.dot.rule(*[w for w, _ in pairs], *[x for _, x in pairs], bias)
-    assert same(node.data, data) and node.parents[:-1] == (*ws, *xs)
-    assert all(same(g, w) for g, w in zip(node.local_grads, local))
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(ANY, min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(ANY, min_size=n, max_size=n), st.lists(ANY, min_size=4, max_size=4))))
+def test_a_layer_of_dot_nodes_is_one_reference_dot_node_per_row(case):
+    # affine_unchecked reads the inputs' numbers once for the layer; each z_j must still
+    # be exactly the node apply(ops.dot, ...) makes for row j alone, in and out of no_grad.
+    rows, inputs, biases = case
+    W = [[Value(w) for w in row] for row in rows]
+    xs = [Value(x) for x in inputs]
+    bs = [Value(b) for b in biases[:len(rows)]]
+    for z, row, b in zip(affine_unchecked(W, xs, bs), W, bs):
+        same_node(z, apply(ops.dot, *row, *xs, b))
+    with autograd.no_grad():
+        assert all(z.is_leaf for z in affine_unchecked(W, xs, bs))
 
 
 def binary(op):
