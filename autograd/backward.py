@@ -69,24 +69,25 @@ class BackwardStep:
 
     def __str__(self):
         """The step as text, each local derivative with its formula from the node's
-        primitive, in the nodes' labels (numbers where a node has no label)::
+        primitive, written in the nodes' labels (numbers where a node has none)::
 
-            step 1: a = tanh(z) (data=0.462117) receives ∂root/∂a = 1
+            step 0: a = tanh(z) (data=0.462117) receives ∂root/∂a = 1
                 → z: ∂a/∂z = 1 − a² = 0.786448, adds 0.786448 × 1 = 0.786448
         """
         node = self.node
-        z = node.label or "z"
+        z = node.label or "node"
         incoming = f"(data={node.data:.6g}) receives ∂root/∂{z} = {self.grad:.6g}"
         if node.is_leaf:
             return f"step {self.index}: {z} {incoming}"
         names = [p.label or _number(p.data) for p in node.parents]
         forward, *formulas = node.primitive.formulas(names, z, constant_of(node))
         lines = [f"step {self.index}: {z} = {forward} {incoming}"]
-        for c, name, formula in zip(self.contributions, names, formulas):
-            local = _number(c.local)
-            shown = local if formula == local else f"{formula} = {local}"
-            lines.append(f"    → {name}: ∂{z}/∂{name} = {shown}, "
-                         f"adds {local} × {_number(self.grad)} = {_number(c.added)}")
+        for k, (c, formula) in enumerate(zip(self.contributions, formulas), 1):
+            who = c.parent.label or f"parent {k}"
+            local = f"{c.local:.6g}"
+            shown = local if formula in (local, _number(c.local)) else f"{formula} = {local}"
+            lines.append(f"    → {who}: ∂{z}/∂{who} = {shown}, "
+                         f"adds {_number(c.local)} × {_number(self.grad)} = {c.added:.6g}")
         return "\n".join(lines)
 
 

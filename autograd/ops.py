@@ -61,7 +61,10 @@ class Primitive:
     - ``output``: the output's name in :attr:`formula` ("z"; "a" for an activation);
     - ``constant``: the name of the number the rule takes besides its inputs (the k of
       a^k), or None;
-    - ``formula``, ``formula_latex``: the rule stated in its own argument names.
+    - ``example``: (input names, constant) that :attr:`formula` is written in: the
+      rule's own argument names, or three inputs for a rule of any number of them;
+    - ``formula``, ``formula_latex``: the rule stated in those names, e.g.
+      ``z = a · b;   ∂z/∂a = b,   ∂z/∂b = a``.
     """
 
     def __init__(self, rule, symbol, micrograd_op, show, show_latex, output="z",

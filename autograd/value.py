@@ -16,7 +16,8 @@ name for its output goes away (micrograd's closures put every node in a cycle, w
 is where most of its time goes).
 
 Where the parents live (two layouts, read through :attr:`Value.parents` and
-:attr:`Value.local_grads`; only :mod:`autograd.fast` reads the slots):
+:attr:`Value.local_grads`; besides them and :func:`_node`, only :mod:`autograd.fast`
+reads the slots):
 
 =================================  =======================================
 up to two parents (none: a leaf)   ``_first_parent``, ``_second_parent``
@@ -31,9 +32,9 @@ where a node was made) lives in an :class:`_Extras` record, so the common node c
 no room for it: ten slots, 112 bytes.
 
 :mod:`autograd.fast` replaces ``+``, ``×``, ``tanh``, ``relu`` and ``backward`` below with
-versions that compute the same numbers inline (property-tested bit for bit), because
-they make micrograd's demo step and a deep chain 1.5-2× faster; what they compute is
-what is written here.
+versions that compute the same numbers inline (property-tested bit for bit) where the
+benchmarks show it pays (fast.py says how much); what they compute is what is written
+here.
 """
 
 import math
