@@ -8,10 +8,11 @@ value.py for what happens and this file only for how it is made quick.  Measured
 workloads of ``benchmarks/bench_engine.py`` and ``bench_nn.py`` (CPU time, each variant
 in fresh processes, taking turns):
 
-* the four methods build their node here directly, without calling the primitive's
-  rule through :func:`~autograd.value.apply`: without them micrograd's demo step takes
-  1.39× as long and the 30 000-op tanh chain 1.9× (one at a time: ``+`` 1.24× and ``×``
-  1.23× on the demo step, ``tanh`` 1.2× on the chain, ``relu`` 1.1× on bench_nn's step);
+* the four methods compute the node's number and local derivatives here, without
+  calling the primitive's rule through :func:`~autograd.value.apply`: without them
+  micrograd's demo step takes 1.39× as long and the 30 000-op tanh chain 1.9× (one at a
+  time: ``+`` 1.24× and ``×`` 1.23× on the demo step, ``tanh`` 1.2× on the chain,
+  ``relu`` 1.1× on bench_nn's step);
 * backward() marks visited nodes and adds up ∂root/∂node in a slot of each node
   instead of a set and a dictionary, and reads the parents from their slots: without
   it the tanh chain takes 2.8× as long, the demo step 1.22×.
@@ -40,14 +41,7 @@ def add(self, other):
     """``Value.__add__``, fast."""
     if type(other) is not Value or _MODE_BLOCKS_OPEN:
         return REFERENCE["__add__"](self, other)
-    v = _new(Value)
-    v._data = self._data + other._data
-    v.grad = v._pass_grad = 0.0
-    v._primitive = ops.add
-    v._first_parent = self
-    v._second_parent = other
-    v._first_local = v._second_local = 1.0
-    return v
+    return _slotted_node(ops.add, self._data + other._data, self, 1.0, other, 1.0)
 
 
 def mul(self, other):
@@ -55,15 +49,7 @@ def mul(self, other):
     if type(other) is not Value or _MODE_BLOCKS_OPEN:
         return REFERENCE["__mul__"](self, other)
     a, b = self._data, other._data
-    v = _new(Value)
-    v._data = a * b
-    v.grad = v._pass_grad = 0.0
-    v._primitive = ops.mul
-    v._first_parent = self
-    v._second_parent = other
-    v._first_local = b
-    v._second_local = a
-    return v
+    return _slotted_node(ops.mul, a * b, self, b, other, a)
 
 
 def tanh(self):
@@ -77,14 +63,7 @@ def tanh(self):
     else:
         c = math.cosh(x)
         d = 1.0 / (c * c)
-    v = _new(Value)
-    v._data = t
-    v.grad = v._pass_grad = 0.0
-    v._primitive = ops.tanh
-    v._first_parent = self
-    v._second_parent = None
-    v._first_local = d
-    return v
+    return _slotted_node(ops.tanh, t, self, d, None, None)
 
 
 def relu(self):
@@ -92,15 +71,22 @@ def relu(self):
     x = self._data
     if x != x or _MODE_BLOCKS_OPEN:
         return REFERENCE["relu"](self)
-    v = _new(Value)
-    v.grad = v._pass_grad = 0.0
-    v._primitive = ops.relu
-    v._first_parent = self
-    v._second_parent = None
     if x > 0.0:
-        v._data, v._first_local = x, 1.0
-    else:
-        v._data = v._first_local = 0.0
+        return _slotted_node(ops.relu, x, self, 1.0, None, None)
+    return _slotted_node(ops.relu, 0.0, self, 0.0, None, None)
+
+
+def _slotted_node(primitive, data, a, da, b, db):
+    """:func:`autograd.value._node` for one or two parents (b None for one), without
+    packing them into tuples and counting them."""
+    v = _new(Value)
+    v._data = data
+    v.grad = v._pass_grad = 0.0
+    v._primitive = primitive
+    v._first_parent = a
+    v._first_local = da
+    v._second_parent = b
+    v._second_local = db
     return v
 
 
