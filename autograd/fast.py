@@ -20,15 +20,15 @@ in fresh processes, taking turns):
 Nothing else is fast-pathed: the other primitives are rarer, and a layer's weighted
 sums made inline bought 1.1× on bench_nn's step (:func:`autograd.functional.
 affine_unchecked` calls the ``dot`` rule, reading the layer's inputs once).  Inside a
-``no_grad()`` or ``detect_anomaly()`` block (any thread's), with a number operand, for
-|x| ≥ 20 into tanh or a nan into ReLU, these methods hand over to the reference ones.
+``no_grad()`` or ``detect_anomaly()`` block (any thread's), for |x| ≥ 20 into tanh or a
+nan into ReLU, these methods hand over to the reference ones.
 """
 
 import math
 
 from . import ops
 from .modes import open_blocks as _MODE_BLOCKS_OPEN
-from .value import Value, anomaly_checked, graph_lock
+from .value import Value, _as_value, anomaly_checked, graph_lock
 
 _new = object.__new__
 
@@ -39,17 +39,36 @@ REFERENCE = {name: getattr(Value, name) for name in ("__add__", "__mul__", "tanh
 
 def add(self, other):
     """``Value.__add__``, fast."""
-    if type(other) is not Value or _MODE_BLOCKS_OPEN:
+    if _MODE_BLOCKS_OPEN:
         return REFERENCE["__add__"](self, other)
-    return _slotted_node(ops.add, self._data + other._data, self, 1.0, other, 1.0)
+    if type(other) is not Value:
+        other = _as_value(other, "+")
+    v = _new(Value)
+    v._data = self._data + other._data
+    v.grad = v._pass_grad = 0.0
+    v._primitive = ops.add
+    v._first_parent = self
+    v._second_parent = other
+    v._first_local = v._second_local = 1.0
+    return v
 
 
 def mul(self, other):
     """``Value.__mul__``, fast."""
-    if type(other) is not Value or _MODE_BLOCKS_OPEN:
+    if _MODE_BLOCKS_OPEN:
         return REFERENCE["__mul__"](self, other)
+    if type(other) is not Value:
+        other = _as_value(other, "*")
     a, b = self._data, other._data
-    return _slotted_node(ops.mul, a * b, self, b, other, a)
+    v = _new(Value)
+    v._data = a * b
+    v.grad = v._pass_grad = 0.0
+    v._primitive = ops.mul
+    v._first_parent = self
+    v._second_parent = other
+    v._first_local = b
+    v._second_local = a
+    return v
 
 
 def tanh(self):
@@ -63,7 +82,14 @@ def tanh(self):
     else:
         c = math.cosh(x)
         d = 1.0 / (c * c)
-    return _slotted_node(ops.tanh, t, self, d, None, None)
+    v = _new(Value)
+    v._data = t
+    v.grad = v._pass_grad = 0.0
+    v._primitive = ops.tanh
+    v._first_parent = self
+    v._second_parent = None
+    v._first_local = d
+    return v
 
 
 def relu(self):
@@ -71,22 +97,15 @@ def relu(self):
     x = self._data
     if x != x or _MODE_BLOCKS_OPEN:
         return REFERENCE["relu"](self)
-    if x > 0.0:
-        return _slotted_node(ops.relu, x, self, 1.0, None, None)
-    return _slotted_node(ops.relu, 0.0, self, 0.0, None, None)
-
-
-def _slotted_node(primitive, data, a, da, b, db):
-    """:func:`autograd.value._node` for one or two parents (b None for one), without
-    packing them into tuples and counting them."""
     v = _new(Value)
-    v._data = data
     v.grad = v._pass_grad = 0.0
-    v._primitive = primitive
-    v._first_parent = a
-    v._first_local = da
-    v._second_parent = b
-    v._second_local = db
+    v._primitive = ops.relu
+    v._first_parent = self
+    v._second_parent = None
+    if x > 0.0:
+        v._data, v._first_local = x, 1.0
+    else:
+        v._data = v._first_local = 0.0
     return v
 
 
