@@ -38,7 +38,7 @@ REFERENCE = {name: getattr(Value, name) for name in ("__add__", "__mul__", "tanh
 
 
 def add(self, other):
-    """``Value.__add__``, fast."""
+    """The fast path of :mod:`autograd.fast` for ``Value.__add__``."""
     if _MODE_BLOCKS_OPEN:
         return REFERENCE["__add__"](self, other)
     if type(other) is not Value:
@@ -54,7 +54,7 @@ def add(self, other):
 
 
 def mul(self, other):
-    """``Value.__mul__``, fast."""
+    """The fast path of :mod:`autograd.fast` for ``Value.__mul__``."""
     if _MODE_BLOCKS_OPEN:
         return REFERENCE["__mul__"](self, other)
     if type(other) is not Value:
@@ -72,7 +72,8 @@ def mul(self, other):
 
 
 def tanh(self):
-    """``Value.tanh``, fast: numerics.tanh_derivative inlined for |x| < 20."""
+    """The fast path of :mod:`autograd.fast` for ``Value.tanh``, with
+    numerics.tanh_derivative computed inline for |x| < 20."""
     x = self._data
     if _MODE_BLOCKS_OPEN or not -20.0 < x < 20.0:
         return REFERENCE["tanh"](self)
@@ -93,7 +94,7 @@ def tanh(self):
 
 
 def relu(self):
-    """``Value.relu``, fast."""
+    """The fast path of :mod:`autograd.fast` for ``Value.relu``."""
     x = self._data
     if x != x or _MODE_BLOCKS_OPEN:
         return REFERENCE["relu"](self)
@@ -110,7 +111,8 @@ def relu(self):
 
 
 def backward(self, grad=1.0):
-    """``Value.backward``, fast: the same order, the same sums."""
+    """The fast path of :mod:`autograd.fast` for ``Value.backward``: the same order,
+    the same sums."""
     if type(grad) is not float or anomaly_checked(self):  # errors and checks: the reference's
         return REFERENCE["backward"](self, grad)
     with graph_lock:
@@ -175,5 +177,7 @@ def _depth_first_order(root):
     return order
 
 
-Value.__add__, Value.__mul__, Value.tanh, Value.relu, Value.backward = (
-    add, mul, tanh, relu, backward)
+for _name, _fast in (("__add__", add), ("__mul__", mul), ("tanh", tanh), ("relu", relu),
+                     ("backward", backward)):
+    _fast.__doc__ = f"{REFERENCE[_name].__doc__}\n\n{_fast.__doc__}"  # what help() shows
+    setattr(Value, _name, _fast)

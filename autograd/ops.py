@@ -111,7 +111,7 @@ def _argument_names(rule, constant):
 
 
 def _shown(number):
-    """A constant as formulas print it: 2 for 2.0, 0.5, 1e+400 as inf; a name as itself."""
+    """A constant as formulas print it: 2 for 2.0, 0.5, 10**400 as inf; a name as itself."""
     if number is None or isinstance(number, str):
         return number
     k = num.exponent_as_float(number)

@@ -88,7 +88,7 @@ class Value:
         self._first_parent = None
 
     def __mul__(self, other):
-        """z = a·b; ∂z/∂a = b, ∂z/∂b = a (the record :data:`autograd.ops.mul`)."""
+        """a·b: the node the record :data:`autograd.ops.mul` makes."""
         return apply(ops.mul, self, _as_value(other, "*"))
 
     def backward(self, grad=1.0):
@@ -286,48 +286,48 @@ class Value:
 
     # -- functions: each applies its record of autograd.ops ---------------------------
     def exp(self):
-        """e^x; derivative e^x (inf past x ≈ 709.78, as IEEE)."""
+        """e^x (:data:`autograd.ops.exp`); inf past x ≈ 709.78, as IEEE."""
         return apply(ops.exp, self)
 
     def log(self):
-        """ln x for x > 0; derivative 1/x.  Raises DomainError for x ≤ 0."""
+        """ln x (:data:`autograd.ops.log`); DomainError for x ≤ 0."""
         return apply(ops.log, self)
 
     def sqrt(self):
-        """√x for x ≥ 0; derivative 1/(2√x).  Raises DomainError for x < 0."""
+        """√x (:data:`autograd.ops.sqrt`); DomainError for x < 0."""
         return apply(ops.sqrt, self)
 
     def tanh(self):
-        """A = tanh Z; derivative 1 − A²."""
+        """tanh z (:data:`autograd.ops.tanh`)."""
         return apply(ops.tanh, self)
 
     def sigmoid(self):
-        """A = σ(Z) = 1/(1 + e^−Z); derivative σ(Z)(1 − σ(Z)), stable for any Z."""
+        """σ(z) = 1/(1 + e^−z) (:data:`autograd.ops.sigmoid`), without overflow for any z."""
         return apply(ops.sigmoid, self)
 
     def relu(self):
-        """A = max(0, Z); derivative 1 for Z > 0, else 0 (ReLU'(0) = 0); nan stays nan."""
+        """max(0, z) (:data:`autograd.ops.relu`); ReLU'(0) = 0, nan stays nan."""
         return apply(ops.relu, self)
 
     def leaky_relu(self, negative_slope=0.01):
-        """A = Z for Z > 0, else s·Z (s = negative_slope); derivative 1 or s (s at Z = 0)."""
+        """z for z > 0, else s·z with s = negative_slope (:data:`autograd.ops.leaky_relu`)."""
         s = as_float(negative_slope, "leaky_relu() negative_slope")
         return apply(ops.leaky_relu, self, constant=s)
 
     def erf(self):
-        """erf x; derivative (2/√π)·e^(−x²)."""
+        """erf x (:data:`autograd.ops.erf`)."""
         return apply(ops.erf, self)
 
     def silu(self):
-        """SiLU (swish) x·σ(x), a composition of two nodes; derivative σ(x)(1 + x·σ(−x))."""
+        """SiLU (swish) x·σ(x): two nodes, ``x * x.sigmoid()``."""
         return self * self.sigmoid()
 
     def softplus(self):
-        """ln(1 + e^z), computed stably; derivative σ(z)."""
+        """ln(1 + e^z) (:data:`autograd.ops.softplus`), computed stably."""
         return apply(ops.softplus, self)
 
     def log_sigmoid(self):
-        """ln σ(z) = −softplus(−z), stable for any z; derivative σ(−z)."""
+        """ln σ(z) (:data:`autograd.ops.log_sigmoid`), stable for any z."""
         return apply(ops.log_sigmoid, self)
 
 

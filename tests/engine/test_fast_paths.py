@@ -31,7 +31,10 @@ reference_backward = fast.REFERENCE["backward"]
 
 
 def same(x, y):
-    return (math.isnan(x) and math.isnan(y)) or (x == y and math.copysign(1, x) == math.copysign(1, y)) or (x == y == 0.0)
+    """x and y are the same float: both nan, or equal with the same sign."""
+    if math.isnan(x) or math.isnan(y):
+        return math.isnan(x) and math.isnan(y)
+    return x == y and math.copysign(1, x) == math.copysign(1, y)
 
 
 def same_node(got, want):
