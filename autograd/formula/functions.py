@@ -2,7 +2,7 @@
 
 Each function is one :class:`Function`.  Those that are engine primitives
 (σ, tanh, ReLU, exp, log, …) make their node from the primitive's record in
-:mod:`autograd.ops` (:func:`autograd.value.node_from_rule`), so a formula's
+:mod:`autograd.ops` (:func:`autograd.value.apply`), so a formula's
 σ(z) is the engine's σ(z), with its stable forms and its conventions
 (ReLU′(0) = 0).  The rest are built from primitives: cosh, sinh and sech from
 exp, max and min from ReLU, and the two losses a learner differentiates:
@@ -23,7 +23,7 @@ from typing import Callable, Optional
 from .. import ops
 from ..functional import grad
 from ..modes import enable_grad
-from ..value import Value, node_from_rule
+from ..value import Value, apply
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,12 @@ def derivative(function, x):
 
 def _unary_primitive(name):
     primitive = ops.PRIMITIVES[name]
-    return lambda x: node_from_rule(primitive, (x,))
+    return lambda x: apply(primitive, x)
 
 
 def _leaky_relu(x, slope=None):
     s = 0.01 if slope is None else slope.data
-    return node_from_rule(ops.leaky_relu, (x,), s)
+    return apply(ops.leaky_relu, x, constant=s)
 
 
 def _cosh(x):
@@ -133,7 +133,7 @@ def _primitive_function(name, *spellings, **extra):
     """The Function that is engine primitive ``name``: printed and spelled as its record
     in :mod:`autograd.ops` is (σ, sigmoid), and as ``spellings``."""
     primitive = ops.PRIMITIVES[name]
-    typed = tuple(dict.fromkeys((name, primitive.symbol, primitive.text, *spellings)))
+    typed = tuple(dict.fromkeys((name, primitive.symbol, primitive.micrograd_op, *spellings)))
     return Function(name, primitive.symbol, typed, (1, 1), _unary_primitive(name),
                     primitive=primitive, **extra)
 
