@@ -12,7 +12,7 @@ directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is, 1-based ("target of sample 2").
 """
 
-from autograd import Value, log_softmax, total
+from autograd import Value, log_softmax, ops, total
 
 from ._checks import is_number
 
@@ -162,7 +162,7 @@ def binary_cross_entropy(pred, target):
 
 def _logit_of(p):
     """z where ``p`` is the node σ(z), else None."""
-    return p.parents[0] if p.op_name == "sigmoid" else None
+    return p.parents[0] if p.primitive is ops.sigmoid else None
 
 
 def _bce_from_logit(z, y):
