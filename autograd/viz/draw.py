@@ -40,7 +40,8 @@ from dataclasses import dataclass
 
 from ..backward import BackwardStep, topological_order
 from ..value import Value
-from .dot import attributes, format_number, html_text, legend_node, plain_text, record_field
+from .dot import (HtmlLabel, attributes, format_number, html_text, legend_node, plain_text,
+                  record_field)
 from .render import RENDER_TIMEOUT
 
 LEAF = "#cfe8ff"
@@ -204,21 +205,42 @@ def new_picture(name, format, head, body, boxes, max_nodes, timeout, hint):
     ``boxes`` how many nodes and edges they draw; rendering more than ``max_nodes`` is
     refused with ``hint``, which says how big the picture is and how to draw less.  graphviz is imported here, so importing
     autograd never loads it."""
+    import graphviz
+
     from .picture import Picture
 
     picture = Picture(name, format=format, nodes=boxes, max_nodes=max_nodes,
                       timeout=timeout, size_hint=hint)
-    picture.graph_attr.update(head)
+    # nohtml: a caption is text even when it is shaped <...> (graphviz would pass it as HTML).
+    picture.graph_attr.update({key: graphviz.nohtml(str(value)) for key, value in head.items()})
     picture.body.extend(f"\t{statement}\n" for statement in body)
     return picture
 
 
 # -- argument checks ---------------------------------------------------------------
 
+def described(obj):
+    """An unexpected argument as an error names it: its type, with the module unless
+    built in (micrograd's ``Value`` is not ``autograd.Value``, and "got Value" would not
+    say so), then its repr."""
+    kind = type(obj)
+    module = "" if kind.__module__ == "builtins" else kind.__module__ + "."
+    return f"{module}{kind.__qualname__} {obj!r}"
+
+
+def needs_value(who, what, obj):
+    """The TypeError for ``who`` given ``obj`` where an ``autograd.Value`` was needed."""
+    hint = ""
+    if type(obj).__name__ == "Value":
+        hint = (" Build the graph with `from autograd import Value` (micrograd's code runs "
+                "unchanged with it).")
+    return TypeError(f"{who} needs {what}, got {described(obj)}.{hint}")
+
+
 def _check_options(root, format, rankdir, fmt, show_grad, step, vanishing):
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot() needs a Value to draw the graph of, got "
-                        f"{type(root).__name__} {root!r}")
+        raise needs_value("draw_dot()", "an autograd.Value (backproplab's engine) to draw the "
+                          "graph of", root)
     if not isinstance(format, str) or format not in ("svg", "png", "pdf"):
         raise ValueError(f"format must be 'svg', 'png' or 'pdf'; got {format!r}")
     if rankdir not in RANKDIRS:
@@ -507,7 +529,8 @@ class _Drawer:
         # An HTML-like label, not a record: Graphviz cannot pin the order of record
         # nodes in a rank (see _columns), and the lines read top to bottom either way.
         cells = "<hr/>".join(f"<tr><td>{html_text(line)}</td></tr>" for line in lines)
-        table = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">{cells}</table>>'
+        table = HtmlLabel(f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+                          f'{cells}</table>')
         style = {"shape": "box", "style": "filled", "fillcolor": fill, "margin": "0.05",
                  "label": table, **marks}
         return f"{node_id} {attributes(style)}"
