@@ -135,7 +135,7 @@ def draw_step(root, step, **options):
 def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, highlight=(),
              collapse="auto", groups=None, constants=None, legend=True, step=None,
              vanishing=1e-12, show_local=False, title=None, size=NOTEBOOK_SIZE,
-             max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
+             stacked=None, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
     """The computation graph of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
     micrograd's ``draw_dot(root, format='svg', rankdir='LR')`` works unchanged:
@@ -164,6 +164,9 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     - ``title``: a caption above the graph.
     - ``size``: Graphviz ``size`` in inches (a larger layout is scaled down to it);
       None leaves the natural size.
+    - ``stacked``: True stacks a box's fields across the flow (a narrow picture), False
+      runs them along it as micrograd does; None (the default) stacks them in a graph of
+      more than :data:`SIDE_BY_SIDE_VALUES` values.
     - ``max_nodes``: rendering refuses a picture of more nodes and edges than this
       (None: no limit); ``timeout``: seconds the layout may take.
 
@@ -175,12 +178,13 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     graph = _Graph(root)
     highlighted = _members(graph, highlight, "highlight")
     constant = (_members(graph, constants, "constants") if constants is not None
-                else _unlabelled_constants(graph))
+                else default_constants(graph.order))
     if step is not None:
         _check_step(graph, step, collapse, groups)
     chosen, note = _choose_groups(graph, collapse, groups)
     grad_colours = show_grad and step is None
-    drawer = _Drawer(graph, fmt, show_grad, vanishing, grad_colours, show_local, constant)
+    drawer = _Drawer(graph, fmt, show_grad, vanishing, grad_colours, show_local, constant,
+                     stacked)
     body = drawer.draw(chosen, highlighted, step)
     if step is not None and title is None:
         title = _step_title(step, fmt)
@@ -311,12 +315,14 @@ class _Graph:
                 self.uses.setdefault(parent, []).append((child, position))
 
 
-def _unlabelled_constants(graph):
-    """Leaves without a label, except the weights, inputs and bias of an ``autograd.dot``
-    (a weighted sum's arguments are what a learner wants gradients for, labelled or not)."""
-    summed = {p for v in graph.order if v.op_name == "weighted_sum" for p in v.parents}
-    return {v for v in graph.order
-            if v.is_leaf and not v.label and v is not graph.root and v not in summed}
+def default_constants(order):
+    """The leaves drawn as constants by default, among ``order`` (a graph's nodes in
+    topological order, the root last): those without a label, except the weights, inputs
+    and bias of an ``autograd.dot`` (a weighted sum's arguments are what a learner wants
+    gradients for, labelled or not)."""
+    summed = {p for v in order if v.op_name == "weighted_sum" for p in v.parents}
+    root = order[-1] if order else None
+    return {v for v in order if v.is_leaf and not v.label and v is not root and v not in summed}
 
 
 def _choose_groups(graph, collapse, groups):
@@ -367,7 +373,8 @@ def _checked_groups(graph, groups):
 class _Drawer:
     """Writes the node and edge statements and remembers which legend entries they used."""
 
-    def __init__(self, graph, fmt, show_grad, vanishing, grad_colours, show_local, constants):
+    def __init__(self, graph, fmt, show_grad, vanishing, grad_colours, show_local, constants,
+                 stacked=None):
         self.graph = graph
         self.fmt = fmt
         self.show_grad = show_grad
@@ -380,7 +387,7 @@ class _Drawer:
         # Before any backward pass every grad is 0: nothing to say about gradient health.
         self.grad_colours = grad_colours and (self.scale > 0 or len(finite) < len(graph.order))
         self.names = _display_names(graph.order)
-        self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES
+        self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES if stacked is None else stacked
         self.used = {}
         self.kinds = {}  # group kind -> (fill, meaning)
 
