@@ -68,15 +68,27 @@ history = fit(model, X, y, loss="bce", optimizer=SGD(model.parameters(), lr=0.5,
 ORDER = list(CELLS)
 
 
+def _idle_kernel(base, path, timeout=90):
+    """Wait until the kernel of the notebook at ``path`` is connected and idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sessions = json.load(urllib.request.urlopen(f"{base}/api/sessions?token={TOKEN}"))
+        if any(s["path"] == path and s["kernel"]["execution_state"] == "idle"
+               for s in sessions):
+            return
+        time.sleep(0.3)
+    pytest.fail(f"the kernel of {path} did not start")
+
+
 def _free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _notebook(path):
+def _notebook(path, names=ORDER):
     cells = [{"cell_type": "code", "execution_count": None, "id": name, "metadata": {},
-              "outputs": [], "source": source} for name, source in CELLS.items()]
+              "outputs": [], "source": CELLS[name]} for name in names]
     path.write_text(json.dumps({
         "cells": cells, "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
@@ -101,6 +113,7 @@ def server(tmp_path_factory):
     work = root / "work"
     work.mkdir()
     _notebook(work / "explorer.ipynb")
+    _notebook(work / "notebook7.ipynb", ["network", "explorer"])   # its own kernel
     _settings(root / "settings")
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / "config"),
                JUPYTER_DATA_DIR=str(root / "data"), JUPYTER_RUNTIME_DIR=str(root / "runtime"),
@@ -243,3 +256,272 @@ def test_every_output_fits_its_cell(lab, viewport):
     finally:
         lab.page.set_viewport_size({"width": 1280, "height": 800})
     assert lab.errors == []
+
+
+# --- the explorer in JupyterLab ------------------------------------------------------------
+
+def _walkthrough():
+    from nn.viz.explorer import explore
+
+    return explore("lecture_2221").script
+
+
+def _focus(lab, name):
+    """Scroll the explorer to the top of the notebook's view and give it the keyboard."""
+    explorer = lab.explorer(name)
+    explorer.evaluate("e => e.scrollIntoView({block: 'start'})")
+    explorer.locator("h3").click()
+    return explorer
+
+
+def test_explorer_opens_fitted_and_steps_with_one_state_in_every_view(lab, views):
+    """Graph, tables and diagram show the same step, the graph opens whole in its cell,
+    the current table is in view at 1280×800 and the page height never changes."""
+    snapshot, check = views
+    script = _walkthrough()
+    explorer = _focus(lab, "explorer")
+    fitted = explorer.evaluate("""e => {
+        const svg = e.querySelector('.bpx-picture[data-view=graph] svg').getBoundingClientRect();
+        const box = e.querySelector('.bpx-pictures').getBoundingClientRect();
+        return svg.width <= box.width + 1 && svg.height <= box.height + 1 && box.width > 300;
+    }""")
+    assert fitted
+    explorer.locator('[data-action="start"]').click()
+    heights = set()
+    for k in range(len(script["steps"])):
+        assert lab.step("explorer") == k
+        shown = explorer.evaluate(snapshot)
+        check(shown, script)
+        heights.add(explorer.evaluate("e => e.offsetHeight"))
+        if shown["cells"] and any(c["current"] for c in shown["cells"].values()):
+            place = explorer.evaluate("""e => {
+                const td = e.querySelector('.bpx-grid:not([hidden]) .bpx-cell-current');
+                const r = td.getBoundingClientRect();
+                const area = document.querySelector('.jp-WindowedPanel-outer, .jp-Notebook')
+                    .getBoundingClientRect();
+                return r.top >= area.top && r.bottom <= Math.min(area.bottom, innerHeight);
+            }""")
+            assert place, f"step {k}: the current cell is out of view"
+        lab.page.keyboard.press("ArrowRight")
+    assert len(heights) == 1, heights
+    explorer.locator('[data-action="view-diagram"]').click()
+    for k in (0, 12, 20, 30):
+        explorer.evaluate(f"e => {{ e.querySelector('[data-control=slider]').value = {k};"
+                          "e.querySelector('[data-control=slider]').dispatchEvent(new Event('input')); }")
+        check(explorer.evaluate(snapshot), script)
+        heights.add(explorer.evaluate("e => e.offsetHeight"))
+    assert len(heights) == 1, heights
+    explorer.locator('[data-action="view-graph"]').click()
+    assert lab.errors == []
+
+
+def _active_cell(lab):
+    return lab.page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+        .findIndex(c => c.classList.contains('jp-mod-active'))""")
+
+
+def test_arrow_keys_step_the_explorer_and_leave_the_cell_selection_alone(lab):
+    explorer = _focus(lab, "explorer")
+    explorer.locator('[data-action="start"]').click()
+    active = _active_cell(lab)
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "PageDown", "ArrowDown"):
+        lab.page.keyboard.press(key)
+    assert _active_cell(lab) == active and lab.step("explorer") == 0
+    lab.page.keyboard.press("ArrowRight")
+    lab.page.keyboard.press("ArrowRight")
+    lab.page.keyboard.press("ArrowLeft")
+    assert lab.step("explorer") == 1 and _active_cell(lab) == active
+    lab.page.keyboard.press("End")
+    assert lab.step("explorer") == len(_walkthrough()["steps"]) - 1
+    assert lab.errors == []
+
+
+def _node_id(script, name):
+    return next(n["id"] for n in script["nodes"] if n["name"] == name)
+
+
+def _edit(lab, explorer, target, text):
+    """Click ``target`` (a leaf), type ``text`` and wait for the kernel's answer."""
+    target.click()
+    editor = explorer.locator("[data-field=editor]")
+    editor.wait_for(state="visible")
+    explorer.locator("[data-control=value]").fill(text)
+    lab.page.keyboard.press("Enter")
+    lab.page.wait_for_function("e => ['done', 'error'].includes(e.dataset.editing)",
+                               arg=explorer.element_handle(), timeout=60_000)
+    return explorer.get_attribute("data-editing")
+
+
+def test_changing_a_weight_recomputes_every_number_at_the_same_step(lab, views):
+    """Click W^[3]_1,1 in the graph, type 0.5: every value, gradient, table cell and update
+    is recomputed by the kernel's engine, and the explorer stays at its step."""
+    from nn.viz.explorer.sources import NetworkSource
+
+    snapshot, check = views
+    script = _walkthrough()
+    explorer = _focus(lab, "explorer")
+    explorer.evaluate("e => { const s = e.querySelector('[data-control=slider]');"
+                      "s.value = 20; s.dispatchEvent(new Event('input')); }")
+    leaf = explorer.locator(f'.bpx-picture[data-view=graph] g.node:has(title:text-is('
+                            f'"{_node_id(script, "W^[3]_1,1")}"))')
+    assert _edit(lab, explorer, leaf, "abc") == "error"
+    assert "'abc' is not a number" in explorer.locator("[data-field=editor]").inner_text()
+    explorer.locator('[data-action="cancel"]').click()
+    assert _edit(lab, explorer, leaf, "0.5") == "done"
+    lab.page.wait_for_function("e => e.dataset.editing === 'done' && !e.querySelector("
+                               "'[data-field=editor]').offsetParent", arg=explorer.element_handle())
+    assert lab.step("explorer") == 20
+    model, X, Y, loss, lr = load_network(example_path("lecture_2221"))
+    expected = NetworkSource(model, X, Y, loss=loss, lr=lr).edited(["W", 3, 1, 1], "0.5").script()
+    check(explorer.evaluate(snapshot), expected)
+    explorer.locator('[data-action="end"]').click()
+    check(explorer.evaluate(snapshot), expected)
+    model.layers[2].neurons[0].w[0].data = 0.5
+    d = explain_step(model, X, Y, loss=loss, lr=lr)
+    assert explorer.locator('[data-cell="loss"]').text_content() == six(d.loss)
+    assert explorer.locator('[data-cell="W_new-1-0-0"]').text_content() == \
+        six(d.layers[0].W_new[0][0])
+    assert "Recomputed" in explorer.locator("[data-field=message]").inner_text()
+    assert lab.errors == []
+
+
+def test_changing_a_target_in_its_table_recomputes_the_loss(lab, views):
+    from nn.viz.explorer.sources import NetworkSource
+
+    snapshot, check = views
+    explorer = _focus(lab, "explorer")
+    explorer.locator('.bpx-tabs [data-group="batch"]').click()
+    assert _edit(lab, explorer, explorer.locator('[data-cell="Y-0-0-0"]'), "0.25") == "done"
+    model, X, Y, loss, lr = load_network(example_path("lecture_2221"))
+    source = NetworkSource(model, X, Y, loss=loss, lr=lr)
+    expected = source.edited(["W", 3, 1, 1], "0.5").edited(["y", 1], "0.25").script()
+    explorer.locator('[data-action="end"]').click()
+    check(explorer.evaluate(snapshot), expected)
+    model.layers[2].neurons[0].w[0].data = 0.5
+    d = explain_step(model, X, [0.25], loss=loss, lr=lr)
+    assert explorer.locator('[data-cell="loss"]').text_content() == six(d.loss)
+    assert lab.errors == []
+
+
+def test_a_value_graph_shows_constants_unknown_gradients_and_a_hostile_title_as_text(lab, views):
+    snapshot, check = views
+    explorer = _focus(lab, "small")
+    explorer.locator('[data-action="start"]').click()
+    shown = explorer.evaluate(snapshot)
+    assert {g["grad"] for g in shown["graph"].values() if g["grad"] is not None} == {"?"}
+    constants = explorer.locator(".bpx-picture[data-view=graph] g.node.bpx-st-constant")
+    assert constants.count() == 1 and "grad" not in constants.first.text_content()
+    found = explorer.evaluate("""e => ({links: e.querySelectorAll('a').length,
+        heading: e.querySelector('h3').textContent})""")
+    assert found == {"links": 0,
+                     "heading": "<b>q</b> <a href='javascript:alert(1)'>x</a>"}
+    leaf = explorer.locator('.bpx-picture[data-view=graph] g.node:has(title:text-is("n0"))')
+    assert _edit(lab, explorer, leaf, "2") == "done"
+    x, w = Value(2.0, label="x"), Value(-1.5, label="w")
+    q = ((x * w).tanh() - 1.0) ** 2
+    from nn.viz.explorer import explore
+
+    expected = explore(q, params=[w], lr=0.1,
+                       title="<b>q</b> <a href='javascript:alert(1)'>x</a>").script
+    explorer.locator('[data-action="end"]').click()
+    check(explorer.evaluate(snapshot), expected)
+    assert lab.errors == []
+
+
+# --- live training ------------------------------------------------------------------------
+
+def test_live_training_shows_its_diagram_and_a_moving_epoch_counter(lab):
+    """fit(..., live=True) of the README's run: the diagram is there, the widget received
+    frames between the first and the last (the counter moved), and the last says epoch 30."""
+    live = lab.output("live").locator(".bpx-live")
+    live.evaluate("e => e.scrollIntoView({block: 'start'})")
+    assert live.locator(".bpx-live-diagram svg g.node:has(ellipse)").count() == 2 + 16 + 16 + 1
+    assert live.locator(".bpx-live-diagram svg").evaluate(
+        "s => s.getBoundingClientRect().width > 100 && s.getBoundingClientRect().height > 100")
+    assert int(live.get_attribute("data-frames")) >= 3   # frame 0, at least one on the way, the last
+    assert live.get_attribute("data-epoch") == "30"
+    assert live.locator("[data-field=epoch]").inner_text() == "epoch 30"
+    assert live.locator("[data-field=status]").inner_text().startswith("finished: epoch 30")
+    points = live.locator(".bpx-curve-line").get_attribute("points")
+    live.locator("[data-control=log-scale]").check()
+    assert live.locator(".bpx-curve-line").get_attribute("points") != points
+    assert lab.errors == []
+
+
+# --- the dark theme, and Notebook 7 --------------------------------------------------------
+
+def _contrast(rgb_text, rgb_back):
+    def channels(text):
+        return [int(float(v)) for v in text[text.index("(") + 1:text.index(")")].split(",")[:3]]
+
+    def luminance(rgb):
+        parts = [c / 255 for c in rgb]
+        parts = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
+
+    a, b = sorted([luminance(channels(rgb_text)), luminance(channels(rgb_back))], reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _theme(lab, name):
+    """Choose a theme from JupyterLab's Settings menu."""
+    lab.page.get_by_role("menuitem", name="Settings", exact=True).click()
+    lab.page.locator('li.lm-Menu-item[data-type="submenu"]', has_text="Theme").first.hover()
+    lab.page.locator('li[data-command="apputils:change-theme"]', has_text=name).first.click()
+
+
+def test_button_labels_are_readable_in_the_dark_theme(lab):
+    _theme(lab, "JupyterLab Dark")
+    try:
+        lab.page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'",
+                                   timeout=30_000)
+        lab.page.wait_for_timeout(500)
+        colours = lab.page.evaluate("""() => [...document.querySelectorAll(
+                '.bpx button, .bpx select, .bpx-title, .bpx-line, .bpx-table td:not(.bpx-cell-pending)')]
+            .filter(e => e.offsetParent)
+            .map(e => {
+                let back = e, bg = 'rgba(0, 0, 0, 0)';
+                while (back && /rgba\\(0, 0, 0, 0\\)|transparent/.test(bg)) {
+                    bg = getComputedStyle(back).backgroundColor; back = back.parentElement;
+                }
+                return [e.textContent.trim().slice(0, 20), getComputedStyle(e).color, bg];
+            })""")
+        assert len(colours) > 20
+        poor = [(text, fg, bg) for text, fg, bg in colours if _contrast(fg, bg) < 4.5]
+        assert poor == []
+    finally:
+        _theme(lab, "JupyterLab Light")
+    assert lab.errors == []
+
+
+def test_notebook7_steps_with_the_arrow_keys(browser, server):
+    """← → step the explorer in Notebook 7 too, and ↑/↓ leave its cell selection alone."""
+    pytest.importorskip("notebook", reason="Notebook 7 is in the test extra")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    # Notebook 7.6's own shortcut settings raise "reading 'schema'" when any cell runs (a
+    # notebook of print(1) does it too): errors thrown wholly inside its bundle are its own.
+    page.on("pageerror", lambda e: "/static/notebook/notebook_core." in (e.stack or "")
+            and "/static/notebook/" in e.stack.splitlines()[1] or errors.append(str(e)))
+    try:
+        page.goto(f"{server['base']}/notebooks/notebook7.ipynb?token={TOKEN}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+        _idle_kernel(server["base"], "notebook7.ipynb")
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.locator("li[data-command='runmenu:run-all']").first.click()
+        explorer = page.locator(".jp-Notebook .jp-Cell").nth(1).locator(".bpx").first
+        explorer.wait_for(timeout=90_000)
+        explorer.locator("h3").click()
+        active = page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+            .findIndex(c => c.classList.contains('jp-mod-active'))""")
+        for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowUp", "ArrowDown"):
+            page.keyboard.press(key)
+        assert explorer.get_attribute("data-step") == "2"
+        assert page.evaluate("""() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+            .findIndex(c => c.classList.contains('jp-mod-active'))""") == active
+        page.keyboard.press("ArrowLeft")
+        assert explorer.get_attribute("data-step") == "1"
+        assert errors == []
+    finally:
+        page.close()

@@ -228,9 +228,10 @@ export function mount(root, script, options = {}) {
 
   // -- the editor of a leaf's value
   const editor = el("form", { class: "bpx-editor", "data-field": "editor", hidden: "" });
-  const editorLabel = el("label", { class: "bpx-editor-label", for: "" });
+  const inputId = `bpx-edit-${Math.random().toString(36).slice(2)}`;
+  const editorLabel = el("label", { class: "bpx-editor-label", for: inputId });
   const editorInput = el("input", { type: "text", inputmode: "decimal", "data-control": "value",
-    autocomplete: "off", spellcheck: "false" });
+    autocomplete: "off", spellcheck: "false", id: inputId, "aria-label": "new value" });
   const editorNote = el("div", { class: "bpx-editor-note", role: "alert" });
   const editorButtons = el("div", { class: "bpx-editor-buttons" },
     el("button", { type: "submit", "data-action": "apply", text: "recompute",
@@ -427,7 +428,9 @@ export function mount(root, script, options = {}) {
       td.classList.toggle("bpx-cell-pending", !known);
       td.classList.toggle("bpx-cell-current", current);
       td.classList.toggle("bpx-cell-done", !!tie && known && !current);
-      td.setAttribute("aria-label", known ? `${table.title}: ${cell.text}` : `${table.title}: not computed yet`);
+      if (!cell.edit) {
+        td.setAttribute("aria-label", known ? `${table.title}: ${cell.text}` : `${table.title}: not computed yet`);
+      }
       if (current) {
         const name = td.closest("[data-group]").dataset.group;
         if (!currentIn.has(name)) currentIn.set(name, []);
@@ -440,24 +443,25 @@ export function mount(root, script, options = {}) {
       if (!currentGroup || tds.length > currentIn.get(currentGroup).length) currentGroup = name;
     }
     if (currentGroup) firstCurrent = currentIn.get(currentGroup)[0];
-    const group = pinnedGroup || currentGroup || root.dataset.group || "batch";
+    const group = pinnedGroup || currentGroup || root.dataset.tables || "batch";
     for (const [name, { box, tab }] of groupBoxes) {
       box.hidden = name !== group;
       tab.setAttribute("aria-selected", String(name === group));
       tab.classList.toggle("bpx-tab-current", currentIn.has(name));
     }
-    if (groupBoxes.size) root.dataset.group = group;
+    if (groupBoxes.size) root.dataset.tables = group;
     // the text
     phaseBadge.textContent = step.phase;
     phaseBadge.dataset.phase = step.phase;
     stepTitle.textContent = `${step.title}  (step ${index} of ${last})`;
+    stepTitle.title = step.title;
     lines.replaceChildren(...step.lines.map(line => formulaLine(line, "bpx-line")),
       ...(step.notes || []).map(note => formulaLine(note, "bpx-note")));
     lines.scrollTop = 0;
     counter.textContent = `step ${index} of ${last}`;
     slider.value = String(index);
     root.dataset.step = String(index);
-    root.dataset.view = view;
+    root.dataset.picture = view;
     for (const b of controls.querySelectorAll('[data-action^="view-"]')) {
       b.setAttribute("aria-pressed", String(b.dataset.action === `view-${view}`));
     }
@@ -506,9 +510,6 @@ export function mount(root, script, options = {}) {
       editorButtons.querySelector('[data-action="cancel"]').focus();
       return;
     }
-    const id = `bpx-edit-${Math.random().toString(36).slice(2)}`;
-    editorInput.id = id;
-    editorLabel.setAttribute("for", id);
     editorLabel.textContent = `New value for ${item.name} (now ${now}):`;
     editorInput.value = now;
     editorNote.textContent = "";
@@ -554,10 +555,12 @@ export function mount(root, script, options = {}) {
     "view-graph": () => { view = "graph"; show(); },
     "view-diagram": () => { if (diagrams.length) { view = "diagram"; show(); } },
   };
-  controls.addEventListener("click", event => {
-    const action = event.target.closest("[data-action]")?.dataset.action;
-    if (action) actions[action]();
-  });
+  for (const bar of [controls, zoomBar]) {
+    bar.addEventListener("click", event => {
+      const action = event.target.closest("[data-action]")?.dataset.action;
+      if (action) actions[action]();
+    });
+  }
   tabs.addEventListener("click", event => {
     const tab = event.target.closest("[data-group]");
     if (tab) { pinnedGroup = tab.dataset.group; show(); }
