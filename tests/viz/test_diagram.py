@@ -200,13 +200,7 @@ def test_neurons_keep_their_row_order_when_rendered(monkeypatch, tmp_path):
     # top to bottom so that row j of W^[l] is the j-th node.
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     svg = draw_network(MLP(3, [4, 2], seed=0), x=[0.5, -1.0, 2.0]).pipe("svg").decode()
-    root = ET.fromstring(svg)
-    heights = {}
-    for g in root.iter("{http://www.w3.org/2000/svg}g"):
-        title = g.find("{http://www.w3.org/2000/svg}title")
-        ellipse = g.find("{http://www.w3.org/2000/svg}ellipse")
-        if title is not None and ellipse is not None:
-            heights[title.text] = float(ellipse.get("cy"))
+    heights = {name: y for name, (x, y) in neuron_centres(svg).items()}
     for names in (["x1", "x2", "x3"], ["l1n1", "l1n2", "l1n3", "l1n4"], ["l2n1", "l2n2"]):
         ys = [heights[n] for n in names]
         assert ys == sorted(ys), names  # SVG y grows downwards: first neuron on top

@@ -38,9 +38,9 @@ def replay(script, upto=None):
     return state
 
 
-def small_graph():
-    """L = (tanh(x·w + b) − 1)², x = 0.5, w = −1.5, b = 0.2."""
-    x, w, b = Value(0.5, label="x"), Value(-1.5, label="w"), Value(0.2, label="b")
+def small_graph(w=-1.5):
+    """L = (tanh(x·w + b) − 1)², x = 0.5, w = −1.5 (or ``w``), b = 0.2."""
+    x, w, b = Value(0.5, label="x"), Value(w, label="w"), Value(0.2, label="b")
     z = x * w + b
     z.label = "z"
     a = z.tanh()
@@ -356,13 +356,7 @@ def test_editing_a_leaf_recomputes_every_number_through_the_engine():
     source = GraphSource(L, params=[w, b], lr=0.1)
     ids = {n["name"]: n["id"] for n in source.script()["nodes"]}
     changed = source.edited({"node": ids["w"]}, "−0.25").script()
-    x2, w2, b2 = Value(0.5, label="x"), Value(-0.25, label="w"), Value(0.2, label="b")
-    z2 = x2 * w2 + b2
-    z2.label = "z"
-    a2 = z2.tanh()
-    a2.label = "a"
-    L2 = (a2 - 1.0) ** 2
-    L2.label = "L"
+    x2, w2, b2, z2, a2, L2 = small_graph(w=-0.25)
     fresh = explore(L2, params=[w2, b2], lr=0.1).script
     for key in ("nodes", "initial", "steps"):
         assert changed[key] == fresh[key]

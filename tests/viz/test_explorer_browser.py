@@ -14,28 +14,15 @@ from nn.explain import explain_step
 from nn.explain.network_file import load_network
 from nn.viz.explorer import example_path, explore
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)",
+if not os.path.exists("/usr/bin/chromium"):   # the browser fixture is in conftest.py
+    pytest.skip("no browser: /usr/bin/chromium is missing (apt-get install chromium)",
                 allow_module_level=True)
 
-from playwright import sync_api  # noqa: E402  (the test extra installs it)
 
 
 def six(x):
     text = f"{x:.6g}"
     return ("0" if text == "-0" else text).replace("-", "−")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Page:

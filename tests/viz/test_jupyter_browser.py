@@ -20,12 +20,8 @@ import urllib.request
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)",
+if not os.path.exists("/usr/bin/chromium"):   # the browser fixture is in conftest.py
+    pytest.skip("no browser: /usr/bin/chromium is missing (apt-get install chromium)",
                 allow_module_level=True)
 
 from playwright import sync_api  # noqa: E402  (the test extra installs it)
@@ -151,14 +147,6 @@ def server(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
 class Notebook:
     """The notebook open in a JupyterLab (or Notebook 7) page, run once, with its console errors."""
 
@@ -171,9 +159,7 @@ class Notebook:
                else f"{server['base']}/notebooks/explorer.ipynb")
         self.page.goto(f"{url}?token={TOKEN}")
         self.page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        # the kernel is connected and idle: the toolbar's indicator says so
-        self.page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                    timeout=90_000)
+        _idle_kernel(server["base"], "explorer.ipynb")
 
     def run_all(self):
         """Run every cell (the Run menu's command) and wait until all have run."""
