@@ -480,6 +480,13 @@ def test_page_is_one_offline_file(tmp_path):
                                                           "www.w3.org/1999/xlink"}
 
 
+def test_a_micrograd_value_is_named_with_its_module():
+    micrograd = pytest.importorskip("micrograd.engine")
+    with pytest.raises(TypeError, match=r"explore\(\) needs an autograd.Value.*got "
+                                        r"micrograd.engine.Value .*from autograd import Value"):
+        explore(micrograd.Value(1.0) * 2)
+
+
 def test_outside_jupyter_explore_says_what_to_do_with_it():
     """In a terminal, explore() printed an object with no hint: its repr says how to see it."""
     x, w, b, z, a, L = small_graph()
