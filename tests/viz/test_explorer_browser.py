@@ -592,3 +592,38 @@ def test_a_hostile_title_and_label_stay_text(tmp_path, browser):
     assert title in found["svgTexts"] and '<img src=x onerror="alert(2)">' in found["svgTexts"]
     assert '\\N <b>L</b>' in found["svgTexts"]
     page.close()   # no console error: nothing ran, nothing was refused
+
+
+def test_one_minus_sign_on_the_page(tmp_path, browser):
+    """Formulas wrote −, numbers and Graphviz's operation nodes -: the page shows one sign,
+    in the text, the tables, the graph (operations and constants too) and the diagram."""
+    import re
+    from pathlib import Path
+
+    from nn.layers import MLP
+
+    a = Value(0.3, label="a-b")   # a hyphen a user wrote stays theirs
+    L = (a - 1.0) * -2.0 + (a * -0.5).tanh()
+    L.label = "L"
+    model = MLP(2, [2, 1], activations=["tanh", "linear"], seed=3)
+    pages = [explore(L).save_html(tmp_path / "graph.html"),
+             explore(model, [[-0.5, 1.5]], [-2.0], loss="mse", lr=0.1).save_html(
+                 tmp_path / "net.html")]
+    for path in pages:
+        page = Page(browser, Path(path))
+        for view in ("graph", "diagram") if "net" in str(path) else ("graph",):
+            if view == "diagram":
+                page.click("view-diagram")
+            for k in (0, 5, 12, 10_000):
+                page.page.evaluate(f"window.explorer.go({k})")
+                texts = page.page.evaluate("""() => [document.querySelector('.bpx').innerText,
+                    ...[...document.querySelectorAll('.bpx-picture:not([hidden]) svg text')]
+                        .map(t => t.textContent)]""")
+                hyphens = [t for t in texts if t.strip() == "-" or
+                           re.search(r"(^|[\s(=×·\[,])-[\d.]", t)]
+                assert hyphens == [], (path, view, k, hyphens)
+                assert any("−" in t for t in texts)
+        if "graph" in str(path):
+            assert "a-b" in page.page.evaluate(
+                "() => [...document.querySelectorAll('svg text')].map(t => t.textContent)")
+        page.close()

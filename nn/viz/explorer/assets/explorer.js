@@ -72,6 +72,12 @@ function shownValue(s, what) {
   return what === "grad" ? s.grad : s.data;
 }
 
+// A minus sign where a number or an operation has a hyphen: "-1.5" and "-" read "−1.5", "−";
+// "2-2-2-1" and "1e-12" keep theirs.
+function minusSign(text) {
+  return text === "-" ? "−" : text.replace(/(^|[\s(=×·[,])-(?=[\d.])/g, "$1−");
+}
+
 // A formula line is broken only between its terms, never inside a symbol or a number:
 // each space-separated token is one unbreakable span.
 function formulaLine(text, cls) {
@@ -253,6 +259,17 @@ export function mount(root, script, options = {}) {
   for (const node of script.nodes) {
     const g = graphElements.get(node.id);
     if (g) fields[node.id] = numberFields(g);
+  }
+  // One minus sign: Graphviz drew the operation "-" and negative constants with a hyphen.
+  // (A label a user wrote is left as written; numbers are rewritten at every step anyway.)
+  for (const node of script.nodes) {
+    const op = graphElements.get(`${node.id}_op`);
+    if (op) for (const t of op.querySelectorAll("text")) t.textContent = minusSign(t.textContent);
+    const g = node.constant && graphElements.get(node.id);
+    if (g) for (const t of g.querySelectorAll("text")) t.textContent = minusSign(t.textContent);
+  }
+  for (const d of diagrams) {
+    for (const t of d.box.querySelectorAll("text")) t.textContent = minusSign(t.textContent);
   }
   const editables = [];
   for (const node of script.nodes) {
