@@ -386,6 +386,15 @@ def test_changing_a_target_in_its_table_recomputes_the_loss(lab, views):
     model.layers[2].neurons[0].w[0].data = 0.5
     d = explain_step(model, X, [0.25], loss=loss, lr=lr)
     assert explorer.locator('[data-cell="loss"]').text_content() == six(d.loss)
+    # redrawn twice, the explorer still takes one step per key (no listener left behind)
+    last = lab.step("explorer")
+    explorer.locator("h3").click()
+    lab.page.keyboard.press("ArrowLeft")
+    lab.page.keyboard.press("ArrowLeft")
+    lab.page.keyboard.press("ArrowRight")
+    assert lab.step("explorer") == last - 1
+    assert explorer.locator("[data-field=counter]").inner_text() == \
+        f"step {last - 1} of {len(expected['steps']) - 1}"
     assert lab.errors == []
 
 

@@ -120,6 +120,10 @@ export function mount(root, script, options = {}) {
   const { keyboardTarget = root, model = null, editNote = "", keep = {} } = options;
   root.classList.add("bpx");
   root.replaceChildren();
+  // Mounted again (a recomputed script): the listeners of the last mount go with it.
+  if (root.bpxUnmount) root.bpxUnmount.abort();
+  const mounted = new AbortController();
+  root.bpxUnmount = mounted;
   root.setAttribute("data-lm-suppress-shortcuts", "true");   // JupyterLab: our keys are ours
   root.setAttribute("role", "region");
   root.setAttribute("aria-label", `backproplab explorer: ${script.title}`);
@@ -611,7 +615,7 @@ export function mount(root, script, options = {}) {
       event.stopPropagation();
       if (!typing) event.preventDefault();
     }
-  });
+  }, { signal: mounted.signal });
   if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
 
   // The first sizing needs the box's width, which a notebook output gets only once it is
@@ -623,10 +627,13 @@ export function mount(root, script, options = {}) {
   start();
   if (typeof ResizeObserver !== "undefined") {
     let width = pictures.clientWidth;
-    new ResizeObserver(() => {
+    const observer = new ResizeObserver(() => {
       if (pictures.clientWidth !== width) { width = pictures.clientWidth; measure(); show(); }
-    }).observe(pictures);
+    });
+    observer.observe(pictures);
+    mounted.signal.addEventListener("abort", () => observer.disconnect());
   }
+  mounted.signal.addEventListener("abort", stop);
   return {
     go, stop, show,
     get index() { return index; },
