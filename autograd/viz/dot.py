@@ -27,21 +27,28 @@ def record_field(text):
 
 def html_text(text):
     """``text`` made literal inside a Graphviz HTML-like label."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+class HtmlLabel(str):
+    """An HTML-like label this module built, written unquoted as ``<...>``.
+
+    Only an ``HtmlLabel`` is ever written as HTML: any other string, a user's
+    title or label shaped ``<...>`` included, is quoted and stays text."""
 
 
 def attributes(attrs):
     """A DOT attribute list ``[a="x", b="y"]`` from a dict, in insertion order.
 
-    A value starting with ``<`` and ending with ``>`` is an HTML-like label and
-    is written unquoted, as DOT requires."""
+    An :class:`HtmlLabel` value is written as ``<...>``, as DOT requires; every
+    other value is quoted."""
     parts = []
     for name, value in attrs.items():
-        text = str(value)
-        if text.startswith("<") and text.endswith(">"):
-            parts.append(f"{name}={text}")
+        if isinstance(value, HtmlLabel):
+            parts.append(f"{name}=<{value}>")
         else:
-            parts.append(f"{name}={quote(text)}")
+            parts.append(f"{name}={quote(value)}")
     return "[" + ", ".join(parts) + "]"
 
 
@@ -57,8 +64,8 @@ def legend_node(entries, title="legend"):
         cell = " ".join(f'{k}="{html_text(v)}"' for k, v in swatch.items())
         rows.append(f'<tr><td {cell} width="14" height="10"></td>'
                     f'<td align="left">{html_text(meaning)}</td></tr>')
-    table = ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
-             + "".join(rows) + "</table>>")
+    table = HtmlLabel('<table border="0" cellborder="1" cellspacing="0" cellpadding="2">'
+                      + "".join(rows) + "</table>")
     return "legend " + attributes({"shape": "plaintext", "fontsize": "9", "label": table})
 
 

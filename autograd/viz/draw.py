@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from .. import ops
 from ..backward import BackwardStep, topological_order
 from ..value import Value
-from .dot import attributes, format_number, html_text, legend_node, plain_text, record_field
+from .dot import (HtmlLabel, attributes, format_number, html_text, legend_node, plain_text,
+                  record_field)
 from .render import RENDER_TIMEOUT
 
 LEAF = "#cfe8ff"
@@ -135,7 +136,7 @@ def draw_step(root, step, **options):
 def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, highlight=(),
              collapse="auto", groups=None, constants=None, legend=True, step=None,
              vanishing=1e-12, show_local=False, title=None, size=NOTEBOOK_SIZE,
-             max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
+             stacked=None, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
     """The computation graph of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
     micrograd's ``draw_dot(root, format='svg', rankdir='LR')`` works unchanged:
@@ -164,6 +165,9 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     - ``title``: a caption above the graph.
     - ``size``: Graphviz ``size`` in inches (a larger layout is scaled down to it);
       None leaves the natural size.
+    - ``stacked``: True stacks a box's fields across the flow (a narrow picture), False
+      runs them along it as micrograd does; None (the default) stacks them in a graph of
+      more than :data:`SIDE_BY_SIDE_VALUES` values.
     - ``max_nodes``: rendering refuses a picture of more nodes and edges than this
       (None: no limit); ``timeout``: seconds the layout may take.
 
@@ -175,12 +179,13 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     graph = _Graph(root)
     highlighted = _members(graph, highlight, "highlight")
     constant = (_members(graph, constants, "constants") if constants is not None
-                else _unlabelled_constants(graph))
+                else default_constants(graph.order))
     if step is not None:
         _check_step(graph, step, collapse, groups)
     chosen, note = _choose_groups(graph, collapse, groups)
     grad_colours = show_grad and step is None
-    drawer = _Drawer(graph, fmt, show_grad, vanishing, grad_colours, show_local, constant)
+    drawer = _Drawer(graph, fmt, show_grad, vanishing, grad_colours, show_local, constant,
+                     stacked)
     body = drawer.draw(chosen, highlighted, step)
     if step is not None and title is None:
         title = _step_title(step, fmt)
@@ -205,21 +210,42 @@ def new_picture(name, format, head, body, boxes, max_nodes, timeout, hint):
     ``boxes`` how many nodes and edges they draw; rendering more than ``max_nodes`` is
     refused with ``hint``, which says how big the picture is and how to draw less.  graphviz is imported here, so importing
     autograd never loads it."""
+    import graphviz
+
     from .picture import Picture
 
     picture = Picture(name, format=format, nodes=boxes, max_nodes=max_nodes,
                       timeout=timeout, size_hint=hint)
-    picture.graph_attr.update(head)
+    # nohtml: a caption is text even when it is shaped <...> (graphviz would pass it as HTML).
+    picture.graph_attr.update({key: graphviz.nohtml(str(value)) for key, value in head.items()})
     picture.body.extend(f"\t{statement}\n" for statement in body)
     return picture
 
 
 # -- argument checks ---------------------------------------------------------------
 
+def described(obj):
+    """An unexpected argument as an error names it: its type, with the module unless
+    built in (micrograd's ``Value`` is not ``autograd.Value``, and "got Value" would not
+    say so), then its repr."""
+    kind = type(obj)
+    module = "" if kind.__module__ == "builtins" else kind.__module__ + "."
+    return f"{module}{kind.__qualname__} {obj!r}"
+
+
+def needs_value(who, what, obj):
+    """The TypeError for ``who`` given ``obj`` where an ``autograd.Value`` was needed."""
+    hint = ""
+    if type(obj).__name__ == "Value":
+        hint = (" Build the graph with `from autograd import Value` (micrograd's code runs "
+                "unchanged with it).")
+    return TypeError(f"{who} needs {what}, got {described(obj)}.{hint}")
+
+
 def _check_options(root, format, rankdir, fmt, show_grad, step, vanishing):
     if not isinstance(root, Value):
-        raise TypeError(f"draw_dot() needs a Value to draw the graph of, got "
-                        f"{type(root).__name__} {root!r}")
+        raise needs_value("draw_dot()", "an autograd.Value (backproplab's engine) to draw the "
+                          "graph of", root)
     if not isinstance(format, str) or format not in ("svg", "png", "pdf"):
         raise ValueError(f"format must be 'svg', 'png' or 'pdf'; got {format!r}")
     if rankdir not in RANKDIRS:
@@ -290,12 +316,14 @@ class _Graph:
                 self.uses.setdefault(parent, []).append((child, position))
 
 
-def _unlabelled_constants(graph):
-    """Leaves without a label, except the weights, inputs and bias of an ``autograd.dot``
-    (a weighted sum's arguments are what a learner wants gradients for, labelled or not)."""
-    summed = {p for v in graph.order if v.primitive is ops.dot for p in v.parents}
-    return {v for v in graph.order
-            if v.is_leaf and not v.label and v is not graph.root and v not in summed}
+def default_constants(order):
+    """The leaves drawn as constants by default, among ``order`` (a graph's nodes in
+    topological order, the root last): those without a label, except the weights, inputs
+    and bias of an ``autograd.dot`` (a weighted sum's arguments are what a learner wants
+    gradients for, labelled or not)."""
+    summed = {p for v in order if v.primitive is ops.dot for p in v.parents}
+    root = order[-1] if order else None
+    return {v for v in order if v.is_leaf and not v.label and v is not root and v not in summed}
 
 
 def _choose_groups(graph, collapse, groups):
@@ -346,7 +374,8 @@ def _checked_groups(graph, groups):
 class _Drawer:
     """Writes the node and edge statements and remembers which legend entries they used."""
 
-    def __init__(self, graph, fmt, show_grad, vanishing, grad_colours, show_local, constants):
+    def __init__(self, graph, fmt, show_grad, vanishing, grad_colours, show_local, constants,
+                 stacked=None):
         self.graph = graph
         self.fmt = fmt
         self.show_grad = show_grad
@@ -359,7 +388,7 @@ class _Drawer:
         # Before any backward pass every grad is 0: nothing to say about gradient health.
         self.grad_colours = grad_colours and (self.scale > 0 or len(finite) < len(graph.order))
         self.names = _display_names(graph.order)
-        self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES
+        self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES if stacked is None else stacked
         self.used = {}
         self.kinds = {}  # group kind -> (fill, meaning)
 
@@ -508,7 +537,8 @@ class _Drawer:
         # An HTML-like label, not a record: Graphviz cannot pin the order of record
         # nodes in a rank (see _columns), and the lines read top to bottom either way.
         cells = "<hr/>".join(f"<tr><td>{html_text(line)}</td></tr>" for line in lines)
-        table = f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">{cells}</table>>'
+        table = HtmlLabel(f'<table border="0" cellborder="0" cellspacing="0" cellpadding="2">'
+                          f'{cells}</table>')
         style = {"shape": "box", "style": "filled", "fillcolor": fill, "margin": "0.05",
                  "label": table, **marks}
         return f"{node_id} {attributes(style)}"

@@ -10,16 +10,56 @@ which falls back to the Graphviz bundled in the ``pygraphviz`` wheel, stops afte
 ``render('graph.svg')`` (a file name ending in an image format) writes just that
 image, and a picture with more than ``max_nodes`` nodes refuses to render with a
 hint instead of running Graphviz for minutes.  Files are written atomically.
+
+Pictures fit where they are shown.  In Jupyter a picture is an image scaled down to
+the output's width, never cut off (JupyterLab shows a bare SVG at its natural size,
+however narrow the cell).  A PNG whose layout ``size`` shrinks the text below
+:data:`MIN_TEXT_PIXELS` is rendered at twice the resolution, so its text stays legible.
 """
 
+import base64
 import os
 import pathlib
+import re
+from collections import Counter
 
 import graphviz
 
 from ..files import write_atomically
 from .render import (IMAGE_FORMATS, RENDER_TIMEOUT, PictureTooLargeError, RendererNotFoundError,
                      render_bytes)
+
+MIN_TEXT_PIXELS = 10
+"""A PNG is rendered at 2× (``dpi=192``) when its body text would be smaller than this."""
+_PIXELS_PER_POINT = 96 / 72   # Graphviz draws bitmaps at 96 dpi; its font sizes are points
+
+
+def fitted_html(svg, alt="graph"):
+    """HTML showing ``svg`` at its natural size, or scaled down to the width of its
+    container when that is narrower: an ``<img>``, so the picture's ids and styles
+    cannot meet the page's."""
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    alt = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+            f'style="max-width:100%;height:auto">')
+
+
+def text_pixels(svg):
+    """The size in pixels, at 96 dpi, of most of the text in a Graphviz ``svg``, after
+    the scaling the graph's ``size`` applied (None for a picture with no text)."""
+    sizes = Counter(float(x) for x in re.findall(r'<text[^>]* font-size="([\d.]+)"', svg))
+    if not sizes:
+        return None
+    scale = re.search(r'class="graph" transform="scale\(([\d.]+)', svg)
+    body = sizes.most_common(1)[0][0]
+    return body * (float(scale.group(1)) if scale else 1.0) * _PIXELS_PER_POINT
+
+
+def _at_double_resolution(source):
+    # A graph attribute statement before the closing brace: dpi=192 doubles every pixel.
+    end = source.rindex("}")
+    return source[:end] + "\tdpi=192\n" + source[end:]
+
 
 class Picture(graphviz.Digraph):
     """A graph picture: DOT text plus the ways to render and display it.
@@ -81,8 +121,14 @@ class Picture(graphviz.Digraph):
             raise PictureTooLargeError(
                 f"{self.size_hint} Graphviz would take minutes over it and the result would "
                 f"be unreadable. The DOT text is still available as .source.")
-        return render_bytes(self.source, format, engine=engine or self.engine,
-                            timeout=self.timeout)
+        engine = engine or self.engine
+        source = self.source
+        if format == "png":
+            svg = render_bytes(source, "svg", engine=engine, timeout=self.timeout)
+            size = text_pixels(svg.decode("utf-8"))
+            if size is not None and size < MIN_TEXT_PIXELS:
+                source = _at_double_resolution(source)
+        return render_bytes(source, format, engine=engine, timeout=self.timeout)
 
     # graphviz's backend hooks (its own "simplify mocking" properties): every render,
     # pipe and Jupyter display of a graphviz object ends in one of these three.
@@ -111,8 +157,21 @@ class Picture(graphviz.Digraph):
         return pipe_lines_string
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        """Inline SVG in Jupyter; without a renderer, the message saying what to install."""
+        """In Jupyter: the SVG scaled to fit the output (``text/html``), and the SVG itself;
+        without a renderer, the message saying what to install."""
+        wanted = set(include) if include is not None else {"text/html", "image/svg+xml"}
+        wanted -= set(exclude or ())
         try:
-            return super()._repr_mimebundle_(include, exclude, **kwargs)
+            bundle = {}
+            if wanted & {"text/html", "image/svg+xml"}:
+                svg = self._layout("svg").decode("utf-8")
+                if "image/svg+xml" in wanted:
+                    bundle["image/svg+xml"] = svg
+                if "text/html" in wanted:
+                    bundle["text/html"] = fitted_html(svg, alt=f"{self.name} picture")
+            others = wanted - {"text/html", "image/svg+xml"}
+            if others:
+                bundle.update(super()._repr_mimebundle_(others, None, **kwargs))
+            return bundle
         except (RendererNotFoundError, PictureTooLargeError) as error:
             return {"text/plain": f"{error}\n\n{self.source}"}

@@ -15,6 +15,10 @@ caption says which sample that is.
 ``show="grad"`` draws ∂L/∂W^[l] and ∂L/∂b^[l] instead (after ``loss.backward()``),
 so the same picture shows where the gradient is large, small or zero.
 
+A big network is drawn readable: past :data:`READABLE_EDGES` weights only the
+largest |W_jk^[l]| into each neuron are drawn (``strongest=``), and the caption says
+how many edges are hidden.
+
 The result is the same :class:`~autograd.viz.picture.Picture` (a
 ``graphviz.Digraph``) as :func:`autograd.draw_dot`: ``.source``, ``.render()``,
 ``.pipe()``, inline SVG in Jupyter, rendering bounded in time and size.
@@ -40,14 +44,18 @@ MAX_ROW_LENGTH = 6
 """Neurons list their incoming weights (row j of W^[l]) when the row is at most this long."""
 MAX_EDGES = 5000
 """A diagram with more weights than this refuses to render (see ``max_edges``)."""
+READABLE_EDGES = 150
+"""``strongest="auto"`` draws every edge of a network with at most this many weights, and
+only the :data:`STRONGEST` largest into each neuron of a bigger one."""
+STRONGEST = 3
 
 _ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "linear",
                      "softplus": "softplus"}
 
 
 def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=True,
-                 edge_labels=False, *, format="svg", size=NOTEBOOK_SIZE, max_edges=MAX_EDGES,
-                 timeout=RENDER_TIMEOUT):
+                 edge_labels=False, *, strongest="auto", format="svg", size=NOTEBOOK_SIZE,
+                 max_edges=MAX_EDGES, timeout=RENDER_TIMEOUT):
     """A diagram of ``mlp``'s neurons and weights, as a ``graphviz.Digraph``.
 
     - ``show``: "weight" draws W^[l] and b^[l]; "grad" draws ∂L/∂W^[l] and ∂L/∂b^[l]
@@ -61,6 +69,10 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     - ``legend``: add the table of colours.
     - ``edge_labels``: also write each edge's number near the neuron it feeds
       (crowded beyond a few edges per neuron; the rows in the neurons are the default).
+    - ``strongest``: an integer k draws only the k edges of largest |number| into each
+      neuron, and the caption says how many are hidden; None draws every edge; "auto"
+      (the default) draws every edge up to :data:`READABLE_EDGES` weights, else the
+      :data:`STRONGEST` largest into each neuron: a readable picture of a big network.
     - ``format``: what ``.render()`` and ``.pipe()`` produce; ``size``: Graphviz size
       in inches the layout is scaled down to (None: natural size).
     - ``max_edges``: rendering refuses a network with more weights (None: no limit);
@@ -76,63 +88,133 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     biggest = max((abs(v) for W in numbers for row in W for v in row if math.isfinite(v)),
                   default=0.0)
     n_edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
+    kept = strongest_edges(numbers, _strongest(strongest, n_edges))
+    elements = diagram_fields(mlp, show, trace is not None, edge_labels, kept)
 
-    def num(v):
-        return format_number(v, fmt)
+    def value(key):
+        kind, l, *rest = key
+        if kind == "x":
+            return trace[0][l - 1]
+        if kind == "a":
+            return trace[l][rest[0] - 1]
+        if kind == "W":
+            return numbers[l - 1][rest[0] - 1][rest[1] - 1]
+        return getattr(layers[l - 1].neurons[rest[0] - 1].b, attr)
 
+    def lines(element):
+        titles, fields = elements[element]
+        return titles + [prefix + ", ".join(format_number(value(k), fmt) for k in keys) + suffix
+                         for prefix, keys, suffix in fields]
+
+    what = "weight" if show == "weight" else "gradient"
+    symbol = "W_jk^[l]" if show == "weight" else "∂L/∂W_jk^[l]"
     caption = ("weights W^[l] (edge k → j is W_jk^[l]) and biases b^[l]" if show == "weight"
                else "gradients ∂L/∂W^[l] and ∂L/∂b^[l]")
-    lines = [f"MLP {'-'.join(map(str, sizes))}: {caption}"]
+    captions = [f"MLP {'-'.join(map(str, sizes))}: {caption}"]
     if trace:
-        lines.append(f"a = activations for the sample x = ({', '.join(num(v) for v in trace[0])})")
-    head = {"rankdir": rankdir, "label": "\\n".join(plain_text(t) for t in lines), "labelloc": "t",
-            "nodesep": "0.3", "ranksep": "2.2" if edge_labels else "1.2", "newrank": "true"}
+        captions.append("a = activations for the sample x = "
+                        f"({', '.join(format_number(v, fmt) for v in trace[0])})")
+    if len(kept) < n_edges:
+        k = _strongest(strongest, n_edges)
+        captions.append(f"showing the {k} largest |{symbol}| into each neuron: {len(kept)} of "
+                        f"{n_edges} edges (strongest=None draws them all)")
+    head = {"rankdir": rankdir, "label": "\\n".join(plain_text(t) for t in captions),
+            "labelloc": "t", "nodesep": "0.3", "ranksep": "2.2" if edge_labels else "1.2"}
     if size:
         head["size"] = size
-    body = _cluster(0, "input A^[0] = x", [
-        (f"x{k}", [f"x_{k}" + (f" = {num(trace[0][k - 1])}" if trace else "")], INPUT_FILL)
-        for k in range(1, sizes[0] + 1)], rankdir)
-    bias_name = "b" if show == "weight" else "∂L/∂b"
-    row_name = "W" if show == "weight" else "∂L/∂W"
+    body = _column(0, "input A^[0] = x", [(f"x{k}", lines(f"x{k}"), INPUT_FILL)
+                                          for k in range(1, sizes[0] + 1)])
     for l, layer in enumerate(layers, 1):
         act = _ACTIVATION_NAMES.get(layer.activation, layer.activation)
         last = l == len(layers)
-        neurons = []
-        for j, neuron in enumerate(layer.neurons, 1):
-            text = [f"{j} · {act}"]
-            if len(numbers[l - 1][j - 1]) <= MAX_ROW_LENGTH:
-                row = ", ".join(num(v) for v in numbers[l - 1][j - 1])
-                text.append(f"{row_name}_{j} = [{row}]")
-            text.append(f"{bias_name} = {num(getattr(neuron.b, attr))}")
-            if trace:
-                text.append(f"a = {num(trace[l][j - 1])}")
-            neurons.append((f"l{l}n{j}", text, OUTPUT_FILL if last else NEURON_FILL))
-        body += _cluster(l, f"layer {l} · {act}" + (" (output)" if last else ""), neurons,
-                         rankdir)
+        neurons = [(f"l{l}n{j}", lines(f"l{l}n{j}"), OUTPUT_FILL if last else NEURON_FILL)
+                   for j in range(1, sizes[l] + 1)]
+        body += _column(l, f"layer {l} · {act}" + (" (output)" if last else ""), neurons)
     colours = set()
-    for l, W in enumerate(numbers, 1):
-        for j, row in enumerate(W, 1):
-            for k, v in enumerate(row, 1):
-                tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
-                style = _edge_style(v, biggest)
-                colours.add(style["color"])
-                if edge_labels:
-                    # Near the head, where the edges into one neuron have spread apart,
-                    # and never on the cluster's title.
-                    style.update(headlabel=num(v), labeldistance="4", labelangle="0",
-                                 fontcolor=style["color"], fontsize="9")
-                body.append(f"{tail} -> l{l}n{j} {attributes(style)}")
+    for l, j, k in sorted(kept):
+        v = numbers[l - 1][j - 1][k - 1]
+        tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
+        style = _edge_style(v, biggest)
+        colours.add(style["color"])
+        if edge_labels:
+            # Near the head, where the edges into one neuron have spread apart,
+            # and never on the column's caption.
+            style.update(headlabel=plain_text(lines(f"{tail}->l{l}n{j}")[0]),
+                         labeldistance="4", labelangle="0", fontcolor=style["color"],
+                         fontsize="9")
+        body.append(f"{tail} -> l{l}n{j} {attributes(style)}")
     if legend:
-        what = "weight" if show == "weight" else "gradient"
         meanings = [(POSITIVE, f"positive {what}"), (NEGATIVE, f"negative {what}"),
                     (ZERO, f"{what} exactly 0"), (NONFINITE, f"{what} is nan or inf")]
         entries = [({"bgcolor": c}, text) for c, text in meanings if c in colours]
-        entries.append(({}, f"pen width ∝ |{what}|, widest = {num(biggest)}"))
+        entries.append(({}, f"pen width ∝ |{what}|, widest = {format_number(biggest, fmt)}"))
         body.append(legend_node(entries))
     return new_picture("network", format, head, body, n_edges, max_edges, timeout,
                        f"The {'-'.join(map(str, sizes))} network has {n_edges} weights, more "
                        f"than max_edges={max_edges}. Draw a smaller network, or pass "
                        f"max_edges=None to render anyway.")
+
+
+def diagram_fields(mlp, show="weight", with_sample=False, edge_labels=False, edges=None):
+    """What each element of the network diagram shows, the one description
+    :func:`draw_network` writes its labels from and the explorer keeps in step.
+
+    Returns {element id: (title lines, fields)}: element ids are ``x{k}`` (input k),
+    ``l{l}n{j}`` (neuron j of layer l) and ``{tail}->l{l}n{j}`` (an edge); a field
+    ``(prefix, keys, suffix)`` is the line ``prefix + ", ".join(numbers) + suffix``,
+    each key naming one number: ``("x", k)`` the sample's input, ``("a", l, j)`` the
+    activation a_j^[l], ``("W", l, j, k)`` and ``("b", l, j)`` the parameters (or their
+    gradients with ``show="grad"``).  ``edges``: the (l, j, k) drawn (default all)."""
+    layers = mlp_layers(mlp, "diagram_fields()")
+    sizes = [len(layers[0].neurons[0].w)] + [len(layer.neurons) for layer in layers]
+    W, b = ("W", "b") if show == "weight" else ("∂L/∂W", "∂L/∂b")
+    elements = {}
+    for k in range(1, sizes[0] + 1):
+        elements[f"x{k}"] = ([], [(f"x_{k} = ", [("x", k)], "")]) if with_sample \
+            else ([f"x_{k}"], [])
+    for l, layer in enumerate(layers, 1):
+        act = _ACTIVATION_NAMES.get(layer.activation, layer.activation)
+        for j in range(1, sizes[l] + 1):
+            fields = []
+            if sizes[l - 1] <= MAX_ROW_LENGTH:
+                fields.append((f"{W}_{j} = [", [("W", l, j, k) for k in range(1, sizes[l - 1] + 1)],
+                               "]"))
+            fields.append((f"{b} = ", [("b", l, j)], ""))
+            if with_sample:
+                fields.append(("a = ", [("a", l, j)], ""))
+            elements[f"l{l}n{j}"] = ([f"{j} · {act}"], fields)
+    if edge_labels:
+        drawn = edges if edges is not None else {
+            (l, j, k) for l in range(1, len(sizes)) for j in range(1, sizes[l] + 1)
+            for k in range(1, sizes[l - 1] + 1)}
+        for l, j, k in drawn:
+            tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
+            elements[f"{tail}->l{l}n{j}"] = ([], [("", [("W", l, j, k)], "")])
+    return elements
+
+
+def strongest_edges(numbers, k):
+    """The edges (l, j, k') to draw: all when ``k`` is None, else the ``k`` of largest
+    |number| into each neuron (nan and inf count as largest).  ``numbers[l−1][j−1]`` is
+    row j of W^[l] (or of ∂L/∂W^[l])."""
+    kept = set()
+    for l, rows in enumerate(numbers, 1):
+        for j, row in enumerate(rows, 1):
+            order = sorted(range(len(row)), key=lambda i: (
+                -(abs(row[i]) if math.isfinite(row[i]) else math.inf), i))
+            kept.update((l, j, i + 1) for i in (order if k is None else order[:k]))
+    return kept
+
+
+def _strongest(strongest, n_edges):
+    if strongest == "auto":
+        return None if n_edges <= READABLE_EDGES else STRONGEST
+    if strongest is None:
+        return None
+    if isinstance(strongest, bool) or not isinstance(strongest, int) or strongest < 1:
+        raise ValueError(f"strongest must be 'auto', None or a number of edges ≥ 1 per "
+                         f"neuron, got {strongest!r}")
+    return strongest
 
 
 def mlp_layers(mlp, who="draw_network()"):
@@ -162,23 +244,20 @@ def layer_activations(mlp, x):
     return [[float(v) for v in x]] + [[a.data for a in A] for _, A in trace]
 
 
-def _cluster(index, caption, nodes, rankdir):
-    """A boxed column of nodes, one layer, kept in the order given (j = 1 first).
+def _column(index, caption, nodes):
+    """One layer's nodes in one rank, in the order given (j = 1 first), its caption last.
 
-    Graphviz reorders a rank's nodes to shorten edges; invisible edges between
-    consecutive neurons of one rank pin them in W^[l]'s row order."""
-    style = {"label": plain_text(caption), "style": "rounded", "color": "#bbbbbb",
-             "labelloc": "b", "fontsize": "11"}
-    lines = [f"subgraph cluster_{index} {{", f"\tgraph {attributes(style)}"]
+    Graphviz reorders a rank's nodes to shorten edges; a chain of invisible edges pins
+    them in W^[l]'s row order, first at the top (rankdir LR) or the left (TB).  No
+    cluster box: in a cluster, dot turns the chain around (13, …, 16, 1, …, 12)."""
+    lines = [f"subgraph layer_{index} {{"]
     for node_id, text, colour in nodes:
         label = "\\n".join(plain_text(t) for t in text)
         node = {"label": label, "shape": "ellipse", "style": "filled", "fillcolor": colour}
         lines.append(f"\t{node_id} {attributes(node)}")
-    ids = [node_id for node_id, _, _ in nodes]
-    if rankdir in ("LR", "RL"):  # the layout is turned: a rank's first node ends up last
-        ids.reverse()
-    if len(ids) > 1:
-        lines.append("\t{rank=same; " + " -> ".join(ids) + " [style=invis]}")
+    lines.append(f"\tcaption{index} {attributes({'label': plain_text(caption), 'shape': 'plaintext', 'fontsize': '11', 'fontcolor': '#555555'})}")
+    ids = [node_id for node_id, _, _ in nodes] + [f"caption{index}"]
+    lines.append("\t{rank=same; " + " -> ".join(ids) + " [style=invis]}")
     lines.append("}")
     return lines
 

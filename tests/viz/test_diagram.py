@@ -71,7 +71,7 @@ def test_seed_network_neurons_show_activation_and_bias():
     assert node_label(src, "x2") == "x_2"
     for caption in ["input A^[0] = x", "layer 1 · ReLU", "layer 2 · ReLU",
                     "layer 3 · σ (output)"]:
-        assert f'label="{caption}", style="rounded", color="#bbbbbb", labelloc="b"' in src
+        assert f'[label="{caption}", shape="plaintext"' in src
     assert "MLP 2-2-2-1" in src
 
 
@@ -133,13 +133,66 @@ def test_non_finite_gradient_is_drawn_dashed():
 
 
 def test_big_layers_list_no_rows_and_edges_carry_no_numbers():
-    big = draw_network(MLP(2, [16, 16, 1], seed=0)).source
+    big = draw_network(MLP(2, [16, 16, 1], seed=0), strongest=None).source
     assert len(edge_attrs(big)) == 32 + 256 + 16
     assert not any("label=" in a for a in edge_attrs(big).values())
     assert "W_1 = [" in node_label(big, "l1n1")      # 2 weights per row: listed
     assert "W_1 = [" not in node_label(big, "l2n1")  # 16: left to the edges
-    forced = draw_network(MLP(2, [16, 16, 1], seed=0), edge_labels=True).source
+    forced = draw_network(MLP(2, [16, 16, 1], seed=0), edge_labels=True, strongest=None).source
     assert all("headlabel=" in a for a in edge_attrs(forced).values())
+
+
+def neuron_centres(svg):
+    """{node name: (x, y)} of every ellipse in a rendered SVG (y grows downwards)."""
+    root = ET.fromstring(svg)
+    centres = {}
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        title = g.find("{http://www.w3.org/2000/svg}title")
+        ellipse = g.find("{http://www.w3.org/2000/svg}ellipse")
+        if title is not None and ellipse is not None:
+            centres[title.text] = (float(ellipse.get("cx")), float(ellipse.get("cy")))
+    return centres
+
+
+WIDTHS = list(range(1, 18)) + [24, 31, 32, 33, 47, 48, 63, 64]
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_neuron_j_is_the_jth_from_the_top_for_every_width(rankdir):
+    """The README's promise, on the rendered coordinates: neuron j of layer l is the j-th
+    node from the top (from the left with rankdir TB), for widths up to 64.  In a cluster
+    box dot turned the column round: a 16-16-1 read 13, 14, 15, 16, 1, …, 12."""
+    axis = 1 if rankdir == "LR" else 0
+    networks = [[3, w, 2] for w in WIDTHS] + [[2, 16, 16, 1], [2, 64, 64, 1]]
+    for sizes in networks:
+        mlp = MLP(sizes[0], sizes[1:], seed=sum(sizes))
+        centres = neuron_centres(draw_network(mlp, rankdir=rankdir).pipe("svg").decode())
+        columns = [[f"x{k}" for k in range(1, sizes[0] + 1)]] + [
+            [f"l{l}n{j}" for j in range(1, n + 1)] for l, n in enumerate(sizes[1:], 1)]
+        for column in columns:
+            along = [centres[name][axis] for name in column]
+            assert along == sorted(along) and len(set(along)) == len(along), (sizes, column)
+            across = {round(centres[name][1 - axis]) for name in column}
+            assert len(across) == 1, (sizes, column)   # one layer, one column
+
+
+def test_a_big_network_draws_its_strongest_edges_and_says_so():
+    mlp = MLP(2, [16, 16, 1], seed=0)
+    src = draw_network(mlp).source
+    edges = edge_attrs(src)
+    # every neuron keeps its 3 largest |W_jk| (both of layer 1's two inputs)
+    assert len(edges) == 32 + 16 * 3 + 3
+    for j, neuron in enumerate(mlp.layers[1].neurons, 1):
+        drawn = {int(a.split("n")[1]) for a, b in edges if b == f"l2n{j}"}
+        ranked = sorted(range(1, 17), key=lambda k: -abs(neuron.w[k - 1].data))
+        assert drawn == set(ranked[:3])
+    assert "showing the 3 largest |W_jk^[l]| into each neuron: 83 of 304 edges" in src
+    grads = draw_network(mlp, show="grad", strongest=2).source
+    assert "showing the 2 largest |∂L/∂W_jk^[l]|" in grads
+    small = draw_network(seed_mlp()).source
+    assert "largest" not in small and len(edge_attrs(small)) == 10
+    with pytest.raises(ValueError, match="strongest must be .* got 0"):
+        draw_network(mlp, strongest=0)
 
 
 def test_neurons_keep_their_row_order_when_rendered(monkeypatch, tmp_path):
@@ -147,13 +200,7 @@ def test_neurons_keep_their_row_order_when_rendered(monkeypatch, tmp_path):
     # top to bottom so that row j of W^[l] is the j-th node.
     monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
     svg = draw_network(MLP(3, [4, 2], seed=0), x=[0.5, -1.0, 2.0]).pipe("svg").decode()
-    root = ET.fromstring(svg)
-    heights = {}
-    for g in root.iter("{http://www.w3.org/2000/svg}g"):
-        title = g.find("{http://www.w3.org/2000/svg}title")
-        ellipse = g.find("{http://www.w3.org/2000/svg}ellipse")
-        if title is not None and ellipse is not None:
-            heights[title.text] = float(ellipse.get("cy"))
+    heights = {name: y for name, (x, y) in neuron_centres(svg).items()}
     for names in (["x1", "x2", "x3"], ["l1n1", "l1n2", "l1n3", "l1n4"], ["l2n1", "l2n2"]):
         ys = [heights[n] for n in names]
         assert ys == sorted(ys), names  # SVG y grows downwards: first neuron on top

@@ -190,8 +190,18 @@ def test_bad_options_raise_clear_errors(kwargs, error, words):
 
 
 def test_root_must_be_a_value():
-    with pytest.raises(TypeError, match="needs a Value.*float 3.0"):
+    with pytest.raises(TypeError, match="needs an autograd.Value.*got float 3.0"):
         draw_dot(3.0)
+
+
+def test_a_micrograd_value_is_named_with_its_module():
+    """"needs a Value ... got Value" told a micrograd user nothing: both modules are named."""
+    micrograd = pytest.importorskip("micrograd.engine")
+    with pytest.raises(TypeError) as caught:
+        draw_dot(micrograd.Value(2.0) * 3)
+    message = str(caught.value)
+    assert "autograd.Value" in message and "got micrograd.engine.Value" in message
+    assert "from autograd import Value" in message
 
 
 # -- gradient health ----------------------------------------------------------------

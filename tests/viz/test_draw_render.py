@@ -281,3 +281,71 @@ def running(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+# -- pictures that fit where they are shown ------------------------------------------------
+
+def readme_graph():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    L = (a * b + c).tanh()
+    L.label = "L"
+    L.backward()
+    return L
+
+
+def test_notebook_display_scales_down_to_the_cell(no_dot_program):
+    """JupyterLab shows a bare SVG at its natural size: the README's graph (1152 px) was cut
+    off in an 848 px output.  The notebook gets an image at most as wide as its cell."""
+    import base64
+    import re
+
+    picture = draw_dot(readme_graph())
+    bundle = picture._repr_mimebundle_()
+    html = bundle["text/html"]
+    assert re.fullmatch(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+" alt="[^"]*" '
+                        r'style="max-width:100%;height:auto">', html)
+    svg = base64.b64decode(html.split("base64,")[1].split('"')[0]).decode("utf-8")
+    assert svg == bundle["image/svg+xml"]
+    assert set(picture._repr_mimebundle_(include=["image/svg+xml"])) == {"image/svg+xml"}
+
+
+def test_png_doubles_its_resolution_where_text_would_be_too_small(no_dot_program, tmp_path):
+    """PNGs were capped at 1152 px with ~6 px text: where the layout's scale would put the
+    text under 10 px, the PNG is rendered at 2×, so its text stays legible when zoomed."""
+    import struct
+
+    from autograd.viz.picture import text_pixels
+
+    def png_width(path):
+        return struct.unpack(">I", open(path, "rb").read()[16:20])[0]
+
+    x = Value(0.5, label="x")
+    big = x
+    for i in range(40):   # a long chain: wide, scaled down to the 12-inch size
+        big = (big * 1.01 + 0.1).tanh()
+    big.label = "L"
+    svg = draw_dot(big, collapse=None).pipe("svg").decode("utf-8")
+    assert text_pixels(svg) < 10
+    path = draw_dot(big, collapse=None).render(tmp_path / "big.png")
+    assert png_width(path) > 1200   # beyond the 1152 px cap: 2×
+    small = draw_dot(readme_graph()).render(tmp_path / "small.png")
+    small_svg = draw_dot(readme_graph()).pipe("svg").decode("utf-8")
+    assert text_pixels(small_svg) >= 10
+    width_pt = float(small_svg.split('width="')[1].split("pt")[0])
+    assert abs(png_width(small) - width_pt * 96 / 72) <= 4   # legible already: 1×
+
+
+def test_a_caption_or_label_shaped_like_html_is_text(no_dot_program):
+    """A title "<...>" became a Graphviz HTML label (with a javascript: link): every user
+    string is quoted text in the DOT source and in the picture."""
+    hostile = '<<a href="javascript:alert(1)">x</a>>'
+    v = Value(1.0, label=hostile)
+    L = v * 2.0
+    L.label = "<b>L</b>"
+    picture = draw_dot(L, title=hostile)
+    assert f"label=<{hostile[1:-1]}>" not in picture.source
+    svg = picture.pipe("svg").decode("utf-8")
+    assert "<a " not in svg and "xlink:href" not in svg   # no link element: text only
+    root = svg_root(svg.encode())
+    texts = [t.text for t in root.iter() if t.tag.endswith("text")]
+    assert hostile in texts and "<b>L</b>" in texts

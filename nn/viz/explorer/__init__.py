@@ -9,8 +9,11 @@
     explore("lecture_2221").save_html("walk.html")     # a network file or shipped example
 
 In Jupyter the result is a widget (with anywidget installed:
-``pip install 'backproplab[explorer]'``), else an object that shows the same page
-embedded; either way ``.save_html(path)`` writes one offline HTML file.
+``pip install 'backproplab[explorer]'``) in which a learner can also click a weight,
+an input or a target, type a new number and see every number recomputed by the
+engine; without anywidget, an object that shows the same page embedded.  Outside
+Jupyter it is an :class:`Explorer`, whose repr says what to do with it; either way
+``.save_html(path)`` writes one offline HTML file.
 ``fit(..., live=True)`` shows training live (:class:`LiveTraining`).
 """
 
@@ -18,12 +21,12 @@ import os
 from importlib import resources
 
 from autograd import Value
+from autograd.viz.draw import needs_value
 
 from ...explain.network_file import load_network
 from .explorer import Explorer
 from .live import LiveTraining
-from .network import network_script
-from .script import graph_script
+from .sources import GraphSource, NetworkSource
 
 __all__ = ["explore", "Explorer", "LiveTraining", "example_path"]
 
@@ -46,28 +49,41 @@ def _network_file(target):
     return load_network(path)
 
 
-def _script(target, X, Y, loss, lr, params, title):
+def _source(target, X, Y, loss, lr, params, title, constants):
     if isinstance(target, Value):
         if X is not None or Y is not None or loss is not None:
             raise TypeError("explore(loss) takes no X, Y or loss: the graph of a Value is "
                             "already built; pass a model to explore a network on data")
-        return graph_script(target, params=params, lr=lr, title=title)
+        return GraphSource(target, params=params, lr=lr, title=title, constants=constants)
+    if constants is not None:
+        raise TypeError("explore(): constants= is for a Value graph; a network's targets are "
+                        "constants already")
     if isinstance(target, (str, os.PathLike)):
         if X is not None or Y is not None:
             raise TypeError("explore(network_file) takes its inputs and targets from the file; "
                             "got X or Y as well")
         model, X, Y, file_loss, file_lr = _network_file(target)
-        return network_script(model, X, Y, loss=loss or file_loss,
-                              lr=lr if lr is not None else file_lr, title=title)
+        return NetworkSource(model, X, Y, loss=loss or file_loss,
+                             lr=lr if lr is not None else file_lr, title=title)
     if hasattr(target, "layers"):
         if X is None or Y is None:
             raise TypeError("explore(model, X, Y): a network needs inputs X and targets Y")
-        return network_script(target, X, Y, loss=loss or "bce", lr=lr, title=title)
-    raise TypeError(f"explore() needs a Value, an MLP with X and Y, or a network file; got "
-                    f"{type(target).__name__} {target!r}")
+        return NetworkSource(target, X, Y, loss=loss or "bce", lr=lr, title=title)
+    raise needs_value("explore()", "an autograd.Value, an MLP with X and Y, or a network file",
+                      target)
 
 
-def explore(target, X=None, Y=None, *, loss=None, lr=None, params=(), title=None):
+def _in_jupyter_kernel():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def explore(target, X=None, Y=None, *, loss=None, lr=None, params=(), title=None,
+            constants=None):
     """An explorer of ``target``'s forward pass, backward pass and update, step by step.
 
     - ``target`` a :class:`~autograd.Value`: its graph, node by node; with
@@ -80,13 +96,20 @@ def explore(target, X=None, Y=None, *, loss=None, lr=None, params=(), title=None
       The model is not changed.
     - ``target`` a network file path or the name of a shipped example ("lecture_2221"):
       that network, its data, loss and lr (``loss``/``lr`` override the file's).
+    - ``constants``: for a Value graph, leaves to show as numbers with no gradient (a
+      labelled target y), besides those without a label (as :func:`autograd.draw_dot`
+      draws them); a network's targets are constants.
 
-    Returns a Jupyter widget when anywidget is installed, else an :class:`Explorer`;
-    both have ``.script`` (every step's numbers) and ``.save_html(path)``.
+    In a Jupyter kernel with anywidget installed, returns the widget (values can be
+    edited there); otherwise an :class:`Explorer`.  Both have ``.script`` (every step's
+    numbers) and ``.save_html(path)``.
     """
-    script = _script(target, X, Y, loss, lr, params, title)
-    try:
-        from .widget import ExplorerWidget
-    except ImportError:
-        return Explorer(script)
-    return ExplorerWidget(script=script)
+    source = _source(target, X, Y, loss, lr, params, title, constants)
+    if _in_jupyter_kernel():
+        try:
+            from .widget import ExplorerWidget
+        except ImportError:
+            pass
+        else:
+            return ExplorerWidget(source)
+    return Explorer(source.script())

@@ -1,8 +1,11 @@
-"""What :func:`explore` returns: the explorer of one graph or one network step."""
+"""What :func:`explore` returns outside a Jupyter kernel: the explorer as a page."""
 
 import html
 
 from .page import page_html, save_page
+
+SAVE_HINT = ("call .save_html('walk.html') and open the file in a browser, or run explore() "
+             "in Jupyter to step through it in the notebook")
 
 _NO_WIDGET = ("the Jupyter widget needs anywidget (pip install 'backproplab[explorer]'); "
               "this notebook shows the explorer as an embedded page instead, and "
@@ -36,12 +39,13 @@ class Explorer:
     def _repr_html_(self):
         page = html.escape(self.to_html(), quote=True)
         return (f'<p style="font-size:12px;color:#555">{html.escape(_NO_WIDGET)}</p>'
-                f'<iframe srcdoc="{page}" style="width:100%;height:760px;border:1px solid #ddd">'
-                f'</iframe>')
+                f'<iframe srcdoc="{page}" title="backproplab explorer" '
+                f'style="width:100%;height:820px;border:1px solid #ddd"></iframe>')
 
     def __repr__(self):
         counts = {}
         for step in self.steps:
             counts[step["phase"]] = counts.get(step["phase"], 0) + 1
         shown = ", ".join(f"{n} {phase}" for phase, n in counts.items())
-        return f"<Explorer {self.script['title']!r}: {len(self.steps)} steps ({shown})>"
+        return (f"<Explorer {self.script['title']!r}: {len(self.steps)} steps ({shown}); "
+                f"{SAVE_HINT}>")

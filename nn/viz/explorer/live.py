@@ -5,10 +5,18 @@ After an epoch, the widget shows the network diagram with the current weights W^
 gradient |∂L/∂W^[l]| of each layer (from the epoch's last batch), the training
 loss per epoch and, for two inputs, the decision boundary over the data.
 
+The diagram is laid out once, when training begins (before the clock starts: a
+layout is a Graphviz run, about as long as a whole short training), and every frame
+only recolours and relabels it; the widget shows the epoch counter, the loss curve
+(linear or log scale) and the boundary.
+
 **Throttling.**  Drawing costs time (the decision boundary is a forward pass per
-grid point), so a frame is drawn only while the time spent drawing stays below
-``budget`` × the time training has run: the overhead is at most about ``budget``
-(plus one last frame at the end), however fast or slow an epoch is.
+grid point), so after an epoch a frame is drawn only when drawing it, at the cost of
+the last frame, keeps the time spent drawing within ``budget`` × the time training
+has run, and at least ``min_gap`` seconds after the last frame: the overhead stays
+under about ``budget`` (plus one last frame at the end), however fast or slow an
+epoch is, and a frame of cost c comes every c / ``budget`` seconds, every 0.3 s for
+the README's 2-16-16-1 network (one epoch apart when an epoch takes longer).
 ``benchmarks/bench_live.py`` measures it.
 """
 
@@ -19,7 +27,7 @@ from operator import mul
 from autograd import ops
 
 from ...train import predict
-from ..diagram import mlp_layers
+from ..diagram import READABLE_EDGES, diagram_fields, mlp_layers
 from .formulas import number
 from .pictures import network_svg
 
@@ -72,6 +80,13 @@ def float_outputs(layers, points):
     return outputs
 
 
+def _parameter(layers, key):
+    """The parameter a diagram key ("W", l, j, k) or ("b", l, j) names."""
+    kind, l, j, *k = key
+    neuron = layers[l - 1].neurons[j - 1]
+    return neuron.w[k[0] - 1] if kind == "W" else neuron.b
+
+
 def _positive(target):
     if isinstance(target, (list, tuple)):
         return max(range(len(target)), key=target.__getitem__) > 0
@@ -84,12 +99,16 @@ class LiveTraining:
     - ``X``, ``y``: the training data (the boundary is drawn over X when n_0 = 2);
     - ``budget``: the largest share of training time spent drawing (default 0.1);
     - ``grid``: the boundary's resolution, grid × grid points;
-    - ``display``: show the widget when training begins (in IPython).
+    - ``display``: show the widget when training begins (in IPython);
+    - ``min_gap``: the fewest seconds between two frames (a browser needs no more).
 
-    ``frames`` counts the frames drawn, ``drawing_seconds`` their total cost.
+    ``frames`` counts the frames drawn, ``drawing_seconds`` their total cost (the
+    diagram's layout, ``layout_seconds``, comes before training and is not part of it).
     """
 
-    def __init__(self, X, y, budget=0.1, grid=24, display=True):
+    MIN_GAP = 0.1
+
+    def __init__(self, X, y, budget=0.1, grid=24, display=True, min_gap=MIN_GAP):
         try:
             from .widget import LiveWidget
         except ImportError:
@@ -99,27 +118,49 @@ class LiveTraining:
             raise ValueError(f"LiveTraining: budget must be a fraction in (0, 1), got {budget!r}")
         if isinstance(grid, bool) or not isinstance(grid, int) or not 2 <= grid <= 200:
             raise ValueError(f"LiveTraining: grid must be an integer in [2, 200], got {grid!r}")
+        if isinstance(min_gap, bool) or not isinstance(min_gap, (int, float)) or min_gap < 0:
+            raise ValueError(f"LiveTraining: min_gap must be a number of seconds ≥ 0, got "
+                             f"{min_gap!r}")
         self.X, self.y = list(X), list(y)
-        self.budget, self.grid, self.display = budget, grid, display
+        self.budget, self.grid, self.display, self.min_gap = budget, grid, display, min_gap
         self.widget = LiveWidget()
         self.frames = 0
-        self.drawing_seconds = 0.0
+        self.drawing_seconds = self.layout_seconds = 0.0
+        self.frame_ends = []
         self.losses = []
+        self._clock = time.perf_counter
 
     def on_train_begin(self, model):
-        """Start the clock; show the widget in a notebook."""
-        self.started = time.perf_counter()
+        """Lay out the diagram and show the widget, then start the clock."""
+        t0 = self._clock()
         self.losses = []
         self._grid_points = self._grid() if len(self.X[0]) == 2 else None
+        # Laid out once, here, so the first frame only recolours it like every other.
+        edges = sum(len(n.w) for layer in mlp_layers(model, "LiveTraining")
+                    for n in layer.neurons)
+        self.widget.diagram_svg = network_svg(model, legend=False,
+                                              edge_labels=edges <= READABLE_EDGES)
+        # Frame 0, the untrained model, drawn here too: it shows at once, and the cost of
+        # a frame is known before any frame has to fit in the budget.
+        t1 = self._clock()
+        self._draw(-1, model)
+        self._last_cost = self._clock() - t1
         if self.display and _in_notebook():
             from IPython.display import display
 
             display(self.widget)
+        self.started = self._clock()
+        self.layout_seconds = self.started - t0
+        self._last_frame = self.started
 
     def on_epoch_end(self, epoch, logs, model):
         """Record the epoch's loss; draw a frame if the budget allows."""
         self.losses.append(logs["loss"])
-        if self.drawing_seconds <= self.budget * (time.perf_counter() - self.started):
+        now = self._clock()
+        training = now - self.started - self.drawing_seconds
+        affordable = self.drawing_seconds + self._last_cost <= self.budget * training
+        rested = now - self._last_frame >= self.min_gap
+        if affordable and rested:
             self._timed(lambda: self._draw(epoch, model))
 
     def on_train_end(self, history, model):
@@ -127,9 +168,12 @@ class LiveTraining:
         self._timed(lambda: self._draw(len(self.losses) - 1, model, final=True))
 
     def _timed(self, draw):
-        t0 = time.perf_counter()
+        t0 = self._clock()
         draw()
-        self.drawing_seconds += time.perf_counter() - t0
+        self._last_frame = self._clock()
+        self._last_cost = self._last_frame - t0
+        self.drawing_seconds += self._last_cost
+        self.frame_ends.append(self._last_frame - self.started)
 
     def _grid(self):
         us = [x[0] for x in self.X]
@@ -147,10 +191,9 @@ class LiveTraining:
         layers = mlp_layers(model, "LiveTraining")
         biggest = max((abs(w.data) for layer in layers for n in layer.neurons for w in n.w
                        if math.isfinite(w.data)), default=0.0) or 1.0
-        edges, neurons = {}, {}
+        edges = {}
         for l, layer in enumerate(layers, 1):
             for j, neuron in enumerate(layer.neurons, 1):
-                neurons[f"l{l}n{j}"] = f"b = {number(neuron.b.data, 3)}"
                 for k, w in enumerate(neuron.w, 1):
                     tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
                     width = 0.5 + 4.5 * min(abs(w.data) / biggest, 1.0) \
@@ -158,14 +201,22 @@ class LiveTraining:
                     edges[f"{tail}->l{l}n{j}"] = {"weight": w.data, "grad": w.grad,
                                                   "width": round(width, 2),
                                                   "label": number(w.data, 3)}
+        # every number a neuron shows (its row of W^[l], its bias), as the diagram writes it
+        neurons = {}
+        for element, (_, fields) in diagram_fields(model).items():
+            if element.startswith("l"):
+                neurons[element] = [[prefix, prefix + ", ".join(
+                    number(_parameter(layers, key).data, 3) for key in keys) + suffix]
+                    for prefix, keys, suffix in fields]
         gradients = [f"max |∂L/∂W^[{l}]| = " + number(max(
             (abs(w.grad) for n in layer.neurons for w in n.w), default=0.0), 3)
             for l, layer in enumerate(layers, 1)]
         loss = self.losses[-1] if self.losses else math.nan
-        state = "finished" if final else "training"
+        state = "finished" if final else "training" if self.losses else "starting"
         frame = {"epoch": epoch + 1, "losses": self.losses[:], "edges": edges,
                  "neurons": neurons, "grid": None, "points": [], "gradients": gradients,
-                 "status": f"{state}: epoch {epoch + 1}, loss {number(loss, 4)}"}
+                 "status": f"{state}: epoch {epoch + 1}, loss {number(loss, 4)}"
+                 if self.losses else "the untrained network, before epoch 1"}
         if self._grid_points is not None:
             activation = layers[-1].activation
             outputs = float_outputs(layers, self._grid_points) \
@@ -179,9 +230,5 @@ class LiveTraining:
         return frame
 
     def _draw(self, epoch, model, final=False):
-        if not self.widget.diagram_svg:
-            # Laid out once, by the first frame (within the budget); frames then only
-            # recolour and relabel its edges.
-            self.widget.diagram_svg = network_svg(model, legend=False)  # its widths go stale
         self.widget.frame = self.frame(epoch, model, final)
         self.frames += 1

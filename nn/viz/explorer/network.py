@@ -3,22 +3,27 @@
 Beside the scalar graph's script (:func:`~nn.viz.explorer.script.graph_script`), a
 network gets the per-layer tables of ``backprop explain``
 (:func:`nn.explain.explain_step`: Z^[l], A^[l], ∂L/∂A^[l], f′(Z^[l]), δ^[l],
-∂L/∂W^[l], ∂L/∂b^[l], the updated W^[l] and b^[l]) and its network diagram.  Every
-step names the table cells and diagram elements it computes:
+∂L/∂W^[l], ∂L/∂b^[l], the updated W^[l] and b^[l]) and its network diagram.
 
-=========================  ================================  =========================
-step                       table cells                       diagram
-=========================  ================================  =========================
-forward z^[l]_j, sample i  Z^[l]_j,i                         neuron j of layer l
-forward a^[l]_j, sample i  A^[l]_j,i                         neuron j of layer l
-backward a^[l]_j           ∂L/∂A^[l]_j,i and f′(Z^[l])_j,i   neuron j of layer l
-backward z^[l]_j           δ^[l]_j,i                         neuron j of layer l
-backward W^[l]_j,k         ∂L/∂W^[l]_j,k                     edge k → j
-update W^[l]_j,k           W^[l]_j,k new                     edge k → j
-=========================  ================================  =========================
+Every number a table cell or the diagram shows is tied to one node of the graph
+(``bind``: the node and which of its states shows the number), so the three views
+show the same thing at every step: a cell is blank until its node is:
 
-(and b^[l]_j like W, on neuron j).  With a batch of m samples, the graph's
-∂L/∂z^[l](i)_j is (1/m) δ^[l]_j,i: the tables keep the lecture notes' per-sample δ.
+================  ==============================  ==========================================
+table             node                            shown once
+================  ==============================  ==========================================
+Z^[l]_j,i         z^[l]_j of sample i             its value is computed (forward)
+A^[l]_j,i, Ŷ      a^[l]_j of sample i             its value is computed
+L                 the loss L                      its value is computed
+∂L/∂A^[l]_j,i     a^[l]_j of sample i             its gradient is complete (backward)
+f′(Z^[l])_j,i     a^[l]_j of sample i             it has passed its gradient back to z
+δ^[l]_j,i         z^[l]_j of sample i             its gradient is complete
+∂L/∂W^[l]_j,k     W^[l]_j,k (∂L/∂b likewise)      its gradient is complete (all samples)
+W^[l] new         W^[l]_j,k (b new likewise)      it is updated
+================  ==============================  ==========================================
+
+With a batch of m samples, the graph's ∂L/∂z^[l](i)_j is (1/m) δ^[l]_j,i: the tables
+keep the lecture notes' per-sample δ, and the step that completes it says so.
 """
 
 import copy
@@ -28,18 +33,27 @@ from autograd import Value, topological_order
 
 from ...explain import as_batch, explain_step
 from ...losses import get_loss
-from .formulas import number
+from ..diagram import diagram_fields
 from .pictures import network_svg
-from .script import graph_script
+from .script import graph_script, shown
 
 _NODE_LABEL = re.compile(r"^([za])\^\[(\d+)\]_(\d+)$")
 
-# (key of LayerDerivation, title, vector?) in the order of the walkthrough.
-TABLES = (("W", "W^[{l}]", False), ("b", "b^[{l}]", True), ("Z", "Z^[{l}]", False),
-          ("A", "A^[{l}]", False), ("dL_dA", "∂L/∂A^[{l}]", False),
-          ("f_prime_Z", "f′(Z^[{l}])", False), ("delta", "δ^[{l}]", False),
-          ("dL_dW", "∂L/∂W^[{l}]", False), ("dL_db", "∂L/∂b^[{l}]", True),
-          ("W_new", "W^[{l}] new", False), ("b_new", "b^[{l}] new", True))
+# (key of LayerDerivation, title, vector?, (role of the node, state shown)) in the
+# order of the walkthrough; W and b are given, and can be edited.
+TABLES = (("W", "W^[{l}]", False, None), ("b", "b^[{l}]", True, None),
+          ("Z", "Z^[{l}]", False, ("z", "data")), ("A", "A^[{l}]", False, ("a", "data")),
+          ("dL_dA", "∂L/∂A^[{l}]", False, ("a", "grad")),
+          ("f_prime_Z", "f′(Z^[{l}])", False, ("a", "done")),
+          ("delta", "δ^[{l}]", False, ("z", "grad")),
+          ("dL_dW", "∂L/∂W^[{l}]", False, ("W", "grad")),
+          ("dL_db", "∂L/∂b^[{l}]", True, ("b", "grad")),
+          ("W_new", "W^[{l}] new", False, ("W", "updated")),
+          ("b_new", "b^[{l}] new", True, ("b", "updated")))
+
+DIAGRAMS = (("weight", ("start", "forward", "update", "end"), "data"),
+            ("grad", ("backward",), "grad"))
+"""Which diagram each phase shows: weights, biases and activations, or the gradients."""
 
 
 def cell_id(key, l, *index):
@@ -47,29 +61,9 @@ def cell_id(key, l, *index):
     return "-".join([key, str(l), *map(str, index)])
 
 
-def _tables(d):
-    layers = []
-    for layer in d.layers:
-        tables = []
-        for key, title, vector in TABLES:
-            value = getattr(layer, key)
-            if value is None:
-                continue
-            rows = [[number(x)] for x in value] if vector else \
-                [[number(x) for x in row] for row in value]
-            tables.append({"key": key, "title": title.format(l=layer.l), "vector": vector,
-                           "rows": rows})
-        layers.append({"l": layer.l, "activation": layer.activation, "tables": tables})
-    return {"A0": [[number(x) for x in row] for row in d.A0],
-            "Y_hat": [[number(x) for x in row] for row in d.Y_hat],
-            "losses": [number(x) for x in d.losses], "loss": number(d.loss),
-            "loss_function": d.loss_function, "m": d.m,
-            "lr": None if d.lr is None else number(d.lr), "layers": layers}
-
-
 class _Roles:
-    """What each node of the network's graph is: ("z" | "a", l, j, i) or ("W", l, j, k)
-    or ("b", l, j), and the loss."""
+    """What each node of the network's graph is, and the reverse: ("z" | "a", l, j, i),
+    ("W", l, j, k), ("b", l, j), ("x", i, k) (i, j, k from 1)."""
 
     def __init__(self, model):
         self.role = {}
@@ -80,53 +74,142 @@ class _Roles:
                     self.role[w] = ("W", l, j, k)
                 self.role[neuron.b] = ("b", l, j)
 
+    def tag_inputs(self, inputs, i):
+        for k, x in enumerate(inputs, 1):
+            self.role[x] = ("x", i, k)
+
     def tag_sample(self, prediction, i, m):
         """Record sample i's z and a nodes (labelled by the MLP) and name them per sample."""
+        self.m = m
         for v in topological_order(prediction):
             match = _NODE_LABEL.match(v.label) if v not in self.role else None
             if match:
                 kind, l, j = match.group(1), int(match.group(2)), int(match.group(3))
                 self.role[v] = (kind, l, j, i)
-                self.m = m
                 if m > 1:
                     v.label = f"{kind}^[{l}]({i})_{j}"
 
-    def marks(self, phase, v):
+    def index(self, order):
+        """{role: node id} for the nodes of ``order`` (ids are topological positions)."""
+        self.node = {self.role[v]: f"n{i}" for i, v in enumerate(order) if v in self.role}
+
+    def find(self, kind, *index):
+        """The id of the node with this role; an output a^[l] falls back to its z^[l]
+        (a linear layer's activation is its weighted sum, one node)."""
+        node = self.node.get((kind, *index))
+        if node is None and kind == "a":
+            node = self.node.get(("z", *index))
+        return node
+
+    def edit(self, v):
         role = self.role.get(v)
-        if role is None:
-            return {"cells": ["loss"]} if phase == "forward" and v is not None \
-                and v.label == "L" else {}
-        kind, l, j = role[:3]
-        neuron = f"l{l}n{j}"
-        if kind in ("z", "a"):
-            i = role[3]
-            cells = {("forward", "z"): ["Z"], ("forward", "a"): ["A"],
-                     ("backward", "z"): ["delta"], ("backward", "a"): ["dL_dA", "f_prime_Z"]}
-            keys = cells.get((phase, kind), [])
-            marks = {"cells": [cell_id(key, l, j - 1, i - 1) for key in keys],
-                     "diagram": [neuron]}
-            if phase == "backward" and kind == "z" and self.m > 1:
-                marks["notes"] = [f"The table's δ^[{l}] is per sample (the lecture notes' "
-                                  f"convention): δ^[{l}]_{j},{i} = m · ∂L/∂z with m = {self.m}, "
-                                  f"since L = (1/m) Σᵢ Lᵢ."]
-            return marks
-        if kind == "W":
-            k = role[3]
-            tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
-            key = {"backward": "dL_dW", "update": "W_new"}.get(phase)
-            return {"cells": [cell_id(key, l, j - 1, k - 1)] if key else [],
-                    "diagram": [f"{tail}->{neuron}"]}
-        key = {"backward": "dL_db", "update": "b_new"}.get(phase)
-        return {"cells": [cell_id(key, l, j - 1)] if key else [], "diagram": [neuron]}
+        if role is None or role[0] in ("z", "a"):
+            return None   # constants and the loss's own numbers: targets are edited in Y
+        return list(role)
+
+    def notes(self, completed):
+        if self.m == 1:
+            return []
+        return [f"The table's δ^[{l}] is per sample (the lecture notes' convention): "
+                f"δ^[{l}]_{j},{i} = m · ∂L/∂z^[{l}]({i})_{j} with m = {self.m}, since "
+                f"L = (1/m) Σᵢ Lᵢ." for kind, l, j, *rest in
+                (self.role[v] for v in completed if v in self.role) if kind == "z"
+                for i in rest]
+
+
+def _cell(cid, value, bind=None, edit=None):
+    cell = {"id": cid, "text": shown(value)}
+    if bind and bind[0]:
+        cell["bind"] = bind
+    if edit:
+        cell["edit"] = edit
+    return cell
+
+
+def _layer_tables(layer, roles):
+    l = layer.l
+    tables = []
+    for key, title, vector, tie in TABLES:
+        value = getattr(layer, key)
+        if value is None:
+            continue
+        rows = []
+        for r, row in enumerate([[x] for x in value] if vector else value):
+            cells = []
+            for c, x in enumerate(row):
+                cid = cell_id(key, l, r) if vector else cell_id(key, l, r, c)
+                bind = edit = None
+                if key in ("W", "b"):
+                    edit = [key, l, r + 1] + ([c + 1] if key == "W" else [])
+                elif tie[0] in ("W", "b"):
+                    index = (r + 1, c + 1) if tie[0] == "W" else (r + 1,)
+                    bind = [roles.find(tie[0], l, *index), tie[1]]
+                else:   # z or a of neuron r + 1, sample c + 1
+                    bind = [roles.find(tie[0], l, r + 1, c + 1), tie[1]]
+                cells.append(_cell(cid, x, bind, edit))
+            rows.append(cells)
+        tables.append({"key": key, "title": title.format(l=l), "rows": rows})
+    return {"l": l, "activation": layer.activation, "tables": tables}
+
+
+def _batch_tables(d, roles, root_id):
+    L = len(d.layers)
+    x_rows = [[_cell(cell_id("A0", 0, k, i), x, edit=["x", i + 1, k + 1])
+               for i, x in enumerate(row)] for k, row in enumerate(d.A0)]
+    y_hat = [[_cell(cell_id("Y_hat", 0, j, i), y, bind=[roles.find("a", L, j + 1, i + 1), "data"])
+              for i, y in enumerate(row)] for j, row in enumerate(d.Y_hat)]
+    vectors = any(isinstance(y, (list, tuple)) for y in d.Y)
+    if vectors:
+        y_rows = [[_cell(cell_id("Y", 0, j, i), d.Y[i][j], edit=["y", i + 1, j + 1])
+                   for i in range(len(d.Y))] for j in range(len(d.Y[0]))]
+    else:
+        y_rows = [[_cell(cell_id("Y", 0, 0, i), y, edit=["y", i + 1])
+                   for i, y in enumerate(d.Y)]]
+    return [{"key": "A0", "title": "A^[0] = X", "rows": x_rows},
+            {"key": "Y", "title": "Y (targets)", "rows": y_rows},
+            {"key": "Y_hat", "title": "Ŷ = A^[L]", "rows": y_hat},
+            {"key": "loss", "title": f"L ({d.loss_function})",
+             "rows": [[_cell("loss", d.loss, bind=[root_id, "data"])]]}]
+
+
+def _tables(d, roles, root_id):
+    return {"batch": _batch_tables(d, roles, root_id),
+            "layers": [_layer_tables(layer, roles) for layer in d.layers],
+            "loss": shown(d.loss), "loss_function": d.loss_function, "m": d.m,
+            "lr": None if d.lr is None else shown(d.lr)}
+
+
+def _diagrams(model, sample, roles):
+    diagrams = []
+    for name, phases, state in DIAGRAMS:
+        svg = network_svg(model, show="weight" if state == "data" else "grad",
+                          x=sample if state == "data" else None)
+        elements = diagram_fields(model, "weight" if state == "data" else "grad",
+                                  with_sample=state == "data", edge_labels=True)
+        fields = {}
+        for element, (_, lines) in elements.items():
+            bound = []
+            for prefix, keys, suffix in lines:
+                ties = []
+                for kind, *index in keys:
+                    if kind == "x":
+                        ties.append([roles.find("x", 1, *index), "data"])
+                    elif kind == "a":
+                        ties.append([roles.find("a", *index, 1), "data"])
+                    else:
+                        ties.append([roles.find(kind, *index), state])
+                bound.append([prefix, ties, suffix])
+            fields[element] = bound
+        diagrams.append({"name": name, "phases": list(phases), "svg": svg, "fields": fields})
+    return diagrams
 
 
 def network_script(model, X, Y, loss="bce", lr=None, title=None):
     """The explorer script of one gradient-descent step of ``model`` on (X, Y).
 
     As :func:`nn.explain.explain_step` (same arguments), plus the scalar graph of
-    the batch loss L = (1/m) Σᵢ Lᵢ stepped through node by node, and the network
-    diagram before the step, with ∂L/∂W^[l], and after the update.  ``model`` is
-    not changed.
+    the batch loss L = (1/m) Σᵢ Lᵢ stepped through node by node, its tables and the
+    network diagram, every number tied to its node.  ``model`` is not changed.
     """
     d = explain_step(model, X, Y, loss=loss, lr=lr)
     model = copy.deepcopy(model)  # the graph's backward pass must not touch the caller's
@@ -136,20 +219,22 @@ def network_script(model, X, Y, loss="bce", lr=None, title=None):
     tag = (lambda i: "") if m == 1 else (lambda i: f"^({i})")
     predictions = []
     for i, x in enumerate(samples, 1):
-        prediction = model([Value(v, label=f"x{tag(i)}_{k}") for k, v in enumerate(x, 1)])
+        inputs = [Value(v, label=f"x{tag(i)}_{k}") for k, v in enumerate(x, 1)]
+        roles.tag_inputs(inputs, i)
+        prediction = model(inputs)
         roles.tag_sample(prediction, i, m)
         predictions.append(prediction)
     loss_fn = get_loss(loss)
     root = loss_fn(predictions[0], targets[0]) if m == 1 else loss_fn(predictions, targets)
     root.label = "L"
+    order = topological_order(root)
+    roles.index(order)
     sizes = "-".join(str(n) for n in d.sizes)
     title = title or f"MLP {sizes}, {d.loss_function} loss, batch of {m}"
     params = model.parameters() if lr is not None else []
-    script = graph_script(root, params=params, lr=lr, title=title, marks=roles.marks)
+    script = graph_script(root, params=params, lr=lr, title=title, notes=roles.notes,
+                          edits=roles.edit)
     script["kind"] = "network"
-    script["tables"] = _tables(d)
-    script["diagram"] = {"weight": network_svg(model, x=samples[0])}
-    script["diagram"]["grad"] = network_svg(model, show="grad")
-    if lr is not None:
-        script["diagram"]["update"] = network_svg(d.updated_model(), x=samples[0])
+    script["tables"] = _tables(d, roles, script["root"])
+    script["diagrams"] = _diagrams(model, samples[0], roles)
     return script

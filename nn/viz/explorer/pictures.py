@@ -18,15 +18,20 @@ def _svg(drawing):
     return svg[svg.index("<svg"):]
 
 
-def graph_svg(root, title=None):
+def graph_svg(root, title=None, constants=None):
     """SVG of ``root``'s computation graph; node ``n{i}`` is the i-th node of
-    ``autograd.topological_order(root)`` and its operation is ``n{i}_op``."""
+    ``autograd.topological_order(root)`` and its operation is ``n{i}_op``;
+    ``constants`` are drawn as numbers with no gradient."""
     # Every node its own box at natural size: the page steps through nodes one by one
-    # and has its own zoom, so no collapsing and no notebook-cell scaling here.
-    return _svg(draw_dot(root, fmt="{:.6g}", title=title, collapse=None, size=None))
+    # and has its own fit and zoom, so no collapsing and no notebook-cell scaling here.
+    # Fields stacked: a narrow picture, legible at a larger scale when fitted to a cell.
+    return _svg(draw_dot(root, fmt="{:.6g}", title=title, collapse=None, size=None,
+                         constants=constants, stacked=True))
 
 
-def network_svg(mlp, show="weight", x=None, legend=True):
-    """SVG of the network diagram (neurons ``x{k}`` and ``l{l}n{j}``), weights or gradients."""
-    return _svg(draw_network(mlp, show=show, x=x, fmt="{:.4g}", legend=legend, size=None,
-                             edge_labels=True))
+def network_svg(mlp, show="weight", x=None, legend=True, edge_labels=True):
+    """SVG of the network diagram (neurons ``x{k}`` and ``l{l}n{j}``), weights or gradients,
+    with every edge, and its number with ``edge_labels``
+    (:func:`nn.viz.diagram.diagram_fields` says which text shows which number)."""
+    return _svg(draw_network(mlp, show=show, x=x, fmt="{:.6g}", legend=legend, size=None,
+                             edge_labels=edge_labels, strongest=None))

@@ -3,22 +3,30 @@ computed by the engine and written out as the numbers and formulas a learner rea
 
 :func:`graph_script` walks a scalar graph:
 
-* step 0: the leaves' values are known, every other node is pending;
+* step 0: the leaves' values are known, every other node is pending (``?``);
 * forward: one step per operation node in topological order, ``z = formula = numbers = value``;
-* backward: one step per :func:`autograd.backward_steps` step — the node whose turn it is,
-  the gradient ∂L/∂v arriving at it, each parent's local derivative ∂v/∂p (formula and
-  number) and the contribution ``∂L/∂p += ∂v/∂p · ∂L/∂v = local × incoming = added``;
+* backward: one step per operation node in the order of :func:`autograd.backward_steps`
+  (the root first): the gradient ∂L/∂v arriving at it, each parent's local derivative
+  ∂v/∂p (formula and number) and the contribution ``∂L/∂p += ∂v/∂p · ∂L/∂v = local ×
+  incoming = added``.  A gradient is shown (``grad ?`` until then) at the step that
+  sends its last contribution, when it is complete; a leaf has nothing to pass on, so
+  it has no step of its own;
 * update (with ``params`` and ``lr``): ``θ ← θ − α ∂L/∂θ`` for every parameter.
+
+Constants (the 1 in 1 − a, a target y: by default every leaf without a label, as
+:func:`autograd.draw_dot` draws them) are numbers: no gradient, no step, named by their
+value in the formulas.  Unlabelled intermediates are named by their operation
+(``a − 1``, ``ln(ŷ)``; ``mul₂`` where that would be long).
 
 Each step carries the changes to the nodes' shown values (``set``), so a front end
 reaches step k by applying steps 0 … k to the initial state: going back restores
 exactly the earlier state.  Numbers are strings with six significant digits, as the
-``backprop explain`` tables print them; every one is read off the engine's nodes.
+``backprop explain`` tables print them, with one minus sign (−) throughout; every one
+is read off the engine's nodes.
 """
 
-import contextlib
-
 from autograd import Value, backward_steps, topological_order, zero_grad
+from autograd.viz.draw import default_constants, described
 
 from .formulas import forward_formula, local_formula, number
 from .pictures import graph_svg
@@ -27,23 +35,61 @@ MAX_NODES = 600
 """Graphs with more nodes are refused: a picture that large cannot be read step by step."""
 
 UNKNOWN = "?"
+MINUS = "−"
+MAX_DERIVED_NAME = 16
+"""An unlabelled intermediate is named by its formula up to this length, else ``op₁``."""
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-def _check_graph(root, order, params, lr):
+def shown(x):
+    """``x`` as every view of the explorer shows it: six significant digits, one minus sign."""
+    return number(x).replace("-", MINUS)
+
+
+def _operand(x):
+    text = shown(x)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def _ascii_operand(x):
+    text = number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def operand_name(name):
+    """``name`` as an operand in a formula: parenthesised when it is itself a formula
+    (``a − 1`` in ``(a − 1)^2``, ``∂L/∂(a − 1)``)."""
+    depth = 0
+    for ch in name:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if ch == " " and depth == 0:
+            return f"({name})"
+    return name
+
+
+def _check_graph(root, order, params, lr, constants):
     if len(order) > MAX_NODES:
         raise ValueError(f"explore(): the graph has {len(order)} nodes, more than "
                          f"{MAX_NODES} can be stepped through legibly; explore a smaller "
                          f"network or batch")
     members = set(order)
-    for p in params:
-        if not isinstance(p, Value):
-            raise TypeError(f"explore(): params must be Values of the graph, got "
-                            f"{type(p).__name__} {p!r}")
-        if p not in members:
-            raise ValueError(f"explore(): parameter {p!r} is not part of the graph of {root!r}")
-        if not p.is_leaf:
-            raise ValueError(f"explore(): parameter {p!r} is computed from other nodes; only "
-                             f"leaves can be updated by gradient descent")
+    for what, values in (("params", params), ("constants", constants)):
+        for p in values:
+            if not isinstance(p, Value):
+                raise TypeError(f"explore(): {what} must be Values of the graph, got "
+                                f"{described(p)}")
+            if p not in members:
+                raise ValueError(f"explore(): {what[:-1]} {p!r} is not part of the graph of "
+                                 f"{root!r}")
+            if not p.is_leaf:
+                raise ValueError(f"explore(): {what[:-1]} {p!r} is computed from other nodes; "
+                                 f"only leaves can be " + ("updated by gradient descent"
+                                                           if what == "params" else "constants"))
+    if set(params) & set(constants):
+        raise ValueError("explore(): a value cannot be both a parameter (updated by its "
+                         "gradient) and a constant (no gradient)")
     if params and lr is None:
         raise ValueError("explore(): params were given but no learning rate lr to update them")
     if lr is not None:
@@ -53,161 +99,240 @@ def _check_graph(root, order, params, lr):
             raise ValueError(f"explore(): lr={lr!r} was given but no params to update")
 
 
-class _Labels:
-    """Names every unlabeled node ``#i`` (the root ``L``) while the graph is drawn and
-    described, so formulas and picture use the same names; restores the labels after."""
+def _once(text, operands):
+    # an operand parenthesised as a formula, inside f(…) too, reads f(x · w), not f((x · w))
+    for name in set(operands):
+        if name.startswith("("):
+            text = text.replace(f"({name})", name)
+    return text
 
-    def __init__(self, order, root):
-        self.order = order
-        self.saved = [v.label for v in order]
-        self.root = root
+
+def formula_of(v, names):
+    """``v``'s formula in its parents' names, a parent that is itself a formula in
+    parentheses once: ``(a − 1)^2``, ``tanh(x · w)``."""
+    operands = [operand_name(names[p]) for p in v.parents]
+    return _once(forward_formula(v, operands), operands)
+
+
+def node_names(order, root, constants):
+    """{node: the name every view calls it}: its label; ``L`` for an unlabelled root; a
+    constant's number; an unlabelled intermediate's formula in its parents' names
+    (``a − 1``), or its operation and a count (``mul₂``) where the formula is long."""
+    names, taken, counts = {}, {}, {}
+    for v in order:
+        if v.label:
+            name = v.label
+        elif v is root:
+            name = "L"
+        elif v in constants:
+            name = f"{v.data:.6g}".replace("-", MINUS)
+        elif v.is_leaf:
+            counts["u"] = counts.get("u", 0) + 1
+            name = "u" + str(counts["u"]).translate(_SUBSCRIPTS)
+        else:
+            name = formula_of(v, names)
+            if len(name) > MAX_DERIVED_NAME:
+                op = v.primitive.name.replace("_const", "")
+                counts[op] = counts.get(op, 0) + 1
+                name = op + str(counts[op]).translate(_SUBSCRIPTS)
+        if v not in constants:
+            # two nodes, one name (the same label, or the same formula twice): primes tell them apart
+            taken[name] = taken.get(name, 0) + 1
+            if taken[name] > 1:
+                name += "′" * (taken[name] - 1)
+        names[v] = name
+    return names
+
+
+class _Labels:
+    """Gives every node that is not a constant its name as its label while the graph is
+    drawn, so the picture and the formulas use the same names; restores the labels after."""
+
+    def __init__(self, names, constants):
+        self.names = names
+        self.constants = constants
+        self.saved = {v: v.label for v in names}
 
     def __enter__(self):
-        for i, v in enumerate(self.order):
-            if not v.label:
-                v.label = "L" if v is self.root else f"#{i}"
+        for v, name in self.names.items():
+            if v not in self.constants:
+                v.label = name
         return self
 
     def __exit__(self, *exc):
-        for v, label in zip(self.order, self.saved):
+        for v, label in self.saved.items():
             v.label = label
 
 
-@contextlib.contextmanager
-def _widest_data(params, lr):
-    """Show each parameter with the longer of its value before and after the update
-    while the graph is laid out; restore the values after."""
-    saved = [p.data for p in params]
-    try:
-        for p in params:
-            new = p.data - lr * p.grad
+class _WidestData:
+    """Shows each parameter with the longer of its value before and after the update
+    while the graph is laid out; restores the values after."""
+
+    def __init__(self, params, lr):
+        self.params, self.lr = params, lr
+        self.saved = [p.data for p in params]
+
+    def __enter__(self):
+        for p in self.params:
+            new = p.data - self.lr * p.grad
             if len(number(new)) > len(number(p.data)):
                 p.data = new
-        yield
-    finally:
-        for p, data in zip(params, saved):
+
+    def __exit__(self, *exc):
+        for p, data in zip(self.params, self.saved):
             p.data = data
 
 
-def _operand(x):
-    text = number(x)
-    return f"({text})" if text.startswith("-") else text
-
-
-def graph_script(root, params=(), lr=None, title=None, marks=None):
+def graph_script(root, params=(), lr=None, title=None, constants=None, notes=None, edits=None):
     """The step-by-step script of ``root``'s forward pass, backward pass and (with
     ``params`` and ``lr``) the update θ ← θ − α ∂L/∂θ, as a JSON-ready dict.
 
-    ``marks(phase, node)`` may return extra annotations for a step (the network
-    explorer's table cells and diagram ids).  The graph's gradients are zeroed and
+    ``constants``: leaves to show as numbers with no gradient (a labelled target y),
+    besides every leaf without a label (as :func:`autograd.draw_dot` draws them).  ``notes(completed)`` may return
+    remarks for a backward step that completes the gradients of the nodes
+    ``completed``; ``edits(node)`` the key by which a front end asks to change a leaf
+    (default ``{"node": id}`` for every leaf).  The graph's gradients are zeroed and
     left as one backward pass from ``root`` leaves them; ``params`` are not changed.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"explore() needs a Value (a loss) to explore, got "
-                        f"{type(root).__name__} {root!r}")
+        raise TypeError(f"explore() needs an autograd.Value (a loss) to explore, got "
+                        f"{described(root)}")
     params = list(params)
     order = topological_order(root)
-    _check_graph(root, order, params, lr)
+    given = [] if constants is None else list(constants)
+    _check_graph(root, order, params, lr, given)
+    constants = (set(default_constants(order)) - set(params)) | set(given)
     ids = {v: f"n{i}" for i, v in enumerate(order)}
-    marks = marks or (lambda phase, node: {})
-    with _Labels(order, root):
-        zero_grad(root)
-        names = {v: v.label for v in order}
-        nodes = [{"id": ids[v], "name": names[v], "op": v.op, "leaf": v.is_leaf,
-                  "param": v in params} for v in order]
-        initial = {ids[v]: {"data": number(v.data) if v.is_leaf else UNKNOWN,
-                            "grad": UNKNOWN,
-                            "status": "known" if v.is_leaf else "pending"} for v in order}
-        steps = [{"phase": "start", "node": None, "title": "Start: the leaves' values are given",
-                  "lines": [f"{len(order)} nodes; the forward pass computes every other "
-                            f"node's value, then the backward pass every ∂{names[root]}/∂v."],
-                  "set": {}, **marks("start", None)}]
-        steps += _forward_steps(order, ids, names, marks)
-        steps += _backward_steps(root, order, ids, names, marks)
-        steps += _update_steps(root, params, lr, ids, names, marks)
-        # Drawn after the backward pass, so each box is laid out wide enough for its
-        # gradient, and with the longer of each parameter's old and new value.
-        with _widest_data(params, lr):
-            svg = graph_svg(root, title=title)
+    names = node_names(order, root, constants)
+    notes = notes or (lambda completed: [])
+    zero_grad(root)
+    nodes = [{"id": ids[v], "name": names[v], "op": v.op, "leaf": v.is_leaf,
+              "param": v in params, "constant": v in constants,
+              "edit": (edits(v) if edits else {"node": ids[v]}) if v.is_leaf else None}
+             for v in order]
+    initial = {ids[v]: {"data": shown(v.data) if v.is_leaf else UNKNOWN, "grad": UNKNOWN,
+                        "status": "constant" if v in constants
+                        else "known" if v.is_leaf else "pending"} for v in order}
+    operations = sum(1 for v in order if not v.is_leaf)
+    steps = [{"phase": "start", "node": None, "title": "Start: the leaves' values are given",
+              "lines": [f"{len(order)} nodes, {operations} operations; the forward pass "
+                        f"computes every other node's value, then the backward pass every "
+                        f"∂{names[root]}/∂v."], "set": {}}]
+    steps += _forward_steps(order, ids, names)
+    steps += _backward_steps(root, order, ids, names, constants, notes)
+    steps += _update_steps(root, params, lr, ids, names)
     steps.append({"phase": "end", "node": None, "title": "Done",
-                  "lines": _summary(root, params, lr, names), "set": {}, **marks("end", None)})
+                  "lines": _summary(root, params, lr, names), "set": {}})
+    # Drawn after the backward pass, so each box is laid out wide enough for its
+    # gradient, and with the longer of each parameter's old and new value.
+    with _Labels(names, constants), _WidestData(params, lr):
+        svg = graph_svg(root, title=title, constants=constants)
     return {"kind": "graph", "title": title or f"Backpropagation through {names[root]}",
             "root": ids[root], "nodes": nodes, "initial": initial, "steps": steps,
             "graph_svg": svg}
 
 
 def _summary(root, params, lr, names):
-    lines = [f"{names[root]} = {number(root.data)}"]
+    lines = [f"{names[root]} = {shown(root.data)}"]
     if params:
-        lines.append(f"updated {len(params)} parameters with α = {number(lr)}")
+        lines.append(f"updated {len(params)} parameter{'s' if len(params) > 1 else ''} with "
+                     f"α = {shown(lr)}")
     return lines
 
 
-def _edges(v, ids):
-    return [f"{ids[p]}->{ids[v]}_op" for p in v.parents]
+def _edges(v, ids, constants=()):
+    return [f"{ids[p]}->{ids[v]}_op" for p in v.parents if p not in constants]
 
 
-def _forward_steps(order, ids, names, marks):
+def _forward_steps(order, ids, names):
     steps = []
     for v in order:
         if v.is_leaf:
             continue
-        formula = forward_formula(v, [names[p] for p in v.parents])
-        plugged = forward_formula(v, [_operand(p.data) for p in v.parents])
+        name = names[v]
+        formula = formula_of(v, names)
+        # formulas.py unwraps a negative operand written "(-2)" inside f(…), so the
+        # numbers stay ASCII until the line is written
+        plugged = forward_formula(v, [_ascii_operand(p.data) for p in v.parents])
+        plugged = plugged.replace("-", MINUS)
+        lines = [f"{name} = {formula}", f"= {plugged}"] if formula != name \
+            else [f"{name} = {plugged}"]
         steps.append({
-            "phase": "forward", "node": ids[v], "title": f"Forward: {names[v]}",
-            "lines": [f"{names[v]} = {formula}", f"= {plugged}", f"= {number(v.data)}"],
-            "set": {ids[v]: {"data": number(v.data), "status": "computed"}},
-            "edges": _edges(v, ids), **marks("forward", v)})
+            "phase": "forward", "node": ids[v], "title": f"Forward: {name}",
+            "lines": lines + [f"= {shown(v.data)}"],
+            "set": {ids[v]: {"data": shown(v.data), "status": "computed"}},
+            "edges": _edges(v, ids)})
     return steps
 
 
-def _backward_steps(root, order, ids, names, marks):
-    R = names[root]
+def _backward_steps(root, order, ids, names, constants, notes):
+    R = operand_name(names[root])
+    uses = {}
+    for child in order:
+        for p in child.parents:
+            if p not in constants:
+                uses[p] = uses.get(p, 0) + 1
+    arrived, running = {}, {}
     steps = []
     for step in backward_steps(root):
         v = step.node
-        name = names[v]
-        incoming = number(step.grad)
-        changes = {ids[v]: {"status": "done"}}
+        if step.index > 0 and v.is_leaf:
+            continue   # its gradient was shown complete with its last contribution
+        name = operand_name(names[v])
+        incoming = shown(step.grad)
         if step.index == 0:
-            # The pass starts: every gradient is zeroed, then ∂L/∂L = 1.
-            changes = {ids[u]: {"grad": "0"} for u in order}
-            changes[ids[v]] = {"grad": incoming, "status": "done"}
-            lines = [f"∂{R}/∂{R} = {incoming}: the backward pass starts at the output; "
-                     f"every other gradient starts at 0"]
+            changes = {ids[v]: {"grad": incoming, "status": "done"}}
+            lines = [f"∂{R}/∂{R} = {incoming}: the backward pass starts at the output; every "
+                     f"other gradient is ? until all of its contributions have arrived"]
         else:
+            changes = {ids[v]: {"status": "done"}}
             lines = [f"∂{R}/∂{name} = {incoming}, complete: every node that uses "
                      f"{name} has sent its contribution"]
         if v.is_leaf:
             lines.append(f"{name} is a leaf: nothing to pass on")
-        parents = [names[p] for p in v.parents]
+        parents = [operand_name(names[p]) for p in v.parents]
+        completed = []
         for position, c in enumerate(step.contributions):
-            p = names[c.parent]
-            formula = local_formula(v, parents, position, name)
-            local = number(c.local)
+            p_node = c.parent
+            if p_node in constants:
+                continue
+            p = parents[position]
+            formula = _once(local_formula(v, parents, position, name),
+                            parents + [name])
+            local = shown(c.local)
             lines.append(f"∂{name}/∂{p} = {formula}" + ("" if formula == local else f" = {local}"))
-            lines.append(f"∂{R}/∂{p} += ∂{name}/∂{p} · ∂{R}/∂{name} = {number(c.local)} × "
-                         f"{_operand(step.grad)} = {number(c.added)}  →  ∂{R}/∂{p} = "
-                         f"{number(c.parent.grad)}")
-            changes.setdefault(ids[c.parent], {})["grad"] = number(c.parent.grad)
-        steps.append({"phase": "backward", "node": ids[v], "title": f"Backward: {name}",
-                      "lines": lines, "set": changes, "edges": _edges(v, ids),
-                      **marks("backward", v)})
+            arrived[p_node] = arrived.get(p_node, 0) + 1
+            done = arrived[p_node] == uses[p_node]
+            # the engine's running sum, added in the engine's order (p.grad += added)
+            running[p_node] = running.get(p_node, 0.0) + c.added
+            so_far = shown(running[p_node])
+            where = " (complete)" if done else \
+                f" so far ({arrived[p_node]} of {uses[p_node]} contributions)"
+            lines.append(f"∂{R}/∂{p} += ∂{name}/∂{p} · ∂{R}/∂{name} = {local} × "
+                         f"{_operand(step.grad)} = {shown(c.added)}  →  ∂{R}/∂{p} = "
+                         f"{so_far}{where}")
+            if done:
+                changes[ids[p_node]] = {"grad": shown(p_node.grad), "status": "complete"}
+                completed.append(p_node)
+        record = {"phase": "backward", "node": ids[v], "title": f"Backward: {names[v]}",
+                  "lines": lines, "set": changes, "edges": _edges(v, ids, constants)}
+        extra = notes(completed)
+        if extra:
+            record["notes"] = extra
+        steps.append(record)
     return steps
 
 
-def _update_steps(root, params, lr, ids, names, marks):
-    R = names[root]
+def _update_steps(root, params, lr, ids, names):
+    R = operand_name(names[root])
     steps = []
     for p in params:
-        name = names[p]
+        name = operand_name(names[p])
         new = p.data - lr * p.grad  # what nn.optim.SGD does to p.data
         steps.append({
-            "phase": "update", "node": ids[p], "title": f"Update: {name}",
+            "phase": "update", "node": ids[p], "title": f"Update: {names[p]}",
             "lines": [f"{name} ← {name} − α · ∂{R}/∂{name}",
-                      f"= {number(p.data)} − {number(lr)} × {_operand(p.grad)}",
-                      f"= {number(new)}"],
-            "set": {ids[p]: {"data": number(new), "status": "updated"}},
-            **marks("update", p)})
+                      f"= {shown(p.data)} − {shown(lr)} × {_operand(p.grad)}",
+                      f"= {shown(new)}"],
+            "set": {ids[p]: {"data": shown(new), "status": "updated"}}})
     return steps
