@@ -11,6 +11,9 @@ meaning and a legend says which (torchviz's choice for the first three):
   by default a leaf with no label, as made when a number meets a Value (but not an
   argument of :func:`autograd.dot`: weights, inputs and bias always get gradients);
 * green: the output, where backward starts;
+* white dashed, data only: a side output, a value computed from the graph that the
+  output does not use (``side_outputs=``: a prediction ŷ = σ(z) when the loss reads z
+  itself), drawn hanging off its parents; no gradient flows back through it;
 * grey: an operation;
 * orange: a vanishing gradient, 0 < |grad| ≤ ``vanishing`` × (largest |grad| in
   the graph); pink: a gradient of exactly 0; red: nan or inf.
@@ -31,8 +34,9 @@ default ``collapse="auto"`` a graph of more than :data:`AUTO_COLLAPSE_VALUES`
 values is drawn with the first registered grouping that brings it under that
 size.  Every picture gets a Graphviz ``size`` so it fits a notebook cell.
 
-Node ids come from the topological order (``n0``, ``n1``, …), so the DOT text
-of a graph is the same every time it is built the same way.
+Node ids come from the topological order (``n0``, ``n1``, …; side outputs follow,
+in the order given), so the DOT text of a graph is the same every time it is built
+the same way.
 """
 
 import math
@@ -136,7 +140,7 @@ def draw_step(root, step, **options):
 def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, highlight=(),
              collapse="auto", groups=None, constants=None, legend=True, step=None,
              vanishing=1e-12, show_local=False, title=None, size=NOTEBOOK_SIZE,
-             stacked=None, max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
+             stacked=None, side_outputs=(), max_nodes=MAX_NODES, timeout=RENDER_TIMEOUT):
     """The computation graph of everything ``root`` depends on, as a ``graphviz.Digraph``.
 
     micrograd's ``draw_dot(root, format='svg', rankdir='LR')`` works unchanged:
@@ -168,6 +172,12 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     - ``stacked``: True stacks a box's fields across the flow (a narrow picture), False
       runs them along it as micrograd does; None (the default) stacks them in a graph of
       more than :data:`SIDE_BY_SIDE_VALUES` values.
+    - ``side_outputs``: Values computed from the graph's nodes (or from side outputs
+      listed before them) that ``root`` does not depend on (an MLP's prediction
+      ŷ = σ(z^[L]) when BCE reads z^[L] itself), each drawn dashed, hanging off its
+      parents, with its data and no gradient: none flows back through it.  One that
+      ``root`` does depend on is drawn as usual.  Their ids follow the graph's:
+      ``n{len(order)}``, … in the order given.
     - ``max_nodes``: rendering refuses a picture of more nodes and edges than this
       (None: no limit); ``timeout``: seconds the layout may take.
 
@@ -176,7 +186,7 @@ def draw_dot(root, format="svg", rankdir="LR", *, fmt="{:.4f}", show_grad=True, 
     inline as SVG.
     """
     _check_options(root, format, rankdir, fmt, show_grad, step, vanishing)
-    graph = _Graph(root)
+    graph = _Graph(root, side_outputs)
     highlighted = _members(graph, highlight, "highlight")
     constant = (_members(graph, constants, "constants") if constants is not None
                 else default_constants(graph.order))
@@ -304,9 +314,10 @@ def _step_title(step, fmt):
 # -- the graph and its groups ------------------------------------------------------------
 
 class _Graph:
-    """Root's nodes in topological order, each node's index, and who uses each node."""
+    """Root's nodes in topological order, each node's index, who uses each node, and the
+    side outputs: values computed from the graph's nodes that root does not use."""
 
-    def __init__(self, root):
+    def __init__(self, root, side_outputs=()):
         self.root = root
         self.order = topological_order(root)
         self.index = {v: i for i, v in enumerate(self.order)}
@@ -314,6 +325,34 @@ class _Graph:
         for child in self.order:
             for position, parent in enumerate(child.parents):
                 self.uses.setdefault(parent, []).append((child, position))
+        self.side = side_values(self.order, side_outputs)
+
+
+def side_values(order, side_outputs):
+    """The Values of ``side_outputs`` (a Value or an iterable of Values) that are not in
+    ``order`` (a graph's nodes), without repeats, each checked to be computed from nodes
+    of ``order`` or side outputs before it (a softmax output: exp of a log-softmax node
+    the loss does not read either): a ValueError names one that is not."""
+    if isinstance(side_outputs, Value):
+        side_outputs = (side_outputs,)
+    elif isinstance(side_outputs, (str, bytes)) or not hasattr(side_outputs, "__iter__"):
+        raise TypeError(f"side_outputs must be a Value or a list of Values, got "
+                        f"{described(side_outputs)}")
+    members = set(order)
+    side = []
+    for v in side_outputs:
+        if not isinstance(v, Value):
+            raise TypeError(f"side_outputs must list Values, got {described(v)}")
+        if v in members:   # on the graph, or given already
+            continue
+        outside = [p for p in v.parents if p not in members]
+        if v.is_leaf or outside:
+            raise ValueError(f"side_outputs: {v!r} is not computed from the graph of the root "
+                             f"being drawn" + (f" ({outside[0]!r} is neither part of it nor "
+                                               f"a side output listed before)" if outside else ""))
+        members.add(v)   # a later side output may be computed from it
+        side.append(v)
+    return side
 
 
 def default_constants(order):
@@ -387,7 +426,7 @@ class _Drawer:
         self.scale = max(finite, default=0.0)
         # Before any backward pass every grad is 0: nothing to say about gradient health.
         self.grad_colours = grad_colours and (self.scale > 0 or len(finite) < len(graph.order))
-        self.names = _display_names(graph.order)
+        self.names = _display_names(graph.order + graph.side)
         self.stacked = len(graph.order) > SIDE_BY_SIDE_VALUES if stacked is None else stacked
         self.used = {}
         self.kinds = {}  # group kind -> (fill, meaning)
@@ -468,6 +507,14 @@ class _Drawer:
                 if parent not in folded:
                     edges.append((where[parent], op_id,
                                   self._edge_style(local, sent, position, step)))
+        first = len(self.graph.order)
+        for k, v in enumerate(self.graph.side):
+            node_id = where[v] = f"n{first + k}"
+            lines.append(self._side_statement(v, node_id))
+            lines.append(self._op_statement(v, node_id + "_op", {"style": "filled,dashed"}))
+            edges.append((node_id + "_op", node_id, {"style": "dashed"}))
+            edges.extend((where.get(p) or self._owner(p, groups), node_id + "_op",
+                          {"style": "dashed"}) for p in v.parents)
         if groups:
             edges = _unique(edges)
         lines.extend(self._columns(groups))
@@ -511,6 +558,12 @@ class _Drawer:
             else:
                 kind = "intermediate"
         return self._box(node_id, fields, kind, marks)
+
+    def _side_statement(self, v, node_id):
+        """A side output's box: its name and data, dashed, no gradient (none reaches it)."""
+        name = self.names.get(v, v.label)
+        fields = ([name] if name else []) + [f"data {self.num(v.data)}"]
+        return self._box(node_id, fields, "side", {"style": "filled,dashed"})
 
     def _constant_text(self, v):
         # The number as typed (1, 0.5, 3), not padded to fmt's digits like a computed value.
@@ -587,6 +640,8 @@ class _Drawer:
             "leaf": ({"bgcolor": LEAF}, "leaf: an input or parameter (gets a gradient)"),
             "constant": ({"bgcolor": CONSTANT}, "constant: a number, no gradient needed"),
             "output": ({"bgcolor": OUTPUT}, "output: backward starts here"),
+            "side": ({"bgcolor": INTERMEDIATE, "style": "dashed"},
+                     "side output: not used by the output, so no gradient flows back to it"),
             "intermediate": ({"bgcolor": INTERMEDIATE}, "intermediate value"),
             "op": ({"bgcolor": OPERATION}, "operation making the value it points to"),
             **{key: ({"bgcolor": fill}, text) for key, (fill, text) in self.kinds.items()},
@@ -602,7 +657,8 @@ class _Drawer:
         return [meaning[k] for k in meaning if k in self.used]
 
 
-_FILL = {"leaf": LEAF, "output": OUTPUT, "intermediate": INTERMEDIATE, "zero": ZERO_GRAD,
+_FILL = {"leaf": LEAF, "output": OUTPUT, "intermediate": INTERMEDIATE, "side": INTERMEDIATE,
+         "zero": ZERO_GRAD,
          "vanishing": VANISHING_GRAD, "nonfinite": NONFINITE_GRAD}
 
 

@@ -152,7 +152,9 @@ def _load_network(args):
 
 
 def _loss_node(model, X, Y, loss):
-    """The batch loss L as a Value, after backward (so a drawing shows every gradient)."""
+    """The batch loss L as a Value, after backward (so a drawing shows every gradient),
+    and the predictions ŷ (a drawing shows those L does not read, as BCE after a sigmoid
+    reads z^[L], as side outputs)."""
     # Labelled inputs, so the drawing names every leaf: x_k, or x^(i)_k in a batch.
     sample = (lambda i: "") if len(X) == 1 else (lambda i: f"^({i})")
     predictions = [model([Value(v, label=f"x{sample(i)}_{k}") for k, v in enumerate(x, 1)])
@@ -161,7 +163,7 @@ def _loss_node(model, X, Y, loss):
     node = loss_fn(predictions[0], Y[0]) if len(X) == 1 else loss_fn(predictions, Y)
     node.label = "L"
     node.backward()
-    return node
+    return node, [a for p in predictions for a in (p if isinstance(p, list) else [p])]
 
 
 GRAPHVIZ_HINT = ("it needs Graphviz to lay out pictures: pip install pygraphviz (its wheels "
@@ -294,9 +296,9 @@ def _explain(model, X, Y, loss, lr, steps, allow_large, engine=None):
 
 def _write_pictures(args, model, X, Y, loss, lr, shown):
     if args.graph:
-        loss_node = _loss_node(model, X, Y, loss)
+        loss_node, predictions = _loss_node(model, X, Y, loss)
         picture = draw_dot(loss_node, collapse=_collapse(args.collapse),
-                           title=f"{shown}: loss {loss}, step 1")
+                           title=f"{shown}: loss {loss}, step 1", side_outputs=predictions)
         _write_picture(picture, args.graph, "computation graph",
                        "draw it one box per layer (--collapse layer) or with fewer samples")
     if args.diagram:

@@ -522,3 +522,93 @@ def test_collapse_by_neuron_needs_someone_who_knows_neurons():
                        "    print(e)\n")
     assert out.strip() == ("collapse must be one of None, 'auto'; got 'neuron' "
                            "(import nn to register 'neuron' and 'layer')")
+
+
+# -- side outputs ------------------------------------------------------------------
+
+def bce_from_the_logit():
+    """The lecture notes' 2-2-2-1 network under the library's BCE at y = 1, which reads
+    z^[3]_1 itself (exact where σ saturates): the prediction ŷ is not on L's graph."""
+    from nn.losses import binary_cross_entropy
+
+    net = MLP.from_weights(weights=SEED_W, biases=SEED_B, activations=["relu", "relu", "sigmoid"])
+    y_hat = net([Value(0.5, "x_1"), Value(1.0, "x_2")])
+    L = binary_cross_entropy(y_hat, 1.0)
+    L.label = "L"
+    L.backward()
+    return y_hat, L
+
+
+def test_a_side_output_hangs_off_its_parent_dashed_with_no_gradient():
+    """BCE after a sigmoid reads z^[L]: ŷ = σ(z^[L]) was nowhere in the picture.  Passed as
+    a side output it is drawn after the graph's nodes, off its parent, dashed, with its data
+    and no gradient (none reaches it: its engine grad is 0, which would read as ∂L/∂ŷ = 0)."""
+    from autograd import topological_order
+
+    y_hat, L = bce_from_the_logit()
+    order = topological_order(L)
+    assert y_hat not in order and y_hat.grad == 0.0
+    plain = draw_dot(L).source
+    src = draw_dot(L, side_outputs=[y_hat, y_hat]).source   # given twice, drawn once
+    side = f"n{len(order)}"
+    assert set(nodes(src)) - set(nodes(plain)) == {side, f"{side}_op"}
+    assert box_lines(src, side) == ["a^[3]_1", "data 0.8159"]
+    assert 'style="filled,dashed"' in nodes(src)[side]
+    assert 'style="filled,dashed"' in nodes(src)[f"{side}_op"]
+    assert label(src, f"{side}_op") == "σ"
+    z = f"n{order.index(y_hat.parents[0])}"
+    new = [e for e in edges(src) if e not in edges(plain)]
+    assert new == [(f"{side}_op", side, 'style="dashed"'), (z, f"{side}_op", 'style="dashed"')]
+    assert "side output: not used by the output, so no gradient flows back to it" in src
+    assert "side output" not in plain
+    # one L does use is drawn as usual, once; a collapsed picture hangs ŷ off its neuron
+    assert draw_dot(L, side_outputs=[L, y_hat]).source == src
+    neuron = draw_dot(L, collapse="neuron", side_outputs=y_hat).source
+    owner = next(k for k in nodes(neuron) if box_lines(neuron, k)[0] == "neuron 1 · layer 3")
+    assert (owner, f"{side}_op", 'style="dashed"') in edges(neuron)
+
+
+def test_side_outputs_must_be_computed_from_the_graph():
+    from autograd import topological_order
+
+    y_hat, L = bce_from_the_logit()
+    with pytest.raises(ValueError, match="not computed from the graph of the root"):
+        draw_dot(L, side_outputs=[Value(1.0)])
+    with pytest.raises(ValueError, match=r"label='a\^\[3\]_1'\) is neither part of it nor "
+                                         r"a side output listed before"):
+        draw_dot(L, side_outputs=[y_hat * 3.0])   # ŷ itself is not on L's graph
+    chained = draw_dot(L, side_outputs=[y_hat, y_hat.exp()]).source   # ... unless listed first
+    order = topological_order(L)
+    first, z = len(order), order.index(y_hat.parents[0])
+    assert box_lines(chained, f"n{first}") == ["a^[3]_1", "data 0.8159"]
+    assert box_lines(chained, f"n{first + 1}") == [f"data {math.exp(y_hat.data):.4f}"]
+    assert {(f"n{z}", f"n{first}_op"), (f"n{first}", f"n{first + 1}_op")} <= {
+        (a, b) for a, b, style in edges(chained) if style == 'style="dashed"'}
+    with pytest.raises(TypeError, match="side_outputs must list Values, got float 0.5"):
+        draw_dot(L, side_outputs=[0.5])
+    with pytest.raises(TypeError, match="side_outputs must be a Value or a list of Values, "
+                                        "got int 5"):
+        draw_dot(L, side_outputs=5)
+
+
+def test_backprop_explain_graph_shows_the_prediction_bce_does_not_read(tmp_path, monkeypatch):
+    """`backprop explain --graph` of the lecture notes' walkthrough had no ŷ = 0.8159
+    anywhere; it is now drawn as a side output of z^[3]_1.  A loss that reads ŷ (the
+    saturated 1-1-1 sigmoid question's squared error) draws it on the graph, as before."""
+    from autograd.viz.picture import Picture
+    from nn.cli import main
+
+    drawn = []
+    monkeypatch.setattr(Picture, "render", lambda self, *a, **k: drawn.append(self.source))
+
+    def graph_of(*args):
+        assert main(["explain", *args, "--graph", str(tmp_path / "graph.svg")]) == 0
+        return drawn[-1]
+
+    src = graph_of()
+    side = [k for k, v in nodes(src).items() if 'style="filled,dashed"' in v and "record" in v]
+    assert len(side) == 1 and box_lines(src, side[0]) == ["a^[3]_1", "data 0.8159"]
+    squared = graph_of("--network", "saturated_111")
+    assert not any("dashed" in v and "record" in v for v in nodes(squared).values())
+    assert any(box_lines(squared, k)[:2] == ["a^[2]_1", "data 1.0000"]
+               for k, v in nodes(squared).items() if "record" in v)
