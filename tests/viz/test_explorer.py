@@ -201,6 +201,7 @@ def test_every_cell_is_tied_to_the_node_that_computes_it(walkthrough):
     """Graph, tables and diagram show one state: each cell names the node (and which of its
     numbers) it shows, and that node's number, from the engine, is the cell's."""
     names = {n["id"]: n["name"] for n in walkthrough["nodes"]}
+    side = {n["id"] for n in walkthrough["nodes"] if n.get("side")}
     seen = set()
     for layer in walkthrough["tables"]["layers"]:
         l = layer["l"]
@@ -219,8 +220,13 @@ def test_every_cell_is_tied_to_the_node_that_computes_it(walkthrough):
                               "dL_db": f"b^[{l}]_{r + 1}", "W_new": f"W^[{l}]_{r + 1},{c + 1}",
                               "b_new": f"b^[{l}]_{r + 1}"}[t["key"]]
                     assert name == expect, (cell["id"], name)
+                    assert (node in side) == (t["key"] in ("A", "dL_dA", "f_prime_Z") and l == 3)
                     if what in ("data", "grad"):   # m = 1: the table's number is the node's
                         assert final_value(walkthrough, node, what) == cell["text"], cell["id"]
+                    elif t["key"] == "dL_dA":
+                        # BCE reads z^[3]_1, so ŷ = a^[3]_1 is a side output with no gradient:
+                        # ∂L/∂A^[3], the loss's own derivative, shows once ŷ is done
+                        assert (l, what) == (3, "done"), cell["id"]
                     else:
                         assert what == {"f_prime_Z": "done", "W_new": "updated",
                                         "b_new": "updated"}[t["key"]]
@@ -254,10 +260,161 @@ def test_a_cell_and_its_node_appear_at_the_same_step(walkthrough):
     assert when("loss") == by_title["Forward: L"]
     # the step that sends z^[3]_1's gradient back completes ∂L/∂W^[3]: table and graph agree
     assert when("dL_dW-3-0-1") == when("dL_dW-3-0-0") == by_title["Backward: z^[3]_1"]
-    assert when("delta-3-0-0") == by_title["Backward: a^[3]_1"]
-    assert when("f_prime_Z-3-0-0") == by_title["Backward: a^[3]_1"]
+    # BCE reads z^[3]_1 itself: the step completing δ^[3] = ∂L/∂z^[3]_1 (ln σ(z) passing
+    # it back) shows ∂L/∂A^[3] and f′(Z^[3]) too, and the side output ŷ is done
+    delta_step = by_title["Backward: ln σ(z^[3]_1)"]
+    assert when("delta-3-0-0") == when("dL_dA-3-0-0") == when("f_prime_Z-3-0-0") == delta_step
+    assert when("delta-2-0-0") == when("f_prime_Z-2-0-0") == by_title["Backward: a^[2]_1"]
+    assert when("dL_dA-2-0-0") == by_title["Backward: z^[3]_1"]
     assert when("W_new-1-1-0") == by_title["Update: W^[1]_2,1"]
     assert "A0-0-0-0" in cells and "bind" not in cells["A0-0-0-0"]   # the inputs are given
+
+
+def sigmoid(z):
+    return 1 / (1 + math.exp(-z))
+
+
+def test_the_prediction_bce_does_not_read_is_a_side_output_after_its_logit(walkthrough):
+    """BCE after a sigmoid reads z^[3]_1 itself, so ŷ = a^[3]_1 is not on L's graph: the Ŷ
+    and A^[3] cells showed z^[3]_1 (1.489) and ∂L/∂A^[3] showed δ^[3].  ŷ is now a node of
+    the walk: computed right after z^[3]_1 along its real edge, drawn hanging off it,
+    with no gradient at any step, and done when δ^[3] is complete."""
+    from nn.explain.network_file import load_network
+    from nn.losses import binary_cross_entropy
+    from nn.viz.explorer import example_path
+
+    model, X, Y, _, _ = load_network(example_path("lecture_2221"))
+    y_hat = model([Value(v) for v in X[0]])
+    assert y_hat not in topological_order(binary_cross_entropy(y_hat, Y[0]))  # the engine's truth
+    ids = {n["name"]: n["id"] for n in walkthrough["nodes"]}
+    [side] = [n for n in walkthrough["nodes"] if n.get("side")]
+    assert (side["name"], side["op"], side["edit"]) == ("a^[3]_1", "σ", None)
+    assert side["id"] == f"n{len(walkthrough['nodes']) - 1}"   # after L's graph
+    titles = [s["title"] for s in walkthrough["steps"]]
+    k = titles.index("Forward: a^[3]_1")
+    assert titles[k - 1] == "Forward: z^[3]_1"
+    step = walkthrough["steps"][k]
+    assert step["lines"] == ["a^[3]_1 = σ(z^[3]_1)", "= σ(1.489)", f"= {six(sigmoid(1.489))}"]
+    assert step["edges"] == [f"{ids['z^[3]_1']}->{side['id']}_op"]
+    assert "L reads z^[3]_1 itself" in step["notes"][0]
+    for j in range(len(titles)):   # a side output never has a gradient to show
+        state = replay(walkthrough, j)[side["id"]]
+        assert "grad" not in state
+        assert state["status"] == ("pending" if j < k else "computed" if j < 16 else "done")
+    assert titles[16] == "Backward: ln σ(z^[3]_1)"
+    # the picture: its box and operation dashed, off z^[3]_1, data and no grad
+    svg = walkthrough["graph_svg"]
+    box = re.search(rf"<title>{side['id']}</title>(.*?)</g>", svg, re.S).group(1)
+    assert "stroke-dasharray" in box and "data" in box and "grad" not in box
+    assert f"<title>{ids['z^[3]_1']}&#45;&gt;{side['id']}_op</title>" in svg
+    cells = {c["id"]: c for t in walkthrough["tables"]["batch"] for row in t["rows"]
+             for c in row}
+    cells.update({c["id"]: c for layer in walkthrough["tables"]["layers"]
+                  for t in layer["tables"] for row in t["rows"] for c in row})
+    assert cells["Y_hat-0-0-0"]["bind"] == cells["A-3-0-0"]["bind"] == [side["id"], "data"]
+    assert cells["dL_dA-3-0-0"]["bind"] == cells["f_prime_Z-3-0-0"]["bind"] == [side["id"], "done"]
+
+
+def test_the_step_completing_delta_L_derives_y_hat_minus_y(walkthrough):
+    """The step that completes δ^[3] = ∂L/∂z^[3]_1 shows the lecture notes' simplification
+    with the engine's numbers, ∂L/∂A^[3] with its formula, f′(Z^[3]), and why L reads z."""
+    y_hat = sigmoid(1.489)
+    step = next(s for s in walkthrough["steps"] if s["title"] == "Backward: ln σ(z^[3]_1)")
+    assert step["lines"][-3:] == [
+        f"δ^[3]_1 = ∂L/∂ŷ · ∂ŷ/∂z^[3]_1 = σ(z^[3]_1) − y = ŷ − y = {six(y_hat)} − 1 = "
+        f"{six(y_hat - 1)} = ∂L/∂z^[3]_1, with",
+        f"∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −1/{six(y_hat)} = {six(-1 / y_hat)}   (∂L/∂A^[3])",
+        f"∂ŷ/∂z^[3]_1 = σ′(z^[3]_1) = ŷ(1 − ŷ) = {six(y_hat * (1 - y_hat))}   (f′(Z^[3]))"]
+    assert step["notes"] == ["L is computed from z^[3]_1, not from ŷ, so that δ stays exact "
+                             "where σ saturates."]
+    z3 = next(n["id"] for n in walkthrough["nodes"] if n["name"] == "z^[3]_1")
+    assert step["set"][z3]["grad"] == six(y_hat - 1) == "−0.184072"   # the graph agrees
+    cells = {c["id"]: c["text"] for layer in walkthrough["tables"]["layers"]
+             for t in layer["tables"] for row in t["rows"] for c in row}
+    assert (cells["dL_dA-3-0-0"], cells["f_prime_Z-3-0-0"], cells["delta-3-0-0"]) == (
+        six(-1 / y_hat), six(y_hat * (1 - y_hat)), six(y_hat - 1))
+
+
+def test_where_sigma_saturates_the_step_says_what_y_hat_loses():
+    """The saturated 1-1-1 sigmoid question's network under BCE: z = 50, y = 0.  σ(50)
+    rounds to 1, so ∂L/∂ŷ = 1/(1 − ŷ) divides by 0 (BCE on the number ŷ clamps its log
+    and gets 0); from z, δ = σ(z) − y = 1 exactly, and that is what the graph shows."""
+    script = explore("saturated_111", loss="bce").script
+    step = next(s for s in script["steps"] if s.get("notes") and "δ^[2]_1" in s["lines"][-3])
+    delta, dL, slope = step["lines"][-3:]
+    assert delta == "δ^[2]_1 = ∂L/∂ŷ · ∂ŷ/∂z^[2]_1 = σ(z^[2]_1) − y = ŷ − y = 1 − 0 = 1 = " \
+                    "∂L/∂z^[2]_1, with"
+    assert dL == ("∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = (1 − 0)/(1 − 1) divides by 0; BCE on the "
+                  "number ŷ clamps its log at −100 and gets 0   (∂L/∂A^[2])")
+    assert slope == f"∂ŷ/∂z^[2]_1 = σ′(z^[2]_1) = ŷ(1 − ŷ) = {six(sigmoid(50) * sigmoid(-50))}" \
+                    "   (f′(Z^[2]))"
+    assert "−−" not in "".join(line for s in script["steps"] for line in s["lines"])
+    names = {n["name"]: n["id"] for n in script["nodes"]}
+    final = replay(script)
+    assert final[names["z^[2]_1"]]["grad"] == "1" and final[names["L"]]["data"] == "50"
+    # cancellation: z = 30, y = 1 keeps δ = −σ(−30) exact, which ŷ − y would not
+    model = MLP(1, [1], activations=["sigmoid"], seed=0)
+    model.layers[0].neurons[0].w[0].data, model.layers[0].neurons[0].b.data = 1.0, 0.0
+    script = explore(model, [[30.0]], [1.0], loss="bce").script
+    [line] = [l for s in script["steps"] for l in s["lines"] if l.startswith("δ^[1]_1 = ")]
+    rounded = explain_step(model, [[30.0]], [1.0], loss="bce").Y_hat[0][0]
+    assert f"= ŷ − y = {six(-sigmoid(-30.0))} = ∂L/∂z^[1]_1 (from the rounded ŷ = " \
+           f"{rounded!r}, ŷ − y would give {six(rounded - 1)}), with" in line
+    assert six(rounded - 1) != six(-sigmoid(-30.0))
+
+
+def test_predictions_the_loss_does_not_read_are_side_outputs_and_only_bce_derives_them():
+    """BCE after a sigmoid reads z^[L]; categorical cross-entropy reads the target class's
+    probability only (and crashed the explorer: an MLP with several outputs).  Every
+    prediction L does not read is a side output, with the nodes computing it; only BCE's
+    gets the σ(z) − y derivation.  Every other loss and pairing reads its predictions."""
+    from nn.losses import LOSSES
+
+    X, Y = [[0.5, -1.0], [1.0, 0.5]], {"class": [0, 1], "label": [-1.0, 1.0], "p": [1.0, 0.0]}
+    expected = {("bce", "sigmoid"): ["a^[2](1)_1", "a^[2](2)_1"],
+                ("categorical_cross_entropy", "softmax"): [
+                    "log_softmax₁", "a^[2](1)_2", "log_softmax₃", "a^[2](2)_1"],
+                ("categorical_cross_entropy", "sigmoid"): [
+                    "z^[2](1)_2", "a^[2](1)_2", "z^[2](2)_1", "a^[2](2)_1"]}
+    explored = 0
+    for loss in LOSSES:
+        for activation in ("sigmoid", "linear", "tanh", "softmax"):
+            model = MLP(2, [2, 2 if loss.endswith("cross_entropy") else 1],
+                        activations=["tanh", activation], seed=1)
+            targets = Y["class"] if "cross_entropy" in loss else \
+                Y["label"] if loss == "hinge" else Y["p"]
+            try:
+                script = explore(model, X, targets, loss=loss, lr=0.1).script
+            except (ValueError, TypeError):
+                continue   # a pairing the losses refuse (probabilities twice, ...)
+            explored += 1
+            nodes = [n for n in script["nodes"] if n.get("side")]
+            assert [n["name"] for n in nodes] == expected.get((loss, activation), []), loss
+            text = [line for step in script["steps"] for line in step["lines"]]
+            assert any("= ŷ^(1) − y^(1) = " in line for line in text) == \
+                ((loss, activation) == ("bce", "sigmoid")), (loss, activation)
+            final = replay(script)
+            for n in nodes:   # computed, no gradient, done by the end of the backward pass
+                assert "grad" not in final[n["id"]] and final[n["id"]]["status"] == "done"
+    assert explored == 24   # of 32 pairings
+
+
+def test_a_network_with_several_outputs_explores_and_divides_by_them():
+    """explore() of an MLP with two outputs crashed (its prediction is a list).  BCE's
+    sample loss is the mean over the outputs, so δ = (ŷ − y)/2, and the step says so."""
+    model = MLP(2, [3, 2], activations=["tanh", "sigmoid"], seed=5)
+    X, Y = [[0.5, -1.0], [1.5, 0.25]], [[1.0, 0.0], [0.0, 1.0]]
+    script = explore(model, X, Y, loss="bce", lr=0.5).script
+    d = explain_step(model, X, Y, loss="bce", lr=0.5)
+    assert [n["name"] for n in script["nodes"] if n.get("side")] == [
+        "a^[2](1)_1", "a^[2](1)_2", "a^[2](2)_1", "a^[2](2)_2"]
+    [line] = [l for s in script["steps"] for l in s["lines"] if l.startswith("δ^[2]_1,1 = ")]
+    y_hat = d.Y_hat[0][0]
+    assert f"= (ŷ^(1)_1 − y^(1)_1)/2 = ({six(y_hat)} − 1)/2 = {six(d.layers[1].delta[0][0])}" \
+        in line
+    assert math.isclose((y_hat - 1) / 2, d.layers[1].delta[0][0], rel_tol=1e-12)
+    assert any("mean of BCE over its 2 outputs" in n for s in script["steps"]
+               for n in s.get("notes", []))
 
 
 def test_gradients_are_unknown_until_complete():

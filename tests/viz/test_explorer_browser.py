@@ -421,15 +421,21 @@ def test_graph_tables_and_diagram_show_one_state_at_every_step(tmp_path, browser
     page.close()
 
 
-def test_a_batch_explorer_shows_one_state_at_every_step(tmp_path, browser, views):
+@pytest.mark.parametrize("sizes, activation, Y, loss", [
+    ([3, 1], "sigmoid", [1.0, 0.0, 1.0], "bce"),   # ŷ: a side output of z^[2] per sample
+    ([2, 3], "softmax", [2, 0, 1], "categorical_cross_entropy"),   # the unread classes too
+])
+def test_a_batch_explorer_shows_one_state_at_every_step(tmp_path, browser, views, sizes,
+                                                        activation, Y, loss):
     from pathlib import Path
 
     from nn.layers import MLP
 
     snapshot, check = views
-    model = MLP(2, [3, 1], activations=["tanh", "sigmoid"], seed=5)
-    X, Y = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]], [1.0, 0.0, 1.0]
-    explorer = explore(model, X, Y, loss="bce", lr=0.5)
+    model = MLP(2, sizes, activations=["tanh", activation], seed=5)
+    X = [[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0]]
+    explorer = explore(model, X, Y, loss=loss, lr=0.5)
+    assert any(n.get("side") for n in explorer.script["nodes"])
     page = Page(browser, Path(explorer.save_html(tmp_path / "batch.html")))
     for k in range(0, len(explorer.steps), 3):
         page.page.evaluate(f"window.explorer.go({k})")
@@ -551,7 +557,7 @@ def test_controls_are_labelled_and_the_walk_works_from_the_keyboard(tmp_path, br
     page.page.keyboard.press("Tab")
     assert page.page.evaluate("document.activeElement.closest('.bpx') !== null")
     page.press("End")
-    assert page.step == 42
+    assert page.step == 41   # start, 12 + 1 forward (ŷ, side output), 12 backward, 15 updates, end
     page.press("Home")
     page.press("ArrowRight", 3)
     assert page.step == 3

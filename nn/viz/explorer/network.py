@@ -24,6 +24,14 @@ W^[l] new         W^[l]_j,k (b new likewise)      it is updated
 
 With a batch of m samples, the graph's ∂L/∂z^[l](i)_j is (1/m) δ^[l]_j,i: the tables
 keep the lecture notes' per-sample δ, and the step that completes it says so.
+
+**BCE after a sigmoid output** reads z^[L] itself, L = −[y ln σ(z) + (1 − y) ln σ(−z)]
+(exact where σ saturates: :func:`nn.losses.binary_cross_entropy`), so the prediction
+ŷ = a^[L] = σ(z^[L]) is not on L's graph.  It is a side output of the walk: computed
+right after z^[L], drawn hanging off it, with no gradient.  The step that completes
+δ^[L] = ∂L/∂z^[L] derives it as the lecture notes do, ∂L/∂ŷ · ŷ(1 − ŷ) = ŷ − y, and
+shows ∂L/∂A^[L] (the loss's own derivative at ŷ, as ``backprop explain`` reports it)
+and f′(Z^[L]): their cells are tied to ŷ being done.
 """
 
 import copy
@@ -32,8 +40,9 @@ import re
 from autograd import Value, topological_order
 
 from ...explain import as_batch, explain_step
-from ...losses import get_loss
+from ...losses import binary_cross_entropy, get_loss
 from ..diagram import diagram_fields
+from .logit import ReadsLogit
 from .pictures import network_svg
 from .script import graph_script, shown
 
@@ -79,9 +88,11 @@ class _Roles:
             self.role[x] = ("x", i, k)
 
     def tag_sample(self, prediction, i, m):
-        """Record sample i's z and a nodes (labelled by the MLP) and name them per sample."""
+        """Record sample i's z and a nodes (labelled by the MLP) and name them per sample;
+        ``prediction`` is the MLP's output, a Value or a list of them."""
         self.m = m
-        for v in topological_order(prediction):
+        outputs = prediction if isinstance(prediction, list) else [prediction]
+        for v in (v for out in outputs for v in topological_order(out)):
             match = _NODE_LABEL.match(v.label) if v not in self.role else None
             if match:
                 kind, l, j = match.group(1), int(match.group(2)), int(match.group(3))
@@ -89,9 +100,12 @@ class _Roles:
                 if m > 1:
                     v.label = f"{kind}^[{l}]({i})_{j}"
 
-    def index(self, order):
-        """{role: node id} for the nodes of ``order`` (ids are topological positions)."""
-        self.node = {self.role[v]: f"n{i}" for i, v in enumerate(order) if v in self.role}
+    def index(self, order, side):
+        """{role: node id} for the nodes of ``order`` (ids are topological positions) and
+        the side outputs ``side`` (ids after them, as the script numbers them)."""
+        self.node = {self.role[v]: f"n{i}" for i, v in enumerate(order + side)
+                     if v in self.role}
+        self.side = {self.node[self.role[v]]: v for v in side if v in self.role}
 
     def find(self, kind, *index):
         """The id of the node with this role; an output a^[l] falls back to its z^[l]
@@ -100,6 +114,13 @@ class _Roles:
         if node is None and kind == "a":
             node = self.node.get(("z", *index))
         return node
+
+    def tie(self, kind, what, *index):
+        """[node id, state shown] for a cell showing ``what`` of the node (kind, *index).
+        A side output has no gradient: the cell of its ∂L/∂ŷ, the loss's own derivative,
+        shows when it is done (when δ^[L] is complete)."""
+        node = self.find(kind, *index)
+        return [node, "done" if what == "grad" and node in self.side else what]
 
     def edit(self, v):
         role = self.role.get(v)
@@ -143,9 +164,9 @@ def _layer_tables(layer, roles):
                     edit = [key, l, r + 1] + ([c + 1] if key == "W" else [])
                 elif tie[0] in ("W", "b"):
                     index = (r + 1, c + 1) if tie[0] == "W" else (r + 1,)
-                    bind = [roles.find(tie[0], l, *index), tie[1]]
+                    bind = roles.tie(tie[0], tie[1], l, *index)
                 else:   # z or a of neuron r + 1, sample c + 1
-                    bind = [roles.find(tie[0], l, r + 1, c + 1), tie[1]]
+                    bind = roles.tie(tie[0], tie[1], l, r + 1, c + 1)
                 cells.append(_cell(cid, x, bind, edit))
             rows.append(cells)
         tables.append({"key": key, "title": title.format(l=l), "rows": rows})
@@ -156,7 +177,7 @@ def _batch_tables(d, roles, root_id):
     L = len(d.layers)
     x_rows = [[_cell(cell_id("A0", 0, k, i), x, edit=["x", i + 1, k + 1])
                for i, x in enumerate(row)] for k, row in enumerate(d.A0)]
-    y_hat = [[_cell(cell_id("Y_hat", 0, j, i), y, bind=[roles.find("a", L, j + 1, i + 1), "data"])
+    y_hat = [[_cell(cell_id("Y_hat", 0, j, i), y, bind=roles.tie("a", "data", L, j + 1, i + 1))
               for i, y in enumerate(row)] for j, row in enumerate(d.Y_hat)]
     vectors = any(isinstance(y, (list, tuple)) for y in d.Y)
     if vectors:
@@ -228,13 +249,47 @@ def network_script(model, X, Y, loss="bce", lr=None, title=None):
     root = loss_fn(predictions[0], targets[0]) if m == 1 else loss_fn(predictions, targets)
     root.label = "L"
     order = topological_order(root)
-    roles.index(order)
+    outputs = [a for p in predictions for a in (p if isinstance(p, list) else [p])]
+    side = _side_outputs(outputs, order)
+    roles.index(order, side)
+    reads_logit = ReadsLogit(roles, d, targets) if loss_fn is binary_cross_entropy else None
     sizes = "-".join(str(n) for n in d.sizes)
     title = title or f"MLP {sizes}, {d.loss_function} loss, batch of {m}"
     params = model.parameters() if lr is not None else []
-    script = graph_script(root, params=params, lr=lr, title=title, notes=roles.notes,
-                          edits=roles.edit)
+    script = graph_script(root, params=params, lr=lr, title=title, edits=roles.edit,
+                          remarks=lambda completed: _remarks(completed, roles, reads_logit),
+                          side={v: _side_note(v, outputs, reads_logit) for v in side})
     script["kind"] = "network"
     script["tables"] = _tables(d, roles, script["root"])
     script["diagrams"] = _diagrams(model, samples[0], roles)
     return script
+
+
+def _side_outputs(outputs, order):
+    """The nodes computing the predictions ``outputs`` that L (its graph ``order``) does not
+    read, in topological order: σ(z^[L]) when BCE reads z^[L] itself, the probabilities
+    of the classes but the target's.  A prediction that needs a leaf L does not read
+    either is left out: its number is not a step of L's computation."""
+    on_graph, side = set(order), []
+    for out in outputs:
+        missing = [v for v in topological_order(out) if v not in on_graph and v not in side]
+        if not any(v.is_leaf for v in missing):
+            side += missing
+    return side
+
+
+def _side_note(v, outputs, reads_logit):
+    """The note of a side output's forward step: why L does not read this prediction."""
+    if v not in outputs:
+        return None
+    if reads_logit and reads_logit.reads(v.parents[0]):
+        return reads_logit.forward_note(v)
+    return (f"{v.label} is a prediction L does not read (drawn dashed): no gradient flows "
+            f"back through it.")
+
+
+def _remarks(completed, roles, reads_logit):
+    """(lines, notes) for the backward step completing ``completed``: the derivation of
+    δ^[L] = ŷ − y where BCE reads z^[L], and the per-sample δ of a batch."""
+    lines, notes = reads_logit.remarks(completed) if reads_logit else ([], [])
+    return lines, notes + roles.notes(completed)

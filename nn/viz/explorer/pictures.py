@@ -18,15 +18,16 @@ def _svg(drawing):
     return svg[svg.index("<svg"):]
 
 
-def graph_svg(root, title=None, constants=None):
+def graph_svg(root, title=None, constants=None, side_outputs=()):
     """SVG of ``root``'s computation graph; node ``n{i}`` is the i-th node of
     ``autograd.topological_order(root)`` and its operation is ``n{i}_op``;
-    ``constants`` are drawn as numbers with no gradient."""
+    ``constants`` are drawn as numbers with no gradient, ``side_outputs`` (values
+    computed from the graph that root does not use) dashed, with ids after the graph's."""
     # Every node its own box at natural size: the page steps through nodes one by one
     # and has its own fit and zoom, so no collapsing and no notebook-cell scaling here.
     # Fields stacked: a narrow picture, legible at a larger scale when fitted to a cell.
     return _svg(draw_dot(root, fmt="{:.6g}", title=title, collapse=None, size=None,
-                         constants=constants, stacked=True))
+                         constants=constants, stacked=True, side_outputs=side_outputs))
 
 
 def network_svg(mlp, show="weight", x=None, legend=True, edge_labels=True):

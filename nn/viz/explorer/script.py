@@ -4,7 +4,9 @@ computed by the engine and written out as the numbers and formulas a learner rea
 :func:`graph_script` walks a scalar graph:
 
 * step 0: the leaves' values are known, every other node is pending (``?``);
-* forward: one step per operation node in topological order, ``z = formula = numbers = value``;
+* forward: one step per operation node in topological order, ``z = formula = numbers = value``
+  (a side output, a value computed from the graph that the root does not use, right
+  after its parents: it is drawn hanging off them, and no gradient flows back to it);
 * backward: one step per operation node in the order of :func:`autograd.backward_steps`
   (the root first): the gradient ∂L/∂v arriving at it, each parent's local derivative
   ∂v/∂p (formula and number) and the contribution ``∂L/∂p += ∂v/∂p · ∂L/∂v = local ×
@@ -26,7 +28,7 @@ is read off the engine's nodes.
 """
 
 from autograd import Value, backward_steps, topological_order, zero_grad
-from autograd.viz.draw import default_constants, described
+from autograd.viz.draw import default_constants, described, side_values
 
 from .formulas import forward_formula, local_formula, number
 from .pictures import graph_svg
@@ -59,7 +61,10 @@ def _ascii_operand(x):
 
 def operand_name(name):
     """``name`` as an operand in a formula: parenthesised when it is itself a formula
-    (``a − 1`` in ``(a − 1)^2``, ``∂L/∂(a − 1)``)."""
+    (``a − 1`` in ``(a − 1)^2``, ``∂L/∂(a − 1)``) or starts with a minus sign
+    (``a · (−2)``, ``σ(−(−z))``, ``∂L/∂(−z)``)."""
+    if name.startswith(MINUS) and len(name) > 1:
+        return f"({name})"
     depth = 0
     for ch in name:
         depth += ch in "([{"
@@ -183,16 +188,22 @@ class _WidestData:
             p.data = data
 
 
-def graph_script(root, params=(), lr=None, title=None, constants=None, notes=None, edits=None):
+def graph_script(root, params=(), lr=None, title=None, constants=None, remarks=None,
+                 edits=None, side=()):
     """The step-by-step script of ``root``'s forward pass, backward pass and (with
     ``params`` and ``lr``) the update θ ← θ − α ∂L/∂θ, as a JSON-ready dict.
 
     ``constants``: leaves to show as numbers with no gradient (a labelled target y),
-    besides every leaf without a label (as :func:`autograd.draw_dot` draws them).  ``notes(completed)`` may return
-    remarks for a backward step that completes the gradients of the nodes
-    ``completed``; ``edits(node)`` the key by which a front end asks to change a leaf
-    (default ``{"node": id}`` for every leaf).  The graph's gradients are zeroed and
-    left as one backward pass from ``root`` leaves them; ``params`` are not changed.
+    besides every leaf without a label (as :func:`autograd.draw_dot` draws them).
+    ``side``: values computed from the graph that ``root`` does not use (an MLP's
+    prediction ŷ = σ(z^[L]) when BCE reads z^[L]), in topological order, or a dict of
+    them to a note for their forward step: each is computed right after its parents,
+    drawn hanging off them, has no gradient, and is done when its parents' gradients
+    are complete.  ``remarks(completed)`` may return (lines, notes) to add to the
+    backward step that completes the gradients of the nodes ``completed``;
+    ``edits(node)`` the key by which a front end asks to change a leaf (default
+    ``{"node": id}`` for every leaf).  The graph's gradients are zeroed and left as one
+    backward pass from ``root`` leaves them; ``params`` are not changed.
     """
     if not isinstance(root, Value):
         raise TypeError(f"explore() needs an autograd.Value (a loss) to explore, got "
@@ -201,35 +212,52 @@ def graph_script(root, params=(), lr=None, title=None, constants=None, notes=Non
     order = topological_order(root)
     given = [] if constants is None else list(constants)
     _check_graph(root, order, params, lr, given)
+    side_notes = side if isinstance(side, dict) else {}
+    side = side_values(order, side)
     constants = (set(default_constants(order)) - set(params)) | set(given)
-    ids = {v: f"n{i}" for i, v in enumerate(order)}
-    names = node_names(order, root, constants)
-    notes = notes or (lambda completed: [])
+    ids = {v: f"n{i}" for i, v in enumerate(order + side)}
+    walk = _walk_order(order, side)
+    names = node_names(walk, root, constants)
+    remarks = remarks or (lambda completed: ([], []))
     zero_grad(root)
     nodes = [{"id": ids[v], "name": names[v], "op": v.op, "leaf": v.is_leaf,
               "param": v in params, "constant": v in constants,
               "edit": (edits(v) if edits else {"node": ids[v]}) if v.is_leaf else None}
              for v in order]
+    nodes += [{"id": ids[v], "name": names[v], "op": v.op, "leaf": False, "param": False,
+               "constant": False, "side": True, "edit": None} for v in side]
     initial = {ids[v]: {"data": shown(v.data) if v.is_leaf else UNKNOWN, "grad": UNKNOWN,
                         "status": "constant" if v in constants
                         else "known" if v.is_leaf else "pending"} for v in order}
+    # a side output has no gradient: its state has none to show
+    initial.update({ids[v]: {"data": UNKNOWN, "status": "pending"} for v in side})
     operations = sum(1 for v in order if not v.is_leaf)
+    lines = [f"{len(order)} nodes, {operations} operations; the forward pass computes every "
+             f"other node's value, then the backward pass every ∂{names[root]}/∂v."]
+    if side:
+        one = len(side) == 1
+        lines.append(f"{_listed([names[v] for v in side])} "
+                     f"{'is a side output' if one else 'are side outputs'} (drawn dashed): "
+                     f"computed from the graph but not used by {names[root]}, so no gradient "
+                     f"flows back through {'it' if one else 'them'}.")
     steps = [{"phase": "start", "node": None, "title": "Start: the leaves' values are given",
-              "lines": [f"{len(order)} nodes, {operations} operations; the forward pass "
-                        f"computes every other node's value, then the backward pass every "
-                        f"∂{names[root]}/∂v."], "set": {}}]
-    steps += _forward_steps(order, ids, names)
-    steps += _backward_steps(root, order, ids, names, constants, notes)
+              "lines": lines, "set": {}}]
+    steps += _forward_steps(walk, ids, names, side_notes)
+    steps += _backward_steps(root, order, side, ids, names, constants, remarks)
     steps += _update_steps(root, params, lr, ids, names)
     steps.append({"phase": "end", "node": None, "title": "Done",
                   "lines": _summary(root, params, lr, names), "set": {}})
     # Drawn after the backward pass, so each box is laid out wide enough for its
     # gradient, and with the longer of each parameter's old and new value.
     with _Labels(names, constants), _WidestData(params, lr):
-        svg = graph_svg(root, title=title, constants=constants)
+        svg = graph_svg(root, title=title, constants=constants, side_outputs=side)
     return {"kind": "graph", "title": title or f"Backpropagation through {names[root]}",
             "root": ids[root], "nodes": nodes, "initial": initial, "steps": steps,
             "graph_svg": svg}
+
+
+def _listed(names):
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _summary(root, params, lr, names):
@@ -244,28 +272,46 @@ def _edges(v, ids, constants=()):
     return [f"{ids[p]}->{ids[v]}_op" for p in v.parents if p not in constants]
 
 
-def _forward_steps(order, ids, names):
+def _walk_order(order, side):
+    """The graph's nodes ``order`` with the side outputs ``side`` (in topological order)
+    each placed right after its last parent on the graph, as the forward pass meets them."""
+    position = {v: i for i, v in enumerate(order)}
+    anchor, after = {}, {}
+    for v in side:   # a side parent's anchor stands for it
+        anchor[v] = max((anchor.get(p, p) for p in v.parents), key=position.__getitem__)
+        after.setdefault(anchor[v], []).append(v)
+    return [w for v in order for w in (v, *after.get(v, ()))]
+
+
+def _forward_steps(walk, ids, names, side_notes):
     steps = []
-    for v in order:
+    for v in walk:
         if v.is_leaf:
             continue
-        name = names[v]
-        formula = formula_of(v, names)
-        # formulas.py unwraps a negative operand written "(-2)" inside f(…), so the
-        # numbers stay ASCII until the line is written
-        plugged = forward_formula(v, [_ascii_operand(p.data) for p in v.parents])
-        plugged = plugged.replace("-", MINUS)
-        lines = [f"{name} = {formula}", f"= {plugged}"] if formula != name \
-            else [f"{name} = {plugged}"]
-        steps.append({
-            "phase": "forward", "node": ids[v], "title": f"Forward: {name}",
-            "lines": lines + [f"= {shown(v.data)}"],
-            "set": {ids[v]: {"data": shown(v.data), "status": "computed"}},
-            "edges": _edges(v, ids)})
+        steps.append(_forward_step(v, ids, names))
+        if side_notes.get(v):
+            steps[-1]["notes"] = [side_notes[v]]
     return steps
 
 
-def _backward_steps(root, order, ids, names, constants, notes):
+def _forward_step(v, ids, names):
+    name = names[v]
+    formula = formula_of(v, names)
+    # formulas.py unwraps a negative operand written "(-2)" inside f(…), so the
+    # numbers stay ASCII until the line is written
+    plugged = forward_formula(v, [_ascii_operand(p.data) for p in v.parents])
+    plugged = plugged.replace("-", MINUS)
+    lines = [f"{name} = {formula}", f"= {plugged}"] if formula != name \
+        else [f"{name} = {plugged}"]
+    if plugged != shown(v.data):   # −z = −50 is its value already
+        lines.append(f"= {shown(v.data)}")
+    return {"phase": "forward", "node": ids[v], "title": f"Forward: {name}",
+            "lines": lines,
+            "set": {ids[v]: {"data": shown(v.data), "status": "computed"}},
+            "edges": _edges(v, ids)}
+
+
+def _backward_steps(root, order, side, ids, names, constants, remarks):
     R = operand_name(names[root])
     uses = {}
     for child in order:
@@ -273,6 +319,9 @@ def _backward_steps(root, order, ids, names, constants, notes):
             if p not in constants:
                 uses[p] = uses.get(p, 0) + 1
     arrived, running = {}, {}
+    # a side output is done once its parents' gradients are complete (the root's at once)
+    # and its side parents are done
+    waiting = {v: {p for p in v.parents if p not in constants and p is not root} for v in side}
     steps = []
     for step in backward_steps(root):
         v = step.node
@@ -314,11 +363,18 @@ def _backward_steps(root, order, ids, names, constants, notes):
             if done:
                 changes[ids[p_node]] = {"grad": shown(p_node.grad), "status": "complete"}
                 completed.append(p_node)
+        finished = set(completed)
+        for s in list(waiting):   # in order: a side parent is done before its children
+            waiting[s].difference_update(finished)
+            if not waiting[s]:
+                changes[ids[s]] = {"status": "done"}
+                finished.add(s)
+                del waiting[s]
+        more, notes = remarks(completed)
         record = {"phase": "backward", "node": ids[v], "title": f"Backward: {names[v]}",
-                  "lines": lines, "set": changes, "edges": _edges(v, ids, constants)}
-        extra = notes(completed)
-        if extra:
-            record["notes"] = extra
+                  "lines": lines + more, "set": changes, "edges": _edges(v, ids, constants)}
+        if notes:
+            record["notes"] = notes
         steps.append(record)
     return steps
 

@@ -57,7 +57,8 @@ function stateAt(script, index) {
 
 function isKnown(s, what) {
   if (!s) return false;
-  if (what === "data" || what === "grad") return s[what] !== UNKNOWN;
+  // a side output's state has no grad: it never has one to show
+  if (what === "data" || what === "grad") return what in s && s[what] !== UNKNOWN;
   return s.status === what;
 }
 
@@ -184,7 +185,7 @@ export function mount(root, script, options = {}) {
   // As many lines as the longest step has (a wrapped line scrolls inside), so the page
   // does not grow or shrink from one step to the next.
   const most = Math.max(...steps.map(s => s.lines.length + (s.notes || []).length));
-  lines.style.height = `${(Math.min(most, 7) * 1.5 + 0.3).toFixed(1)}em`;
+  lines.style.height = `${(Math.min(most, 9) * 1.5 + 0.3).toFixed(1)}em`;
   lines.setAttribute("aria-live", "polite");
 
   // -- pictures
