@@ -25,6 +25,7 @@ A correct answer earns the question's weight; the rest earn nothing (formulas ar
 independent: there is no error carried forward between them).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,8 +45,6 @@ FORMULA_VERDICTS = ("correct", "wrong", "missing", "rejected")
 FORMULA_SLIPS = tuple(dict.fromkeys([*SLIPS, *(m.code for m in MISTAKES)]))
 """Every code a formula's slip may have: the engine's slips, then the worksheet's mistakes
 (a layer formula's slips: weights_not_transposed, missing_batch_mean, …)."""
-
-_ENTRY_FIELDS = ("question", "answer")
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,7 @@ class FormulaGrade:
 
     def slips(self):
         """{slip code: how many questions it names}."""
-        found = {}
-        for e in self.entries:
-            if e.slip:
-                found[e.slip] = found.get(e.slip, 0) + 1
-        return found
+        return dict(Counter(e.slip for e in self.entries if e.slip))
 
 
 def grade_formulas(questions, section, weight):

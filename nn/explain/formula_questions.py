@@ -140,6 +140,9 @@ class FormulaQuestion:
         :class:`~autograd.formula.FormulaError` (one line) when it cannot be read and
         :class:`NotAnAnswer` when it answers another question."""
         answer = answer.replace("ᵢ", "_i")   # the worksheet's sample index: ŷᵢ − yᵢ
+        stripped = answer.strip()
+        if len(stripped) > 1 and stripped[0] == stripped[-1] == "`":
+            answer = stripped[1:-1]   # copied with the Markdown sheet's code quotes
         if self.key in (ACTIVATION_DERIVATIVE, OUTPUT_DELTA):
             return self._derivative(answer)
         return self._layer_formula(answer)

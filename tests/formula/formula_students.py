@@ -11,7 +11,8 @@ CAREFUL = {
         "sigmoid": ["σ(z)(1−σ(z))", "sigmoid(z)*(1-sigmoid(z))", "sigmoid(z)*(1 - sigmoid(z))",
                     r"\sigma(z)\left(1-\sigma(z)\right)", r"\sigma(z)(1-\sigma(z))",
                     "a(1 − a)", "a*(1-a)", "exp(-z)/(1+exp(-z))**2", "e^(−z)/(1 + e^(−z))²",
-                    "σ(z)·σ(−z)", "σ′(z) = σ(z)(1 − σ(z))", "  σ(z) × (1 − σ(z))  "],
+                    "σ(z)·σ(−z)", "σ′(z) = σ(z)(1 − σ(z))", "  σ(z) × (1 − σ(z))  ",
+                    "`σ(z)⋅(1−σ(z))`", "$\\sigma(z)(1-\\sigma(z))$"],
         "tanh": ["1 − tanh(z)²", "1 - tanh(z)**2", "1 - a^2", r"1 - \tanh^2(z)",
                  "sech(z)^2", "4/(e^z + e^(-z))^2", "1 − a²"],
         "relu": ["z > 0", "step(z)", r"\mathbb{1}[z>0]", "z >= 0", "(z > 0)", "heaviside(z)"],
@@ -19,6 +20,7 @@ CAREFUL = {
     "output_delta": {
         "bce": ["ŷ − y", "yhat - y", "a - y", "A^[L] − Y", "Ŷ − Y", "ŷᵢ − yᵢ", r"\hat{y} - y",
                 r"\hat{y}_i - y_i", "σ(z) − y", "sigmoid(z) - y", "-(y - ŷ)", "δ^[L] = ŷ − y",
+                "ŷ – y", "y\u0302\u00a0−\u00a0y",
                 "(ŷ − y)/(ŷ(1 − ŷ)) · ŷ(1 − ŷ)", "−y(1 − ŷ) + (1 − y)ŷ"],
         "squared_error": ["2(ŷ − y)ŷ(1 − ŷ)", "2*(a-y)*a*(1-a)", "2(σ(z) − y)σ(z)(1 − σ(z))",
                           r"2(\hat{y}-y)\hat{y}(1-\hat{y})", "2 (A^[L] − Y) ⊙ A^[L] ⊙ (1 − A^[L])",
@@ -31,7 +33,8 @@ CAREFUL = {
                r"\delta^{[l]} = (W^{[l+1]})^\top \delta^{[l+1]} \odot f'(Z^{[l]})",
                "W^[l+1].T @ δ^[l+1] * f′(Z^[l])", "δ^[1] = (W^[2])ᵀ δ^[2] ⊙ f′(Z^[1])",
                "delta1 = W_2.T @ delta_2 * f'(Z_1)", "δ^[2] = (W^[3])ᵀ δ^[3] ⊙ f′(Z^[2])",
-               "(W^[L])ᵀ δ^[L] ⊙ f′(Z^[L−1])"],
+               "(W^[L])ᵀ δ^[L] ⊙ f′(Z^[L−1])", "(W^[l+1])^T δ^[l+1] ⊙ f’(Z^[l])",
+               "(W^[l+1])ᵀ·δ^[l+1]∘f′(Z^[l])"],
         "sigmoid": ["d1 = W2.T @ d2 * a1 * (1 - a1)",
                     "(W^[l+1])ᵀ δ^[l+1] ⊙ A^[l] ⊙ (1 − A^[l])",
                     "(W^[l+1])ᵀ δ^[l+1] ⊙ σ(Z^[l]) ⊙ (1 − σ(Z^[l]))"],
@@ -45,7 +48,8 @@ CAREFUL = {
         None: ["∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ", "(1/m) δ^[l] (A^[l−1])ᵀ",
                "dW1 = (1/m) d1 @ X.T", "d1 @ X.T / m", "dW2 = 1/m * d2 @ A1.T",
                r"\frac{\partial L}{\partial W^{[l]}} = \frac{1}{m}\delta^{[l]}(A^{[l-1]})^\top",
-               "1/m * δ^[l] @ (A^[l-1]).T"],
+               "1/m * δ^[l] @ (A^[l-1]).T", "1/m δ^[l] A^[l-1]ᵀ", "(d1 @ X.T)/m",
+               "δ^{[l]} (A^{[l-1]})^T / m"],
     },
 }
 """question key -> activation or loss (None: any) -> careful answers."""

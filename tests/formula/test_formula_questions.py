@@ -15,8 +15,7 @@ from autograd import Value
 from autograd.formula import FormulaError, evaluate
 from nn.activations import ACTIVATIONS
 from nn.explain.exercise import HIDDEN, LOSS_OUTPUT, make_exercise
-from nn.explain.formula_questions import (QUESTION_KEYS, FormulaQuestion, NotAnAnswer,
-                                          formula_questions)
+from nn.explain.formula_questions import QUESTION_KEYS, FormulaQuestion, NotAnAnswer
 from nn.explain.worksheet import ACTIVATION_FORMULAS, function_formula
 from nn.losses import LOSSES
 
