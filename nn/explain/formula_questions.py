@@ -17,6 +17,12 @@ delta_recursion          δ^[l] of a hidden layer:                              
 weight_gradient          ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ                    check_layer_formula
 =======================  ====================================================  ====================
 
+What a form, a feedback file or an export reads of a question: ``key`` (its name in
+reports, and where the answer goes: ``answers.json`` → ``formulas`` → ``key`` →
+``answer``, a string), ``symbol`` / ``symbol_latex`` (δ^[L]) and the question's words as
+``text``, ``markdown`` or ``latex``; :meth:`nn.explain.exercise.Exercise.formula_questions`
+gives an exercise's, and :data:`nn.explain.worksheet.FORMULA_NOTATION` says how to type one.
+
 A question's definition (what it is the derivative of, with respect to what, for which
 activation and loss, and the seed of its random points: the exercise's own, so a
 verdict is the same on every run) is the teacher's: :meth:`FormulaQuestion.to_key`
@@ -170,7 +176,7 @@ class FormulaQuestion:
                                   f"{quantity_text((symbol, ('l', 0)))}")
         else:
             target = (symbol, _layer_given(symbol, statement, deltas))
-            quantity = quantity_text(target).replace("∂L/∂W", "dW")
+            quantity = quantity_text(target)
         _refuse_itself(statement, target)
         if symbol == "δ" and (_shifted(target[1], 1) not in deltas
                               or isinstance(target[1], int) and target[1] < 1):
@@ -221,7 +227,7 @@ def formula_questions(exercise):
     if hidden:
         checks[DELTA_RECURSION] = {"quantity": "δ^[l]", "activation": hidden[0],
                                    "loss": exercise.loss, "seed": seed}
-    checks[WEIGHT_GRADIENT] = {"quantity": "dW^[l]", "activation": None,
+    checks[WEIGHT_GRADIENT] = {"quantity": "∂L/∂W^[l]", "activation": None,
                                "loss": exercise.loss, "seed": seed}
     return tuple(_build(key, check) for key, check in checks.items())
 

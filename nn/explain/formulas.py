@@ -186,7 +186,8 @@ def quantity_of(statement, given=None):
     if given is not None and statement.lhs is not None:
         raise FormulaError("give the quantity either as the formula's left side or as "
                            "quantity=, not both", "formula")
-    node = statement.lhs if given is None else parse(given, "quantity").rhs
+    # a quantity is what a left side names, so ∂L/∂W^[l] reads as it does before an '='
+    node = statement.lhs if given is None else parse(f"{given} = 0", "quantity").lhs
     what = "quantity" if given is not None else "formula"
     if node is None:
         raise FormulaError("say which quantity the formula gives: start it with δ^[1] = …, "

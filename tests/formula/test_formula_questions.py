@@ -221,3 +221,14 @@ def test_a_verdict_is_the_same_on_every_run_and_drawn_from_the_students_seed():
     assert first == again
     assert first["at"] != q2.grade("σ(z)(1 + σ(z))").to_dict()["at"]
     assert not math.isnan(first["formula_value"])
+
+
+def test_a_quantity_is_given_as_a_left_side_reads():
+    """check_layer_formula's quantity= takes ∂L/∂W^[l] as a left side writes it (it used to
+    refuse ∂ outside a left side), as the key's weight_gradient definition does."""
+    from nn.explain.formulas import check_layer_formula
+    assert check_layer_formula("(1/m) δ^[l] (A^[l−1])ᵀ", "∂L/∂W^[l]")
+    assert check_layer_formula("Σ δ^[l] / m", r"\frac{\partial L}{\partial b^{[l]}}")
+    assert not check_layer_formula("δ^[l] (A^[l−1])ᵀ", "∂L/∂W^[l]")
+    with pytest.raises(FormulaError, match="only one '='"):
+        check_layer_formula("x", "δ^[1] = 3")
