@@ -3,7 +3,8 @@
 
 Fixtures ``gradcheck``, ``gradgradcheck``, ``assert_grad`` and ``check_accumulation``
 are the functions of :mod:`autograd.check` with their finite-difference settings
-taken from the command line::
+taken from the command line, and ``assert_formula`` is :func:`autograd.formula.assert_formula`
+(a hand-derived formula, typed as a learner writes it, against the engine's derivative)::
 
     pytest --gradcheck-eps 1e-5 --gradcheck-rtol 1e-4
 
@@ -51,9 +52,9 @@ def pytest_addoption(parser):
                         help=f"{text} (default {default:g})")
 
 
-def _checks():
-    """backproplab's :mod:`autograd.check`, imported now, or a failure naming the
-    ``autograd`` that ``import autograd`` finds instead."""
+def _library(module):
+    """backproplab's ``module`` (:mod:`autograd.check` or :mod:`autograd.formula`), imported
+    now, or a failure naming the ``autograd`` that ``import autograd`` finds instead."""
     __tracebackhide__ = True
     autograd = importlib.import_module("autograd")
     if not getattr(autograd, "__backproplab__", False):
@@ -61,11 +62,11 @@ def _checks():
                     f"finds {getattr(autograd, '__file__', autograd)!s}, another package of that "
                     f"name; call autograd.check from a project without one, or pass "
                     f"-p no:backproplab", pytrace=False)
-    return importlib.import_module("autograd.check")
+    return importlib.import_module(module)
 
 
-def _configured(name, config, keywords):
-    function = getattr(_checks(), name)
+def _configured(name, config, keywords, module="autograd.check"):
+    function = getattr(_library(module), name)
     settings = {}
     for option, (keyword, _, _) in OPTIONS.items():
         value = config.getoption(option)
@@ -98,3 +99,11 @@ def assert_grad(pytestconfig):
     """:func:`autograd.check.assert_grad`: exact against exact, so its tight tolerances
     are not the finite-difference options'."""
     return _configured("assert_grad", pytestconfig, set())
+
+
+@pytest.fixture
+def assert_formula(pytestconfig):
+    """:func:`autograd.formula.assert_formula`: a formula such as ``"σ(z)(1 − σ(z))"``
+    against the engine's derivative of ``of``; exact against exact, so its tolerances
+    are its own, not the finite-difference options'."""
+    return _configured("assert_formula", pytestconfig, set(), module="autograd.formula")

@@ -5,7 +5,8 @@ Writes one new class folder ``--out DIR`` (:mod:`nn.explain.class_files`):
 out, and ``DIR/teacher/`` (manifest.json and keys/ID/key.json, key.md) to keep.  The
 class appears whole or not at all.  The exercise is drawn from SHA-256 of the course
 seed (``--course``) and the ID, so it is the same on every run; ``--manifest`` makes
-any student's set again, byte for byte, from a class's manifest.
+any student's set again, byte for byte, from a class's manifest.  ``--formulas`` adds
+formula questions to every sheet and answer file (:mod:`nn.explain.formula_questions`).
 """
 
 import argparse
@@ -15,7 +16,7 @@ from .options import (PROG, CommandError, digits as digits_option, int_at_least,
                       positive_float, report_written)
 from ..explain.class_files import write_class
 from ..explain.class_grade import read_manifest
-from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT
+from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_formula_weight
 from ..explain.manifest import Manifest, ManifestError
 from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
@@ -28,11 +29,13 @@ examples:
   backprop exercise --students roster.txt --course "ml-2026-spring" --out class
   backprop exercise --count 30 --sizes 2-2-2-1 --loss bce --batch 2 --course c1 --out class
   backprop exercise --manifest class --student alice --out again   (a lost sheet, remade)
+  backprop exercise --count 30 --formulas --formula-weight 2 --course c1 --out class
 hand out class/students/ID/; after the students fill in answers.json:
   backprop grade --keys class returned/ --format csv --out marks.csv
 """
 
-_CHOICE_FLAGS = ("course", "sizes", "hidden", "loss", "batch", "lr", "digits")
+_CHOICE_FLAGS = ("course", "sizes", "hidden", "loss", "batch", "lr", "digits", "formulas",
+                 "formula_weight")
 
 
 def _sizes(text):
@@ -74,7 +77,8 @@ def _students(args):
 def _manifest(args):
     """The class settings: from --manifest, or from the flags."""
     if args.manifest:
-        given = [f"--{name}" for name in _CHOICE_FLAGS if getattr(args, name) is not None]
+        given = [f"--{name.replace('_', '-')}" for name in _CHOICE_FLAGS
+                 if getattr(args, name) is not None]
         if given:
             raise CommandError(f"{', '.join(given)} cannot be combined with --manifest: the "
                                f"manifest fixes the course seed and every choice")
@@ -86,10 +90,15 @@ def _manifest(args):
             return read_manifest(teacher)
         except ManifestError as e:
             raise CommandError(str(e)) from None
+    if args.formula_weight is not None and not args.formulas:
+        raise CommandError("--formula-weight goes with --formulas (the formula questions it "
+                           "weighs)")
     digits = args.digits or Policy.digits
     choices = {"sizes": args.sizes, "hidden": args.hidden, "loss": args.loss, "m": args.batch,
                "lr": args.lr}
-    return Manifest(args.course or COURSE_SEED, choices, Policy(digits=digits))
+    formulas = {"weight": args.formula_weight or 1} if args.formulas else None
+    return Manifest(args.course or COURSE_SEED, choices, Policy(digits=digits),
+                    formulas=formulas)
 
 
 def run_exercise(args):
@@ -151,4 +160,18 @@ def add_exercise_parser(commands):
                    help="learning rate α (default: drawn, 0.1 or 0.5)")
     p.add_argument("--digits", type=digits_option, metavar="N",
                    help=f"significant digits the sheet asks for (default {Policy.digits})")
+    p.add_argument("--formulas", action="store_true", default=None,
+                   help="also ask formulas, typed as text and checked against the engine: "
+                        "f′ of the output activation, δ^[L], the δ recursion, ∂L/∂W^[l]")
+    p.add_argument("--formula-weight", type=_weight, metavar="POINTS",
+                   help="points each formula question is worth (default 1, as one number)")
     p.set_defaults(run=run_exercise)
+
+
+def _weight(text):
+    """Option type: a formula question's points (a whole number is kept whole: 2, not 2.0)."""
+    value = positive_float(text)
+    try:
+        return check_formula_weight(int(value) if value.is_integer() else value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None

@@ -10,7 +10,8 @@
 - grading a class: :mod:`.exercise` draws per-student exercises, :mod:`.class_files` writes
   a class's folder and :mod:`.manifest` its record, :mod:`.roster` reads rosters,
   :mod:`.grade` judges one answer file number by number (:mod:`.policy`, :mod:`.own_values`,
-  :mod:`.mistakes`), :mod:`.class_grade` gives every roster student a result, and
+  :mod:`.mistakes`), :mod:`.formula_questions` and :mod:`.formula_grade` ask and judge its
+  formulas, :mod:`.class_grade` gives every roster student a result, and
   :mod:`.grade_report` renders it.
 """
 

@@ -8,7 +8,8 @@
     OUT/students/ID/answers.json     the blank answer file to fill in
     OUT/teacher/manifest.json        course seed, choices, policy, tool version, students
     OUT/teacher/keys/ID/key.json     the answer key (grades all correct)
-    OUT/teacher/keys/ID/key.md       the key as layer-by-layer tables
+    OUT/teacher/keys/ID/key.md       the key as layer-by-layer tables (and the formulas'
+                                     answers, when the class asks formulas)
 
 Hand out ``students/`` (one folder per student: IDs map one to one to folders, so
 ``alice`` and ``alice.key`` cannot collide); keep ``teacher/``.  The whole class
@@ -54,7 +55,16 @@ def student_set(exercise, policy):
             f"{mine}/{ANSWERS}": json.dumps(blank, indent=2, ensure_ascii=False) + "\n",
             f"{theirs}/{KEY}": json.dumps(key, indent=2, ensure_ascii=False) + "\n",
             f"{theirs}/key.md": render(exercise.derivation(), "markdown",
-                                       digits=min(policy.digits + 2, 17))}
+                                       digits=min(policy.digits + 2, 17))
+            + _formula_key(exercise.formula_questions())}
+
+
+def _formula_key(questions):
+    """The key's answers to the formula questions, as key.md ends ('' when none asked)."""
+    if not questions:
+        return ""
+    lines = [f"- **{q.symbol}** (`{q.key}`): {q.answer}" for q in questions]
+    return "\n## Formulas\n\n" + "\n".join(lines) + "\n"
 
 
 def write_class(manifest, exercises, out):

@@ -14,7 +14,11 @@ Nothing in a student's file decides their grade:
   manifest's or the teacher's flags; ``digits`` or any other policy field in a file is
   flagged and ignored, and so are ``lr``, ``m``, ``loss_function`` and ``exercise``
   fields that disagree with the key;
-- **every asked entry counts**: absent or blank entries are ``missing``.
+- **every asked entry counts**: absent or blank entries are ``missing``;
+- **formula questions** (a class made with ``--formulas``): each question and what its
+  answer is checked against come from the student's key, its weight from the manifest;
+  the file's ``formulas`` object is read for the answers only
+  (:mod:`nn.explain.formula_grade`), and an edited question is flagged and ignored.
 
 Every roster student gets exactly one :class:`StudentResult`: ``graded``,
 ``missing`` (no file) or ``rejected`` (with the reason: not JSON, a PDF, empty,
@@ -33,6 +37,8 @@ from .grade import Grade, grade
 from .manifest import Manifest, ManifestError
 from .network_file import NetworkFileError, network_from_dict
 from .derivation import explain_step
+from .formula_grade import FORMULA_VERDICTS, grade_formulas
+from .formula_questions import FormulaQuestion
 from .policy import Policy
 from .quantities import ASKED, SubmissionError, count_asked
 from .roster import same_student
@@ -66,7 +72,10 @@ class Flag:
 class StudentResult:
     """One roster student's result: ``status`` is one of :data:`STATUSES`; ``grade`` the
     entry-by-entry :class:`~nn.explain.grade.Grade` when graded; ``reason`` why a file
-    was rejected; ``total`` how many numbers the student's exercise asks for."""
+    was rejected; ``total`` the points the student's exercise asks for: one per number,
+    plus each formula question's weight.  ``questions`` are the formula questions asked
+    (none unless the class asks formulas), each worth ``formula_weight``, and
+    ``formulas`` their :class:`~nn.explain.formula_grade.FormulaGrade` when graded."""
 
     student: str
     exercise: str = None
@@ -76,29 +85,50 @@ class StudentResult:
     source: str = None
     reason: str = None
     flags: list = field(default_factory=list)
+    questions: tuple = ()
+    formula_weight: float = 0
+    formulas: object = None
 
     @property
     def points(self):
-        """Marks earned (0 unless graded)."""
-        return self.grade.points() if self.grade else 0
+        """Marks earned (0 unless graded): the numbers' and the formulas'."""
+        earned = self.grade.points() if self.grade else 0
+        return earned + (self.formulas.points() if self.formulas else 0)
 
     @property
     def score(self):
-        """Points over the numbers asked (0 when missing or rejected)."""
+        """Points over the points asked (0 when missing or rejected)."""
         return self.points / self.total if self.total else 0.0
 
     @property
     def all_correct(self):
-        """True when graded and every asked number is correct."""
-        return self.status == "graded" and self.grade.all_correct
+        """True when graded and every asked number and formula is correct."""
+        return (self.status == "graded" and self.grade.all_correct
+                and (self.formulas is None or self.formulas.all_correct))
+
+    @property
+    def numbers(self):
+        """How many numbers the exercise asks for."""
+        return round(self.total - self.formula_weight * len(self.questions))
 
     def counts(self):
-        """{verdict: count}; a missing file counts every asked number ``missing``."""
+        """{verdict: count} of the numbers; a missing file counts every asked number
+        ``missing``."""
         if self.grade:
             return self.grade.counts()
         counts = {"correct": 0, "carried_forward": 0, "wrong": 0, "missing": 0}
         if self.status == "missing":
-            counts["missing"] = self.total
+            counts["missing"] = self.numbers
+        return counts
+
+    def formula_counts(self):
+        """{verdict: count} of the formula questions; a missing file counts every one
+        ``missing``."""
+        if self.formulas:
+            return self.formulas.counts()
+        counts = dict.fromkeys(FORMULA_VERDICTS, 0)
+        if self.status == "missing":
+            counts["missing"] = len(self.questions)
         return counts
 
 
@@ -114,6 +144,8 @@ class ClassResult:
     unmatched: list = field(default_factory=list)   # (path, reason)
     tool_version: str = None
     checked_against_keys: bool = True
+    formula_weight: float = None
+    """Points of each formula question, or None when the class asks no formulas."""
 
     @property
     def all_correct(self):
@@ -295,6 +327,17 @@ class _Keys:
             self._keys[student] = (key, derivation, _canonical(key["network"]))
         return self._keys[student]
 
+    def questions(self, student):
+        """The formula questions of ``student``'s key, as the key defines them."""
+        key = self.key(student)[0]
+        entries = key.get("formulas")
+        try:
+            if not isinstance(entries, dict) or not entries:
+                raise ValueError("it has no formula questions, but the class asks them")
+            return tuple(FormulaQuestion.from_key(name, entry) for name, entry in entries.items())
+        except ValueError as e:
+            raise _Rejected(f"no usable key for this student in {self.folder} ({e})") from None
+
     def owner_of(self, network, students):
         """The student whose key has this network, or None."""
         wanted = _canonical(network)
@@ -316,22 +359,31 @@ def grade_class(teacher, submissions, roster=None, policy=None, policy_source=No
     manifest = read_manifest(teacher)
     roster = list(manifest.students) if roster is None else list(roster)
     policy_used = policy or manifest.policy
+    weight = manifest.formula_weight
     keys = _Keys(teacher)
     files, unmatched = locate(submissions, roster)
     results, prints = [], {}
     for student in roster:
-        result = StudentResult(student, manifest.students.get(student, {}).get("exercise"))
+        result = StudentResult(student, manifest.students.get(student, {}).get("exercise"),
+                               formula_weight=weight or 0)
         results.append(result)
         try:
             key, derivation, _ = keys.key(student)
             result.total = count_asked(derivation, ASKED)
+            if weight is not None:
+                result.questions = keys.questions(student)
+                result.total += weight * len(result.questions)
             if student not in files:
                 continue
             path = _choose(files[student])
             result.source = path
             document = _read(path)
+            answers = document.pop("formulas", None) if result.questions else None
             submission = _screen(document, student, key, result, keys, roster)
             result.grade = grade(derivation, submission, policy_used, ASKED, source=path)
+            if result.questions:
+                result.formulas, changes = grade_formulas(result.questions, answers, weight)
+                result.flags += [Flag(code, message) for code, message in changes]
             result.status = "graded"
             prints[student] = _fingerprint(submission)
         except _Rejected as e:
@@ -342,7 +394,7 @@ def grade_class(teacher, submissions, roster=None, policy=None, policy_source=No
     _flag_handed_in_by_others(results)
     return ClassResult(policy_used, results, manifest.course,
                        policy_source or ("the class manifest" if policy is None else "flags"),
-                       unmatched, manifest.tool_version)
+                       unmatched, manifest.tool_version, formula_weight=weight)
 
 
 def _screen(document, student, key, result, keys, roster):

@@ -17,6 +17,10 @@ one sample, a sigmoid output not saturated (|Z^[L]| ≤ 3), and every classic mi
 the grader's tolerance, so a slip is always caught and never mistaken for rounding.
 The work per student stays within :data:`WORK_BAND` asked numbers when the shape and
 batch size are drawn.
+
+With ``formula_weight`` the exercise also asks formulas of its network, typed as text
+(f′ of its output activation, δ^[L], the δ recursion, ∂L/∂W^[l]:
+:mod:`nn.explain.formula_questions`), each worth ``formula_weight`` points.
 """
 
 import hashlib
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 
 from ..layers import MLP
 from .derivation import FORMAT, VERSION, explain_step
+from .formula_questions import formula_questions
 from .mistakes import MISTAKES
 from .own_values import OwnValues
 from .policy import Policy, half_unit
@@ -35,7 +40,7 @@ from .roster import check_student_id
 
 __all__ = ["Exercise", "make_exercise", "COURSE_SEED", "SIZES", "HIDDEN", "LOSS_OUTPUT",
            "BATCH_SIZES", "LEARNING_RATES", "SHAPES", "WORK_BAND", "DRAW_RULES",
-           "student_seed", "check_student_id"]
+           "student_seed", "check_student_id", "check_formula_weight"]
 
 COURSE_SEED = "backproplab"
 """The default course seed; a teacher sets their own so students cannot regenerate keys."""
@@ -98,11 +103,18 @@ class Exercise:
     biases: list
     inputs: list    # m samples, each n_0 numbers
     targets: list   # m targets
+    formula_weight: float = None
+    """Points each formula question is worth; None: the exercise asks no formulas."""
+
+    @property
+    def seed(self):
+        """The random seed of this variant (:func:`student_seed`)."""
+        return student_seed(self.course, self.student)
 
     @property
     def exercise_id(self):
         """A short stable name of this variant (8 hex digits of its seed)."""
-        return f"{student_seed(self.course, self.student):016x}"[:8]
+        return f"{self.seed:016x}"[:8]
 
     @property
     def m(self):
@@ -132,9 +144,19 @@ class Exercise:
                 "student": self.student, "network": self.network(),
                 "loss_function": self.loss, "lr": self.lr, "m": self.m}
 
+    def formula_questions(self):
+        """The :class:`~nn.explain.formula_questions.FormulaQuestion` s asked (none without
+        ``formula_weight``)."""
+        return formula_questions(self) if self.formula_weight is not None else ()
+
     def answer_file(self):
-        """The blank answer file: every asked entry, each number null."""
-        return answer_form(self.derivation(), self._header(), ASKED)
+        """The blank answer file: every asked entry, each number null, and each formula
+        question with its text and a null answer."""
+        form = answer_form(self.derivation(), self._header(), ASKED)
+        questions = self.formula_questions()
+        if questions:
+            form["formulas"] = {q.key: {"question": q.text, "answer": None} for q in questions}
+        return form
 
     def work(self):
         """How many numbers the student computes (every asked element)."""
@@ -143,8 +165,22 @@ class Exercise:
     def answer_key(self):
         """The answer file filled in with the library's numbers (full precision)."""
         d = self.derivation()
-        return answer_form(d, self._header(), ASKED,
-                           fill=lambda q, l, index: at(key_value(d, q, l), index))
+        key = answer_form(d, self._header(), ASKED,
+                          fill=lambda q, l, index: at(key_value(d, q, l), index))
+        questions = self.formula_questions()
+        if questions:
+            key["formulas"] = {q.key: q.to_key() for q in questions}
+        return key
+
+
+def check_formula_weight(weight):
+    """``weight`` when it is None or the points of a formula question (a number from
+    0.01 to 1000), else ValueError."""
+    if weight is not None and not (isinstance(weight, (int, float)) and not isinstance(
+            weight, bool) and math.isfinite(weight) and 0.01 <= weight <= 1000):
+        raise ValueError(f"a formula question's weight must be a number of points from 0.01 "
+                         f"to 1000, got {weight!r}")
+    return weight
 
 
 def _choose(rng, chosen, options):
@@ -179,12 +215,13 @@ def _shape(rng, sizes, m):
 
 
 def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=None, m=None,
-                  lr=None):
+                  lr=None, formula_weight=None):
     """The exercise of ``student`` under the course seed ``course``.
 
     ``sizes`` (a tuple n_0, …, n_L with n_L = 1 and 1 ≤ n_l ≤ 4), ``hidden`` (the hidden
     layers' activation), ``loss`` (a key of :data:`LOSS_OUTPUT`), ``m`` (batch size
     1 … 4) and ``lr`` (α > 0) are drawn when None.  Same arguments, same exercise.
+    ``formula_weight`` (points, > 0) adds the formula questions; it changes no number.
     """
     student = check_student_id(student)
     if not isinstance(course, str) or not course:
@@ -201,6 +238,7 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
         raise ValueError(f"the batch size must be an integer from 1 to 4, got {m!r}")
     if lr is not None and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a positive number, got {lr!r}")
+    check_formula_weight(formula_weight)
 
     rng = random.Random(student_seed(course, student))
     sizes, m = _shape(rng, sizes, m)
@@ -218,7 +256,7 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
         targets = [float(rng.choice((0, 1))) if loss == "bce"
                    else _one_decimal(rng, 0.0, 1.0) for _ in range(m)]
         exercise = Exercise(student, course, tuple(sizes), activations, loss, lr, weights,
-                            biases, inputs, targets)
+                            biases, inputs, targets, formula_weight)
         if _well_posed(exercise.derivation()):
             return exercise
     raise ValueError(f"no well-posed exercise found for sizes {'-'.join(map(str, sizes))} "

@@ -44,7 +44,8 @@ from ..layers import MLP
 from .derivation import explain_step
 from .mistakes import MISTAKES
 
-__all__ = ["check_layer_formula", "QUANTITIES", "LOSS_OUTPUTS"]
+__all__ = ["check_layer_formula", "read_layer_formula", "quantity_of", "quantity_text",
+           "split_name", "QUANTITIES", "LOSS_OUTPUTS"]
 
 QUANTITIES = {"Z": "Z", "A": "A", "dA": "dL_dA", "δ": "delta", "dW": "dL_dW", "db": "dL_db"}
 """The quantities a layer formula may give (Z^[l], A^[l], ∂L/∂A^[l], δ^[l], ∂L/∂W^[l],
@@ -136,14 +137,14 @@ def check_layer_formula(formula, quantity=None, *, activation=None, loss="bce", 
     if loss not in LOSS_OUTPUTS:
         raise ValueError(f"check_layer_formula(): loss must be one of "
                          f"{', '.join(LOSS_OUTPUTS)}, got {loss!r}")
-    statement = parse(formula, "formula", {"f": _ACTIVATION_PLACEHOLDER})
-    target = _quantity(statement, quantity)
+    statement = read_layer_formula(formula)
+    target = quantity_of(statement, quantity)
     hidden = _hidden_activations(statement, activation)
     budget = budget or Budget()
     cases = [case for case in _cases(hidden, loss, seed)
              if _applies(statement, target, case)]
     if not cases:
-        raise FormulaError(f"{_quantity_text(target)} with these layer indices exists in none "
+        raise FormulaError(f"{quantity_text(target)} with these layer indices exists in none "
                            f"of the networks (layers 1 … 3)", "formula")
     check = _LayerCheck(statement, target, loss, budget, rtol, atol)
     return check.run(cases, hidden)
@@ -154,7 +155,13 @@ def check_layer_formula(formula, quantity=None, *, activation=None, loss="bce", 
 _ACTIVATION_PLACEHOLDER = from_callable("f", Value.sigmoid)   # parsing only: f is a function
 
 
-def _split(name_node):
+def read_layer_formula(formula):
+    """``formula`` parsed as :func:`check_layer_formula` reads it (``f`` and ``f′`` are the
+    layer's activation): a :class:`~autograd.formula.tree.Statement`, or FormulaError."""
+    return parse(formula, "formula", {"f": _ACTIVATION_PLACEHOLDER})
+
+
+def split_name(name_node):
     """(base, layer) of a name: W^[2], W2, W_2 and w2 are ("W", 2); δ^[l+1] is
     ("δ", ("l", 1)); X is ("X", None)."""
     text, layer = name_node.name, name_node.layer
@@ -172,12 +179,15 @@ def _split(name_node):
     return base, layer
 
 
-def _quantity(statement, given):
-    """(symbol, layer) of the quantity the formula gives: its left side, or ``given``."""
+def quantity_of(statement, given=None):
+    """(symbol, layer) of the quantity a layer formula gives: its left side, or ``given``
+    (text such as ``"δ^[1]"``); symbol is a key of :data:`QUANTITIES`, layer a number or
+    ("l" | "L", offset).  FormulaError when it is neither or both, or not a quantity."""
     if given is not None and statement.lhs is not None:
         raise FormulaError("give the quantity either as the formula's left side or as "
                            "quantity=, not both", "formula")
-    node = statement.lhs if given is None else parse(given, "quantity").rhs
+    # a quantity is what a left side names, so ∂L/∂W^[l] reads as it does before an '='
+    node = statement.lhs if given is None else parse(f"{given} = 0", "quantity").lhs
     what = "quantity" if given is not None else "formula"
     if node is None:
         raise FormulaError("say which quantity the formula gives: start it with δ^[1] = …, "
@@ -185,10 +195,10 @@ def _quantity(statement, given):
     if isinstance(node, Binary) and node.op == "/" and isinstance(node.left, Partial) \
             and isinstance(node.right, Partial) and isinstance(node.right.operand, Name) \
             and isinstance(node.left.operand, Name) and node.left.operand.name == "L":
-        base, layer = _split(node.right.operand)
+        base, layer = split_name(node.right.operand)
         symbol = _PARTIALS.get(base)
     elif isinstance(node, Name):
-        base, layer = _split(node)
+        base, layer = split_name(node)
         symbol = _BASES.get(base)
         symbol = symbol if symbol in QUANTITIES else None
     else:
@@ -206,11 +216,12 @@ def _slip_tree(form):
 
 
 def _scaled(factor, target):
-    quantity = _quantity_text(target)
+    quantity = quantity_text(target)
     return f"−{quantity}" if factor == -1 else f"{factor:g} {quantity}"
 
 
-def _quantity_text(target):
+def quantity_text(target):
+    """A (symbol, layer) quantity as the notes print it: δ^[l], ∂L/∂W^[1]."""
     symbol, layer = target
     shown = {"dW": "∂L/∂W", "db": "∂L/∂b", "dA": "∂L/∂A"}.get(symbol, symbol)
     return shown + layer_text(layer)
@@ -271,7 +282,7 @@ def _applies(statement, target, case):
     if _resolve(target[1], case) != case.layer:
         return False
     for node in names(statement.rhs).values():
-        base, layer = _split(node)
+        base, layer = split_name(node)
         if base in _BASES and layer is not None:
             k = _resolve(layer, case)
             if not (0 if _BASES[base] == "A" else 1) <= k <= case.L:
@@ -310,7 +321,7 @@ def _lookup(case):
     derivation = case.derivation
 
     def find(node):
-        base, layer = _split(node)
+        base, layer = split_name(node)
         if base in _BASES and _BASES[base] in ("W", "b", "Z", "A", "δ", "dW", "db", "dA"):
             if layer is None:
                 raise FormulaError(f"{node.key} needs a layer index, as in {base}^[2] or "
@@ -382,7 +393,7 @@ class _LayerCheck:
                              self.atol, self.rtol)
         verdict = FormulaVerdict(
             formula=self.statement.text, reading=to_text(self.statement.rhs, matrix=True),
-            against=f"the engine's {_quantity_text(self.target)}", result=result,
+            against=f"the engine's {quantity_text(self.target)}", result=result,
             points=self._described(cases, hidden), truth="the engine's value", unit="entries",
             reason=reason)
         if result.mismatches:
@@ -399,7 +410,7 @@ class _LayerCheck:
 
     def _target_text(self, case):
         symbol, _ = self.target
-        return _quantity_text((symbol, case.layer))
+        return quantity_text((symbol, case.layer))
 
     def _shape_problem(self, truth, outcome, case):
         where = f"in {case.describe()}, layer {case.layer}"

@@ -9,6 +9,13 @@ lists, for each student, every graded entry with ``quantity``, ``layer``, ``row`
 :data:`nn.explain.mistakes.CODES` or null), ``note`` and ``own`` (the value
 recomputed from the student's own earlier numbers).
 
+A class that asks formula questions (:mod:`nn.explain.formula_grade`) adds them to every
+report: each question's points in the score and per quantity (``formula:KEY``), the
+count of each formula verdict, and per question the answer as written, how it was read,
+the verdict, the slip's code and one sentence (JSON ``formulas``; CSV ``formula_KEY``,
+``slip_KEY`` and ``score_formula_KEY`` columns; a table in the text report).  Without
+formula questions the reports are exactly as they were.
+
 Every string that came from outside (a file name, a field a student wrote) is made
 safe for where it goes: on a terminal no control or formatting character reaches the
 screen (escape sequences and newlines are shown escaped, so no line can be forged);
@@ -24,6 +31,8 @@ import unicodedata
 from autograd.check import format_table
 
 from .class_grade import STATUSES
+from .formula_grade import FORMULA_SLIPS, FORMULA_VERDICTS
+from .formula_questions import QUESTION_KEYS
 from .grade import VERDICTS
 from .mistakes import CODES
 from .quantities import QUANTITIES
@@ -67,17 +76,32 @@ def _tolerances(result):
     return {q.name: result.policy.rtol(q.name) for q in QUANTITIES}
 
 
+def _by_quantity(r):
+    """{quantity: (points, total)}: the numbers', then each formula question's
+    (``formula:KEY``); empty unless graded."""
+    found = dict(r.grade.by_quantity()) if r.grade else {}
+    if r.formulas:
+        found.update({f"formula:{key}": pair for key, pair in r.formulas.by_question().items()})
+    return found
+
+
 def _student(r):
     grade = r.grade
-    return {"student": r.student, "exercise": r.exercise, "status": r.status,
-            "reason": r.reason, "source": r.source, "score": round(r.score, 6),
-            "points": r.points, "total": r.total, "counts": r.counts(),
-            "by_quantity": ({name: {"points": p, "total": n}
-                             for name, (p, n) in grade.by_quantity().items()} if grade else {}),
-            "diagnoses": grade.diagnoses() if grade else {},
-            "flags": [{"code": f.code, "message": f.message, "other": f.other}
-                      for f in r.flags],
-            "entries": [e.to_dict() for e in grade.entries] if grade else []}
+    row = {"student": r.student, "exercise": r.exercise, "status": r.status,
+           "reason": r.reason, "source": r.source, "score": round(r.score, 6),
+           "points": r.points, "total": r.total, "counts": r.counts(),
+           "by_quantity": {name: {"points": p, "total": n}
+                           for name, (p, n) in _by_quantity(r).items()},
+           "diagnoses": grade.diagnoses() if grade else {},
+           "flags": [{"code": f.code, "message": f.message, "other": f.other}
+                     for f in r.flags],
+           "entries": [e.to_dict() for e in grade.entries] if grade else []}
+    if r.questions:
+        row.update({"numbers": r.numbers, "formula_counts": r.formula_counts(),
+                    "formula_slips": r.formulas.slips() if r.formulas else {},
+                    "formulas": [e.to_dict() for e in r.formulas.entries] if r.formulas
+                    else []})
+    return row
 
 
 def to_json(result):
@@ -89,9 +113,12 @@ def to_json(result):
                 "policy": dict(policy.to_dict(), source=result.policy_source,
                                statement=policy.statement()),
                 "tolerances": {"rtol": _tolerances(result), "rule": _RULE},
-                "statuses": list(STATUSES), "verdicts": list(VERDICTS), "codes": list(CODES),
-                "students": [_student(r) for r in result.results],
-                "unmatched": [{"path": p, "reason": why} for p, why in result.unmatched]}
+                "statuses": list(STATUSES), "verdicts": list(VERDICTS), "codes": list(CODES)}
+    if result.formula_weight is not None:
+        document["formulas"] = {"weight": result.formula_weight,
+                                "verdicts": list(FORMULA_VERDICTS), "slips": list(FORMULA_SLIPS)}
+    document.update({"students": [_student(r) for r in result.results],
+                     "unmatched": [{"path": p, "reason": why} for p, why in result.unmatched]})
     # ensure_ascii keeps C1 controls and bidi overrides escaped for any viewer
     return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
@@ -118,6 +145,10 @@ def _header(result):
     out.append(f"Policy ({safe_text(result.policy_source)}): {result.policy.statement()}")
     out.append("Tolerances (rtol of each formula's scale, for rounding carried from earlier "
                "numbers): " + ", ".join(f"{n} {t:g}" for n, t in _tolerances(result).items()))
+    if result.formula_weight is not None:
+        out.append(f"Formula questions: {result.formula_weight:g} point"
+                   f"{'' if result.formula_weight == 1 else 's'} each, every answer checked "
+                   f"against the engine at points drawn from the student's own seed")
     return out + [""]
 
 
@@ -127,8 +158,27 @@ def _score_line(r):
     if r.exercise:
         head += f" (exercise {safe_text(r.exercise)})"
     status = "" if r.status == "graded" else f" {r.status.upper()}"
-    return (f"{head}:{status} score {r.points:g}/{r.total} = {100 * r.score:.1f}%  "
+    line = (f"{head}:{status} score {r.points:g}/{r.total:g} = {100 * r.score:.1f}%  "
             + ", ".join(f"{v} {counts[v]}" for v in VERDICTS))
+    if r.questions:
+        formulas = r.formula_counts()
+        line += "; formulas " + ", ".join(f"{v} {formulas[v]}" for v in FORMULA_VERDICTS)
+    return line
+
+
+def _short(text, width=40):
+    text = safe_text(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _formula_table(r):
+    """The formula answers that are not plainly correct, one row each."""
+    notable = [e for e in r.formulas.entries if e.verdict != "correct"]
+    if not notable:
+        return []
+    rows = [[e.question, _short(e.answer), e.verdict, e.slip or "", safe_text(e.note)]
+            for e in notable]
+    return [format_table(["formula", "answer", "verdict", "slip", "note"], rows)]
 
 
 def to_text(result):
@@ -151,8 +201,10 @@ def to_text(result):
                          e.verdict, e.diagnosis or "", safe_text(e.note)] for e in notable]
                 out.append(format_table(["quantity", "where", "key", "given", "verdict",
                                          "diagnosis", "note"], rows))
+            if r.formulas:
+                out += _formula_table(r)
             out.append("  per quantity: " + ", ".join(
-                f"{name} {p:g}/{n}" for name, (p, n) in r.grade.by_quantity().items()))
+                f"{name} {p:g}/{n:g}" for name, (p, n) in _by_quantity(r).items()))
         for flag in r.flags:
             out.append(f"  FLAG {flag.code}: {safe_text(flag.message)}")
         out.append("")
@@ -172,8 +224,11 @@ def to_csv(result):
     quantity, the number of entries each diagnosis names, and the flags."""
     names = [q.name for q in QUANTITIES
              if any(r.grade and q.name in r.grade.by_quantity() for r in result.results)]
+    asked = [k for k in QUESTION_KEYS if any(k in (q.key for q in r.questions)
+                                             for r in result.results)]
     header = (["student", "exercise", "status", "reason", "source", "score", "points", "total"]
-              + list(VERDICTS) + [f"score_{n}" for n in names] + list(CODES) + ["flags"])
+              + list(VERDICTS) + [f"score_{n}" for n in names] + list(CODES)
+              + _formula_header(asked) + ["flags"])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -187,8 +242,30 @@ def to_csv(result):
             + [counts[v] for v in VERDICTS]
             + [f"{per_q[n][0] / per_q[n][1]:.4f}" if n in per_q else "" for n in names]
             + [found.get(code, 0) for code in CODES]
+            + _formula_cells(r, asked)
             + ["; ".join(f"{f.code}: {f.message}" for f in r.flags)])])
     return buffer.getvalue()
+
+
+def _formula_header(asked):
+    if not asked:
+        return []
+    return ([f"formulas_{v}" for v in FORMULA_VERDICTS]
+            + [f"{column}{key}" for key in asked
+               for column in ("score_formula_", "formula_", "slip_")])
+
+
+def _formula_cells(r, asked):
+    if not asked:
+        return []
+    counts = r.formula_counts()
+    entries = {e.question: e for e in r.formulas.entries} if r.formulas else {}
+    cells = [counts[v] for v in FORMULA_VERDICTS]
+    for key in asked:
+        e = entries.get(key)
+        cells += ["", "", ""] if e is None else [f"{e.points / e.weight:.4f}", e.verdict,
+                                                 e.slip or ""]
+    return cells
 
 
 REPORTS = {"text": to_text, "json": to_json, "csv": to_csv}

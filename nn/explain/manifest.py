@@ -14,13 +14,17 @@ regenerates a lost sheet from it byte for byte::
                 "tolerances": {"Z": 0.001, …}},
      "draw_rules": ["…", …], "work_band": [45, 60],
      "students": {"alice": {"exercise": "1f3a9c2e", "work": 51}, …}}
+
+A class made with ``--formulas`` also records ``"formulas": {"weight": 1}``: its
+worksheets ask formula questions (:mod:`nn.explain.formula_questions`), each worth
+``weight`` points; without it the manifest has no ``formulas`` key.
 """
 
 import json
 from dataclasses import dataclass, field
 from importlib import metadata
 
-from .exercise import COURSE_SEED, DRAW_RULES, WORK_BAND, make_exercise
+from .exercise import COURSE_SEED, DRAW_RULES, WORK_BAND, check_formula_weight, make_exercise
 from .policy import Policy
 from .roster import check_student_id
 
@@ -52,6 +56,13 @@ class Manifest:
     policy: Policy
     students: dict = field(default_factory=dict)   # ID -> {"exercise": …, "work": …}
     tool_version: str = field(default_factory=tool_version)
+    formulas: dict = None
+    """None, or {"weight": points of each formula question} when the sheets ask formulas."""
+
+    @property
+    def formula_weight(self):
+        """Points of each formula question, or None when the class asks no formulas."""
+        return None if self.formulas is None else self.formulas["weight"]
 
     @property
     def public_course_seed(self):
@@ -60,24 +71,28 @@ class Manifest:
 
     def exercise(self, student):
         """The exercise of ``student`` under this course seed and these choices."""
-        return make_exercise(student, course=self.course, **self.choices)
+        return make_exercise(student, course=self.course, formula_weight=self.formula_weight,
+                             **self.choices)
 
     def with_students(self, exercises):
         """This manifest listing ``exercises`` (and only them)."""
         students = {ex.student: {"exercise": ex.exercise_id, "work": ex.work()}
                     for ex in exercises}
         return Manifest(self.course, dict(self.choices), self.policy, students,
-                        self.tool_version)
+                        self.tool_version, self.formulas)
 
     def to_dict(self):
         """The manifest as JSON writes it."""
         choices = {k: (list(v) if isinstance(v, tuple) else v)
                    for k, v in self.choices.items()}
-        return {"format": FORMAT, "version": VERSION, "tool_version": self.tool_version,
-                "course": self.course, "public_course_seed": self.public_course_seed,
-                "choices": choices, "policy": self.policy.to_dict(),
-                "draw_rules": list(DRAW_RULES), "work_band": list(WORK_BAND),
-                "students": self.students}
+        document = {"format": FORMAT, "version": VERSION, "tool_version": self.tool_version,
+                    "course": self.course, "public_course_seed": self.public_course_seed,
+                    "choices": choices, "policy": self.policy.to_dict(),
+                    "draw_rules": list(DRAW_RULES), "work_band": list(WORK_BAND)}
+        if self.formulas is not None:
+            document["formulas"] = dict(self.formulas)
+        document["students"] = self.students
+        return document
 
     def to_json(self):
         """The manifest file's text."""
@@ -116,5 +131,13 @@ class Manifest:
                 fail(str(e))
             if not isinstance(entry, dict) or not isinstance(entry.get("exercise"), str):
                 fail(f"student {student!r}: needs an \"exercise\" ID")
+        formulas = document.get("formulas")
+        if formulas is not None:
+            try:
+                if not isinstance(formulas, dict) or set(formulas) != {"weight"}:
+                    raise ValueError("it must be {\"weight\": points of each question}")
+                check_formula_weight(formulas["weight"])
+            except ValueError as e:
+                fail(f"\"formulas\": {e}")
         return cls(course, choices, policy, students,
-                   str(document.get("tool_version", "unknown")))
+                   str(document.get("tool_version", "unknown")), formulas)

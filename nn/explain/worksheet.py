@@ -4,6 +4,10 @@ The sheet gives W^[l], b^[l], X = A^[0] (column i = sample i), Y, the loss, α
 and the formulas in the lecture notes' notation, lists the quantities to
 compute in order, states the rounding policy (:class:`nn.explain.grade.Policy`)
 and the tolerance of each quantity, and says how to fill in the answer file.
+
+An exercise with formula questions (:mod:`nn.explain.formula_questions`) lists them
+under "Formulas to derive", before the numbers, and then does not print what they
+ask: the asked activation's f′, the backward pass's δ formulas and ∂L/∂W^[l].
 """
 
 import html
@@ -13,7 +17,8 @@ from .policy import Policy
 from .quantities import ASKED, BY_NAME
 from .render import format_number
 
-__all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS"]
+__all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS",
+           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX"]
 
 LOSS_FORMULAS = {
     "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
@@ -33,6 +38,15 @@ ACTIVATION_FORMULAS = {
 }
 """Activation name -> (text, LaTeX) of f and f′."""
 
+
+def function_formula(activation, latex=False):
+    """f alone, as :data:`ACTIVATION_FORMULAS` writes it (text or LaTeX), without f′:
+    ``σ(z) = 1/(1 + e^−z)``."""
+    text, tex = ACTIVATION_FORMULAS[activation]
+    if latex:
+        return tex.split(r",\ ", 1)[0]
+    return re.split(r", (?=[^,]*′\(z\) = )", text, maxsplit=1)[0]
+
 _STEPS = (
     ("Forward pass, l = 1 … L", "Z^[l] = W^[l] A^[l−1] + b^[l], A^[l] = f(Z^[l])",
      r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\ A^{[l]} = f(Z^{[l]})"),
@@ -50,6 +64,61 @@ _STEPS = (
      r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}},\ "
      r"b^{[l]} - \alpha \frac{\partial L}{\partial b^{[l]}}"),
 )
+
+
+_DERIVED_STEPS = _STEPS[:2] + (
+    ("Backward pass, l = L … 1",
+     "∂Lᵢ/∂A^[l], f′(Z^[l]) and δ^[l] for each sample (column i is sample i alone): δ^[L] "
+     "with your formula for it, δ^[l] for l < L with your recursion",
+     r"\frac{\partial L_i}{\partial A^{[l]}},\ f'(Z^{[l]}),\ \delta^{[l]} \text{ per "
+     r"sample: } \delta^{[L]} \text{ and } \delta^{[l]}\ (l < L) \text{ with your formulas}"),
+    ("Gradients", "∂L/∂W^[l] with your formula, and ∂L/∂b^[l], for L = (1/m) Σᵢ Lᵢ",
+     r"\frac{\partial L}{\partial W^{[l]}} \text{ with your formula, and } "
+     r"\frac{\partial L}{\partial b^{[l]}},\ \text{for } L = \tfrac1m \sum_i L_i"),
+) + _STEPS[4:]
+"""The steps when the sheet asks the formulas: the backward pass without them."""
+
+
+def _activation_formula(activation, questions, latex=False):
+    """f and f′ as the sheet prints them; f alone for the activation whose f′ is asked."""
+    if any(q.asks_derivative_of == activation for q in questions):
+        return function_formula(activation, latex)
+    return ACTIVATION_FORMULAS[activation][1 if latex else 0]
+
+
+def _weight_text(weight):
+    return f"{weight:g} point" + ("" if weight == 1 else "s")
+
+
+def _derive(ex, answer_file):
+    """The "Formulas to derive" section, or none."""
+    questions = ex.formula_questions()
+    if not questions:
+        return []
+    weight = _weight_text(ex.formula_weight)
+    return [("Formulas to derive", [
+        ("p", f"Derive these first, then use them for the numbers below. Each counts "
+              f"{weight} (a number counts 1 point). Write each as text in `{answer_file}`, "
+              f"in place of the `null` of its `answer` under `formulas`; f′ itself is not "
+              f"an answer where a derivative is asked."),
+        ("list", [f"`{q.key}`: {q.markdown}" for q in questions], True),
+        ("p", FORMULA_NOTATION)])]
+
+
+FORMULA_NOTATION = ("Type formulas as you would write them: ASCII (`2*x^2 + exp(-x)/2`, "
+                    "`x**2`), Unicode (`x² + e^−x/2`, `ŷ`, `·`, `⊙`, `Wᵀ`) or LaTeX "
+                    "(`\\frac{1}{2}\\left(x^2 - 1\\right)`, `\\hat{y}`, `\\sqrt{x}`); for "
+                    "matrices `Wᵀ` or `W.T` for a transpose, `⊙` or `*` element by element, `@` "
+                    "or side by side for the matrix product.")
+"""How to type a formula, in Markdown (the sheet's words; an answer form may show them).
+Its examples answer no question."""
+FORMULA_NOTATION_LATEX = (r"Type formulas as you would write them: ASCII "
+                          r"(\verb|2*x^2 + exp(-x)/2|, \verb|x**2|), Unicode or LaTeX "
+                          r"(\verb|\frac{1}{2}\left(x^2 - 1\right)|, \verb|\hat{y}|, "
+                          r"\verb|\sqrt{x}|); for matrices \verb|W.T| or $W^\top$ for a "
+                          r"transpose, \verb|*| or $\odot$ element by element, \verb|@| or "
+                          r"side by side for the matrix product.")
+""":data:`FORMULA_NOTATION` in LaTeX."""
 
 
 def _summary(ex):
@@ -82,15 +151,20 @@ def _sections(ex, policy, answer_file):
     given += [("p", "X = A^[0] (column i = sample i):"),
               ("matrix", "X", _columns(ex.inputs), "i", "k"),
               ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
-    activations = "; ".join(f"layer {l}: {ACTIVATION_FORMULAS[a][0]}"
+    questions = ex.formula_questions()
+    activations = "; ".join(f"layer {l}: {_activation_formula(a, questions)}"
                             for l, a in enumerate(ex.activations, 1))
+    steps = _DERIVED_STEPS if questions else _STEPS
+    handing_in = (" Write each formula as text in its `answer` under `formulas`; do not change "
+                  "the questions." if questions else "")
     return [
         (None, [("p", f"One step of gradient descent on {_summary(ex)}.")]),
         ("Given", given),
         ("Formulas", [("list", [f"Activations: {activations}",
                                 f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
+        *_derive(ex, answer_file),
         ("What to compute, in this order",
-         [("list", [f"**{title}**: {text}" for title, text, _ in _STEPS], True)]),
+         [("list", [f"**{title}**: {text}" for title, text, _ in steps], True)]),
         ("Rounding", [("p", policy.statement()),
                       ("p", f"Tolerances for rounding carried from earlier numbers, as a "
                             f"fraction of the size of the terms each formula adds up: "
@@ -102,7 +176,7 @@ def _sections(ex, policy, answer_file):
                               f"and leave `null` what you did not compute. Matrices are lists "
                               f"of rows: row j is neuron j; a column is sample i (for Z, A, "
                               f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
-                              f"`network` entry.")]),
+                              f"`network` entry.{handing_in}")]),
     ]
 
 
@@ -194,10 +268,11 @@ def to_latex(ex, policy=None, answer_file="answers.json"):
                      rf"b^{{[{l}]}} = {_latex_matrix([[v] for v in b])}")
     given.append(rf"X = A^{{[0]}} = {_latex_matrix(_columns(ex.inputs))},\quad "
                  rf"Y = {_latex_matrix([ex.targets])}")
-    activations = "; ".join(rf"layer {l}: ${ACTIVATION_FORMULAS[a][1]}$"
+    questions = ex.formula_questions()
+    activations = "; ".join(rf"layer {l}: ${_activation_formula(a, questions, latex=True)}$"
                             for l, a in enumerate(ex.activations, 1))
     steps = "\n".join(rf"  \item \textbf{{{_latex_text(title)}}}: ${formula}$"
-                      for title, _, formula in _STEPS)
+                      for title, _, formula in (_DERIVED_STEPS if questions else _STEPS))
     return "\n".join([
         r"\documentclass[11pt]{article}",
         r"\usepackage[utf8]{inputenc}", r"\usepackage{amsmath,amssymb}",
@@ -212,6 +287,7 @@ def to_latex(ex, policy=None, answer_file="answers.json"):
         "\n".join(r"\[ " + g + r" \]" for g in given),
         r"\subsection*{Formulas}", activations + ".",
         rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, $L = \tfrac1m \sum_i L_i$.",
+        *_latex_derive(ex, answer_file),
         r"\subsection*{What to compute, in this order}", r"\begin{enumerate}", steps,
         r"\end{enumerate}",
         r"\subsection*{Rounding}", _latex_text(policy.statement()),
@@ -221,5 +297,22 @@ def to_latex(ex, policy=None, answer_file="answers.json"):
         r"forward), so write down every intermediate value.",
         r"\subsection*{Handing in}",
         rf"Fill in \texttt{{{_latex_text(answer_file)}}}: replace each \texttt{{null}} with "
-        r"your number; leave \texttt{null} what you did not compute.",
+        r"your number; leave \texttt{null} what you did not compute."
+        + (r" Write each formula as text in its \texttt{answer} under \texttt{formulas}; do "
+           r"not change the questions." if questions else ""),
         r"\end{document}", ""])
+
+
+def _latex_derive(ex, answer_file):
+    """The "Formulas to derive" subsection in LaTeX, or none."""
+    questions = ex.formula_questions()
+    if not questions:
+        return []
+    items = "\n".join(rf"  \item \texttt{{{_latex_text(q.key)}}}: {q.latex}" for q in questions)
+    return [r"\subsection*{Formulas to derive}",
+            rf"Derive these first, then use them for the numbers below. Each counts "
+            rf"{_weight_text(ex.formula_weight)} (a number counts 1 point). Write each as text "
+            rf"in \texttt{{{_latex_text(answer_file)}}}, in place of the \texttt{{null}} of "
+            r"its \texttt{answer} under \texttt{formulas}; $f'$ itself is not an answer where "
+            r"a derivative is asked.",
+            r"\begin{enumerate}", items, r"\end{enumerate}", FORMULA_NOTATION_LATEX]

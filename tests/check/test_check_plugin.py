@@ -66,6 +66,25 @@ def test_the_options_configure_the_fixtures_and_a_keyword_wins(pytester):
                                  "0.0299 > atol 1e-12*", "*step ε = 0.01*"])
 
 
+FORMULAS = '''
+def test_sigma_prime(assert_formula):
+    assert_formula("σ(z)(1 − σ(z))", of="sigmoid(z)", wrt="z")
+
+def test_the_sigma_minus_slip(assert_formula):
+    assert_formula("σ(z) − (1 − σ(z))", of="sigmoid(z)", wrt="z")
+'''
+
+
+def test_the_assert_formula_fixture_passes_a_right_formula_and_names_a_slip(pytester):
+    result = run(pytester, FORMULAS)
+    result.assert_outcomes(passed=1, failed=1)
+    out = result.stdout.str()
+    assert "sigma_minus_typo" in out and "your formula gives" in out
+    assert 'assert_formula("σ(z) − (1 − σ(z))", of="sigmoid(z)", wrt="z")' in out
+    for internal in ("autograd/formula", "pytest_plugin.py"):
+        assert internal not in out
+
+
 def test_a_bad_option_value_is_a_usage_error(pytester):
     result = run(pytester, FAILING, "--gradcheck-eps", "-1")
     assert result.ret == 4
