@@ -31,7 +31,9 @@ keep the lecture notes' per-sample δ, and the step that completes it says so.
 right after z^[L], drawn hanging off it, with no gradient.  The step that completes
 δ^[L] = ∂L/∂z^[L] derives it as the lecture notes do, ∂L/∂ŷ · ŷ(1 − ŷ) = ŷ − y, and
 shows ∂L/∂A^[L] (the loss's own derivative at ŷ, as ``backprop explain`` reports it)
-and f′(Z^[L]): their cells are tied to ŷ being done.
+and f′(Z^[L]): their cells are tied to ŷ being done.  Any other prediction L does not
+read (under categorical cross-entropy, every class's probability but the target's) is
+a side output too, with the nodes computing it, and no derivation.
 """
 
 import copy
