@@ -49,11 +49,11 @@ def _sizes(text):
     return sizes
 
 
-def load_roster(path, undone):
-    """The roster at ``path``; on problems, one stderr line each, then a CommandError
-    saying ``undone`` ("nothing was written")."""
+def load_roster(path, undone, read=read_roster):
+    """The roster at ``path`` as ``read`` reads it (default: its IDs); on problems, one
+    stderr line each, then a CommandError saying ``undone`` ("nothing was written")."""
     try:
-        return read_roster(path)
+        return read(path)
     except RosterError as e:
         for problem in e.problems:
             print(f"{PROG}: error: {path}: {problem}", file=sys.stderr)

@@ -18,7 +18,8 @@ from .quantities import ASKED, BY_NAME
 from .render import format_number
 
 __all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS",
-           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX"]
+           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX",
+           "given_blocks", "summary"]
 
 LOSS_FORMULAS = {
     "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
@@ -121,7 +122,8 @@ FORMULA_NOTATION_LATEX = (r"Type formulas as you would write them: ASCII "
 """:data:`FORMULA_NOTATION` in LaTeX."""
 
 
-def _summary(ex):
+def summary(ex):
+    """The exercise in one phrase: "a 2-2-1 network (layer 1 relu, …), loss bce, …"."""
     layers = ", ".join(f"layer {l} {name}" for l, name in enumerate(ex.activations, 1))
     samples = "1 sample" if ex.m == 1 else f"m = {ex.m} samples"
     return (f"a {'-'.join(map(str, ex.sizes))} network ({layers}), loss {ex.loss}, "
@@ -140,17 +142,22 @@ def _tolerances_text(ex, policy, latex=False):
     return ", ".join(f"{BY_NAME[n].text} {policy.rtol(n):g}" for n in names)
 
 
-def _sections(ex, policy, answer_file):
-    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
-    ("matrix", name, rows, column letter, row letter)."""
+def given_blocks(ex):
+    """The exercise's network as blocks (see :func:`_sections`): W^[l], b^[l], X, Y."""
     given = []
     for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
         given += [("p", f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):"),
                   ("matrix", f"W^[{l}]", W, "k", "j"),
                   ("p", f"b^[{l}] = ({', '.join(map(format_number, b))})")]
-    given += [("p", "X = A^[0] (column i = sample i):"),
-              ("matrix", "X", _columns(ex.inputs), "i", "k"),
-              ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
+    return given + [("p", "X = A^[0] (column i = sample i):"),
+                    ("matrix", "X", _columns(ex.inputs), "i", "k"),
+                    ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
+
+
+def _sections(ex, policy, answer_file):
+    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
+    ("matrix", name, rows, column letter, row letter)."""
+    given = given_blocks(ex)
     questions = ex.formula_questions()
     activations = "; ".join(f"layer {l}: {_activation_formula(a, questions)}"
                             for l, a in enumerate(ex.activations, 1))
@@ -158,7 +165,7 @@ def _sections(ex, policy, answer_file):
     handing_in = (" Write each formula as text in its `answer` under `formulas`; do not change "
                   "the questions." if questions else "")
     return [
-        (None, [("p", f"One step of gradient descent on {_summary(ex)}.")]),
+        (None, [("p", f"One step of gradient descent on {summary(ex)}.")]),
         ("Given", given),
         ("Formulas", [("list", [f"Activations: {activations}",
                                 f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
