@@ -38,7 +38,8 @@ from ..explain.network_file import NetworkFileError, network_from_dict, read_jso
 from ..explain.policy import Policy
 from ..explain.quantities import BY_NAME, SubmissionError
 
-__all__ = ["add_grade_parser", "run_grade", "load_submission"]
+__all__ = ["add_grade_parser", "run_grade", "load_submission", "load_teacher", "points_option",
+           "weights_option", "writable_file"]
 
 _EPILOG = """\
 Marks: --points P sets the maximum (default 100) and --weights the share of each
@@ -260,14 +261,17 @@ def writable_file(text):
     return text
 
 
-def _points(text):
+def points_option(text):
+    """Option type: the marks for a fully correct sheet, a number > 0."""
     value = non_negative_float(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}")
     return value
 
 
-def _weights(text):
+def weights_option(text):
+    """Option type: per-quantity weights, ``delta=2,update=1``
+    (:func:`nn.explain.marks.parse_weights`)."""
     try:
         return parse_weights(text)
     except ValueError as e:
@@ -311,10 +315,10 @@ def add_grade_parser(commands):
     p.add_argument("--format", choices=tuple(REPORTS) + tuple(GRADEBOOKS), default="text",
                    help="report format: text (default), json (every entry), csv (one row "
                         "per student), or a gradebook to import: canvas, moodle, nbgrader")
-    p.add_argument("--points", type=_points, default=DEFAULT_POINTS, metavar="P",
+    p.add_argument("--points", type=points_option, default=DEFAULT_POINTS, metavar="P",
                    help=f"marks for a fully correct sheet, in gradebooks, feedback and the "
                         f"summary (default {DEFAULT_POINTS:g})")
-    p.add_argument("--weights", type=_weights, metavar="Q=W,…",
+    p.add_argument("--weights", type=weights_option, metavar="Q=W,…",
                    help="each quantity's share of the points (default 1 each), e.g. "
                         "delta=2,update=1; names: Z, A, losses, loss, dA, f_prime, dZ "
                         "(delta), dW, db, W_new, b_new, or a part: forward, backward, "

@@ -263,7 +263,7 @@ def _entry(q, l, value, d):
                    and 1 not in dims else None)
     except _NotFinite as e:
         raise SubmissionError(f"{where} holds {e}, not a finite number") from None
-    got = json.dumps(value, default=str)[:80]
+    got = json.dumps(value, default=float)[:80]
     if flipped is not None:
         return EntryProblem("transposed", f"{where} should be {_describe(q, dims)}; it is "
                                           f"written transposed ({got})")

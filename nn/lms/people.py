@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from ..explain.roster import read_roster_table, same_student
 
-__all__ = ["Person", "Directory", "FIELDS", "read_people", "people_of"]
+__all__ = ["Person", "Directory", "FIELDS", "KINDS", "read_people", "people_of"]
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,10 @@ class Person:
         """The e-mail address: the roster's, else the roster ID when it is one."""
         return self.email or (self.student if "@" in self.student else "")
 
-    def identifiers(self):
-        """Every string that may name this student on a platform."""
-        found = [self.student, self.email, self.lms_id, self.sis_user_id, self.sis_login_id,
-                 self.id_number, self.gradescope_id]
-        return [x for x in found if x]
+    def identifiers(self, kind):
+        """The strings that name this student as an identifier of ``kind`` (a key of
+        :data:`KINDS`): an e-mail address, a student number, a platform's user ID."""
+        return [x for x in (getattr(self, name) for name in KINDS[kind]) if x]
 
     def names(self):
         """The student's names as an LMS download spells them (full name; Canvas's
@@ -110,6 +109,17 @@ class Person:
             parts = self.name.split()
             names.append(_squash("".join(parts[-1:] + parts[:-1])))
         return [n for n in names if n]
+
+
+KINDS = {
+    "email": ("address", "student"),
+    "student_number": ("student", "sis_user_id", "id_number", "sis_login_id"),
+    "gradescope_id": ("gradescope_id",),
+    "canvas_id": ("lms_id",),
+}
+"""Kinds of identifier a platform gives, and the Person attributes each is compared
+with: a platform's own user ID only ever with that platform's column, so Gradescope's
+user 48213 is never Canvas's user 48213."""
 
 
 def _squash(text):
@@ -150,9 +160,14 @@ def read_people(path):
     return people_of(*read_roster_table(path))
 
 
-_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assign(?:submission|feedback)_[a-z]+_",
-                     re.I)
-_CANVAS = re.compile(r"^(?P<name>[a-z0-9-]+?)(?:_late)?_(?P<number>\d+)_\d+_", re.I)
+_DOWNLOADS = (
+    # Moodle: "Full Name_12345_assignsubmission_file_", 12345 the participant number
+    (re.compile(r"^(?P<name>.+?)_(?P<number>\d+)_assign(?:submission|feedback)_[a-z]+_",
+                re.I), "participant"),
+    # Canvas: "leeann_LATE_12345_678901_answers.json", 12345 the Canvas user ID
+    (re.compile(r"^(?P<name>[a-z0-9-]+?)(?:_late)?_(?P<number>\d+)_\d+_", re.I), "lms_id"),
+)
+"""(pattern, the Person attribute its number is) of each LMS download's names."""
 
 
 @dataclass
@@ -160,41 +175,42 @@ class Directory:
     """Look students up by any of their identifiers and by LMS download names."""
 
     people: list
-    _ids: dict = field(default_factory=dict, repr=False)
+    _ids: dict = field(default_factory=lambda: {kind: {} for kind in KINDS}, repr=False)
     _names: dict = field(default_factory=dict, repr=False)
-    _numbers: dict = field(default_factory=dict, repr=False)
+    _numbers: dict = field(default_factory=lambda: {a: {} for _, a in _DOWNLOADS}, repr=False)
 
     def __post_init__(self):
         for person in self.people:
-            for identifier in person.identifiers():
-                _add(self._ids, _key(identifier), person.student)
+            for kind, index in self._ids.items():
+                for identifier in person.identifiers(kind):
+                    _add(index, _key(identifier), person.student)
             for name in person.names():
                 _add(self._names, _key(name), person.student)
-            for number in (person.participant, person.lms_id):
-                if number:
-                    _add(self._numbers, number, person.student)
+            for attribute, index in self._numbers.items():
+                if getattr(person, attribute):
+                    _add(index, getattr(person, attribute), person.student)
 
     def by_student(self):
         """{roster ID: :class:`Person`}."""
         return {p.student: p for p in self.people}
 
-    def find(self, *identifiers):
-        """The roster ID the first known of ``identifiers`` names (None when none does,
-        or when one names two students)."""
-        for identifier in identifiers:
-            if identifier is None or identifier == "":
+    def find(self, **identifiers):
+        """The roster ID the first known of ``identifiers`` ({kind: value}, kinds of
+        :data:`KINDS`) names, or None (also when a value names two students)."""
+        for kind, identifier in identifiers.items():
+            if identifier is None or identifier == "" or isinstance(identifier, bool):
                 continue
-            found = self._ids.get(_key(str(identifier)))
+            found = self._ids[kind].get(_key(str(identifier)))
             if found:
                 return found
         return None
 
     def whose(self, name):
         """The roster ID an LMS download's file or folder ``name`` stands for, or None."""
-        for pattern in (_MOODLE, _CANVAS):
+        for pattern, attribute in _DOWNLOADS:
             match = pattern.match(name)
             if match:
-                found = self._numbers.get(match["number"]) or self._names.get(
+                found = self._numbers[attribute].get(match["number"]) or self._names.get(
                     _key(match["name"]))
                 if found:
                     return found
