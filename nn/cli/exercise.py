@@ -22,7 +22,8 @@ from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
 from ..explain.roster import RosterError, check_student_id, read_roster
 
-__all__ = ["add_exercise_parser", "run_exercise", "load_roster"]
+__all__ = ["add_exercise_parser", "run_exercise", "load_roster", "add_choice_options",
+           "class_settings"]
 
 _EPILOG = """\
 examples:
@@ -74,8 +75,9 @@ def _students(args):
         raise CommandError(str(e)) from None
 
 
-def _manifest(args):
-    """The class settings: from --manifest, or from the flags."""
+def class_settings(args):
+    """The class settings (a Manifest without students): from --manifest, or from the
+    flags of :func:`add_choice_options`."""
     if args.manifest:
         given = [f"--{name.replace('_', '-')}" for name in _CHOICE_FLAGS
                  if getattr(args, name) is not None]
@@ -104,7 +106,7 @@ def _manifest(args):
 def run_exercise(args):
     """``backprop exercise``: make every student's set and the manifest, in one new folder."""
     students = _students(args)
-    manifest = _manifest(args)
+    manifest = class_settings(args)
     if manifest.public_course_seed:
         print(f"{PROG}: warning: the course seed is the public default {COURSE_SEED!r}: anyone "
               f"can make these keys; give your own with --course", file=sys.stderr)
@@ -143,6 +145,13 @@ def add_exercise_parser(commands):
     p.add_argument("--manifest", metavar="CLASS",
                    help="make the sets again from this class's manifest (its course seed "
                         "and choices), e.g. a lost sheet")
+    add_choice_options(p)
+    p.set_defaults(run=run_exercise)
+
+
+def add_choice_options(p):
+    """The options that choose a class's exercises: --course, --sizes, --hidden, --loss,
+    --batch, --lr, --digits (read by :func:`class_settings`)."""
     p.add_argument("--course", metavar="SEED",
                    help=f"course seed: with the ID it fixes each exercise (default "
                         f"{COURSE_SEED!r}, public: set your own so students cannot make the "
@@ -165,7 +174,6 @@ def add_exercise_parser(commands):
                         "f′ of the output activation, δ^[L], the δ recursion, ∂L/∂W^[l]")
     p.add_argument("--formula-weight", type=_weight, metavar="POINTS",
                    help="points each formula question is worth (default 1, as one number)")
-    p.set_defaults(run=run_exercise)
 
 
 def _weight(text):

@@ -41,6 +41,7 @@ from .grade import add_grade_parser
 from .check_formula import add_check_formula_parser
 from .gradescope import add_gradescope_parser
 from .check_answers import add_check_answers_parser
+from .prairielearn import add_prairielearn_parser
 from ..viz.diagram import draw_network
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
@@ -465,6 +466,7 @@ def build_parser():
     add_check_formula_parser(commands)
     add_gradescope_parser(commands)
     add_check_answers_parser(commands)
+    add_prairielearn_parser(commands)
     return parser
 
 

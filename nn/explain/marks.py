@@ -159,17 +159,20 @@ class Marking:
             cell[0] += earned_by.get(e.verdict, 0.0)
             cell[1] += 1
         asked = [q.name for q in QUANTITIES if q.name in cells]
-        total_weight = sum(self.weight(name) for name in asked)
+        total_weight = math.fsum(self.weight(name) for name in asked)
         if total_weight == 0:
             return Mark(0.0, float(self.points))
-        marks = []
+        marks, weighted = [], []
         for name in asked:
             layers = sorted(cells[name].items(), key=lambda kv: (kv[0] is not None, kv[0]))
-            credit_q = sum(e / n for _, (e, n) in layers) / len(layers)
+            credit_q = math.fsum(e / n for _, (e, n) in layers) / len(layers)
             possible = self.points * self.weight(name) / total_weight
+            weighted.append(self.weight(name) * credit_q)
             marks.append(QuantityMark(name, possible * credit_q, possible,
                                       tuple((l, e, n) for l, (e, n) in layers)))
-        return Mark(sum(m.earned for m in marks), float(self.points), tuple(marks))
+        # from the weights, not the rounded shares: a full sheet is exactly the maximum
+        earned = self.points * math.fsum(weighted) / total_weight
+        return Mark(min(earned, float(self.points)), float(self.points), tuple(marks))
 
     def describe(self):
         """The rule in one sentence, for reports and the README."""

@@ -19,7 +19,7 @@ from .render import format_number
 
 __all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS",
            "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX",
-           "given_blocks", "summary"]
+           "given_blocks", "summary", "sections"]
 
 LOSS_FORMULAS = {
     "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
@@ -185,6 +185,13 @@ def _sections(ex, policy, answer_file):
                               f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
                               f"`network` entry.{handing_in}")]),
     ]
+
+
+def sections(ex, policy=None, answer_file="answers.json"):
+    """The worksheet as (title, blocks), the one content every format renders: a block is
+    ("p", text), ("list", [items], numbered) or ("matrix", name, rows, column letter, row
+    letter); text may hold **bold** and `code`."""
+    return _sections(ex, policy or Policy(), answer_file)
 
 
 def _title(ex):

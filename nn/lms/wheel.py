@@ -20,7 +20,7 @@ import autograd
 
 import nn
 
-__all__ = ["wheel_bytes", "wheel_name", "DISTRIBUTION"]
+__all__ = ["wheel_bytes", "wheel_name", "package_version", "DISTRIBUTION"]
 
 DISTRIBUTION = "backproplab"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -28,7 +28,8 @@ _SKIPPED_DIRS = ("__pycache__",)
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 
-def _version():
+def package_version():
+    """This package's installed version ("0+unknown" when it is not installed)."""
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:
@@ -37,7 +38,7 @@ def _version():
 
 def wheel_name():
     """The wheel's file name: ``backproplab-VERSION-py3-none-any.whl``."""
-    return f"{DISTRIBUTION}-{_version().replace('-', '_')}-py3-none-any.whl"
+    return f"{DISTRIBUTION}-{package_version().replace('-', '_')}-py3-none-any.whl"
 
 
 def _package_files(package):
@@ -74,7 +75,7 @@ def _hash(data):
 
 def wheel_bytes():
     """The wheel of this package, as bytes (see the module docstring)."""
-    version = _version()
+    version = package_version()
     info = f"{DISTRIBUTION}-{version.replace('-', '_')}.dist-info"
     entries = []
     for package in (autograd, nn):
