@@ -14,8 +14,8 @@ policy's ``carried_forward_credit`` for ``carried_forward``, 0 otherwise)::
 
 so a slip that spoils one matrix, say δ^[2], costs points · w_δ / (|layers| Σ w) on
 every network with as many layers, whatever its sizes and batch: 2-layer sheets lose the
-same, 3-layer ones the same.  A quantity an exercise does not ask (Lᵢ when m = 1) drops
-out of Σ w.  A missing or rejected file earns 0.
+same, 3-layer ones the same.  When m = 1 the sheet asks no Lᵢ (L₁ is L), so L carries
+both weights and Σ w stays the same.  A missing or rejected file earns 0.
 """
 
 import math
@@ -139,9 +139,13 @@ class Marking:
         if self.weights and not any(self.weight(n) > 0 for n in ASKED):
             raise ValueError("every weight is 0: give at least one quantity a weight > 0")
 
-    def weight(self, name):
-        """w_q of quantity ``name``."""
-        return self.weights.get(name, 1.0)
+    def weight(self, name, asked=None):
+        """w_q of quantity ``name``; given the ``asked`` quantity names, L also carries
+        Lᵢ's weight when Lᵢ is not asked (m = 1: L₁ is L)."""
+        weight = self.weights.get(name, 1.0)
+        if asked is not None and name == "loss" and "losses" not in asked:
+            weight += self.weights.get("losses", 1.0)
+        return weight
 
     def mark(self, result):
         """The :class:`Mark` of a :class:`~nn.explain.class_grade.StudentResult`."""
@@ -159,15 +163,15 @@ class Marking:
             cell[0] += earned_by.get(e.verdict, 0.0)
             cell[1] += 1
         asked = [q.name for q in QUANTITIES if q.name in cells]
-        total_weight = math.fsum(self.weight(name) for name in asked)
+        total_weight = math.fsum(self.weight(name, asked) for name in asked)
         if total_weight == 0:
             return Mark(0.0, float(self.points))
         marks, weighted = [], []
         for name in asked:
             layers = sorted(cells[name].items(), key=lambda kv: (kv[0] is not None, kv[0]))
             credit_q = math.fsum(e / n for _, (e, n) in layers) / len(layers)
-            possible = self.points * self.weight(name) / total_weight
-            weighted.append(self.weight(name) * credit_q)
+            possible = self.points * self.weight(name, asked) / total_weight
+            weighted.append(self.weight(name, asked) * credit_q)
             marks.append(QuantityMark(name, possible * credit_q, possible,
                                       tuple((l, e, n) for l, (e, n) in layers)))
         # from the weights, not the rounded shares: a full sheet is exactly the maximum

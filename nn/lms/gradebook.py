@@ -28,6 +28,7 @@ import io
 
 from ..explain.grade_report import safe_cell
 from ..explain.marks import Marking
+from ..explain.mistakes import ROUNDING
 from .people import Person
 
 __all__ = ["to_canvas", "to_moodle", "to_nbgrader", "GRADEBOOKS", "POINTS_POSSIBLE",
@@ -62,15 +63,15 @@ def _csv(rows):
 
 
 def summary_line(r):
-    """One line on a student's result: counts per verdict and the diagnoses, the
-    reason a file was rejected, or that none was handed in."""
+    """One line on a student's result: counts per verdict and the mistakes diagnosed
+    (not the rounding notes), the reason a file was rejected, or that none came in."""
     if r.status == "missing":
         return "no answer file handed in"
     if r.status == "rejected":
         return f"answer file rejected: {r.reason}"
     counts = r.counts()
     parts = [f"{n} {verdict.replace('_', ' ')}" for verdict, n in counts.items() if n]
-    found = r.grade.diagnoses()
+    found = {code: n for code, n in r.grade.diagnoses().items() if code != ROUNDING}
     line = ", ".join(parts)
     if found:
         line += "; diagnoses: " + ", ".join(f"{code} ({n})" for code, n in found.items())
