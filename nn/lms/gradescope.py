@@ -166,8 +166,8 @@ def _test(name, earned, possible, output, visibility):
 def _quantity_output(q, entries, exercise, policy):
     lines = []
     for layer, earned, asked in q.layers:
-        credit = f"{earned:g} of {asked}" if earned != int(earned) else f"{int(earned)} of {asked}"
-        lines.append(f"{entry_name(q.quantity, layer)}: {credit} numbers right")
+        lines.append(f"{entry_name(q.quantity, layer)}: {earned:g} of {asked} numbers earn "
+                     f"their mark")
     codes = []
     for e in entries:
         if e.quantity == q.quantity and e.diagnosis and e.diagnosis != ROUNDING \
