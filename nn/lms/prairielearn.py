@@ -51,7 +51,8 @@ from ..explain.render import format_number
 from ..explain.worksheet import given_blocks, sections, summary
 from .wheel import package_version
 
-__all__ = ["generate", "parse", "grade", "write_question", "cell_name", "settings_of"]
+__all__ = ["generate", "parse", "grade", "write_question", "cell_name", "settings_of",
+           "variant_exercise"]
 
 _SERVER_PY = '''\
 """PrairieLearn question: one step of backpropagation by hand, each variant its own network.
@@ -131,7 +132,7 @@ def _policy(settings):
     return Policy.from_dict(settings["policy"])
 
 
-def _exercise(data, settings):
+def variant_exercise(data, settings):
     seed = str(data["variant_seed"])
     variant = seed if re.fullmatch(r"[0-9A-Za-z]{1,40}", seed) else \
         hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
@@ -203,7 +204,7 @@ def _blocks(d):
 
 def generate(data, settings):
     """PrairieLearn's generate(): this variant's network and its answer cells."""
-    ex = _exercise(data, settings)
+    ex = variant_exercise(data, settings)
     policy = _policy(settings)
     data["params"]["exercise"] = ex.exercise_id
     data["params"]["summary"] = summary(ex)
@@ -221,7 +222,7 @@ def _typed(data, name):
 
 def parse(data, settings):
     """PrairieLearn's parse(): a typed number that is not one is a format error."""
-    d = _exercise(data, settings).derivation()
+    d = variant_exercise(data, settings).derivation()
     for q, l in asked(d, ASKED):
         for index in element_indices(shape(d, q, l)):
             name = cell_name(q.name, l, index)
@@ -240,7 +241,7 @@ def _read(data, name):
 
 def grade(data, settings):
     """PrairieLearn's grade(): partial_scores, score and feedback from the class grader."""
-    ex = _exercise(data, settings)
+    ex = variant_exercise(data, settings)
     d = ex.derivation()
     policy = _policy(settings)
     submission = answer_form(d, {}, ASKED,
