@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "explain"))
-from realistic_class import ROSTER_CSV, hand_in, roster_ids  # noqa: E402
+from graded_class import graded_class  # noqa: E402
+from realistic_class import ROSTER_CSV  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -37,23 +38,8 @@ def lms_row(student):
 
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
-    """The class made (Python API), handed in, and graded: {"root", "class", "returned",
-    "roster", "expect", "result", "manifest"}."""
-    from nn.explain.class_files import write_class
-    from nn.explain.class_grade import grade_class, read_manifest
-    from nn.explain.manifest import Manifest
-    from nn.explain.policy import Policy
-
+    """The class graded (:func:`graded_class.graded_class`), with its LMS roster."""
     root = tmp_path_factory.mktemp("lms-course")
     roster = root / "roster.csv"
     roster.write_text(lms_roster_csv(), encoding="utf-8")
-    choices = {"sizes": None, "hidden": None, "loss": None, "m": None, "lr": None}
-    manifest = Manifest("ml-2026-spring", choices, Policy())
-    exercises = [manifest.exercise(s) for s in roster_ids()]
-    write_class(manifest.with_students(exercises), exercises, root / "class")
-    expect = hand_in(root / "class", root / "returned")
-    teacher = root / "class" / "teacher"
-    result = grade_class(teacher, [root / "returned"])
-    return {"root": root, "class": root / "class", "teacher": teacher,
-            "returned": root / "returned", "roster": roster, "expect": expect,
-            "result": result, "manifest": read_manifest(teacher)}
+    return dict(graded_class(root), roster=roster)
