@@ -20,7 +20,9 @@ from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_formula_w
 from ..explain.manifest import Manifest, ManifestError
 from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
+from ..explain.latex_pdf import find_engine
 from ..explain.roster import RosterError, check_student_id, read_roster
+from ..explain.worksheet import LATEX_ENGINES
 
 __all__ = ["add_exercise_parser", "run_exercise", "load_roster", "add_choice_options",
            "class_settings"]
@@ -114,8 +116,21 @@ def run_exercise(args):
         exercises = [manifest.exercise(s) for s in students]
     except ValueError as e:
         raise CommandError(str(e)) from None
+    engine = None
+    if args.pdf:
+        engine = find_engine()
+        if engine is None:
+            raise CommandError(f"--pdf needs LaTeX ({', '.join(LATEX_ENGINES)}); none is on "
+                               f"the PATH. Nothing was written: install a TeX distribution, "
+                               f"or leave out --pdf (each worksheet.tex says how to compile "
+                               f"it)")
+
+    def pdf_failed(student, message):
+        print(f"{PROG}: warning: {student}: no PDF ({message}); the .tex is there",
+              file=sys.stderr)
     try:
-        write_class(manifest.with_students(exercises), exercises, args.out)
+        write_class(manifest.with_students(exercises), exercises, args.out, engine,
+                    pdf_failed)
     except OSError as e:
         raise CommandError(f"cannot write the class into {args.out}: {e.strerror or e}") \
             from None
@@ -145,6 +160,9 @@ def add_exercise_parser(commands):
     p.add_argument("--manifest", metavar="CLASS",
                    help="make the sets again from this class's manifest (its course seed "
                         "and choices), e.g. a lost sheet")
+    p.add_argument("--pdf", action="store_true",
+                   help="also compile each worksheet to worksheet.pdf (needs LaTeX: "
+                        "pdflatex, lualatex, xelatex or tectonic on the PATH)")
     add_choice_options(p)
     p.set_defaults(run=run_exercise)
 

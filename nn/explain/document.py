@@ -57,6 +57,14 @@ def _cell(x):
     return format_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else x
 
 
+def _matrix_table(block):
+    """A ("matrix", name, rows, col, row) block as a table with its index labels."""
+    _, name, matrix, col, row = block
+    header = [name] + [f"{col}={k}" for k in range(1, len(matrix[0]) + 1)]
+    return ("table", header, [[f"{row}={j}"] + list(values)
+                              for j, values in enumerate(matrix, 1)])
+
+
 def _md_block(block):
     kind = block[0]
     if kind == "h":
@@ -73,10 +81,7 @@ def _md_block(block):
                   for row in rows]
         return "\n".join(lines)
     if kind == "matrix":
-        _, name, matrix, col, row = block
-        header = [name] + [f"{col}={k}" for k in range(1, len(matrix[0]) + 1)]
-        rows = [[f"{row}={j}"] + list(values) for j, values in enumerate(matrix, 1)]
-        return _md_block(("table", header, rows))
+        return _md_block(_matrix_table(block))
     if kind == "bars":
         _, title, bars = block
         top = max([value for _, value, _ in bars] + [0]) or 1
@@ -130,10 +135,7 @@ def _html_block(block):
                        + "</tr>" for row in rows)
         return f"<table>{head}{body}</table>"
     if kind == "matrix":
-        _, name, matrix, col, row = block
-        header = [name] + [f"{col}={k}" for k in range(1, len(matrix[0]) + 1)]
-        rows = [[f"{row}={j}"] + list(values) for j, values in enumerate(matrix, 1)]
-        return _html_block(("table", header, rows))
+        return _html_block(_matrix_table(block))
     if kind == "bars":
         _, title, bars = block
         return (f'<figure class="bars"><figcaption>{html_text(title)}</figcaption>'

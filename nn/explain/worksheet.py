@@ -31,7 +31,7 @@ LOSS_FORMULAS = {
 
 ACTIVATION_FORMULAS = {
     "relu": ("ReLU(z) = max(0, z), f′(z) = 1 if z > 0 else 0",
-             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = [z > 0]"),
+             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = 1 \text{ if } z > 0 \text{ else } 0"),
     "sigmoid": ("σ(z) = 1/(1 + e^−z), σ′(z) = σ(z)(1 − σ(z))",
                 r"\sigma(z) = 1/(1 + e^{-z}),\ \sigma'(z) = \sigma(z)(1 - \sigma(z))"),
     "tanh": ("tanh z, f′(z) = 1 − tanh² z", r"\tanh z,\ f'(z) = 1 - \tanh^2 z"),
@@ -52,17 +52,21 @@ _STEPS = (
     ("Forward pass, l = 1 … L", "Z^[l] = W^[l] A^[l−1] + b^[l], A^[l] = f(Z^[l])",
      r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\ A^{[l]} = f(Z^{[l]})"),
     ("Loss", "the loss Lᵢ of each sample (when m > 1) and L = (1/m) Σᵢ Lᵢ",
-     r"L_i \text{ per sample (when } m > 1\text{)},\ L = \tfrac1m \sum_i L_i"),
+     r"\text{the loss } L_i \text{ of each sample (when } m > 1\text{) and } "
+     r"L = \tfrac1m \sum_i L_i"),
     ("Backward pass, l = L … 1",
      "∂Lᵢ/∂A^[L] from the loss; ∂Lᵢ/∂A^[l] = (W^[l+1])ᵀ δ^[l+1] for l < L; f′(Z^[l]); "
      "δ^[l] = ∂Lᵢ/∂A^[l] ⊙ f′(Z^[l]) (per sample: column i is sample i alone)",
-     r"\frac{\partial L_i}{\partial A^{[l]}} = (W^{[l+1]})^\top \delta^{[l+1]}\ (l < L),\ "
-     r"f'(Z^{[l]}),\ \delta^{[l]} = \frac{\partial L_i}{\partial A^{[l]}} \odot f'(Z^{[l]})"),
+     r"\frac{\partial L_i}{\partial A^{[L]}} \text{ from the loss};\ "
+     r"\frac{\partial L_i}{\partial A^{[l]}} = (W^{[l+1]})^\top \delta^{[l+1]} "
+     r"\text{ for } l < L;\ f'(Z^{[l]});\ "
+     r"\delta^{[l]} = \frac{\partial L_i}{\partial A^{[l]}} \odot f'(Z^{[l]}) "
+     r"\text{ (per sample: column } i \text{ is sample } i \text{ alone)}"),
     ("Gradients", "∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ, ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]",
      r"\frac{\partial L}{\partial W^{[l]}} = \tfrac1m \delta^{[l]} (A^{[l-1]})^\top,\ "
      r"\frac{\partial L}{\partial b^{[l]}} = \tfrac1m \sum_i \delta^{[l]}_{\cdot i}"),
     ("Update", "W^[l] − α ∂L/∂W^[l] and b^[l] − α ∂L/∂b^[l]",
-     r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}},\ "
+     r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}} \text{ and } "
      r"b^{[l]} - \alpha \frac{\partial L}{\partial b^{[l]}}"),
 )
 
@@ -102,8 +106,9 @@ def _derive(ex, answer_file):
               f"{weight} (a number counts 1 point). Write each as text in `{answer_file}`, "
               f"in place of the `null` of its `answer` under `formulas`; f′ itself is not "
               f"an answer where a derivative is asked."),
-        ("list", [f"`{q.key}`: {q.markdown}" for q in questions], True),
-        ("p", FORMULA_NOTATION)])]
+        ("list", [f"`{q.key}`: {q.markdown}" for q in questions], True,
+         [rf"\texttt{{{_latex_text(q.key)}}}: {q.latex}" for q in questions]),
+        ("p", FORMULA_NOTATION, FORMULA_NOTATION_LATEX)])]
 
 
 FORMULA_NOTATION = ("Type formulas as you would write them: ASCII (`2*x^2 + exp(-x)/2`, "
@@ -155,8 +160,8 @@ def given_blocks(ex):
 
 
 def _sections(ex, policy, answer_file):
-    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
-    ("matrix", name, rows, column letter, row letter)."""
+    """The sheet as (title, blocks); a block is ("p", text[, LaTeX]), ("list", [items],
+    numbered[, [items in LaTeX]]) or ("matrix", name, rows, column letter, row letter)."""
     given = given_blocks(ex)
     questions = ex.formula_questions()
     activations = "; ".join(f"layer {l}: {_activation_formula(a, questions)}"
@@ -164,14 +169,20 @@ def _sections(ex, policy, answer_file):
     steps = _DERIVED_STEPS if questions else _STEPS
     handing_in = (" Write each formula as text in its `answer` under `formulas`; do not change "
                   "the questions." if questions else "")
+    latex_activations = "; ".join(rf"layer {l}: ${_activation_formula(a, questions, latex=True)}$"
+                                  for l, a in enumerate(ex.activations, 1))
     return [
         (None, [("p", f"One step of gradient descent on {summary(ex)}.")]),
         ("Given", given),
         ("Formulas", [("list", [f"Activations: {activations}",
-                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
+                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False,
+                       [f"Activations: {latex_activations}",
+                        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, "
+                        r"$L = \tfrac1m \sum_i L_i$"])]),
         *_derive(ex, answer_file),
         ("What to compute, in this order",
-         [("list", [f"**{title}**: {text}" for title, text, _ in steps], True)]),
+         [("list", [f"**{title}**: {text}" for title, text, _ in steps], True,
+           [rf"\textbf{{{_latex_text(title)}}}: ${formula}$" for title, _, formula in steps])]),
         ("Rounding", [("p", policy.statement()),
                       ("p", f"Tolerances for rounding carried from earlier numbers, as a "
                             f"fraction of the size of the terms each formula adds up: "
@@ -183,14 +194,21 @@ def _sections(ex, policy, answer_file):
                               f"and leave `null` what you did not compute. Matrices are lists "
                               f"of rows: row j is neuron j; a column is sample i (for Z, A, "
                               f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
-                              f"`network` entry.{handing_in}")]),
+                              f"`network` entry.{handing_in}"),
+                        ("p", "Or open the worksheet's page (worksheet.html) in a browser: "
+                              "type each number into its table, and its format is checked as "
+                              "you type; **Download answers** saves the answer file. It works "
+                              "offline, from the file."),
+                        ("p", f"Before handing in, check the file's format (not its numbers): "
+                              f"`backprop check-answers {answer_file}` names every problem "
+                              f"and every blank with its place.")]),
     ]
 
 
 def sections(ex, policy=None, answer_file="answers.json"):
     """The worksheet as (title, blocks), the one content every format renders: a block is
-    ("p", text), ("list", [items], numbered) or ("matrix", name, rows, column letter, row
-    letter); text may hold **bold** and `code`."""
+    ("p", text), ("list", [items], numbered[, the items in LaTeX]) or ("matrix", name,
+    rows, column letter, row letter); text may hold **bold** and `code`."""
     return _sections(ex, policy or Policy(), answer_file)
 
 
@@ -267,66 +285,84 @@ def _latex_matrix(matrix):
     return r"\begin{pmatrix} " + rows + r" \end{pmatrix}"
 
 
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                  "#": r"\#", "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+_LATEX_UNICODE = {"σ": r"\ensuremath{\sigma}", "δ": r"\ensuremath{\delta}",
+                  "∂": r"\ensuremath{\partial}", "⊙": r"\ensuremath{\odot}",
+                  "ᵢ": r"\ensuremath{_i}", "′": r"\ensuremath{'}", "−": r"\ensuremath{-}",
+                  "α": r"\ensuremath{\alpha}", "Σ": r"\ensuremath{\Sigma}",
+                  "θ": r"\ensuremath{\theta}", "…": r"\ldots{}", "²": r"\textsuperscript{2}",
+                  "ᵀ": r"\ensuremath{^\top}", "½": r"\ensuremath{\tfrac12}",
+                  "ŷ": r"\ensuremath{\hat y}", "Ŷ": r"\ensuremath{\hat Y}",
+                  "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
+                  "×": r"\ensuremath{\times}", "·": r"\ensuremath{\cdot}",
+                  "→": r"\ensuremath{\to}", "—": "---", "–": "--"}
+"""How the worksheet's text characters are written for any TeX engine (pdfLaTeX too)."""
+
+
+def _latex_plain(text):
+    return "".join(_LATEX_UNICODE.get(ch) or _LATEX_SPECIAL.get(ch) or ch for ch in text)
+
+
 def _latex_text(text):
-    # Student IDs and loss names are [A-Za-z0-9._-], so "_" is the one special character;
-    # "…" is the one non-ASCII character of the titles, spelled out for any TeX engine.
-    return text.replace("_", r"\_").replace("…", r"\ldots{}")
+    """The worksheet's text for LaTeX, saying what it says: **bold** and `code` kept as
+    such, x^[l] and e^−z as superscripts, every special character escaped."""
+    out = []
+    for part in re.split(r"(\*\*.+?\*\*|`.+?`)", text):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(r"\textbf{" + _latex_text(part[2:-2]) + "}")
+        elif part.startswith("`") and part.endswith("`") and len(part) > 2:
+            out.append(r"\texttt{" + _latex_plain(part[1:-1]) + "}")
+        else:
+            pieces = re.split(r"\^(\[[^\]]*\]|[^\s\[),;:.]+)", part)
+            out.append("".join(r"\textsuperscript{" + _latex_plain(p) + "}" if n % 2 else
+                               _latex_plain(p) for n, p in enumerate(pieces)))
+    return "".join(out)
+
+
+def _latex_name(name):
+    """A matrix name of the worksheet (W^[1], X) as LaTeX math."""
+    return re.sub(r"\^\[([^\]]*)\]", r"^{[\1]}", name)
+
+
+def _latex_block(block):
+    kind = block[0]
+    if kind == "p":   # a LaTeX version where the sheet has one
+        return (block[2] if len(block) > 2 else _latex_text(block[1])) + "\n"
+    if kind == "list":
+        items = block[3] if len(block) > 3 else [_latex_text(i) for i in block[1]]
+        env = "enumerate" if block[2] else "itemize"
+        return "\n".join([rf"\begin{{{env}}}"] + [rf"  \item {i}" for i in items]
+                         + [rf"\end{{{env}}}"])
+    _, name, matrix, _, _ = block
+    return rf"\[ {_latex_name(name)} = {_latex_matrix(matrix)} \]"
+
+
+LATEX_ENGINES = ("pdflatex", "lualatex", "xelatex", "tectonic")
+"""TeX engines that compile a worksheet, in the order they are looked for."""
+
+_COMPILE_NOTE = (
+    "% Compile this worksheet into a PDF with any TeX distribution (TeX Live, MiKTeX,\n"
+    "% MacTeX), e.g.:  pdflatex worksheet.tex   (or lualatex, xelatex, tectonic),\n"
+    "% or upload it to an online LaTeX editor.  On Debian or Ubuntu:\n"
+    "% apt-get install texlive-latex-recommended.  `backprop exercise --pdf` compiles\n"
+    "% every student's sheet where LaTeX is installed.\n")
 
 
 def to_latex(ex, policy=None, answer_file="answers.json"):
-    """The worksheet of the exercise ``ex`` as a standalone LaTeX document."""
-    policy = policy or Policy()
-    given = []
-    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
-        given.append(rf"W^{{[{l}]}} = {_latex_matrix(W)},\quad "
-                     rf"b^{{[{l}]}} = {_latex_matrix([[v] for v in b])}")
-    given.append(rf"X = A^{{[0]}} = {_latex_matrix(_columns(ex.inputs))},\quad "
-                 rf"Y = {_latex_matrix([ex.targets])}")
-    questions = ex.formula_questions()
-    activations = "; ".join(rf"layer {l}: ${_activation_formula(a, questions, latex=True)}$"
-                            for l, a in enumerate(ex.activations, 1))
-    steps = "\n".join(rf"  \item \textbf{{{_latex_text(title)}}}: ${formula}$"
-                      for title, _, formula in (_DERIVED_STEPS if questions else _STEPS))
+    """The worksheet of the exercise ``ex`` as a standalone LaTeX document: the same
+    sections as the Markdown and HTML (:func:`sections`), its formulas as LaTeX math; a
+    comment at the top says how to compile it."""
+    body = [rf"\section*{{{_latex_text(_title(ex))}}}"]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            body.append(rf"\subsection*{{{_latex_text(title)}}}")
+        body += [_latex_block(block) for block in blocks]
     return "\n".join([
+        _COMPILE_NOTE.rstrip("\n"),
         r"\documentclass[11pt]{article}",
         r"\usepackage[utf8]{inputenc}", r"\usepackage{amsmath,amssymb}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\begin{document}",
-        rf"\section*{{Backpropagation exercise {ex.exercise_id} --- student "
-        rf"{_latex_text(ex.student)}}}",
-        rf"One step of gradient descent on a {'-'.join(map(str, ex.sizes))} network, loss "
-        rf"\texttt{{{_latex_text(ex.loss)}}}, $m = {ex.m}$, $\alpha = {format_number(ex.lr)}$.",
-        r"\subsection*{Given}", r"Columns of $X$ are samples $i$; row $j$ of $W^{[l]}$ holds "
-        r"neuron $j$'s weights.",
-        "\n".join(r"\[ " + g + r" \]" for g in given),
-        r"\subsection*{Formulas}", activations + ".",
-        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, $L = \tfrac1m \sum_i L_i$.",
-        *_latex_derive(ex, answer_file),
-        r"\subsection*{What to compute, in this order}", r"\begin{enumerate}", steps,
-        r"\end{enumerate}",
-        r"\subsection*{Rounding}", _latex_text(policy.statement()),
-        f"Tolerances for rounding carried from earlier numbers, as a fraction of the size "
-        f"of the terms each formula adds up: {_tolerances_text(ex, policy, latex=True)}.",
-        r"Later answers are marked against your own earlier numbers (error carried "
-        r"forward), so write down every intermediate value.",
-        r"\subsection*{Handing in}",
-        rf"Fill in \texttt{{{_latex_text(answer_file)}}}: replace each \texttt{{null}} with "
-        r"your number; leave \texttt{null} what you did not compute."
-        + (r" Write each formula as text in its \texttt{answer} under \texttt{formulas}; do "
-           r"not change the questions." if questions else ""),
-        r"\end{document}", ""])
-
-
-def _latex_derive(ex, answer_file):
-    """The "Formulas to derive" subsection in LaTeX, or none."""
-    questions = ex.formula_questions()
-    if not questions:
-        return []
-    items = "\n".join(rf"  \item \texttt{{{_latex_text(q.key)}}}: {q.latex}" for q in questions)
-    return [r"\subsection*{Formulas to derive}",
-            rf"Derive these first, then use them for the numbers below. Each counts "
-            rf"{_weight_text(ex.formula_weight)} (a number counts 1 point). Write each as text "
-            rf"in \texttt{{{_latex_text(answer_file)}}}, in place of the \texttt{{null}} of "
-            r"its \texttt{answer} under \texttt{formulas}; $f'$ itself is not an answer where "
-            r"a derivative is asked.",
-            r"\begin{enumerate}", items, r"\end{enumerate}", FORMULA_NOTATION_LATEX]
+        r"\usepackage[margin=2cm]{geometry}", r"\setlength{\parindent}{0pt}",
+        r"\setlength{\parskip}{0.5em}",
+        r"\begin{document}", *body, r"\end{document}", ""])
