@@ -29,19 +29,31 @@ from decimal import Decimal
 
 from .class_grade import POLICY_FIELDS, read_answer_file
 from .derivation import explain_step
-from .feedback import entry_name
 from .network_file import NetworkFileError, network_from_dict
 from .quantities import (ASKED, BY_NAME, SubmissionError, asked, at, element_indices,
-                         index_names, read_entries, shape)
+                         entry_name, index_names, read_entries, shape)
 
 __all__ = ["check_answer_file", "check_answers", "Problem", "AnswerCheck", "read_number",
-           "NUMBER_PATTERN"]
+           "NUMBER_PATTERN", "NUMBER_MISTAKES", "NOT_A_NUMBER", "MINUSES", "short_digits_note"]
 
 NUMBER_PATTERN = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
 """A number as JSON writes it (the answer file's syntax), as a regular expression."""
 
 _NUMBER = re.compile(NUMBER_PATTERN)
-_MINUSES = "\u2212\u2012\u2013"   # the worksheet's − and the dashes a keyboard may give
+
+MINUSES = "\u2212\u2012\u2013"
+"""The worksheet's minus sign (−) and the dashes a keyboard may give, read as "-"."""
+
+NUMBER_MISTAKES = (
+    (r"-?[0-9]+,[0-9]+", "write the decimal point as a point: 0.25, not 0,25"),
+    (r"-?\.[0-9]+", "write a 0 before the point: 0.25, not .25"),
+    (r"\+[0-9.eE+-]+", "leave out the + sign"),
+)
+"""(pattern, what to do) of the usual ways to mistype a number, tried in order; the
+worksheet page checks typed numbers with the same patterns and words."""
+
+NOT_A_NUMBER = ("not a number: write digits with a point and an optional minus sign, such "
+                "as -0.2531 or 1.5e-3")
 
 
 def read_number(text):
@@ -50,22 +62,21 @@ def read_number(text):
     text = (text or "").strip()
     if not text:
         return None
-    for minus in _MINUSES:
+    for minus in MINUSES:
         text = text.replace(minus, "-")
     if _NUMBER.fullmatch(text):
         return Decimal(text)
-    if re.fullmatch(r"-?[0-9]+,[0-9]+", text):
-        return _fail("write the decimal point as a point: 0.25, not 0,25")
-    if re.fullmatch(r"-?\.[0-9]+", text):
-        return _fail("write a 0 before the point: 0.25, not .25")
-    if re.fullmatch(r"\+[0-9.eE+-]+", text):
-        return _fail("leave out the + sign")
-    return _fail("not a number: write digits with a point and an optional minus sign, "
-                 "such as -0.2531 or 1.5e-3")
+    for pattern, message in NUMBER_MISTAKES:
+        if re.fullmatch(pattern, text):
+            raise ValueError(message)
+    raise ValueError(NOT_A_NUMBER)
 
 
-def _fail(message):
-    raise ValueError(message)
+def short_digits_note(digits, asked):
+    """The note on a number written with ``digits`` significant digits where the sheet
+    asks ``asked``."""
+    return (f"written with {digits} significant digit(s); the sheet asks for {asked} (fine "
+            f"only if the value is exact)")
 
 
 @dataclass(frozen=True)
@@ -222,10 +233,8 @@ def check_answers(document, digits=None):
             check.filled += 1
             if (given.digits is not None and given.digits < digits
                     and given.value != int(given.value)):
-                check.problems.append(Problem(
-                    "note", f"{_place(q, l)}, {_element(q, index)}",
-                    f"written with {given.digits} significant digit(s); the sheet asks for "
-                    f"{digits} (fine only if the value is exact)"))
+                check.problems.append(Problem("note", f"{_place(q, l)}, {_element(q, index)}",
+                                              short_digits_note(given.digits, digits)))
         check.blank += len(blanks)
         if blanks:
             shown = "; ".join(b for b in blanks[:6] if b) + ("; …" if len(blanks) > 6 else "")

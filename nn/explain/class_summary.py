@@ -21,10 +21,9 @@ from autograd.files import write_atomically
 
 from .class_grade import STATUSES
 from .document import to_html, to_markdown
-from .feedback import entry_name
 from .marks import Marking
 from .mistakes import BY_CODE, ROUNDING
-from .quantities import BY_NAME
+from .quantities import BY_NAME, entry_name
 
 __all__ = ["summary_blocks", "summary_markdown", "summary_html", "write_summary",
            "diagnosis_table"]

@@ -26,21 +26,15 @@ from .document import to_html, to_markdown
 from .marks import Marking
 from .mistakes import BY_CODE, ROUNDING, Where, advice
 from .policy import Policy
-from .quantities import BY_NAME
+from .quantities import BY_NAME, entry_name
 from .render import format_number
 from .worksheet import given_blocks, summary
 
 __all__ = ["feedback_blocks", "feedback_markdown", "feedback_html", "write_feedback",
-           "entry_name", "entry_place"]
+           "entry_place"]
 
 _OWN_FILE_FLAGS = ("policy_in_file", "student_field", "exercise_field", "header_field")
 """Flags about the student's own file, shown to them; the others name other students."""
-
-
-def entry_name(quantity, layer):
-    """A quantity at a layer as the worksheet writes it: δ^[2], ∂L/∂W^[1], Lᵢ, L."""
-    text = BY_NAME[quantity].text
-    return text.replace("[l]", f"[{layer}]") if layer is not None else text
 
 
 def entry_place(e):

@@ -38,10 +38,10 @@ from autograd.files import write_atomically
 
 from ..explain.class_files import KEY, KEYS, MANIFEST, TEACHER
 from ..explain.class_grade import StudentResult, grade_class, read_manifest
-from ..explain.feedback import entry_name, feedback_markdown
+from ..explain.feedback import feedback_markdown
 from ..explain.marks import Marking
 from ..explain.mistakes import ROUNDING, Where, advice
-from ..explain.quantities import BY_NAME
+from ..explain.quantities import BY_NAME, entry_name
 from .people import Directory, Person
 from .wheel import wheel_bytes, wheel_name
 

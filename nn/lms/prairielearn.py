@@ -41,12 +41,13 @@ import nn
 
 from ..explain.answer_check import read_number
 from ..explain.exercise import make_exercise
-from ..explain.feedback import entry_name, entry_place
+from ..explain.feedback import entry_place
 from ..explain.grade import grade as grade_numbers
 from ..explain.marks import Marking
 from ..explain.mistakes import BY_CODE, ROUNDING, Where, advice
 from ..explain.policy import Policy
-from ..explain.quantities import ASKED, BY_NAME, answer_form, asked, element_indices, shape
+from ..explain.quantities import (ASKED, BY_NAME, answer_form, asked, element_indices,
+                                   entry_name, shape)
 from ..explain.render import format_number
 from ..explain.worksheet import given_blocks, sections, summary
 from .wheel import package_version

@@ -13,10 +13,10 @@ from realistic_class import roster_ids
 from nn.explain.class_grade import grade_class
 from nn.explain.class_summary import diagnosis_table, summary_html, summary_markdown
 from nn.explain.document import md_text
-from nn.explain.feedback import (entry_name, entry_place, feedback_html, feedback_markdown,
-                                 write_feedback)
+from nn.explain.feedback import entry_place, feedback_html, feedback_markdown, write_feedback
 from nn.explain.marks import Marking
 from nn.explain.mistakes import CODES, Where, advice
+from nn.explain.quantities import entry_name
 from nn.explain.render import format_number
 
 
