@@ -20,9 +20,8 @@ from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_formula_w
 from ..explain.manifest import Manifest, ManifestError
 from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
-from ..explain.latex_pdf import find_engine
+from ..explain.latex_pdf import LATEX_ENGINES, find_engine
 from ..explain.roster import RosterError, check_student_id, read_roster
-from ..explain.worksheet import LATEX_ENGINES
 
 __all__ = ["add_exercise_parser", "run_exercise", "load_roster", "add_choice_options",
            "class_settings"]

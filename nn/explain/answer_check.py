@@ -16,68 +16,19 @@ read_entries`) and lists every problem with its place, so no file is lost to a t
 
 It computes nothing from the network but the shapes asked, and prints no value the
 student did not write and no verdict: it is no oracle for the key.
-
-:func:`read_number` is the rule for a number typed into a form (the HTML worksheet's
-cells, PrairieLearn's inputs): the JSON number syntax, with the minus sign the
-worksheet prints (−) accepted.
 """
 
 import json
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .class_grade import POLICY_FIELDS, read_answer_file
 from .derivation import explain_step
 from .network_file import NetworkFileError, network_from_dict
 from .quantities import (ASKED, BY_NAME, SubmissionError, asked, at, element_indices,
                          entry_name, index_names, read_entries, shape)
+from .typed_numbers import read_number, short_digits_note
 
-__all__ = ["check_answer_file", "check_answers", "Problem", "AnswerCheck", "read_number",
-           "NUMBER_PATTERN", "NUMBER_MISTAKES", "NOT_A_NUMBER", "MINUSES", "short_digits_note"]
-
-NUMBER_PATTERN = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
-"""A number as JSON writes it (the answer file's syntax), as a regular expression."""
-
-_NUMBER = re.compile(NUMBER_PATTERN)
-
-MINUSES = "\u2212\u2012\u2013"
-"""The worksheet's minus sign (−) and the dashes a keyboard may give, read as "-"."""
-
-NUMBER_MISTAKES = (
-    (r"-?[0-9]+,[0-9]+", "write the decimal point as a point: 0.25, not 0,25"),
-    (r"-?\.[0-9]+", "write a 0 before the point: 0.25, not .25"),
-    (r"\+[0-9.eE+-]+", "leave out the + sign"),
-)
-"""(pattern, what to do) of the usual ways to mistype a number, tried in order; the
-worksheet page checks typed numbers with the same patterns and words."""
-
-NOT_A_NUMBER = ("not a number: write digits with a point and an optional minus sign, such "
-                "as -0.2531 or 1.5e-3")
-
-
-def read_number(text):
-    """The Decimal a student typed (digits kept: "0.5000" stays 4 digits), None for a
-    blank; ValueError saying how to write it otherwise."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    for minus in MINUSES:
-        text = text.replace(minus, "-")
-    if _NUMBER.fullmatch(text):
-        return Decimal(text)
-    for pattern, message in NUMBER_MISTAKES:
-        if re.fullmatch(pattern, text):
-            raise ValueError(message)
-    raise ValueError(NOT_A_NUMBER)
-
-
-def short_digits_note(digits, asked):
-    """The note on a number written with ``digits`` significant digits where the sheet
-    asks ``asked``."""
-    return (f"written with {digits} significant digit(s); the sheet asks for {asked} (fine "
-            f"only if the value is exact)")
-
+__all__ = ["check_answer_file", "check_answers", "Problem", "AnswerCheck", "read_number"]
 
 @dataclass(frozen=True)
 class Problem:

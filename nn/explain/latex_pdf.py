@@ -1,7 +1,7 @@
 """Worksheets as PDF where the machine has LaTeX: find a TeX engine, compile one .tex.
 
 ``backprop exercise --pdf`` compiles each student's ``worksheet.tex`` beside it with the
-first engine of :data:`nn.explain.worksheet.LATEX_ENGINES` on the PATH (pdfLaTeX,
+first engine of :data:`LATEX_ENGINES` on the PATH (pdfLaTeX,
 LuaLaTeX, XeLaTeX, Tectonic), with shell escape off, stopping at the first error, and
 leaves only the PDF (no .aux or .log).  Without an engine the .tex files say how to
 compile them.
@@ -11,9 +11,10 @@ import os
 import shutil
 import subprocess
 
-from .worksheet import LATEX_ENGINES
+__all__ = ["find_engine", "compile_pdf", "PdfError", "LATEX_ENGINES"]
 
-__all__ = ["find_engine", "compile_pdf", "PdfError"]
+LATEX_ENGINES = ("pdflatex", "lualatex", "xelatex", "tectonic")
+"""TeX engines that compile a worksheet, in the order they are looked for."""
 
 _TIMEOUT = 120
 _LEFTOVERS = (".aux", ".log", ".out")

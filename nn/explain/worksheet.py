@@ -13,6 +13,7 @@ ask: the asked activation's f′, the backward pass's δ formulas and ∂L/∂W^
 import html
 import re
 
+from .answer_page import FORM_CSS, PAGE_POLICY, answer_form_html
 from .policy import Policy
 from .quantities import ASKED, BY_NAME
 from .render import format_number
@@ -264,15 +265,21 @@ def _html_block(block):
 
 
 def to_html(ex, policy=None, answer_file="answers.json"):
-    """The worksheet of the exercise ``ex`` as a standalone HTML page (no scripts)."""
+    """The worksheet of the exercise ``ex`` as a standalone HTML page, ending in the
+    answer form (:mod:`nn.explain.answer_page`) that writes the answer file; it works
+    offline, from the file."""
+    policy = policy or Policy()
     body = [f"<h1>{html.escape(_title(ex))}</h1>"]
-    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+    for title, blocks in _sections(ex, policy, answer_file):
         if title:
             body.append(f"<h2>{html.escape(title)}</h2>")
         body += [_html_block(block) for block in blocks]
+    blank = dict(ex.answer_file(), digits=policy.digits)   # the answers.json handed out
+    body.append(answer_form_html(blank, policy.digits, answer_file))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}</style></head>\n<body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{PAGE_POLICY}\">"
+            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}{FORM_CSS}</style></head>"
+            f"\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 _CSS = ("body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.5}"
@@ -338,9 +345,6 @@ def _latex_block(block):
     _, name, matrix, _, _ = block
     return rf"\[ {_latex_name(name)} = {_latex_matrix(matrix)} \]"
 
-
-LATEX_ENGINES = ("pdflatex", "lualatex", "xelatex", "tectonic")
-"""TeX engines that compile a worksheet, in the order they are looked for."""
 
 _COMPILE_NOTE = (
     "% Compile this worksheet into a PDF with any TeX distribution (TeX Live, MiKTeX,\n"

@@ -12,7 +12,7 @@
 :func:`generate` draws the variant's exercise from ``data["variant_seed"]`` with the
 course seed (:func:`nn.explain.exercise.make_exercise`, the same draw as ``backprop
 exercise``) and puts the network and one cell per asked number into ``data["params"]``.
-:func:`parse` checks each typed number (:func:`nn.explain.answer_check.read_number`;
+:func:`parse` checks each typed number (:func:`nn.explain.typed_numbers.read_number`;
 a bad one is a format error, so it is not graded).  :func:`grade` grades the typed
 numbers against the variant's key with error carried forward
 (:func:`nn.explain.grade.grade`, the class grader's judge) and fills
@@ -39,7 +39,7 @@ from autograd.files import write_atomically
 
 import nn
 
-from ..explain.answer_check import read_number
+from ..explain.typed_numbers import read_number
 from ..explain.exercise import make_exercise
 from ..explain.feedback import entry_place
 from ..explain.grade import grade as grade_numbers

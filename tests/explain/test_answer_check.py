@@ -12,7 +12,8 @@ from graded_class import graded_class
 from hand_students import Student
 from realistic_class import to_json
 
-from nn.explain.answer_check import check_answer_file, read_number
+from nn.explain.answer_check import check_answer_file
+from nn.explain.typed_numbers import read_number
 from nn.explain.quantities import ASKED, asked, at, element_indices, key_value, shape
 
 
