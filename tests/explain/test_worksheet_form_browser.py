@@ -137,6 +137,8 @@ def test_each_typed_number_is_checked_with_check_answers_words(browser, tmp_path
         assert "bad" in first.get_attribute("class") and words in first.get_attribute("title")
         assert first.get_attribute("aria-invalid") == "true"
         assert "1 not written as a number" in page.status()
+        problems = page.page.locator("#answers .problems li")
+        assert problems.count() == 1 and words in problems.first.inner_text()
     first.fill("\u22120.4140")                                   # the sheet's own minus
     assert "bad" not in first.get_attribute("class") and first.get_attribute("title") == ""
     first.fill("0.41")
