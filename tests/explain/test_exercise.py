@@ -108,8 +108,9 @@ def test_worksheets_state_the_network_and_the_rounding_policy():
         assert "4 significant digits" in text and "carol" in text
         assert f"{ex.weights[0][0][0]:g}" in text
     assert "½ (ŷᵢ − yᵢ)²" in md and r"\begin{pmatrix}" in tex
-    assert page.count("<table>") == page.count("</table>") == 3   # W^[1], W^[2], X
-    assert "<script" not in page
+    sheet = page.split('<section id="answers">')[0]   # the answer form follows the sheet
+    assert sheet.count("<table>") == sheet.count("</table>") == 3   # W^[1], W^[2], X
+    assert "<script" not in sheet
     assert tex.startswith("% Compile this worksheet")      # says how, before the document
     tex = tex[tex.index(r"\documentclass"):]
     assert tex.rstrip().endswith(r"\end{document}")

@@ -4,11 +4,9 @@ opened from the file with every other request blocked: a careful student types t
 typed number is checked as it is typed, with check-answers' words; formulas are text."""
 
 import json
-import os
 from decimal import Decimal
 
-import pytest
-
+from chromium import browser, require_chromium  # noqa: F401  (browser: the fixture)
 from hand_students import Student
 
 from nn.explain.answer_check import check_answer_file
@@ -19,23 +17,7 @@ from nn.explain.grade import grade
 from nn.explain.policy import Policy
 from nn.explain.quantities import ASKED
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)",
-                allow_module_level=True)
-
-from playwright import sync_api  # noqa: E402  (the test extra installs it)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+require_chromium()
 
 
 class Page:

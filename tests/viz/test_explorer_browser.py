@@ -4,7 +4,6 @@ engine's, that stepping back restores the earlier state, and that the page logs 
 console error and requests nothing but its own file."""
 
 import math
-import os
 import time
 
 import pytest
@@ -14,28 +13,14 @@ from nn.explain import explain_step
 from nn.explain.network_file import load_network
 from nn.viz.explorer import example_path, explore
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+from chromium import browser, require_chromium  # noqa: F401  (browser: the fixture)
 
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)",
-                allow_module_level=True)
-
-from playwright import sync_api  # noqa: E402  (the test extra installs it)
+require_chromium()
 
 
 def six(x):
     text = f"{x:.6g}"
     return "0" if text == "-0" else text
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Page:
