@@ -203,6 +203,17 @@ def results(result, exercise, marking, visibility="visible"):
     return document
 
 
+def _link_in(folder):
+    """The first symbolic link under ``folder`` (itself included), or None."""
+    if os.path.islink(folder):
+        return folder
+    for where, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            if os.path.islink(os.path.join(where, name)):
+                return os.path.join(where, name)
+    return None
+
+
 def _refusal(reason, marking, visibility):
     return {"score": 0.0, "output": reason, "visibility": visibility,
             "tests": [_test("who submitted", 0.0, marking.points, reason, visibility)]}
@@ -226,11 +237,19 @@ def run(root=None):
     if student is None:
         document = _refusal(why, marking, visibility)
     else:
-        graded = grade_class(teacher, [os.path.join(root, "submission")], roster=[student],
-                             whose=lambda name: student)
-        result = graded.results[0] if graded.results else StudentResult(student)
-        exercise = read_manifest(teacher).exercise(student)
-        document = results(result, exercise, marking, visibility)
+        submission = os.path.join(root, "submission")
+        manifest = read_manifest(teacher)
+        link = _link_in(submission)
+        if link:
+            # a link could point at the keys beside the submission: never followed
+            result = StudentResult(student, manifest.students.get(student, {}).get(
+                "exercise"), "rejected", reason=f"the submission holds a link "
+                f"({os.path.relpath(link, submission)}), not a file: upload the file itself")
+        else:
+            graded = grade_class(teacher, [submission], roster=[student],
+                                 whose=lambda name: student)
+            result = graded.results[0]
+        document = results(result, manifest.exercise(student), marking, visibility)
     out = os.path.join(root, "results")
     os.makedirs(out, exist_ok=True)
     write_atomically(os.path.join(out, "results.json"),

@@ -236,6 +236,21 @@ def test_unreadable_submissions_are_one_failing_test_with_the_reason(autograder,
     assert reason in test["output"] and test["status"] == "failed"
 
 
+def test_a_link_to_the_key_is_never_followed(autograder, course, tmp_path):
+    """An upload whose answers.json links to the student's own key (beside it in
+    /autograder/source) would grade all correct if followed: it is rejected."""
+    root = lay_out(autograder, tmp_path / "autograder", {},
+                   metadata(lms_row("ann")["email"]))
+    key = root / "source" / "class" / "teacher" / "keys" / "ann" / "key.json"
+    (root / "submission" / "answers.json").symlink_to(key)
+    (root / "submission" / "sub").mkdir()
+    (root / "submission" / "sub" / "k.json").symlink_to(key)
+    results = run_autograder(root)
+    check_spec(results)
+    assert results["score"] == 0 and results["extra_data"]["status"] == "rejected"
+    assert "holds a link" in results["tests"][0]["output"]
+
+
 def test_hostile_strings_stay_text_in_the_results(autograder, course, tmp_path):
     document = json.loads(answer_file(course, "cleo"))
     document["exercise"] = "<script>x</script>\x1b**b**"
