@@ -27,6 +27,9 @@ course's image, or give --server-files to copy it into the course's serverFilesC
 def run_question(args):
     """``backprop prairielearn question``: write the question folder."""
     manifest = class_settings(args)
+    if manifest.formula_weight is not None:
+        raise CommandError("the PrairieLearn question asks numbers only: formula questions "
+                           "(--formulas) are graded with backprop grade or Gradescope")
     try:
         write_question(args.out, settings_of(manifest.course, manifest.choices,
                                              manifest.policy, args.weights),

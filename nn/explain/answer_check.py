@@ -52,10 +52,13 @@ class AnswerCheck:
     asked: int = 0
     filled: int = 0
     blank: int = 0
+    formulas: int = 0
+    formulas_filled: int = 0
 
     @property
     def ready(self):
-        """True when the file would be read whole and every asked number is written."""
+        """True when the file would be read whole and every asked number and formula is
+        written."""
         return not any(p.kind in ("error", "blank") for p in self.problems)
 
     def report(self, source):
@@ -64,8 +67,12 @@ class AnswerCheck:
         if self.asked:
             errors = sum(p.kind == "error" for p in self.problems)
             todo = [f"{self.blank} number(s) to fill in"] * bool(self.blank) + [
+                f"{self.formulas - self.formulas_filled} formula(s) to write"] * (
+                self.formulas_filled < self.formulas) + [
                 f"{errors} error(s) to fix"] * bool(errors)
-            lines.append(f"{source}: {self.filled} of {self.asked} numbers filled in; "
+            formulas = (f", {self.formulas_filled} of {self.formulas} formulas written"
+                        if self.formulas else "")
+            lines.append(f"{source}: {self.filled} of {self.asked} numbers filled in{formulas}; "
                          + ("ready to hand in (this checks the format only, not the "
                             "numbers)" if self.ready else
                             " and ".join(todo) + " before handing in"))
@@ -152,6 +159,31 @@ def _layer(key):
         return None
 
 
+def _formulas(formulas, check):
+    """Each formula question's answer: text, or null while blank (a class made with
+    ``--formulas``; the questions themselves are the teacher's)."""
+    if not isinstance(formulas, dict):
+        check.problems.append(Problem("error", '"formulas"', "should be the object of the "
+                                      "blank answer file, one entry per question"))
+        return
+    for key, entry in formulas.items():
+        where = f'"formulas" → "{key}"'
+        if not isinstance(entry, dict) or "answer" not in entry:
+            check.problems.append(Problem("error", where, 'should be {"question": …, '
+                                          '"answer": …} as in the blank answer file'))
+            continue
+        check.formulas += 1
+        answer = entry["answer"]
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            check.problems.append(Problem("blank", f"{where} → \"answer\"",
+                                          "the formula is still blank"))
+        elif not isinstance(answer, str):
+            check.problems.append(Problem("error", f"{where} → \"answer\"",
+                                          "write the formula as text, in quotes"))
+        else:
+            check.formulas_filled += 1
+
+
 def check_answers(document, digits=None):
     """An :class:`AnswerCheck` of an answer file's parsed JSON ``document`` (numbers as
     Decimals); ``digits`` the significant digits asked (default: the file's ``digits``,
@@ -163,7 +195,10 @@ def check_answers(document, digits=None):
     digits = digits or (document.get("digits") if isinstance(document.get("digits"), int)
                         else 4)
     body = {k: v for k, v in document.items()
-            if k not in POLICY_FIELDS and k not in ("network", "student", "exercise")}
+            if k not in POLICY_FIELDS and k not in ("network", "student", "exercise",
+                                                    "formulas")}
+    if "formulas" in document:
+        _formulas(document["formulas"], check)
     for name in POLICY_FIELDS:
         if name in document and name != "digits":
             check.problems.append(Problem("note", f'"{name}"', "the grader ignores this: the "

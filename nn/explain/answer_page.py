@@ -94,7 +94,7 @@ def _tables(blank):
     return [_table(*item) for item in found]
 
 
-def _formulas(blank):
+def _formulas(blank, notation):
     questions = blank.get("formulas") or {}
     if not questions:
         return ""
@@ -103,7 +103,8 @@ def _formulas(blank):
         f'<textarea rows="2" data-formula="{html.escape(key)}" spellcheck="false" '
         f'aria-label="{html.escape(key)}"></textarea></label></p>'
         for key, entry in questions.items())
-    return f"<h3>Formulas</h3>{fields}"
+    help_text = f"<p>{html.escape(notation)}</p>" if notation else ""
+    return f"<h3>Formulas</h3>{help_text}{fields}"
 
 
 def _json_for_script(document):
@@ -111,9 +112,10 @@ def _json_for_script(document):
     return json.dumps(document, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def answer_form_html(blank, digits, answer_file="answers.json"):
+def answer_form_html(blank, digits, answer_file="answers.json", notation=""):
     """The answer form's HTML (section, tables, buttons, script) for the blank answer file
-    ``blank`` (a dict) of a sheet asking ``digits`` significant digits."""
+    ``blank`` (a dict) of a sheet asking ``digits`` significant digits; ``notation`` (text)
+    says how to type a formula, above the formula fields."""
     tables = _tables(blank)
     settings = {"blank": blank, "digits": digits, "file": answer_file,
                 "number": NUMBER_PATTERN, "minuses": MINUSES,
@@ -127,7 +129,7 @@ def answer_form_html(blank, digits, answer_file="answers.json"):
         f"opens one to go on with it. Your numbers stay in this browser until you "
         f"download them.</p>"
         '<p class="status" role="status" aria-live="polite"></p><ul class="problems"></ul>'
-        + "".join(tables) + _formulas(blank) +
+        + "".join(tables) + _formulas(blank, notation) +
         '<p><button type="button" id="download">Download answers</button> '
         '<label>Load answers <input type="file" id="load" accept=".json,application/json">'
         '</label> <button type="button" id="clear">Clear all</button></p>'

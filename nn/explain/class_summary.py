@@ -23,7 +23,7 @@ from .class_grade import STATUSES
 from .document import to_html, to_markdown
 from .marks import Marking
 from .mistakes import BY_CODE, ROUNDING
-from .quantities import BY_NAME, entry_name
+from .quantities import entry_name
 
 __all__ = ["summary_blocks", "summary_markdown", "summary_html", "write_summary",
            "diagnosis_table"]
@@ -70,15 +70,16 @@ def _where(places):
 
 
 def _lost_by_quantity(class_result, marking):
-    lost, possible = {}, {}
+    lost, possible, text = {}, {}, {}
     for r in class_result.results:
         if not r.grade:
             continue
         for q in marking.mark(r).quantities:
             lost[q.quantity] = lost.get(q.quantity, 0.0) + q.possible - q.earned
             possible[q.quantity] = possible.get(q.quantity, 0.0) + q.possible
+            text[q.quantity] = q.text
     total = sum(possible.values())
-    return [(BY_NAME[name].text, lost[name] / total if total else 0.0,
+    return [(text[name], lost[name] / total if total else 0.0,
              f"{100 * lost[name] / total:.1f}% of the marks" if total else "")
             for name in lost]
 

@@ -26,7 +26,7 @@ from .document import to_html, to_markdown
 from .marks import Marking
 from .mistakes import BY_CODE, ROUNDING, Where, advice
 from .policy import Policy
-from .quantities import BY_NAME, entry_name
+from .quantities import entry_name
 from .render import format_number
 from .worksheet import given_blocks, summary
 
@@ -100,7 +100,10 @@ def _headline(result, mark):
                       f"answers.json`: it names each format problem without grading.")]
     counts = result.counts()
     shown = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in counts.items())
-    return [("p", f"{out} ({shown}; {result.total} numbers asked).")]
+    if result.formulas:
+        shown += "; formulas: " + ", ".join(f"{n} {v}" for v, n in
+                                            result.formulas.counts().items() if n)
+    return [("p", f"{out} ({shown}; {result.numbers} numbers asked).")]
 
 
 def _diagnoses(entries, exercise, policy):
@@ -159,10 +162,15 @@ def feedback_blocks(result, exercise=None, marking=None):
         if advice_blocks:
             blocks += [("h", 2, "What to work on")] + advice_blocks
         blocks += [("h", 2, "Your numbers")] + _entry_tables(entries, policy)
+        if result.formulas:
+            blocks += [("h", 2, "Your formulas"),
+                       ("table", ["question", "your formula", "verdict", "what it means"],
+                        [[e.symbol, e.answer or "", e.verdict, e.note or ""]
+                         for e in result.formulas.entries])]
         if mark.quantities:
             blocks += [("h", 2, "Marks per quantity"),
                        ("table", ["quantity", "marks", "of"],
-                        [[BY_NAME[q.quantity].text, f"{q.earned:.2f}", f"{q.possible:.2f}"]
+                        [[q.text, f"{q.earned:.2f}", f"{q.possible:.2f}"]
                          for q in mark.quantities])]
     own = [f.message for f in result.flags if f.code in _OWN_FILE_FLAGS]
     if own:

@@ -16,6 +16,9 @@ so a slip that spoils one matrix, say δ^[2], costs points · w_δ / (|layers| �
 every network with as many layers, whatever its sizes and batch: 2-layer sheets lose the
 same, 3-layer ones the same.  When m = 1 the sheet asks no Lᵢ (L₁ is L), so L carries
 both weights and Σ w stays the same.  A missing or rejected file earns 0.
+
+A class made with ``--formulas`` also asks formula questions: each is one more share,
+of weight ``formulas`` (default 1), earned whole when the formula is correct.
 """
 
 import math
@@ -23,7 +26,8 @@ from dataclasses import dataclass, field
 
 from .quantities import ASKED, BY_NAME, QUANTITIES
 
-__all__ = ["Marking", "Mark", "QuantityMark", "PARTS", "parse_weights", "DEFAULT_POINTS"]
+__all__ = ["Marking", "Mark", "QuantityMark", "PARTS", "parse_weights", "DEFAULT_POINTS",
+           "FORMULAS"]
 
 DEFAULT_POINTS = 100.0
 """The maximum when the teacher sets none: marks read as percentages."""
@@ -48,10 +52,14 @@ PARTS = (
 """The worksheet's parts, in its order."""
 
 
+FORMULAS = "formulas"
+"""The weight name of each formula question."""
+
+
 def _names():
     """{name a teacher may write: quantity names it weighs}: quantity names, their JSON
-    layout keys (``delta`` is δ^[l]), and the parts."""
-    names = {}
+    layout keys (``delta`` is δ^[l]), the parts, and ``formulas``."""
+    names = {FORMULAS: (FORMULAS,)}
     for q in QUANTITIES:
         if q.name in ASKED:
             names[q.name] = (q.name,)
@@ -98,11 +106,9 @@ class QuantityMark:
     earned: float
     possible: float
     layers: tuple   # ((layer, numbers earned, numbers asked), ...)
-
-    @property
-    def text(self):
-        """The quantity as the worksheet writes it (δ^[l], ∂L/∂W^[l], …)."""
-        return BY_NAME[self.quantity].text
+    text: str = ""
+    """The quantity as the worksheet writes it (δ^[l], ∂L/∂W^[l]; a formula question's
+    symbol and "(formula)")."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ class Marking:
                 or not math.isfinite(self.points) or self.points <= 0):
             raise ValueError(f"the points must be a number > 0, got {self.points!r}")
         for name, weight in self.weights.items():
-            if name not in BY_NAME:
+            if name not in BY_NAME and name != FORMULAS:
                 raise ValueError(f"weight for unknown quantity {name!r}")
             if not (isinstance(weight, (int, float)) and math.isfinite(weight) and weight >= 0):
                 raise ValueError(f"the weight of {name} must be a number >= 0, got {weight!r}")
@@ -151,10 +157,11 @@ class Marking:
         """The :class:`Mark` of a :class:`~nn.explain.class_grade.StudentResult`."""
         if result.grade is None:
             return Mark(0.0, float(self.points))
-        return self.of_grade(result.grade)
+        return self.of_grade(result.grade, result.formulas)
 
-    def of_grade(self, grade):
-        """The :class:`Mark` of a :class:`~nn.explain.grade.Grade`."""
+    def of_grade(self, grade, formulas=None):
+        """The :class:`Mark` of a :class:`~nn.explain.grade.Grade` (and of a
+        :class:`~nn.explain.formula_grade.FormulaGrade`, when formulas were asked)."""
         credit = grade.policy.carried_forward_credit
         earned_by = {"correct": 1.0, "carried_forward": credit}
         cells = {}
@@ -163,24 +170,32 @@ class Marking:
             cell[0] += earned_by.get(e.verdict, 0.0)
             cell[1] += 1
         asked = [q.name for q in QUANTITIES if q.name in cells]
-        total_weight = math.fsum(self.weight(name, asked) for name in asked)
+        # (name, weight, credit, layers, text) of every share: quantities, then formulas
+        shares = []
+        for name in asked:
+            layers = sorted(cells[name].items(), key=lambda kv: (kv[0] is not None, kv[0]))
+            shares.append((name, self.weight(name, asked),
+                           math.fsum(e / n for _, (e, n) in layers) / len(layers),
+                           tuple((l, e, n) for l, (e, n) in layers), BY_NAME[name].text))
+        for e in (formulas.entries if formulas else ()):
+            right = 1.0 if e.verdict == "correct" else 0.0
+            shares.append((f"{FORMULAS}.{e.question}", self.weight(FORMULAS), right,
+                           ((None, right, 1),), f"{e.symbol} (formula)"))
+        total_weight = math.fsum(weight for _, weight, _, _, _ in shares)
         if total_weight == 0:
             return Mark(0.0, float(self.points))
         marks, weighted = [], []
-        for name in asked:
-            layers = sorted(cells[name].items(), key=lambda kv: (kv[0] is not None, kv[0]))
-            credit_q = math.fsum(e / n for _, (e, n) in layers) / len(layers)
-            possible = self.points * self.weight(name, asked) / total_weight
-            weighted.append(self.weight(name, asked) * credit_q)
-            marks.append(QuantityMark(name, possible * credit_q, possible,
-                                      tuple((l, e, n) for l, (e, n) in layers)))
+        for name, weight, credit_q, layers, text in shares:
+            possible = self.points * weight / total_weight
+            weighted.append(weight * credit_q)
+            marks.append(QuantityMark(name, possible * credit_q, possible, layers, text))
         # from the weights, not the rounded shares: a full sheet is exactly the maximum
         earned = self.points * math.fsum(weighted) / total_weight
         return Mark(min(earned, float(self.points)), float(self.points), tuple(marks))
 
     def describe(self):
         """The rule in one sentence, for reports and the README."""
-        shown = ", ".join(f"{name} {self.weight(name):g}" for name in ASKED)
+        shown = ", ".join(f"{name} {self.weight(name):g}" for name in ASKED + (FORMULAS,))
         return (f"Marks out of {self.points:g}, shared among the quantities by weight "
                 f"({shown}); each quantity's share is earned by the mean over its layers of "
                 f"the share of that layer's numbers right (carried-forward numbers earn the "

@@ -275,7 +275,8 @@ def to_html(ex, policy=None, answer_file="answers.json"):
             body.append(f"<h2>{html.escape(title)}</h2>")
         body += [_html_block(block) for block in blocks]
     blank = dict(ex.answer_file(), digits=policy.digits)   # the answers.json handed out
-    body.append(answer_form_html(blank, policy.digits, answer_file))
+    body.append(answer_form_html(blank, policy.digits, answer_file,
+                                 FORMULA_NOTATION.replace("`", "")))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{PAGE_POLICY}\">"
             f"<title>{html.escape(_title(ex))}</title><style>{_CSS}{FORM_CSS}</style></head>"

@@ -39,9 +39,9 @@ from autograd.files import write_atomically
 from ..explain.class_files import KEY, KEYS, MANIFEST, TEACHER
 from ..explain.class_grade import StudentResult, grade_class, read_manifest
 from ..explain.feedback import feedback_markdown
-from ..explain.marks import Marking
+from ..explain.marks import FORMULAS, Marking
 from ..explain.mistakes import ROUNDING, Where, advice
-from ..explain.quantities import BY_NAME, entry_name
+from ..explain.quantities import entry_name
 from .people import Directory, Person
 from .wheel import wheel_bytes, wheel_name
 
@@ -163,6 +163,12 @@ def _test(name, earned, possible, output, visibility):
             "output": output, "visibility": visibility}
 
 
+def _formula_output(q, formulas):
+    entry = next(e for e in formulas.entries if q.quantity == f"{FORMULAS}.{e.question}")
+    lines = [f"{entry.symbol}: {entry.verdict}"]
+    return "\n".join(lines + [entry.note] if entry.note else lines)
+
+
 def _quantity_output(q, entries, exercise, policy):
     lines = []
     for layer, earned, asked in q.layers:
@@ -192,8 +198,10 @@ def results(result, exercise, marking, visibility="visible"):
     if result.grade:
         policy = result.grade.policy
         document["tests"] = [
-            _test(f"{BY_NAME[q.quantity].text} ({q.quantity})", q.earned, q.possible,
-                  _quantity_output(q, result.grade.entries, exercise, policy), visibility)
+            _test(f"{q.text} ({q.quantity})", q.earned, q.possible,
+                  _formula_output(q, result.formulas) if q.quantity.startswith(FORMULAS)
+                  else _quantity_output(q, result.grade.entries, exercise, policy),
+                  visibility)
             for q in mark.quantities]
     else:
         why = ("no answer file in the submission: upload your filled-in answers.json"

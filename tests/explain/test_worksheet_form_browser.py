@@ -190,3 +190,21 @@ def test_formula_questions_are_text_fields_and_stay_text(browser, tmp_path):
     assert document["formulas"]["delta_L"] == {"question": "Write δ^[L] <b>as a formula</b>",
                                                "answer": hostile}
     page.close()
+
+
+def test_an_exercise_with_formulas_has_a_field_per_question_that_grades(browser, tmp_path):
+    ex, path, blank = sheet(tmp_path, sizes=(2, 2, 1), hidden="sigmoid", loss="bce", m=1,
+                            formula_weight=1)
+    questions = ex.formula_questions()
+    page = Page(browser, path)
+    fields = page.page.locator("textarea[data-formula]")
+    assert fields.count() == len(questions) == len(blank["formulas"])
+    assert "Type formulas as you would write them" in page.page.locator("#answers").inner_text()
+    for q in questions:
+        label = page.page.locator("#answers label", has_text=q.text[:30])
+        assert label.count() == 1
+        page.page.fill(f'textarea[data-formula="{q.key}"]', q.answer)
+    document = json.loads(page.download())
+    for q in questions:
+        assert document["formulas"][q.key] == {"question": q.text, "answer": q.answer}
+    page.close()
