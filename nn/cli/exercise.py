@@ -20,9 +20,11 @@ from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_formula_w
 from ..explain.manifest import Manifest, ManifestError
 from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
+from ..explain.latex_pdf import LATEX_ENGINES, find_engine
 from ..explain.roster import RosterError, check_student_id, read_roster
 
-__all__ = ["add_exercise_parser", "run_exercise", "load_roster"]
+__all__ = ["add_exercise_parser", "run_exercise", "load_roster", "add_choice_options",
+           "class_settings"]
 
 _EPILOG = """\
 examples:
@@ -49,11 +51,11 @@ def _sizes(text):
     return sizes
 
 
-def load_roster(path, undone):
-    """The roster at ``path``; on problems, one stderr line each, then a CommandError
-    saying ``undone`` ("nothing was written")."""
+def load_roster(path, undone, read=read_roster):
+    """The roster at ``path`` as ``read`` reads it (default: its IDs); on problems, one
+    stderr line each, then a CommandError saying ``undone`` ("nothing was written")."""
     try:
-        return read_roster(path)
+        return read(path)
     except RosterError as e:
         for problem in e.problems:
             print(f"{PROG}: error: {path}: {problem}", file=sys.stderr)
@@ -74,8 +76,9 @@ def _students(args):
         raise CommandError(str(e)) from None
 
 
-def _manifest(args):
-    """The class settings: from --manifest, or from the flags."""
+def class_settings(args):
+    """The class settings (a Manifest without students): from --manifest, or from the
+    flags of :func:`add_choice_options`."""
     if args.manifest:
         given = [f"--{name.replace('_', '-')}" for name in _CHOICE_FLAGS
                  if getattr(args, name) is not None]
@@ -104,7 +107,7 @@ def _manifest(args):
 def run_exercise(args):
     """``backprop exercise``: make every student's set and the manifest, in one new folder."""
     students = _students(args)
-    manifest = _manifest(args)
+    manifest = class_settings(args)
     if manifest.public_course_seed:
         print(f"{PROG}: warning: the course seed is the public default {COURSE_SEED!r}: anyone "
               f"can make these keys; give your own with --course", file=sys.stderr)
@@ -112,8 +115,21 @@ def run_exercise(args):
         exercises = [manifest.exercise(s) for s in students]
     except ValueError as e:
         raise CommandError(str(e)) from None
+    engine = None
+    if args.pdf:
+        engine = find_engine()
+        if engine is None:
+            raise CommandError(f"--pdf needs LaTeX ({', '.join(LATEX_ENGINES)}); none is on "
+                               f"the PATH. Nothing was written: install a TeX distribution, "
+                               f"or leave out --pdf (each worksheet.tex says how to compile "
+                               f"it)")
+
+    def pdf_failed(student, message):
+        print(f"{PROG}: warning: {student}: no PDF ({message}); the .tex is there",
+              file=sys.stderr)
     try:
-        write_class(manifest.with_students(exercises), exercises, args.out)
+        write_class(manifest.with_students(exercises), exercises, args.out, engine,
+                    pdf_failed)
     except OSError as e:
         raise CommandError(f"cannot write the class into {args.out}: {e.strerror or e}") \
             from None
@@ -143,6 +159,16 @@ def add_exercise_parser(commands):
     p.add_argument("--manifest", metavar="CLASS",
                    help="make the sets again from this class's manifest (its course seed "
                         "and choices), e.g. a lost sheet")
+    p.add_argument("--pdf", action="store_true",
+                   help="also compile each worksheet to worksheet.pdf (needs LaTeX: "
+                        "pdflatex, lualatex, xelatex or tectonic on the PATH)")
+    add_choice_options(p)
+    p.set_defaults(run=run_exercise)
+
+
+def add_choice_options(p):
+    """The options that choose a class's exercises: --course, --sizes, --hidden, --loss,
+    --batch, --lr, --digits (read by :func:`class_settings`)."""
     p.add_argument("--course", metavar="SEED",
                    help=f"course seed: with the ID it fixes each exercise (default "
                         f"{COURSE_SEED!r}, public: set your own so students cannot make the "
@@ -165,7 +191,6 @@ def add_exercise_parser(commands):
                         "f′ of the output activation, δ^[L], the δ recursion, ∂L/∂W^[l]")
     p.add_argument("--formula-weight", type=_weight, metavar="POINTS",
                    help="points each formula question is worth (default 1, as one number)")
-    p.set_defaults(run=run_exercise)
 
 
 def _weight(text):

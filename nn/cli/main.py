@@ -39,6 +39,9 @@ from .train import add_train_parser
 from .exercise import add_exercise_parser
 from .grade import add_grade_parser
 from .check_formula import add_check_formula_parser
+from .gradescope import add_gradescope_parser
+from .check_answers import add_check_answers_parser
+from .prairielearn import add_prairielearn_parser
 from ..viz.diagram import draw_network
 from ..explain.check import HandFileError, compare, report
 from ..explain.render import FORMATS, render
@@ -463,6 +466,9 @@ def build_parser():
     add_exercise_parser(commands)
     add_grade_parser(commands)
     add_check_formula_parser(commands)
+    add_gradescope_parser(commands)
+    add_check_answers_parser(commands)
+    add_prairielearn_parser(commands)
     return parser
 
 

@@ -12,7 +12,13 @@
   :mod:`.grade` judges one answer file number by number (:mod:`.policy`, :mod:`.own_values`,
   :mod:`.mistakes`), :mod:`.formula_questions` and :mod:`.formula_grade` ask and judge its
   formulas, :mod:`.class_grade` gives every roster student a result, and
-  :mod:`.grade_report` renders it.
+  :mod:`.grade_report` renders it;
+- what the class and its students read: :mod:`.marks` (points out of a maximum, weighted
+  per quantity), :mod:`.feedback` (per student), :mod:`.class_summary`, rendered through
+  :mod:`.document`; :mod:`.answer_check` (``backprop check-answers``, no key needed) and
+  :mod:`.typed_numbers`; the worksheet's answer form (:mod:`.answer_page`) and PDF
+  (:mod:`.latex_pdf`).  Exports into Canvas, Moodle, nbgrader, Gradescope and
+  PrairieLearn are in :mod:`nn.lms`.
 """
 
 from .derivation import (FORMAT, LAYER_KEYS, TOP_KEYS, VERSION, Derivation, LayerDerivation,

@@ -4,7 +4,7 @@
 
     OUT/students/ID/worksheet.md     the worksheet (Markdown, HTML, LaTeX)
     OUT/students/ID/worksheet.html
-    OUT/students/ID/worksheet.tex
+    OUT/students/ID/worksheet.tex     (and worksheet.pdf, where LaTeX is installed)
     OUT/students/ID/answers.json     the blank answer file to fill in
     OUT/teacher/manifest.json        course seed, choices, policy, tool version, students
     OUT/teacher/keys/ID/key.json     the answer key (grades all correct)
@@ -26,6 +26,7 @@ import shutil
 
 from autograd.files import TEMP_MARKER
 
+from .latex_pdf import PdfError, compile_pdf
 from .render import render
 from .worksheet import to_html, to_latex, to_markdown
 
@@ -67,10 +68,14 @@ def _formula_key(questions):
     return "\n## Formulas\n\n" + "\n".join(lines) + "\n"
 
 
-def write_class(manifest, exercises, out):
+def write_class(manifest, exercises, out, pdf_engine=None, pdf_failed=None):
     """Write every student's set and the manifest into the new folder ``out``, whole or
     not at all (see the module docstring); return ``out``.  ``out`` must not exist or be
-    an empty folder (FileExistsError otherwise: a class folder is never merged into)."""
+    an empty folder (FileExistsError otherwise: a class folder is never merged into).
+
+    With ``pdf_engine`` (:func:`nn.explain.latex_pdf.find_engine`) each worksheet is also
+    compiled to ``worksheet.pdf``; a sheet that does not compile keeps its .tex and is
+    reported to ``pdf_failed(student, message)``."""
     out = os.path.abspath(os.fspath(out))
     if os.path.lexists(out) and (not os.path.isdir(out) or os.listdir(out)):
         raise FileExistsError(f"{out} already exists and is not an empty folder; a class is "
@@ -84,12 +89,23 @@ def write_class(manifest, exercises, out):
             for relative, text in student_set(exercise, manifest.policy).items():
                 _write(staging, relative, text)
         _write(staging, f"{TEACHER}/{MANIFEST}", manifest.to_json())
+        if pdf_engine:
+            _compile_worksheets(staging, exercises, pdf_engine, pdf_failed)
         os.sync()
         os.rename(staging, out)   # replaces an empty folder of that name, atomically
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _compile_worksheets(root, exercises, engine, failed):
+    for exercise in exercises:
+        try:
+            compile_pdf(os.path.join(root, STUDENTS, exercise.student, "worksheet.tex"), engine)
+        except PdfError as e:
+            if failed:
+                failed(exercise.student, str(e))
 
 
 def _write(root, relative, text):

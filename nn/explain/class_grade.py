@@ -44,6 +44,7 @@ from .quantities import ASKED, SubmissionError, count_asked
 from .roster import same_student
 
 __all__ = ["StudentResult", "ClassResult", "Flag", "grade_class", "read_manifest",
+           "read_answer_file", "locate",
            "MAX_ANSWER_BYTES", "STATUSES"]
 
 MAX_ANSWER_BYTES = 2**20
@@ -179,12 +180,12 @@ def _candidates(name):
     return names
 
 
-def _owner(name, index):
+def _owner(name, index, whose=None):
     for candidate in _candidates(name):
         found = index.get(same_student(candidate))
         if found:
             return found
-    return None
+    return whose(name) if whose else None
 
 
 def _files_under(folder):
@@ -195,8 +196,12 @@ def _files_under(folder):
     return found
 
 
-def locate(paths, roster):
-    """({student: [files]}, [(path, reason)] for files matching no roster student)."""
+def locate(paths, roster, whose=None):
+    """({student: [files]}, [(path, reason)] for files matching no roster student).
+
+    ``whose`` (a file or folder name -> roster student or None) is asked about a name
+    that is no roster ID: an LMS download's names (:mod:`nn.lms.people`), or the
+    platform's word on whose submission a folder holds (Gradescope's metadata)."""
     index = {same_student(s): s for s in roster}
     mine, unmatched = {}, []
 
@@ -210,7 +215,7 @@ def locate(paths, roster):
                 if child.startswith("."):
                     continue   # hidden files, and our own temporary files
                 full = os.path.join(path, child)
-                owner = _owner(child, index)
+                owner = _owner(child, index, whose)
                 if owner is None:
                     unmatched.append((full, "its name matches no student of the roster"))
                 elif os.path.isdir(full):
@@ -219,8 +224,9 @@ def locate(paths, roster):
                 else:
                     add(owner, full)
         elif os.path.exists(path):
-            owner = (_owner(os.path.basename(path), index)
-                     or _owner(os.path.basename(os.path.dirname(os.path.abspath(path))), index))
+            owner = (_owner(os.path.basename(path), index, whose)
+                     or _owner(os.path.basename(os.path.dirname(os.path.abspath(path))), index,
+                               whose))
             if owner is None:
                 unmatched.append((path, "neither it nor its folder is named after a student "
                                         "of the roster"))
@@ -279,6 +285,15 @@ def _read(path):
         raise _Rejected(f"holds a JSON {_kind(document)}, not the answer file's object "
                         f"{{\"layers\": …}}")
     return document
+
+
+def read_answer_file(path):
+    """The answer file at ``path`` as the grader reads it (a JSON object, numbers as
+    Decimals); ValueError with the reason the grader would reject it."""
+    try:
+        return _read(path)
+    except _Rejected as e:
+        raise ValueError(str(e)) from None
 
 
 def _kind(x):
@@ -350,18 +365,20 @@ class _Keys:
         return None
 
 
-def grade_class(teacher, submissions, roster=None, policy=None, policy_source=None):
+def grade_class(teacher, submissions, roster=None, policy=None, policy_source=None,
+                whose=None):
     """Grade the files ``submissions`` (files and folders) against the keys in the teacher
     folder ``teacher`` (:mod:`nn.explain.class_files`); return a :class:`ClassResult`.
 
     ``roster`` (student IDs) defaults to the manifest's students; ``policy`` to the
-    manifest's (``policy_source`` says where a given one came from)."""
+    manifest's (``policy_source`` says where a given one came from); ``whose`` names the
+    student of a file or folder not named after one (see :func:`locate`)."""
     manifest = read_manifest(teacher)
     roster = list(manifest.students) if roster is None else list(roster)
     policy_used = policy or manifest.policy
     weight = manifest.formula_weight
     keys = _Keys(teacher)
-    files, unmatched = locate(submissions, roster)
+    files, unmatched = locate(submissions, roster, whose)
     results, prints = [], {}
     for student in roster:
         result = StudentResult(student, manifest.students.get(student, {}).get("exercise"),

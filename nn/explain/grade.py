@@ -31,7 +31,7 @@ from .policy import Policy, digits_text, half_unit
 from .quantities import (BY_NAME, QUANTITIES, asked, at, element_indices, index_names,
                          key_value, read_entries, shape)
 
-__all__ = ["Policy", "Entry", "Grade", "grade", "VERDICTS", "half_unit"]
+__all__ = ["Policy", "Entry", "Grade", "grade", "VERDICTS", "half_unit", "derivation_order"]
 
 VERDICTS = ("correct", "carried_forward", "wrong", "missing")
 
@@ -185,7 +185,7 @@ _FORWARD = ("Z", "A", "Y_hat", "losses", "loss")
 _BACKWARD = ("dA", "f_prime", "dZ", "dW", "db", "dW_i")
 
 
-def _derivation_order(pair, L):
+def derivation_order(pair, L):
     """Sort key: the order a hand derivation computes in, so every entry is judged after
     the entries it is computed from (forward 1 → L, loss, backward L → 1, update)."""
     q, l = pair
@@ -217,7 +217,7 @@ def grade(derivation, submission, policy=None, questions=None, source=None):
         pairs = [(BY_NAME[name], l) for name, l in list(entries) + list(problems)]
     else:
         pairs = asked(derivation, questions)
-    pairs.sort(key=lambda pair: _derivation_order(pair, len(derivation.layers)))
+    pairs.sort(key=lambda pair: derivation_order(pair, len(derivation.layers)))
     graded = []
     for q, l in pairs:
         grid = entries.get((q.name, l))

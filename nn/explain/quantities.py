@@ -42,7 +42,7 @@ from .derivation import FORMAT, VERSION
 from .schema import layer_entries
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
-           "EntryProblem", "count_asked",
+           "EntryProblem", "count_asked", "entry_name",
            "shape", "key_value", "read_entries", "answer_form", "asked", "at",
            "element_indices", "index_names"]
 
@@ -123,6 +123,13 @@ class Given:
 
     value: float
     digits: int = None
+
+
+def entry_name(quantity, layer=None):
+    """Quantity ``quantity`` (a name) at ``layer`` as the worksheet writes it: δ^[2],
+    ∂L/∂W^[1], Lᵢ, L."""
+    text = BY_NAME[quantity].text
+    return text.replace("[l]", f"[{layer}]") if layer is not None else text
 
 
 def shape(d, q, l=None):
@@ -263,7 +270,7 @@ def _entry(q, l, value, d):
                    and 1 not in dims else None)
     except _NotFinite as e:
         raise SubmissionError(f"{where} holds {e}, not a finite number") from None
-    got = json.dumps(value, default=str)[:80]
+    got = json.dumps(value, default=float)[:80]
     if flipped is not None:
         return EntryProblem("transposed", f"{where} should be {_describe(q, dims)}; it is "
                                           f"written transposed ({got})")

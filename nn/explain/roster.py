@@ -21,7 +21,8 @@ import io
 import re
 import unicodedata
 
-__all__ = ["check_student_id", "read_roster", "parse_roster", "RosterError", "ID_COLUMNS",
+__all__ = ["check_student_id", "read_roster", "parse_roster", "read_roster_table",
+           "roster_columns", "RosterError", "ID_COLUMNS",
            "MAX_ROSTER_BYTES", "MAX_STUDENTS", "same_student"]
 
 MAX_ROSTER_BYTES = 2**20
@@ -76,6 +77,33 @@ def read_roster(path):
 
     Raises :class:`RosterError` listing every problem: unreadable, too large, not
     UTF-8, a bad ID, a duplicate, no ID column, more than :data:`MAX_STUDENTS`."""
+    return parse_roster(_roster_text(path), str(path))
+
+
+def read_roster_table(path):
+    """(the student IDs, {ID: {column header: cell}}) of the roster at ``path``: a CSV
+    roster's other columns (name, e-mail, SIS IDs, section…) per student, {} for each
+    student of a plain list.  Problems as :func:`read_roster`."""
+    text = _roster_text(path)
+    students = parse_roster(text, str(path))
+    return students, roster_columns(text, students)
+
+
+def roster_columns(text, students):
+    """{ID: {column header as written, stripped: cell}} for the ``students`` of a
+    roster's ``text`` (parsed with :func:`parse_roster`)."""
+    columns = {s: {} for s in students}
+    if not _is_csv(text):
+        return columns
+    index = {same_student(s): s for s in students}
+    for _, student, row in _csv_rows(text, "roster"):
+        key = student and same_student(check_student_id(student))
+        if key in index:
+            columns[index[key]] = row
+    return columns
+
+
+def _roster_text(path):
     try:
         with open(path, "rb") as f:
             raw = f.read(MAX_ROSTER_BYTES + 1)
@@ -89,16 +117,20 @@ def read_roster(path):
     except UnicodeDecodeError as e:
         raise RosterError(path, [f"not UTF-8 text (byte {e.start + 1}); save the roster as "
                                  f"UTF-8"]) from None
-    return parse_roster(text, str(path))
+    return text
+
+
+def _is_csv(text):
+    first = next((line for line in text.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#")), "")
+    return "," in first or "\t" in first or ";" in first
 
 
 def parse_roster(text, source="roster"):
     """The student IDs of a roster's ``text`` (see :func:`read_roster`)."""
     lines = text.splitlines()
-    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")),
-                 "")
-    if "," in first or "\t" in first or ";" in first:
-        numbered = _csv_ids(text, source)
+    if _is_csv(text):
+        numbered = [(number, student) for number, student, _ in _csv_rows(text, source)]
     else:
         numbered = [(n, line.split("#", 1)[0].strip()) for n, line in enumerate(lines, 1)]
     students, problems, seen = [], [], {}
@@ -130,8 +162,9 @@ def parse_roster(text, source="roster"):
     return students
 
 
-def _csv_ids(text, source):
-    """(line number, ID) of each row of a CSV roster, from its ID column."""
+def _csv_rows(text, source):
+    """(line number, ID, {header: cell}) of each row of a CSV roster, the ID from its ID
+    column."""
     sample = next(line for line in text.splitlines() if line.strip())
     delimiter = max(",;\t", key=sample.count)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -142,6 +175,7 @@ def _csv_ids(text, source):
         if not any(cell.strip() for cell in row):
             continue
         if header is None:
+            names = row
             header = [cell.strip().casefold() for cell in row]
             column = next((header.index(name) for name in ID_COLUMNS if name in header), None)
             if column is None:
@@ -149,5 +183,6 @@ def _csv_ids(text, source):
                                            f"named one of {', '.join(ID_COLUMNS)}; its header "
                                            f"is {_shown(row)}"])
             continue
-        found.append((number, row[column].strip() if column < len(row) else None))
+        found.append((number, row[column].strip() if column < len(row) else None,
+                      {name.strip(): cell.strip() for name, cell in zip(names, row)}))
     return found

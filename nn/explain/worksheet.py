@@ -13,12 +13,14 @@ ask: the asked activation's f′, the backward pass's δ formulas and ∂L/∂W^
 import html
 import re
 
+from .answer_page import FORM_CSS, PAGE_POLICY, answer_form_html
 from .policy import Policy
 from .quantities import ASKED, BY_NAME
 from .render import format_number
 
 __all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS",
-           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX"]
+           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX",
+           "given_blocks", "summary", "sections"]
 
 LOSS_FORMULAS = {
     "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
@@ -30,7 +32,7 @@ LOSS_FORMULAS = {
 
 ACTIVATION_FORMULAS = {
     "relu": ("ReLU(z) = max(0, z), f′(z) = 1 if z > 0 else 0",
-             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = [z > 0]"),
+             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = 1 \text{ if } z > 0 \text{ else } 0"),
     "sigmoid": ("σ(z) = 1/(1 + e^−z), σ′(z) = σ(z)(1 − σ(z))",
                 r"\sigma(z) = 1/(1 + e^{-z}),\ \sigma'(z) = \sigma(z)(1 - \sigma(z))"),
     "tanh": ("tanh z, f′(z) = 1 − tanh² z", r"\tanh z,\ f'(z) = 1 - \tanh^2 z"),
@@ -51,17 +53,21 @@ _STEPS = (
     ("Forward pass, l = 1 … L", "Z^[l] = W^[l] A^[l−1] + b^[l], A^[l] = f(Z^[l])",
      r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\ A^{[l]} = f(Z^{[l]})"),
     ("Loss", "the loss Lᵢ of each sample (when m > 1) and L = (1/m) Σᵢ Lᵢ",
-     r"L_i \text{ per sample (when } m > 1\text{)},\ L = \tfrac1m \sum_i L_i"),
+     r"\text{the loss } L_i \text{ of each sample (when } m > 1\text{) and } "
+     r"L = \tfrac1m \sum_i L_i"),
     ("Backward pass, l = L … 1",
      "∂Lᵢ/∂A^[L] from the loss; ∂Lᵢ/∂A^[l] = (W^[l+1])ᵀ δ^[l+1] for l < L; f′(Z^[l]); "
      "δ^[l] = ∂Lᵢ/∂A^[l] ⊙ f′(Z^[l]) (per sample: column i is sample i alone)",
-     r"\frac{\partial L_i}{\partial A^{[l]}} = (W^{[l+1]})^\top \delta^{[l+1]}\ (l < L),\ "
-     r"f'(Z^{[l]}),\ \delta^{[l]} = \frac{\partial L_i}{\partial A^{[l]}} \odot f'(Z^{[l]})"),
+     r"\frac{\partial L_i}{\partial A^{[L]}} \text{ from the loss};\ "
+     r"\frac{\partial L_i}{\partial A^{[l]}} = (W^{[l+1]})^\top \delta^{[l+1]} "
+     r"\text{ for } l < L;\ f'(Z^{[l]});\ "
+     r"\delta^{[l]} = \frac{\partial L_i}{\partial A^{[l]}} \odot f'(Z^{[l]}) "
+     r"\text{ (per sample: column } i \text{ is sample } i \text{ alone)}"),
     ("Gradients", "∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ, ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]",
      r"\frac{\partial L}{\partial W^{[l]}} = \tfrac1m \delta^{[l]} (A^{[l-1]})^\top,\ "
      r"\frac{\partial L}{\partial b^{[l]}} = \tfrac1m \sum_i \delta^{[l]}_{\cdot i}"),
     ("Update", "W^[l] − α ∂L/∂W^[l] and b^[l] − α ∂L/∂b^[l]",
-     r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}},\ "
+     r"W^{[l]} - \alpha \frac{\partial L}{\partial W^{[l]}} \text{ and } "
      r"b^{[l]} - \alpha \frac{\partial L}{\partial b^{[l]}}"),
 )
 
@@ -101,8 +107,9 @@ def _derive(ex, answer_file):
               f"{weight} (a number counts 1 point). Write each as text in `{answer_file}`, "
               f"in place of the `null` of its `answer` under `formulas`; f′ itself is not "
               f"an answer where a derivative is asked."),
-        ("list", [f"`{q.key}`: {q.markdown}" for q in questions], True),
-        ("p", FORMULA_NOTATION)])]
+        ("list", [f"`{q.key}`: {q.markdown}" for q in questions], True,
+         [rf"\texttt{{{_latex_text(q.key)}}}: {q.latex}" for q in questions]),
+        ("p", FORMULA_NOTATION, FORMULA_NOTATION_LATEX)])]
 
 
 FORMULA_NOTATION = ("Type formulas as you would write them: ASCII (`2*x^2 + exp(-x)/2`, "
@@ -121,7 +128,8 @@ FORMULA_NOTATION_LATEX = (r"Type formulas as you would write them: ASCII "
 """:data:`FORMULA_NOTATION` in LaTeX."""
 
 
-def _summary(ex):
+def summary(ex):
+    """The exercise in one phrase: "a 2-2-1 network (layer 1 relu, …), loss bce, …"."""
     layers = ", ".join(f"layer {l} {name}" for l, name in enumerate(ex.activations, 1))
     samples = "1 sample" if ex.m == 1 else f"m = {ex.m} samples"
     return (f"a {'-'.join(map(str, ex.sizes))} network ({layers}), loss {ex.loss}, "
@@ -140,31 +148,42 @@ def _tolerances_text(ex, policy, latex=False):
     return ", ".join(f"{BY_NAME[n].text} {policy.rtol(n):g}" for n in names)
 
 
-def _sections(ex, policy, answer_file):
-    """The sheet as (title, blocks); a block is ("p", text), ("list", [items], numbered) or
-    ("matrix", name, rows, column letter, row letter)."""
+def given_blocks(ex):
+    """The exercise's network as blocks (see :func:`_sections`): W^[l], b^[l], X, Y."""
     given = []
     for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
         given += [("p", f"W^[{l}] (row j = neuron j of layer {l}, column k = input k):"),
                   ("matrix", f"W^[{l}]", W, "k", "j"),
                   ("p", f"b^[{l}] = ({', '.join(map(format_number, b))})")]
-    given += [("p", "X = A^[0] (column i = sample i):"),
-              ("matrix", "X", _columns(ex.inputs), "i", "k"),
-              ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
+    return given + [("p", "X = A^[0] (column i = sample i):"),
+                    ("matrix", "X", _columns(ex.inputs), "i", "k"),
+                    ("p", f"Targets Y = ({', '.join(map(format_number, ex.targets))})")]
+
+
+def _sections(ex, policy, answer_file):
+    """The sheet as (title, blocks); a block is ("p", text[, LaTeX]), ("list", [items],
+    numbered[, [items in LaTeX]]) or ("matrix", name, rows, column letter, row letter)."""
+    given = given_blocks(ex)
     questions = ex.formula_questions()
     activations = "; ".join(f"layer {l}: {_activation_formula(a, questions)}"
                             for l, a in enumerate(ex.activations, 1))
     steps = _DERIVED_STEPS if questions else _STEPS
     handing_in = (" Write each formula as text in its `answer` under `formulas`; do not change "
                   "the questions." if questions else "")
+    latex_activations = "; ".join(rf"layer {l}: ${_activation_formula(a, questions, latex=True)}$"
+                                  for l, a in enumerate(ex.activations, 1))
     return [
-        (None, [("p", f"One step of gradient descent on {_summary(ex)}.")]),
+        (None, [("p", f"One step of gradient descent on {summary(ex)}.")]),
         ("Given", given),
         ("Formulas", [("list", [f"Activations: {activations}",
-                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False)]),
+                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False,
+                       [f"Activations: {latex_activations}",
+                        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, "
+                        r"$L = \tfrac1m \sum_i L_i$"])]),
         *_derive(ex, answer_file),
         ("What to compute, in this order",
-         [("list", [f"**{title}**: {text}" for title, text, _ in steps], True)]),
+         [("list", [f"**{title}**: {text}" for title, text, _ in steps], True,
+           [rf"\textbf{{{_latex_text(title)}}}: ${formula}$" for title, _, formula in steps])]),
         ("Rounding", [("p", policy.statement()),
                       ("p", f"Tolerances for rounding carried from earlier numbers, as a "
                             f"fraction of the size of the terms each formula adds up: "
@@ -176,8 +195,22 @@ def _sections(ex, policy, answer_file):
                               f"and leave `null` what you did not compute. Matrices are lists "
                               f"of rows: row j is neuron j; a column is sample i (for Z, A, "
                               f"∂L/∂A, f′, δ) or input k (for ∂L/∂W, W). Do not change the "
-                              f"`network` entry.{handing_in}")]),
+                              f"`network` entry.{handing_in}"),
+                        ("p", "Or open the worksheet's page (worksheet.html) in a browser: "
+                              "type each number into its table, and its format is checked as "
+                              "you type; **Download answers** saves the answer file. It works "
+                              "offline, from the file."),
+                        ("p", f"Before handing in, check the file's format (not its numbers): "
+                              f"`backprop check-answers {answer_file}` names every problem "
+                              f"and every blank with its place.")]),
     ]
+
+
+def sections(ex, policy=None, answer_file="answers.json"):
+    """The worksheet as (title, blocks), the one content every format renders: a block is
+    ("p", text), ("list", [items], numbered[, the items in LaTeX]) or ("matrix", name,
+    rows, column letter, row letter); text may hold **bold** and `code`."""
+    return _sections(ex, policy or Policy(), answer_file)
 
 
 def _title(ex):
@@ -232,15 +265,22 @@ def _html_block(block):
 
 
 def to_html(ex, policy=None, answer_file="answers.json"):
-    """The worksheet of the exercise ``ex`` as a standalone HTML page (no scripts)."""
+    """The worksheet of the exercise ``ex`` as a standalone HTML page, ending in the
+    answer form (:mod:`nn.explain.answer_page`) that writes the answer file; it works
+    offline, from the file."""
+    policy = policy or Policy()
     body = [f"<h1>{html.escape(_title(ex))}</h1>"]
-    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+    for title, blocks in _sections(ex, policy, answer_file):
         if title:
             body.append(f"<h2>{html.escape(title)}</h2>")
         body += [_html_block(block) for block in blocks]
+    blank = dict(ex.answer_file(), digits=policy.digits)   # the answers.json handed out
+    body.append(answer_form_html(blank, policy.digits, answer_file,
+                                 FORMULA_NOTATION.replace("`", "")))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}</style></head>\n<body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{PAGE_POLICY}\">"
+            f"<title>{html.escape(_title(ex))}</title><style>{_CSS}{FORM_CSS}</style></head>"
+            f"\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
 
 
 _CSS = ("body{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.5}"
@@ -253,66 +293,81 @@ def _latex_matrix(matrix):
     return r"\begin{pmatrix} " + rows + r" \end{pmatrix}"
 
 
+_LATEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                  "#": r"\#", "%": r"\%", "_": r"\_", "~": r"\textasciitilde{}",
+                  "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+_LATEX_UNICODE = {"σ": r"\ensuremath{\sigma}", "δ": r"\ensuremath{\delta}",
+                  "∂": r"\ensuremath{\partial}", "⊙": r"\ensuremath{\odot}",
+                  "ᵢ": r"\ensuremath{_i}", "′": r"\ensuremath{'}", "−": r"\ensuremath{-}",
+                  "α": r"\ensuremath{\alpha}", "Σ": r"\ensuremath{\Sigma}",
+                  "θ": r"\ensuremath{\theta}", "…": r"\ldots{}", "²": r"\textsuperscript{2}",
+                  "ᵀ": r"\ensuremath{^\top}", "½": r"\ensuremath{\tfrac12}",
+                  "ŷ": r"\ensuremath{\hat y}", "Ŷ": r"\ensuremath{\hat Y}",
+                  "≤": r"\ensuremath{\le}", "≥": r"\ensuremath{\ge}",
+                  "×": r"\ensuremath{\times}", "·": r"\ensuremath{\cdot}",
+                  "→": r"\ensuremath{\to}", "—": "---", "–": "--"}
+"""How the worksheet's text characters are written for any TeX engine (pdfLaTeX too)."""
+
+
+def _latex_plain(text):
+    return "".join(_LATEX_UNICODE.get(ch) or _LATEX_SPECIAL.get(ch) or ch for ch in text)
+
+
 def _latex_text(text):
-    # Student IDs and loss names are [A-Za-z0-9._-], so "_" is the one special character;
-    # "…" is the one non-ASCII character of the titles, spelled out for any TeX engine.
-    return text.replace("_", r"\_").replace("…", r"\ldots{}")
+    """The worksheet's text for LaTeX, saying what it says: **bold** and `code` kept as
+    such, x^[l] and e^−z as superscripts, every special character escaped."""
+    out = []
+    for part in re.split(r"(\*\*.+?\*\*|`.+?`)", text):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            out.append(r"\textbf{" + _latex_text(part[2:-2]) + "}")
+        elif part.startswith("`") and part.endswith("`") and len(part) > 2:
+            out.append(r"\texttt{" + _latex_plain(part[1:-1]) + "}")
+        else:
+            pieces = re.split(r"\^(\[[^\]]*\]|[^\s\[),;:.]+)", part)
+            out.append("".join(r"\textsuperscript{" + _latex_plain(p) + "}" if n % 2 else
+                               _latex_plain(p) for n, p in enumerate(pieces)))
+    return "".join(out)
+
+
+def _latex_name(name):
+    """A matrix name of the worksheet (W^[1], X) as LaTeX math."""
+    return re.sub(r"\^\[([^\]]*)\]", r"^{[\1]}", name)
+
+
+def _latex_block(block):
+    kind = block[0]
+    if kind == "p":   # a LaTeX version where the sheet has one
+        return (block[2] if len(block) > 2 else _latex_text(block[1])) + "\n"
+    if kind == "list":
+        items = block[3] if len(block) > 3 else [_latex_text(i) for i in block[1]]
+        env = "enumerate" if block[2] else "itemize"
+        return "\n".join([rf"\begin{{{env}}}"] + [rf"  \item {i}" for i in items]
+                         + [rf"\end{{{env}}}"])
+    _, name, matrix, _, _ = block
+    return rf"\[ {_latex_name(name)} = {_latex_matrix(matrix)} \]"
+
+
+_COMPILE_NOTE = (
+    "% Compile this worksheet into a PDF with any TeX distribution (TeX Live, MiKTeX,\n"
+    "% MacTeX), e.g.:  pdflatex worksheet.tex   (or lualatex, xelatex, tectonic),\n"
+    "% or upload it to an online LaTeX editor.  On Debian or Ubuntu:\n"
+    "% apt-get install texlive-latex-recommended.  `backprop exercise --pdf` compiles\n"
+    "% every student's sheet where LaTeX is installed.\n")
 
 
 def to_latex(ex, policy=None, answer_file="answers.json"):
-    """The worksheet of the exercise ``ex`` as a standalone LaTeX document."""
-    policy = policy or Policy()
-    given = []
-    for l, (W, b) in enumerate(zip(ex.weights, ex.biases), 1):
-        given.append(rf"W^{{[{l}]}} = {_latex_matrix(W)},\quad "
-                     rf"b^{{[{l}]}} = {_latex_matrix([[v] for v in b])}")
-    given.append(rf"X = A^{{[0]}} = {_latex_matrix(_columns(ex.inputs))},\quad "
-                 rf"Y = {_latex_matrix([ex.targets])}")
-    questions = ex.formula_questions()
-    activations = "; ".join(rf"layer {l}: ${_activation_formula(a, questions, latex=True)}$"
-                            for l, a in enumerate(ex.activations, 1))
-    steps = "\n".join(rf"  \item \textbf{{{_latex_text(title)}}}: ${formula}$"
-                      for title, _, formula in (_DERIVED_STEPS if questions else _STEPS))
+    """The worksheet of the exercise ``ex`` as a standalone LaTeX document: the same
+    sections as the Markdown and HTML (:func:`sections`), its formulas as LaTeX math; a
+    comment at the top says how to compile it."""
+    body = [rf"\section*{{{_latex_text(_title(ex))}}}"]
+    for title, blocks in _sections(ex, policy or Policy(), answer_file):
+        if title:
+            body.append(rf"\subsection*{{{_latex_text(title)}}}")
+        body += [_latex_block(block) for block in blocks]
     return "\n".join([
+        _COMPILE_NOTE.rstrip("\n"),
         r"\documentclass[11pt]{article}",
         r"\usepackage[utf8]{inputenc}", r"\usepackage{amsmath,amssymb}",
-        r"\usepackage[margin=2cm]{geometry}",
-        r"\begin{document}",
-        rf"\section*{{Backpropagation exercise {ex.exercise_id} --- student "
-        rf"{_latex_text(ex.student)}}}",
-        rf"One step of gradient descent on a {'-'.join(map(str, ex.sizes))} network, loss "
-        rf"\texttt{{{_latex_text(ex.loss)}}}, $m = {ex.m}$, $\alpha = {format_number(ex.lr)}$.",
-        r"\subsection*{Given}", r"Columns of $X$ are samples $i$; row $j$ of $W^{[l]}$ holds "
-        r"neuron $j$'s weights.",
-        "\n".join(r"\[ " + g + r" \]" for g in given),
-        r"\subsection*{Formulas}", activations + ".",
-        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, $L = \tfrac1m \sum_i L_i$.",
-        *_latex_derive(ex, answer_file),
-        r"\subsection*{What to compute, in this order}", r"\begin{enumerate}", steps,
-        r"\end{enumerate}",
-        r"\subsection*{Rounding}", _latex_text(policy.statement()),
-        f"Tolerances for rounding carried from earlier numbers, as a fraction of the size "
-        f"of the terms each formula adds up: {_tolerances_text(ex, policy, latex=True)}.",
-        r"Later answers are marked against your own earlier numbers (error carried "
-        r"forward), so write down every intermediate value.",
-        r"\subsection*{Handing in}",
-        rf"Fill in \texttt{{{_latex_text(answer_file)}}}: replace each \texttt{{null}} with "
-        r"your number; leave \texttt{null} what you did not compute."
-        + (r" Write each formula as text in its \texttt{answer} under \texttt{formulas}; do "
-           r"not change the questions." if questions else ""),
-        r"\end{document}", ""])
-
-
-def _latex_derive(ex, answer_file):
-    """The "Formulas to derive" subsection in LaTeX, or none."""
-    questions = ex.formula_questions()
-    if not questions:
-        return []
-    items = "\n".join(rf"  \item \texttt{{{_latex_text(q.key)}}}: {q.latex}" for q in questions)
-    return [r"\subsection*{Formulas to derive}",
-            rf"Derive these first, then use them for the numbers below. Each counts "
-            rf"{_weight_text(ex.formula_weight)} (a number counts 1 point). Write each as text "
-            rf"in \texttt{{{_latex_text(answer_file)}}}, in place of the \texttt{{null}} of "
-            r"its \texttt{answer} under \texttt{formulas}; $f'$ itself is not an answer where "
-            r"a derivative is asked.",
-            r"\begin{enumerate}", items, r"\end{enumerate}", FORMULA_NOTATION_LATEX]
+        r"\usepackage[margin=2cm]{geometry}", r"\setlength{\parindent}{0pt}",
+        r"\setlength{\parskip}{0.5em}",
+        r"\begin{document}", *body, r"\end{document}", ""])

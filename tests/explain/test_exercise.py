@@ -108,9 +108,12 @@ def test_worksheets_state_the_network_and_the_rounding_policy():
         assert "4 significant digits" in text and "carol" in text
         assert f"{ex.weights[0][0][0]:g}" in text
     assert "½ (ŷᵢ − yᵢ)²" in md and r"\begin{pmatrix}" in tex
-    assert page.count("<table>") == page.count("</table>") == 3   # W^[1], W^[2], X
-    assert "<script" not in page
-    assert tex.startswith(r"\documentclass") and tex.rstrip().endswith(r"\end{document}")
+    sheet = page.split('<section id="answers">')[0]   # the answer form follows the sheet
+    assert sheet.count("<table>") == sheet.count("</table>") == 3   # W^[1], W^[2], X
+    assert "<script" not in sheet
+    assert tex.startswith("% Compile this worksheet")      # says how, before the document
+    tex = tex[tex.index(r"\documentclass"):]
+    assert tex.rstrip().endswith(r"\end{document}")
     outside_math = "".join(tex.split("$")[::2])
     assert outside_math.isascii()   # Unicode only inside math, where TeX never sees it raw
     assert f"{BY_NAME['dZ'].rtol:g}" in md

@@ -75,6 +75,22 @@ def _domains(expr):
     return {v: DOMAINS[v] for v in names(parse(expr.text).rhs)}
 
 
+def _moderate(expr, bound=1e3):
+    """True where the derivative stays under ``bound`` over the domain, so each perturbation
+    below (0.001 added at the least) is more than the check's rtol of 1e-7 of it: beside
+    ∂/∂x e^(x + e³) ≈ 10⁹ an added 0.001 is rounding, and no tolerance tells it apart."""
+    grid = [-2.0, -1.0, -0.3, 0.0, 0.7, 1.5, 2.0]
+    for x in grid:
+        for y in grid[::3]:
+            try:
+                value = evaluate(expr.d, {"x": x, "y": y})
+            except ArithmeticError:
+                continue
+            if not abs(value) < bound:
+                return False
+    return True
+
+
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
@@ -91,7 +107,7 @@ def test_a_formula_equal_to_the_derivative_passes(expr):
 @given(expressions(), st.sampled_from(["({}) + 0.001", "({}) - 0.1", "({})*1.001 + 1e-4",
                                        "({}) + 0.01x", "-({}) + 0.5"]))
 def test_a_perturbed_formula_fails(expr, perturbation):
-    assume(_usable(expr))
+    assume(_usable(expr) and _moderate(expr))
     formula = perturbation.format(expr.d)
     assume(len(formula) < MAX_LENGTH)
     verdict = check_formula(formula, of=expr.text, wrt="x", domains=_domains(expr), points=8)

@@ -1,28 +1,6 @@
-"""Helpers of the explorer's browser tests: headless Chromium (Debian's package, driven by
-Playwright), and what a page shows, read back and checked against the script it was made
-from (the standalone page and JupyterLab alike)."""
-
-import os
-
-import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NO_BROWSER = f"no browser: {CHROMIUM} is missing (apt-get install chromium)"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for every browser test of the session."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(NO_BROWSER)
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+"""Helpers of the explorer's browser tests: what a page shows, read back and checked against
+the script it was made from (the standalone page and JupyterLab alike).  The browser itself
+is the session-wide ``browser`` fixture of tests/conftest.py."""
 
 SNAPSHOT = """root => {
     const text = (g, prefix) => {

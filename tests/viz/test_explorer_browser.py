@@ -4,7 +4,6 @@ engine's, that stepping back restores the earlier state, and that the page logs 
 console error and requests nothing but its own file."""
 
 import math
-import os
 import time
 
 import pytest
@@ -14,10 +13,9 @@ from nn.explain import explain_step
 from nn.explain.network_file import load_network
 from nn.viz.explorer import example_path, explore
 
-if not os.path.exists("/usr/bin/chromium"):   # the browser fixture is in conftest.py
-    pytest.skip("no browser: /usr/bin/chromium is missing (apt-get install chromium)",
-                allow_module_level=True)
+from chromium import require_chromium
 
+require_chromium()
 
 
 def six(x):

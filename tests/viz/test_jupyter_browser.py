@@ -20,9 +20,9 @@ import urllib.request
 
 import pytest
 
-if not os.path.exists("/usr/bin/chromium"):   # the browser fixture is in conftest.py
-    pytest.skip("no browser: /usr/bin/chromium is missing (apt-get install chromium)",
-                allow_module_level=True)
+from chromium import require_chromium  # noqa: E402
+
+require_chromium()   # the browser fixture is in tests/conftest.py
 
 from playwright import sync_api  # noqa: E402  (the test extra installs it)
 
