@@ -2,6 +2,8 @@
 the script it was made from (the standalone page and JupyterLab alike).  The browser itself
 is the session-wide ``browser`` fixture of tests/conftest.py."""
 
+import pytest
+
 SNAPSHOT = """root => {
     const text = (g, prefix) => {
         const t = [...g.querySelectorAll('text')].find(t => t.textContent.startsWith(prefix));
