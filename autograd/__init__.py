@@ -8,7 +8,7 @@ derivative (the table in :mod:`autograd.ops`).  Standard library only.
 from . import fast, graph_copy, ops  # fast paths and pickling for Value, installed on import
 from .backward import BackwardStep, Contribution, backward_steps, topological_order, zero_grad
 from .check import GradientMismatch, assert_grad, gradcheck, gradgradcheck, numerical_grad
-from .check import NotDifferentiable, PrecisionWarning, check_accumulation
+from .check import NotDifferentiable, PrecisionWarning, check_accumulation, global_difference
 from .errors import (AnomalyError, DivisionByZeroError, DomainError, FloatOverflowError,
                      NumericalError)
 from .formula import FormulaError, FormulaMismatch, FormulaVerdict, assert_formula, check_formula
@@ -24,7 +24,7 @@ __all__ = [
     "detect_anomaly", "backward_steps", "BackwardStep", "Contribution",
     "topological_order", "zero_grad", "total", "dot", "logsumexp", "softmax", "log_softmax",
     "gradcheck", "gradgradcheck", "numerical_grad", "assert_grad", "GradientMismatch",
-    "check_accumulation", "NotDifferentiable", "PrecisionWarning",
+    "check_accumulation", "global_difference", "NotDifferentiable", "PrecisionWarning",
     "NumericalError", "DomainError", "DivisionByZeroError", "FloatOverflowError",
     "AnomalyError", "ops",
     "check_formula", "assert_formula", "FormulaError", "FormulaMismatch", "FormulaVerdict",

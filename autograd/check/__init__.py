@@ -7,7 +7,9 @@
   in one line);
 * :func:`check_accumulation`: reuse, a second backward and ``zero_grad`` (the
   ``=`` instead of ``+=`` bug of hand-written backward passes);
-* :func:`numerical_grad`: the central differences themselves.
+* :func:`numerical_grad`: the central differences themselves;
+* :func:`global_difference`: the deeplearning.ai course's one number for a whole
+  gradient, ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂), which :func:`gradcheck` reports too.
 
 ``f`` is a function of n Values (``lambda w, a: (w * a).sigmoid()``) checked at n
 numbers, or a function of no arguments checked at the Values it uses (an MLP's
@@ -31,7 +33,8 @@ under pytest the same checks are fixtures (:mod:`backproplab.pytest_plugin`).
 from .accumulation import check_accumulation
 from .gradients import assert_grad, gradcheck, gradgradcheck, numerical_grad
 from .precision import PrecisionWarning, suggested_eps
-from .report import CheckResult, GradientMismatch, NotDifferentiable, relative_error
+from .report import (GLOBAL_DIFFERENCE_THRESHOLD, CheckResult, GradientMismatch,
+                     NotDifferentiable, global_difference, relative_error)
 from .table import format_table
 
 # Reports name these as autograd.check.GradientMismatch, where users import them from.
@@ -42,5 +45,6 @@ del _public
 __all__ = [
     "gradcheck", "gradgradcheck", "assert_grad", "numerical_grad", "check_accumulation",
     "GradientMismatch", "NotDifferentiable", "PrecisionWarning", "CheckResult",
-    "relative_error", "suggested_eps", "format_table",
+    "relative_error", "global_difference", "GLOBAL_DIFFERENCE_THRESHOLD", "suggested_eps",
+    "format_table",
 ]

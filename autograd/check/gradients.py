@@ -17,7 +17,7 @@ from .differences import UNIT_ROUNDOFF, between, central, find_kink, shifted
 from .objective import Objective
 from .precision import difference_advice, method_line, suggested_eps, warn_if_imprecise
 from .probes import choose
-from .report import CheckResult, Entry, agree, check_tolerances
+from .report import CheckResult, Entry, agree, check_tolerances, global_difference
 
 __tracebackhide__ = True  # pytest hides this module's frames in failure reports
 
@@ -55,10 +55,18 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     sits there).  The gradient under test is never asked, so a wrong gradient of a
     smooth F is always a :class:`GradientMismatch`, whatever ε.
 
-    Returns a truthy :class:`CheckResult` (``print`` it for the table), or raises
-    :class:`GradientMismatch` naming the worst element, both values and the
-    tolerance that failed.  Inputs carrying float32 precision raise a
-    :class:`PrecisionWarning` suggesting an eps.
+    Returns a truthy :class:`CheckResult` (``print`` it for the table; in a notebook it
+    shows itself as an HTML table), or raises :class:`GradientMismatch` naming the worst
+    element, both values and the tolerance that failed.  Inputs carrying float32
+    precision raise a :class:`PrecisionWarning` suggesting an eps.
+
+    The report also gives the deeplearning.ai course's single number over the checked
+    coordinates as one vector (``result.difference``, :func:`global_difference`),
+
+        difference = ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂),
+
+    and whether it is below the course's 2·10⁻⁷; the verdict stays per entry, which a
+    small wrong entry cannot hide from.  With ``directions`` there is no such line.
     """
     __tracebackhide__ = True
     obj, probes = _prepare(f, inputs, eps, atol, rtol, samples, directions, seed,
@@ -67,9 +75,19 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, samples=None, direct
     scale = abs(obj.value(obj.point))
     result = CheckResult(f"gradcheck at {obj.describe()}", ("analytic", "numeric"), entries,
                          atol, rtol, method_line(eps, scale) + _probe_note(samples, directions,
-                                                                          seed), eps)
+                                                                          seed), eps,
+                         difference=None if directions is not None else _difference(entries))
     result.raise_if_failed()
     return result
+
+
+def _difference(entries):
+    """The course's :func:`global_difference` of the coordinates checked; nan where one of
+    them is not finite (that entry is a mismatch already)."""
+    pairs = [(e.computed, e.reference) for e in entries]
+    if not all(math.isfinite(a) and math.isfinite(n) for a, n in pairs):
+        return math.nan
+    return global_difference(*zip(*pairs))
 
 
 def _first_order(obj, probes, eps, atol, rtol, skip_kinks, name=str):

@@ -2,9 +2,14 @@
 
 Every check (finite differences, hand formulas, second derivatives, the
 accumulation probes) produces :class:`Entry` rows; :class:`CheckResult` decides,
-names the worst element and renders the table.
+names the worst element and renders the table (as text, and as HTML in a notebook).
+:func:`global_difference` is the deeplearning.ai course's one number for a whole
+gradient, which :func:`~autograd.check.gradcheck` reports beside its verdict.
 """
 
+import html
+import math
+import numbers
 import sys
 from dataclasses import dataclass
 
@@ -40,6 +45,69 @@ def relative_error(a, b):
     """Symmetric relative error |a − b| / max(|a| + |b|, tiny): 0 for equal numbers, 1 when
     one of them is 0 or their signs differ, and the same whichever is taken as the truth."""
     return abs(a - b) / max(abs(a) + abs(b), TINY)
+
+
+GLOBAL_DIFFERENCE_THRESHOLD = 2e-7
+"""The deeplearning.ai course's pass mark for :func:`global_difference` (with its ε = 1e-7)."""
+
+
+def global_difference(g, g_approx):
+    """The deeplearning.ai course's gradient-check difference: every parameter's gradient
+    as one vector, compared in one norm,
+
+        difference = ‖g − g_approx‖₂ / (‖g‖₂ + ‖g_approx‖₂)
+
+    with ``g`` the backward pass's gradient and ``g_approx`` its central differences
+    (J(θ + ε) − J(θ − ε)) / 2ε, entry for entry in the same order.  The course
+    ("Gradient Checking", ``gradient_check_n``) passes a backward pass whose difference
+    is below 2·10⁻⁷ (:data:`GLOBAL_DIFFERENCE_THRESHOLD`); its deliberately broken
+    ``backward_propagation_n`` gives 0.2850931568, the fixed one 1.189e-7.
+
+    ``g`` and ``g_approx`` are numbers: flat sequences, nested lists (one per
+    parameter matrix) or NumPy arrays of any shape, flattened in order.  Both zero
+    gives 0.  The norms are taken with :func:`math.hypot`, so entries near the float
+    range neither overflow nor underflow.  Raises ValueError naming the entry for a
+    nan or inf, or when the two hold different numbers of entries.
+
+    One norm is dominated by the largest entries: an entry whose error is below
+    2·10⁻⁷·(‖g‖₂ + ‖g_approx‖₂) passes however wrong it is, e.g. a gradient of 10⁻⁸
+    with its sign flipped beside gradients of order 1.  :func:`gradcheck` judges every
+    entry, and prints this number as one line of its report.
+    """
+    g = _flat_numbers(g, "g")
+    g_approx = _flat_numbers(g_approx, "g_approx")
+    if len(g) != len(g_approx):
+        raise ValueError(f"global_difference(): g has {len(g)} entries but g_approx has "
+                         f"{len(g_approx)}; give both gradients over the same parameters, "
+                         f"in the same order")
+    if not g:
+        raise ValueError("global_difference(): g and g_approx are empty; give the gradient "
+                         "over every parameter")
+    scale = math.hypot(*g) + math.hypot(*g_approx)
+    if scale == 0.0:
+        return 0.0
+    return math.hypot(*(a - b for a, b in zip(g, g_approx))) / scale
+
+
+def _flat_numbers(x, name):
+    """``x`` (a number, a nested sequence or an array) as a flat list of finite floats."""
+    if hasattr(x, "tolist") and not isinstance(x, numbers.Number):
+        x = x.tolist()   # a NumPy array of any shape, or a NumPy scalar
+    flat, stack = [], [(x, ())]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed([(v, where + (k,)) for k, v in enumerate(item)]))
+            continue
+        place = f"{name}{''.join(f'[{k}]' for k in where)}"
+        if isinstance(item, bool) or not isinstance(item, numbers.Real):
+            raise TypeError(f"global_difference(): {place} is {type(item).__name__} {item!r}; "
+                            f"expected numbers (a gradient's .grad, not the Value)")
+        if not math.isfinite(item):
+            raise ValueError(f"global_difference(): {place} is {item!r}; the difference needs "
+                             f"finite gradients")
+        flat.append(float(item))
+    return flat
 
 
 def check_tolerances(atol, rtol, context):
@@ -136,6 +204,9 @@ class CheckResult:
     """How the reference was made: step size and precision."""
     eps: float | None = None
     """The finite-difference step, when there was one."""
+    difference: float | None = None
+    """:func:`global_difference` of the two columns over every entry, where the check
+    reports it (:func:`gradcheck` over coordinates); nan when an entry is not finite."""
 
     def __bool__(self):
         return not self.mismatches and not self.kinks
@@ -166,28 +237,83 @@ class CheckResult:
         return (f"pass when |{a} − {b}| ≤ atol or |{a} − {b}| / (|{a}| + |{b}|) ≤ rtol, "
                 f"atol={self.atol:g}, rtol={self.rtol:g}")
 
-    def table(self):
-        """Every entry that did not pass, and passing ones up to :data:`MAX_ROWS` rows."""
+    def _shown(self):
+        """(entries to show, how many passing ones are left out): every entry that did not
+        pass, and passing ones up to :data:`MAX_ROWS` rows, in their order."""
         shown = [e for e in self.entries if e.status != "ok"]
         passing = [e for e in self.entries if e.status == "ok"]
         room = max(MAX_ROWS - len(shown), 0)
         rows = sorted(shown + passing[:room], key=self.entries.index)
+        return rows, len(self.entries) - len(rows)
+
+    def _cells(self, e):
+        """One entry's numbers as the tables print them: at, both values, both errors."""
+        return ["" if e.at is None else number(e.at), number(e.computed), number(e.reference),
+                f"{e.abs_error:.3g}", f"{e.rel_error:.3g}"]
+
+    def table(self):
+        """Every entry that did not pass, and passing ones up to :data:`MAX_ROWS` rows."""
+        rows, hidden = self._shown()
         marks = {"mismatch": "✗ ", "kink": "~ ", "skipped": "- ", "ok": "  "}
         a, b = self.columns
         text = format_table(
             ["", "at", a, b, "abs error", "rel error", ""],
-            [[marks[e.status] + e.name, "" if e.at is None else number(e.at), number(e.computed),
-              number(e.reference), f"{e.abs_error:.3g}", f"{e.rel_error:.3g}", e.note()]
-             for e in rows])
-        hidden = len(self.entries) - len(rows)
+            [[marks[e.status] + e.name, *self._cells(e), e.note()] for e in rows])
         return text + (f"\n… and {hidden} more passing entries" if hidden else "")
 
-    def __str__(self):
+    def difference_line(self):
+        """The report's line for :attr:`difference`, or "" where there is none."""
+        if self.difference is None:
+            return ""
+        a, b = self.columns
+        n = len(self.entries)
+        line = (f"‖{a} − {b}‖₂ / (‖{a}‖₂ + ‖{b}‖₂) over {'the' if n == 1 else 'all'} {n} "
+                f"{'entry' if n == 1 else 'entries'} as one vector (the deeplearning.ai "
+                f"course's difference)")
+        if math.isnan(self.difference):
+            return f"{line}: undefined, an entry is not finite"
+        below = self.difference < GLOBAL_DIFFERENCE_THRESHOLD
+        mark = f"{GLOBAL_DIFFERENCE_THRESHOLD:.0e}".replace("e-0", "e-")   # 2e-7
+        line += (f" = {number(self.difference)}: {'below' if below else 'not below'} the "
+                 f"course's pass mark {mark}")
+        if below and self.mismatches:
+            line += "; one norm hides a wrong small entry, the table does not"
+        return line
+
+    def _counts(self):
         counts = f"{len(self.entries)} {'entry' if len(self.entries) == 1 else 'entries'}"
         if self.skipped:
             counts += f", {len(self.skipped)} skipped at kinks"
-        lines = [f"{self.title}: {counts}", self.rule(), self.method, self.table()]
+        return counts
+
+    def __str__(self):
+        lines = [f"{self.title}: {self._counts()}", self.rule(), self.method,
+                 self.difference_line(), self.table()]
         return "\n".join(line for line in lines if line)
+
+    def _repr_html_(self):
+        """The report as HTML, for a notebook: the title, the pass rule, the method and the
+        difference above a table of every entry (the failing ones marked).  Every label
+        is escaped: a Value's label is the user's text."""
+        def cell(text, tag="td", align="right"):
+            return f'<{tag} style="text-align:{align}">{html.escape(str(text))}</{tag}>'
+
+        marks = {"mismatch": "✗", "kink": "~", "skipped": "-", "ok": "✓"}
+        a, b = self.columns
+        head = "".join(cell(h, "th", "left" if i < 2 else "right") for i, h in enumerate(
+            ["", "", "at", a, b, "abs error", "rel error", ""]))
+        shown, hidden = self._shown()
+        rows = ["<tr>" + cell(marks[e.status], align="left") + cell(e.name, align="left")
+                + "".join(cell(v) for v in self._cells(e)) + cell(e.note(), align="left")
+                + "</tr>" for e in shown]
+        notes = [self.rule(), *self.method.split("\n"), self.difference_line()]
+        if hidden:
+            notes.append(f"… and {hidden} more passing entries")
+        return (f"<div><p><b>{html.escape(self.title)}</b>: {html.escape(self._counts())}, "
+                f"{'passed' if self else 'failed'}</p>"
+                + "".join(f"<p><small>{html.escape(n)}</small></p>" for n in notes if n)
+                + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
+                f"</table></div>")
 
     def raise_if_failed(self):
         """Raise the failure this result describes, if any."""
@@ -202,7 +328,7 @@ class CheckResult:
                      f"{number(worst.reference)}; {' and '.join(why)}"]
             if worst.hint:
                 lines.append(f"({worst.hint})")
-            lines += [self.rule(), self.method, self.table()]
+            lines += [self.rule(), self.method, self.difference_line(), self.table()]
             raise GradientMismatch("\n".join(line for line in lines if line), self)
         if self.kinks:
             lines = [f"{self.title}: not differentiable here"]
