@@ -46,6 +46,8 @@ def test_the_difference_is_symmetric_scale_free_and_zero_for_equal_gradients():
     assert global_difference(g, g) == 0.0
     assert global_difference([0.0, 0.0], [0.0, 0.0]) == 0.0
     assert global_difference([1.0, 0.0], [-1.0, 0.0]) == 1.0     # opposite: the largest
+    # One norm hides a small entry: 1e-8 with its sign flipped beside 1 passes 2e-7.
+    assert global_difference([1.0, 1e-8], [1.0, -1e-8]) == pytest.approx(1e-8, rel=1e-12)
 
 
 def test_bad_gradients_are_refused_naming_the_entry():
