@@ -1,4 +1,5 @@
-"""``python -m nn`` runs the ``backprop`` command (see :mod:`nn.cli`)."""
+"""``python -m nn`` runs the ``backprop`` command (see :mod:`nn.cli`): ``python -m nn`` alone
+lists every command, ``python -m nn --help`` describes each."""
 
 import sys
 

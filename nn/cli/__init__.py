@@ -1,4 +1,4 @@
-"""The ``backprop`` command: ``explain`` one step of a network, list ``examples``, ``train``."""
+"""The ``backprop`` command (:mod:`nn.cli.main`); ``backprop`` alone lists its commands."""
 
 from .main import main
 

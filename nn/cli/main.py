@@ -1,13 +1,15 @@
-"""The ``backprop`` command: explain one step of backpropagation, or train a small MLP.
+"""The ``backprop`` command: explain one step of backpropagation, check hand derivations,
+make and grade exercises, train a small MLP.
 
 ::
 
     backprop explain                  the lecture notes' 2-2-2-1 walkthrough, layer by layer
     backprop explain --network FILE   any small network (JSON, see nn.explain.network_file)
-    backprop examples                 the example networks shipped with the package
-    backprop train --dataset moons    train an MLP on a toy dataset, plot loss and boundary
+    backprop examples                 the example networks and the documents they come from
+    backprop                          every command, read from the parser (command_names)
 
-``python -m nn`` runs the same command.  Exit status: 0 on success; 1 when
+``backprop --help`` describes each command and ``backprop COMMAND --help`` its options,
+with examples.  ``python -m nn`` runs the same command.  Exit status: 0 on success; 1 when
 ``explain --check`` finds hand-derived numbers that differ from the library's;
 2 on bad input, with one line on stderr, ``backprop: error: …``, naming the
 problem and where it is (file, layer, row, option), also when a run diverges
@@ -451,10 +453,11 @@ def build_parser():
     parser = Parser(
         prog=PROG,
         description="Learn and check backpropagation: explain one step of a small network "
-                    "layer by layer, grade a hand derivation, or train an MLP on a toy dataset.",
+                    "layer by layer, check a hand derivation or a formula, make and grade a "
+                    "class's exercises, or train an MLP.  Every command is listed below.",
         epilog="examples:\n  backprop explain\n  backprop explain --steps 2 --format markdown\n"
                "  backprop examples\n  backprop train --dataset moons --epochs 30\n\n"
-               "Each command has its own --help.",
+               "Each command has its own --help, with examples.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("--list-examples", action="store_true",
@@ -472,14 +475,21 @@ def build_parser():
     return parser
 
 
+def command_names(parser):
+    """Every subcommand registered on ``parser``, in the order ``--help`` lists them."""
+    return [name for action in parser._actions
+            if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+
+
 def main(argv=None):
     """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
         if args.list_examples:
             return run_examples(args)
         if not hasattr(args, "run"):
-            raise CommandError(f"choose a command: explain, examples or train "
+            raise CommandError(f"choose a command: {', '.join(command_names(parser))} "
                                f"(see `{PROG} --help`)")
         return args.run(args)
     except (CommandError, NetworkFileError, HandFileError, NumericalError, TooLargeError) as e:
