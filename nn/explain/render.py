@@ -24,6 +24,10 @@ from .schema import column
 
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 
+NO_UPDATE = ("No update θ − α ∂L/∂θ: no learning rate α was given (the network file has no "
+             "\"lr\"; give one with `--lr`, or `explain_step(..., lr=α)`).")
+"""The line where the update would be, for a step without a learning rate."""
+
 _DELTA_NOTE = ("δ^[l] = ∂Lᵢ/∂Z^[l] is per sample (column i is sample i alone, the lecture "
                "notes' convention); ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ and ∂L/∂b^[l] = (1/m) Σᵢ δ^[l] "
                "are averages over the batch.")
@@ -57,7 +61,8 @@ def _latex_number(x, digits):
 # inputs, None for a vector drawn as one column.
 
 def _entries(d):
-    """Sections of (title, [entry, …]); each entry (text, latex, formula, matrix, columns)."""
+    """Sections of (title, [entry, …]); each entry (text, latex, formula, matrix, columns).
+    A section with nothing to tabulate has one line of text instead of its entries."""
     L = len(d.layers)
     forward = [("A^[0] = X", r"\mathbf{A}^{[0]}", r"\mathbf{X}", d.A0, column("A0"))]
     for layer in d.layers:
@@ -79,6 +84,7 @@ def _entries(d):
         loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, column("Y_hat")),
                 (f"Ŷ = {f}(A^[{L}]) (probabilities)", r"\hat{\mathbf{Y}}",
                  _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, column("probabilities"))]
+    loss.append(_targets(d))
     loss += [
         (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], column("losses")),
         ("L = (1/m) Σᵢ Lᵢ", "L", r"\frac{1}{m}\sum_i L_i", [[d.loss]], None),
@@ -139,7 +145,22 @@ def _entries(d):
                  rf"{{\partial \mathbf{{b}}^{{[{l}]}}}}", _column(layer.b_new), None),
             ]
         sections.append((f"Update (gradient descent, α = {d.lr:g})", update))
+    else:
+        sections.append(("Update", NO_UPDATE))
     return sections
+
+
+def _targets(d):
+    """The entry of Y, what each Lᵢ compares Ŷ with: n_L × m like Ŷ, or one row of class
+    indices c (0-based) where one number stands for several outputs."""
+    targets = [[getattr(v, "data", v) for v in y] if isinstance(y, (list, tuple))
+               else getattr(y, "data", y) for y in d.Y]
+    if all(isinstance(y, list) for y in targets):
+        return ("Y (targets)", r"\mathbf{Y}", None, [list(row) for row in zip(*targets)],
+                column("Y_hat"))
+    if d.sizes[-1] > 1:
+        return ("Y (class indices c, 0-based)", r"\mathbf{c}", None, [targets], column("Y_hat"))
+    return ("Y (targets)", r"\mathbf{Y}", None, [targets], column("Y_hat"))
 
 
 def _latex_activation(name, argument):
@@ -183,6 +204,9 @@ def to_text(d, digits=6):
     out = [_header(d, digits), _DELTA_NOTE]
     for title, entries in _entries(d):
         out += ["", f"== {title} =="]
+        if isinstance(entries, str):
+            out += ["", entries]
+            continue
         for text, _, _, matrix, columns in entries:
             headers, rows = _grid(matrix, columns, digits)
             out += ["", text, format_table(headers, rows)]
@@ -194,6 +218,9 @@ def to_markdown(d, digits=6):
     out = [f"## {_header(d, digits)}", "", f"*{_DELTA_NOTE}*"]
     for title, entries in _entries(d):
         out += ["", f"### {title}"]
+        if isinstance(entries, str):
+            out += ["", f"*{entries}*"]
+            continue
         for text, _, _, matrix, columns in entries:
             headers, rows = _grid(matrix, columns, digits)
             out += ["", f"**{text}**", "",
@@ -218,6 +245,9 @@ def to_latex(d, digits=6):
     out = [f"% {_header(d, digits)}",
            f"% {_DELTA_NOTE}"]
     for title, entries in _entries(d):
+        if isinstance(entries, str):
+            out += ["", f"% {entries}"]
+            continue
         out += ["", f"% {title}", r"\begin{align*}"]
         lines = []
         for _, symbol, formula, matrix, _ in entries:

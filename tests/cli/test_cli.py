@@ -230,7 +230,11 @@ def test_a_network_file_without_lr_shows_no_update(tmp_path):
     path.write_text(json.dumps(spec))
     result = backprop("explain", "--network", path)
     assert result.returncode == 0, result.stderr
-    assert "δ^[3] = ∂Lᵢ/∂Z^[3]" in result.stdout and "== Update" not in result.stdout
+    assert "δ^[3] = ∂Lᵢ/∂Z^[3]" in result.stdout and "− α ∂L/∂W" not in result.stdout
+    # Where the update would be, one line says why there is none.
+    assert result.stdout.rstrip().endswith('== Update ==\n\nNo update θ − α ∂L/∂θ: no learning '
+                                           'rate α was given (the network file has no "lr"; '
+                                           'give one with `--lr`, or `explain_step(..., lr=α)`).')
     graph = tmp_path / "graph.svg"
     one_error_line(backprop("explain", "--network", path, "--steps", "2", "--graph", graph),
                    "learning rate", "--lr")

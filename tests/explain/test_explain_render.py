@@ -76,8 +76,9 @@ def test_markdown_tables_are_well_formed(batch):
             assert len(block) >= 3                              # header, rule, ≥ 1 row
             assert lines[i - len(block) - 1] == ""              # blank line before a table
         i += 1
-    # Forward: A0 + 4 per layer; loss 3; backward 5 + m per layer; update 2 per layer.
-    assert tables == 1 + 4 * 2 + 3 + (5 + 3) * 2 + 2 * 2
+    # Forward: A0 + 4 per layer; loss 4 (Ŷ, Y, Lᵢ, L); backward 5 + m per layer; update 2
+    # per layer.
+    assert tables == 1 + 4 * 2 + 4 + (5 + 3) * 2 + 2 * 2
 
 
 def test_latex_environments_balance_and_use_the_lecture_notation(walkthrough, batch):
