@@ -73,3 +73,14 @@ def document_format(document, expected_format, version, where, required=True):
     if isinstance(found, bool) or found != version:   # True == 1, but is no version
         raise ValueError(f"{where} has format version {json.dumps(found)}; "
                          f"this backproplab reads version {version}")
+
+
+def one_line(error):
+    """An exception's message on one line (an error message quotes it inside its own)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def short(x, width=60):
+    """``repr(x)``, cut to ``width`` characters: how a message shows an offending value."""
+    text = repr(x)
+    return text if len(text) <= width else text[:width - 1] + "…"

@@ -38,13 +38,14 @@ from contextlib import contextmanager, nullcontext
 
 from tqdm.auto import tqdm
 
-from autograd import no_grad
+from autograd import Value, is_grad_enabled, no_grad, topological_order
 
 from . import accuracy as _accuracy
+from ._checks import one_line, short
 from .clip import clip_grad_norm
 from .data import epoch_order, is_array, split_indices, take, train_val_split
 from .divergence import TrainingDiverged, all_finite, check_finite, first_non_finite
-from .losses import get_loss
+from .losses import LOSSES, get_loss
 from .optim import SGD
 from .regularization import l2_penalty
 
@@ -185,6 +186,53 @@ def _rule(rule, loss, model, y):
                      f"one of {', '.join(map(repr, _accuracy.RULES))}, got {rule!r}")
 
 
+# --- a loss function of one's own -----------------------------------------------------------
+
+LOSS_CONTRACT = ("a loss function is called as loss(predictions, targets) with a mini-batch: "
+                 "predictions is a list of m model outputs (a Value each, or a list of n_L "
+                 "Values for several outputs), targets the list of their m targets from y; it "
+                 "returns one Value, the batch mean (1/m) Σᵢ Lᵢ, built from the predictions with "
+                 "Value operations")
+"""What :func:`fit` and :func:`evaluate` expect of a loss function that is not a name."""
+
+
+def _loss_function(loss, context):
+    """The function to call for ``loss``: a named loss as it is; a function of one's own
+    checked against :data:`LOSS_CONTRACT` where it is called, so a guess at the signature
+    fails naming the expected form, not deep inside with a list's TypeError."""
+    fn = get_loss(loss)
+    if fn in LOSSES.values():
+        return fn
+    name = getattr(fn, "__name__", None) or repr(fn)
+    reached = []   # its graph has been seen to reach the predictions once: enough
+
+    def checked(predictions, targets):
+        try:
+            result = fn(predictions, targets)
+        except (TypeError, AttributeError) as e:
+            raise TypeError(f"{context}: the loss function {name} raised {type(e).__name__} "
+                            f"({one_line(e)}); {LOSS_CONTRACT}") from e
+        if not isinstance(result, Value):
+            raise TypeError(f"{context}: the loss function {name} returned "
+                            f"{type(result).__name__} {short(result)}; {LOSS_CONTRACT}")
+        if not reached and is_grad_enabled():
+            if not _depends_on(result, predictions):
+                raise TypeError(f"{context}: the loss function {name} returned a Value that "
+                                f"does not depend on the predictions (made from numbers, such "
+                                f"as their .data), so backward() cannot reach the weights; "
+                                f"{LOSS_CONTRACT}")
+            reached.append(True)
+        return result
+
+    return checked
+
+
+def _depends_on(result, predictions):
+    outputs = {id(v) for p in predictions for v in (p if isinstance(p, (list, tuple)) else [p])
+               if isinstance(v, Value)}
+    return any(id(node) in outputs for node in topological_order(result))
+
+
 # --- prediction and evaluation ------------------------------------------------------------
 
 @contextmanager
@@ -252,8 +300,9 @@ def _scores(value, correct, m, rule):
 
 def evaluate(model, X, y, loss="hinge", engine="scalar", accuracy_rule=None):
     """``{"loss": L, "accuracy": a}`` over (X, y) in evaluation mode under ``no_grad()``;
-    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead.  X and y
-    may be lists or arrays, as for :func:`fit`.
+    ``engine="matrix"`` computes them with :mod:`nn.matrix` (NumPy) instead.  X, y and
+    ``loss`` (a name, or a function ``loss(predictions, targets)`` of the whole set
+    returning one Value) as for :func:`fit`.
 
     ``accuracy_rule`` (an :class:`nn.accuracy.AccuracyRule`, such as a fit's
     ``History.accuracy_rule``, or a rule's name) scores the predictions; without it
@@ -271,7 +320,7 @@ def evaluate(model, X, y, loss="hinge", engine="scalar", accuracy_rule=None):
         if not finite:
             return {"loss": math.nan, "accuracy": math.nan}
         return _scores(value, correct, len(X), rule)
-    loss_fn = get_loss(loss)
+    loss_fn = _loss_function(loss, "evaluate()")
     with _evaluation(model):
         outputs = [model(x) for x in X]
         predictions = [_numbers(o) for o in outputs]
@@ -297,7 +346,7 @@ class _ScalarTrainer:
     def __init__(self, model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule, params,
                  validation_data):
         self.model, self.X, self.y, self.loss = model, X, y, loss
-        self.loss_fn = get_loss(loss)
+        self.loss_fn = _loss_function(loss, "fit()")
         self.optimizer, self.l2, self.clip_norm, self.rule = optimizer, l2, clip_norm, rule
         self.params, self.validation = params, validation_data
         self.penalized = params if l2_biases else _weights(model)
@@ -488,8 +537,25 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
 
     ``X`` and ``y``: lists (a list of samples, each a list of numbers; a target per
     sample) or NumPy arrays (X of shape (samples, n_0)), exactly the same numbers
-    either way.  ``loss``: a name of :func:`nn.losses.get_loss` or a function
-    ``loss(predictions, targets)`` returning the batch mean.  ``optimizer``:
+    either way.  A target is a number, a list of n_L numbers for several outputs, or for
+    ``"cross_entropy"`` and ``"categorical_cross_entropy"`` a class index, 0-based
+    (0 … n_L − 1, as in PyTorch: labels 1 … K are refused at K).
+
+    ``loss``: a name of :func:`nn.losses.get_loss`, or a function of your own (scalar
+    engine only), called on each mini-batch as ``loss(predictions, targets)``:
+    ``predictions`` is the list of the m model outputs (a Value per sample, or a list of
+    n_L Values per sample for several outputs) and ``targets`` the list of their m
+    targets as given in y; it returns one Value, the batch mean L = (1/m) Σᵢ Lᵢ, built
+    from the predictions with Value operations so that backward() reaches the weights::
+
+        def mean_abs_error(predictions, targets):
+            return sum(abs(p - t) for p, t in zip(predictions, targets)) / len(predictions)
+
+    A function that does not fit that form (it raises a TypeError on the lists, or returns
+    a list, a float, or a Value that does not depend on the predictions) stops ``fit`` at
+    its first call with a one-line TypeError stating the form (:data:`LOSS_CONTRACT`).
+
+    ``optimizer``:
     any ``nn.optim`` optimizer over ``model.parameters()`` (default
     ``SGD(lr=DEFAULT_LR)``).  ``batch_size=None`` uses the whole training set
     each step (full-batch gradient descent).  ``validation_data=(X_val, y_val)``

@@ -50,6 +50,7 @@ from ..explain.render import FORMATS, render
 from ..losses import LOSSES, get_loss
 from ..divergence import TrainingDiverged, check_finite
 from ..explain.network_file import NetworkFileError, network_from_dict
+from .._checks import one_line
 from ..jsonfile import read_json
 from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most,
                       check_memory, explain_memory)
@@ -493,7 +494,7 @@ def main(argv=None):
                                f"(see `{PROG} --help`)")
         return args.run(args)
     except (CommandError, NetworkFileError, HandFileError, NumericalError, TooLargeError) as e:
-        print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader (e.g. `| head`) left early: not an error worth a traceback.
@@ -503,8 +504,3 @@ def main(argv=None):
         # Every file is written atomically, so an interrupted run leaves none half-written.
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-
-
-def _one_line(error):
-    return " ".join(str(error).split()) or type(error).__name__
-
