@@ -70,16 +70,27 @@ def _examples_dir():
     return resources.files("nn").joinpath("examples")
 
 
+DOCUMENTS = "documents.json"
+"""The file in nn/examples that says what the documents the examples come from are."""
+
+
 def _examples(kind):
     """{name: (Traversable, parsed JSON)} of the shipped examples of ``kind``: "network"
     files (they have "weights") or "hand-derived" ones; names drop the ``.json``."""
     found = {}
     for entry in _examples_dir().iterdir():
-        if entry.name.endswith(".json"):
+        if entry.name.endswith(".json") and entry.name != DOCUMENTS:
             document = json.loads(entry.read_text(encoding="utf-8"))
             if ("weights" in document) == (kind == "network"):
                 found[entry.name[:-len(".json")]] = (entry, document)
     return dict(sorted(found.items()))
+
+
+def documents():
+    """The documents the examples come from, as nn/examples/documents.json describes them:
+    a list of {"name", "title", "summary", "what", "examples"}."""
+    entry = _examples_dir().joinpath(DOCUMENTS)
+    return json.loads(entry.read_text(encoding="utf-8"))["documents"]
 
 
 def _locate(value, what):
@@ -113,12 +124,24 @@ def _read_json(value, what, allow_large=False):
 
 def _first_sentence(text, width=96, indent="      "):
     sentence = text.split(". ")[0].rstrip(".") + "."
-    return textwrap.fill(sentence, width=width, initial_indent=indent, subsequent_indent=indent)
+    return _paragraph(sentence, width, indent)
+
+
+def _paragraph(text, width=96, indent="      "):
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False)
 
 
 def list_examples(out=None):
-    """Print the shipped example networks and hand-derived files, with their descriptions."""
+    """Print what the documents the examples come from are, then the shipped example
+    networks and hand-derived files, with their descriptions."""
     out = out or sys.stdout
+    print("The examples come from two documents, which do not ship with backproplab:", file=out)
+    for document in documents():
+        print(f"  {document['name']} (“{document['title']}”)", file=out)
+        print(_paragraph(document["what"]), file=out)
+        print(_paragraph(f"examples: {', '.join(document['examples'])}"), file=out)
+    print(file=out)
     networks = _examples("network")
     # The default first: it is what `backprop explain` runs.
     order = [DEFAULT_NETWORK] + [name for name in networks if name != DEFAULT_NETWORK]
@@ -350,8 +373,9 @@ def run_explain(args):
 _EXPLAIN_EPILOG = f"""\
 A network file is JSON: weights and biases in the lecture notes' layout (W^[l] is a list of
 n_l rows of n_(l-1) numbers, row j = neuron j's incoming weights), activations,
-inputs and targets (one sample or a list), loss and lr.  A bare example name
-(see `backprop examples`) may stand for a file.
+inputs and targets (one sample or a list; a class index counts from 0), loss, and
+optionally lr (without one there is no update, and the output says so).  A bare example
+name (see `backprop examples`) may stand for a file.
 
 --check grades a hand derivation: a JSON file in the layout `--format json`
 prints (any subset of the entries; "step": k picks the iteration, default
@@ -380,12 +404,23 @@ examples:
 """
 
 
+def _sources():
+    """The epilog's paragraph on the documents the examples come from, one line each."""
+    lines = ["The examples come from two documents (`backprop examples` says more):"]
+    for document in documents():
+        lines.append(textwrap.fill(f"{document['name']}: {document['summary']}.", width=88,
+                                   initial_indent="  ", subsequent_indent="    ",
+                                   break_on_hyphens=False))
+    return "\n".join(lines) + "\n\n"
+
+
 def _add_explain(commands):
     p = commands.add_parser(
         "explain", help="explain one step of backpropagation, layer by layer",
         description="Forward pass (Z, A per layer), the loss, δ for every layer, ∂L/∂W and "
                     "∂L/∂b, and the updated parameters θ − α∂L/∂θ, in the lecture notes' notation.",
-        epilog=_EXPLAIN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=_sources() + _EXPLAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--network", default=DEFAULT_NETWORK, metavar="FILE",
                    help=f"network JSON file or example name (default: {DEFAULT_NETWORK}, "
                         f"the lecture notes' 2-2-2-1 walkthrough)")
