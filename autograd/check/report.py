@@ -311,7 +311,8 @@ class CheckResult:
             notes.append(f"… and {hidden} more passing entries")
         return (f"<div><p><b>{html.escape(self.title)}</b>: {html.escape(self._counts())}, "
                 f"{'passed' if self else 'failed'}</p>"
-                + "".join(f"<p><small>{html.escape(n)}</small></p>" for n in notes if n)
+                + "<p><small>" + "<br>".join(html.escape(n) for n in notes if n)
+                + "</small></p>"
                 + f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>"
                 f"</table></div>")
 
