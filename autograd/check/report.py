@@ -65,9 +65,10 @@ def global_difference(g, g_approx):
 
     ``g`` and ``g_approx`` are numbers: flat sequences, nested lists (one per
     parameter matrix) or NumPy arrays of any shape, flattened in order.  Both zero
-    gives 0.  The norms are taken with :func:`math.hypot`, so entries near the float
-    range neither overflow nor underflow.  Raises ValueError naming the entry for a
-    nan or inf, or when the two hold different numbers of entries.
+    gives 0; for one entry it is :func:`relative_error`.  The norms are taken with
+    :func:`math.hypot`, so entries near the float range neither overflow nor
+    underflow.  Raises ValueError naming the entry for a nan or inf, or when the two
+    hold different numbers of entries.
 
     One norm is dominated by the largest entries: an entry whose error is below
     2·10⁻⁷·(‖g‖₂ + ‖g_approx‖₂) passes however wrong it is, e.g. a gradient of 10⁻⁸
