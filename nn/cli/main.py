@@ -469,7 +469,7 @@ def run_examples(args):
 
 def _add_examples(commands):
     p = commands.add_parser(
-        "examples", help="list the example networks shipped with backproplab",
+        "examples", help="list the example networks and the documents they come from",
         description="List the example network files (usable as `--network NAME`) and the "
                     "hand-derived files (usable as `--check NAME`).",
         epilog="example:\n  backprop examples\n  backprop explain --network zero_init_111",
