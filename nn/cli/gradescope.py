@@ -6,12 +6,13 @@ submission.
 """
 
 import argparse
+import os
 
 from .exercise import load_roster
 from .grade import points_option, weights_option, load_teacher, writable_file
 from .options import CommandError, report_written
 from ..explain.marks import DEFAULT_POINTS, Marking
-from ..lms.gradescope import ROOT_VARIABLE, VISIBILITIES, build, run
+from ..lms.gradescope import ROOT_VARIABLE, VISIBILITIES, autograder_root, build, run
 from ..lms.people import read_people
 
 __all__ = ["add_gradescope_parser"]
@@ -47,7 +48,13 @@ def run_build(args):
 
 def run_autograder(args):
     """``backprop gradescope run``: grade one submission, write results.json."""
-    run(args.root)
+    root = args.root or autograder_root()
+    if not os.path.isfile(os.path.join(root, "source", "config.json")):
+        raise CommandError(f"{os.path.join(root, 'source')} holds no autograder: `gradescope "
+                           f"run` runs inside Gradescope, where run_autograder calls it; to "
+                           f"try it, unzip autograder.zip into ROOT/source, put the upload in "
+                           f"ROOT/submission and set {ROOT_VARIABLE}=ROOT")
+    run(root)
     return 0
 
 

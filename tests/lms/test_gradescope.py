@@ -326,3 +326,15 @@ def test_no_system_path_is_touched(autograder, course, tmp_path, monkeypatch):
     document = gradescope.run()
     assert (root / "results" / "results.json").is_file() and document["score"] == POINTS
     shutil.rmtree(root)
+
+
+def test_run_outside_an_autograder_is_one_line_naming_the_layout(tmp_path):
+    # A teacher trying `gradescope run` by hand, with no unzipped autograder under the root.
+    done = subprocess.run([sys.executable, "-m", "nn", "gradescope", "run"], cwd=tmp_path,
+                          env=dict(os.environ, BACKPROPLAB_AUTOGRADER_ROOT=str(tmp_path)),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("backprop: error: ")
+    assert "holds no autograder" in lines[0] and "BACKPROPLAB_AUTOGRADER_ROOT" in lines[0]
+    assert not (tmp_path / "results").exists()
