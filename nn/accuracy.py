@@ -6,7 +6,8 @@ whole n_L × m batch, ``targets(np, Y)`` (what of the targets the rule compares,
 once per data set; its last axis is the samples) and ``matrix(np, Ŷ, T)`` (a boolean
 per column), so the scalar and the matrix engine score alike.
 
-:func:`decide` picks the rule from the loss and the model's output layer, and only
+:func:`decide` picks the rule from the loss's record (:data:`nn.losses.LOSSES`, its
+``accuracy``) and the model's output layer (its activation record), and only
 where those leave it open (a squared error on a linear output, a loss function
 of your own) from the training labels, once: ``fit`` then scores every epoch and
 the validation set by that one rule and states it in ``History.accuracy_rule``.
@@ -17,6 +18,8 @@ training set and in the validation set alike, whatever labels each happens to ho
 import numbers
 from dataclasses import dataclass, replace
 from typing import Callable
+
+from .activations import ACTIVATIONS
 
 __all__ = ["AccuracyRule", "ARGMAX", "SIGN", "THRESHOLD", "LOGIT", "RULES", "decide",
            "count_correct"]
@@ -79,13 +82,6 @@ LOGIT = AccuracyRule(
 RULES = {rule.name: rule for rule in (ARGMAX, SIGN, THRESHOLD, LOGIT)}
 """Rule name -> :class:`AccuracyRule`."""
 
-_BY_LOSS = {"cross_entropy": (ARGMAX, "the loss takes class indices"),
-            "categorical_cross_entropy": (ARGMAX, "the loss takes class indices"),
-            "hinge": (SIGN, "the hinge loss takes labels −1/+1"),
-            "bce": (THRESHOLD, "BCE takes probabilities and labels 0/1"),
-            "bce_with_logits": (LOGIT, "BCE with logits takes logits and labels 0/1")}
-
-
 def _output_activation(model):
     activations = getattr(model, "activations", None)
     return activations[-1] if activations else None
@@ -118,24 +114,27 @@ def decide(loss, model, y):
     """The :class:`AccuracyRule` for ``model`` trained with ``loss`` on targets ``y``, or
     None (regression targets: no accuracy).
 
-    The loss decides where it takes labels of one kind (cross-entropy: argmax; hinge:
-    sign; BCE: threshold 0.5; BCE with logits: logit > 0); for the squared errors and
-    loss functions the output layer decides where it can (softmax: argmax; sigmoid:
-    threshold 0.5), and otherwise the targets ``y`` given here: 0/1 → threshold,
-    −1/+1 → sign, one-hot rows → argmax, anything else → None.  ``fit`` calls this
-    once, with the training targets, and keeps the rule for every epoch and the
-    validation set; the returned rule's ``reason`` says what decided it.
+    ``loss`` is a loss record (:class:`nn.losses.Loss`) or a function of one's own.  The
+    loss decides where it takes labels of one kind (its record's ``accuracy``:
+    cross-entropy argmax, hinge sign, BCE threshold 0.5, BCE with logits logit > 0); for
+    the squared errors and loss functions the output layer decides where it gives
+    probabilities (softmax: argmax; sigmoid: threshold 0.5), and otherwise the targets
+    ``y`` given here: 0/1 → threshold, −1/+1 → sign, one-hot rows → argmax, anything
+    else → None.  ``fit`` calls this once, with the training targets, and keeps the rule
+    for every epoch and the validation set; the returned rule's ``reason`` says what
+    decided it.
     """
-    name = loss if isinstance(loss, str) else None
-    if name in _BY_LOSS:
-        rule, reason = _BY_LOSS[name]
-        return replace(rule, reason=reason)
-    output = _output_activation(model)
+    rule = getattr(loss, "accuracy", None)
+    if rule is not None:
+        return rule
+    name = getattr(loss, "name", None)
     what = f"loss {name!r}" if name else "a loss function"
-    if output == "softmax":
-        return replace(ARGMAX, reason=f"{what} on a softmax output")
-    if output == "sigmoid":
-        return replace(THRESHOLD, reason=f"{what} on a sigmoid output (a probability)")
+    output = _output_activation(model)
+    record = ACTIVATIONS.get(output)
+    if record is not None and record.gives_probabilities:
+        if not record.elementwise:
+            return replace(ARGMAX, reason=f"{what} on a {output} output")
+        return replace(THRESHOLD, reason=f"{what} on a {output} output (a probability)")
     labels, flat = _labels_of(y)
     if not flat:
         if _one_hot_rows(y):

@@ -12,9 +12,15 @@ directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is, 1-based ("target of sample 2").
 """
 
+from dataclasses import dataclass, replace
+from typing import Callable, Optional
+
 from autograd import Value, log_softmax, ops, total
 
+from . import loss_arrays as arrays
 from ._checks import is_number
+from .accuracy import ARGMAX, LOGIT, SIGN, THRESHOLD, AccuracyRule
+from .activations import ACTIVATIONS
 
 _LOG_FLOOR = -100.0  # PyTorch's BCELoss clamps each log here
 
@@ -281,44 +287,183 @@ def hinge(pred, target):
     return _mean(losses)
 
 
-LOSSES = {
-    "mse": mse,
-    "half_mse": half_squared_error,
-    "squared_error": squared_error,
-    "bce": binary_cross_entropy,
-    "bce_with_logits": binary_cross_entropy_with_logits,
-    "cross_entropy": cross_entropy,
-    "categorical_cross_entropy": categorical_cross_entropy,
-    "hinge": hinge,
-}
-"""Loss name -> function."""
+# -- the records ----------------------------------------------------------------------------
 
-PROBABILITIES = {"cross_entropy": "softmax", "bce_with_logits": "sigmoid"}
-"""Losses on logits -> the activation that turns the logits into the probabilities ŷ."""
+@dataclass(frozen=True)
+class Loss:
+    """Everything ``nn`` knows about one loss (fields with a default may be None).
 
-ON_PROBABILITIES = {"cross_entropy": "categorical_cross_entropy", "bce_with_logits": "bce"}
-"""Losses on logits -> the same loss on the probabilities :data:`PROBABILITIES` gives."""
+    - ``name``: its name in the CLI, in network and derivation files, in ``fit(loss=…)``
+    - ``fn``: the loss on engine Values (one prediction or a batch, see the module docs)
+    - ``formula`` / ``formula_latex``: the per-sample loss Lᵢ as a worksheet prints it
+    - ``derivative``: ∂Lᵢ/∂ŷ written out; in :mod:`autograd.formula`'s notation where the
+      loss has ``expression`` (tests differentiate the one and check the other)
+    - ``takes``: what a prediction is: "probabilities", "logits", "scores" (hinge) or
+      "values" (the squared errors)
+    - ``targets``: what a target is: "probabilities" (in [0, 1]), "labels ±1", "numbers"
+      or "classes" (an index, 0-based; one output per class)
+    - ``output``: the output activation it is taught with (a hand derivation, an
+      exercise, a formula question); ``classifier_output`` the one ``backprop train``
+      gives a two-class classifier where that differs (a sigmoid under a squared error,
+      so ŷ is a probability)
+    - ``matrix``: (value, gradient[, both]) on whole arrays for the matrix engine, each
+      ``(np, Ŷ, Y)`` (:mod:`nn.loss_arrays`)
+    - ``accuracy``: the :class:`nn.accuracy.AccuracyRule` its targets decide, its reason
+      said; None where the output layer or the labels decide
+    - ``torch``: ``torch(torch, ŷ, y)``, the same loss in PyTorch (tests compare them);
+      ŷ an (m,) or (m, n_L) tensor, y the targets (class indices as a long tensor)
+    - ``expression`` / ``delta``: Lᵢ in :mod:`autograd.formula`'s notation with ``{p}``
+      for the prediction, and δ^[L] = ∂Lᵢ/∂z after ``output`` (a formula question and
+      its key's answer); None for a loss over classes
+    - ``labels``: the labels of a two-class classifier trained with it ((0, 1) or
+      (−1, 1)), or None
+    - ``applies``: for a loss on logits, the activation it applies itself (σ, softmax);
+      ``on_probabilities`` the same loss on what that activation gives
+    - ``fused``: (output activation, loss on logits): after that output layer the loss
+      is computed from Z^[L] as that loss, exact at any z (BCE after a sigmoid, whose
+      δ^[L] = ŷ − y)
+    - ``half``: True for ½(ŷ − y)², False for a squared error without the ½, None
+      for a loss that is no squared error
+    - ``kink``: ``kink(ŷ, y)``, the signed distance from where ∂L/∂ŷ jumps (hinge:
+      1 − y·ŷ), or None
+    """
+
+    name: str
+    fn: Callable
+    formula: str
+    formula_latex: str
+    derivative: str
+    takes: str
+    targets: str
+    output: str
+    matrix: tuple
+    accuracy: Optional[AccuracyRule]
+    torch: Callable
+    expression: Optional[str]
+    delta: Optional[str]
+    classifier_output: Optional[str] = None
+    labels: Optional[tuple] = None
+    applies: Optional[str] = None
+    on_probabilities: Optional[str] = None
+    fused: Optional[tuple] = None
+    half: Optional[bool] = None
+    kink: Optional[Callable] = None
+
+    def __call__(self, pred, target):
+        """The loss on engine Values: ``fn(pred, target)``."""
+        return self.fn(pred, target)
+
+    @property
+    def classes(self):
+        """True when a target is a class index (one output per class)."""
+        return self.targets == "classes"
+
+    @property
+    def two_class_output(self):
+        """The output activation ``backprop train`` gives a two-class classifier."""
+        return self.classifier_output or self.output
+
+
+def _by(rule, reason):
+    return replace(rule, reason=reason)
+
+
+_SQUARED_LATEX = r"L_i = (\hat y_i - y_i)^2"
+
+_RECORDS = (
+    Loss("mse", mse, "Lᵢ = (ŷᵢ − yᵢ)²  (no ½)", _SQUARED_LATEX, "2*(ŷ − y)", "values",
+         "numbers", "linear", (arrays.squared, arrays.squared_gradient), None,
+         lambda torch, p, y: torch.nn.functional.mse_loss(p, y), "mse({p}, y)", "2(ŷ − y)",
+         classifier_output="sigmoid", half=False),
+    Loss("half_mse", half_squared_error, "Lᵢ = ½ (ŷᵢ − yᵢ)²",
+         r"L_i = \tfrac12 (\hat y_i - y_i)^2", "ŷ − y", "values", "numbers", "linear",
+         (arrays.half_squared, arrays.half_squared_gradient), None,
+         lambda torch, p, y: 0.5 * torch.nn.functional.mse_loss(p, y), "mse({p}, y)/2",
+         "ŷ − y", classifier_output="sigmoid", half=True),
+    Loss("squared_error", squared_error, "Lᵢ = (ŷᵢ − yᵢ)²  (no ½)", _SQUARED_LATEX,
+         "−2*(y − ŷ)", "values", "numbers", "sigmoid",
+         (arrays.squared_as_the_question_writes_it,
+          arrays.squared_as_the_question_writes_it_gradient), None,
+         lambda torch, p, y: torch.nn.functional.mse_loss(p, y), "mse({p}, y)",
+         "2(ŷ − y)·ŷ(1 − ŷ)", half=False),
+    Loss("bce", binary_cross_entropy, "Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
+         r"L_i = -\left[y_i \ln \hat y_i + (1 - y_i)\ln(1 - \hat y_i)\right]",
+         "(ŷ − y)/(ŷ(1 − ŷ))", "probabilities", "probabilities", "sigmoid",
+         (arrays.bce, arrays.bce_gradient),
+         _by(THRESHOLD, "BCE takes probabilities and labels 0/1"),
+         lambda torch, p, y: torch.nn.functional.binary_cross_entropy(p, y), "bce({p}, y)",
+         "ŷ − y", labels=(0, 1), fused=("sigmoid", "bce_with_logits")),
+    Loss("bce_with_logits", binary_cross_entropy_with_logits,
+         "Lᵢ = −[yᵢ ln σ(zᵢ) + (1 − yᵢ) ln σ(−zᵢ)]",
+         r"L_i = -\left[y_i \ln \sigma(z_i) + (1 - y_i)\ln \sigma(-z_i)\right]",
+         "σ(ŷ) − y", "logits", "probabilities", "linear",
+         (arrays.bce_of_logits_value, arrays.bce_of_logits_gradient, arrays.bce_of_logits),
+         _by(LOGIT, "BCE with logits takes logits and labels 0/1"),
+         lambda torch, z, y: torch.nn.functional.binary_cross_entropy_with_logits(z, y),
+         "bce(σ({p}), y)", "σ(z) − y", labels=(0, 1), applies="sigmoid",
+         on_probabilities="bce"),
+    Loss("cross_entropy", cross_entropy, "Lᵢ = logsumexp(zᵢ) − z_cᵢ = −ln softmax(zᵢ)_c",
+         r"L_i = -\ln \mathrm{softmax}(z_i)_{c_i}", "softmax(z) − onehot(c)", "logits",
+         "classes", "linear",
+         (arrays.cross_entropy, arrays.cross_entropy_gradient, arrays.cross_entropy_both),
+         _by(ARGMAX, "the loss takes class indices"),
+         lambda torch, z, c: torch.nn.functional.cross_entropy(z, c), None, None,
+         applies="softmax", on_probabilities="categorical_cross_entropy"),
+    Loss("categorical_cross_entropy", categorical_cross_entropy, "Lᵢ = −ln ŷ_cᵢ",
+         r"L_i = -\ln \hat y_{c_i}", "−1/ŷ_c for the class c, 0 for the others",
+         "probabilities", "classes", "softmax", (arrays.categorical, arrays.categorical_gradient),
+         _by(ARGMAX, "the loss takes class indices"),
+         lambda torch, p, c: torch.nn.functional.nll_loss(torch.log(p), c), None, None),
+    Loss("hinge", hinge, "Lᵢ = max(0, 1 − yᵢ ŷᵢ)", r"L_i = \max(0, 1 - y_i \hat y_i)",
+         "−y·step(1 − y·ŷ)", "scores", "labels ±1", "linear",
+         (arrays.hinge, arrays.hinge_gradient),
+         _by(SIGN, "the hinge loss takes labels −1/+1"),
+         lambda torch, s, y: torch.clamp(1.0 - s * y, min=0.0).mean(), "max(0, 1 − y·{p})",
+         "−y·step(1 − y·z)", labels=(-1, 1), kink=lambda s, y: 1.0 - y * s),
+)
+
+LOSSES = {record.name: record for record in _RECORDS}
+"""Loss name -> :class:`Loss` (callable: ``LOSSES["bce"](ŷ, y)``)."""
+
+ONE_OUTPUT = tuple(name for name, record in LOSSES.items() if not record.classes)
+"""The losses a network with one output may be trained with (all but those over classes)."""
+
+
+def loss_record(name):
+    """The :class:`Loss` record called ``name``, or ValueError listing the names."""
+    if isinstance(name, str) and name in LOSSES:
+        return LOSSES[name]
+    raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}")
+
+
+def record_of(loss):
+    """The :class:`Loss` record of ``loss``: a name, a record, or one of the loss
+    functions here; None for a function of one's own."""
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str):
+        return loss_record(loss)
+    return next((record for record in _RECORDS if record.fn is loss), None)
 
 
 def check_pairing(output_activation, loss):
     """ValueError when an output layer that gives probabilities (softmax, sigmoid) meets a
     loss on logits, which would squash twice (σ(σ(z)): L = 0.36619 instead of 0.203429 on
     the lecture notes' network); the message names the fix.  ``loss`` is a loss name."""
-    squash = PROBABILITIES.get(loss)
-    if squash is None or output_activation not in PROBABILITIES.values():
+    record = LOSSES.get(loss)
+    output = ACTIVATIONS.get(output_activation)
+    if record is None or record.applies is None or output is None \
+            or not output.gives_probabilities:
         return
-    fix = (f"use {ON_PROBABILITIES[loss]!r} (or a 'linear' output layer)"
-           if output_activation == squash else "give it a 'linear' output layer")
+    fix = (f"use {record.on_probabilities!r} (or a 'linear' output layer)"
+           if output_activation == record.applies else "give it a 'linear' output layer")
     raise ValueError(f"the output layer is {output_activation!r}, so its outputs are "
-                     f"probabilities, but loss {loss!r} expects logits and applies {squash} "
-                     f"itself; {fix}")
+                     f"probabilities, but loss {loss!r} expects logits and applies "
+                     f"{record.applies} itself; {fix}")
 
 
 def get_loss(name):
     """The loss function called ``name`` (a key of :data:`LOSSES`); a callable is returned as is."""
     if callable(name):
         return name
-    try:
-        return LOSSES[name]
-    except (KeyError, TypeError):
-        raise ValueError(f"unknown loss {name!r}; known losses: {', '.join(LOSSES)}") from None
+    return loss_record(name).fn

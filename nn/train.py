@@ -45,7 +45,8 @@ from ._checks import one_line, short
 from .clip import clip_grad_norm
 from .data import epoch_order, is_array, split_indices, take, train_val_split
 from .divergence import TrainingDiverged, all_finite, check_finite, first_non_finite
-from .losses import LOSSES, get_loss
+from .live_view import live_view
+from .losses import get_loss, loss_record, record_of
 from .optim import SGD
 from .regularization import l2_penalty
 
@@ -171,7 +172,7 @@ def accuracy_rule(loss, model, y):
     open by the labels ``y``; see :func:`nn.accuracy.decide`.  ``fit`` decides it once,
     from the training labels, and records it in ``History.accuracy_rule``.
     """
-    return _accuracy.decide(loss, model, y)
+    return _accuracy.decide(loss_record(loss) if isinstance(loss, str) else loss, model, y)
 
 
 def _rule(rule, loss, model, y):
@@ -201,7 +202,7 @@ def _loss_function(loss, context):
     checked against :data:`LOSS_CONTRACT` where it is called, so a guess at the signature
     fails naming the expected form, not deep inside with a list's TypeError."""
     fn = get_loss(loss)
-    if fn in LOSSES.values():
+    if record_of(fn) is not None:   # one of nn.losses' own
         return fn
     name = getattr(fn, "__name__", None) or repr(fn)
     reached = []   # its graph has been seen to reach the predictions once: enough
@@ -504,6 +505,9 @@ def _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validati
         raise ValueError("fit(): validation_data must be a pair (X_val, y_val)")
 
 
+_HOOKS = ("on_train_begin", "on_epoch_end", "on_train_end")
+
+
 def _callback_list(callbacks, early_stopping):
     if callable(callbacks) or hasattr(callbacks, "on_epoch_end"):
         callbacks = [callbacks]
@@ -515,8 +519,7 @@ def _callback_list(callbacks, early_stopping):
     if early_stopping is not None:
         callbacks.append(early_stopping)
     for c in callbacks:
-        if not any(hasattr(c, hook) for hook in
-                   ("on_train_begin", "on_epoch_end", "on_train_end")) and not callable(c):
+        if not any(hasattr(c, hook) for hook in _HOOKS) and not callable(c):
             raise TypeError(f"fit(): callback {c!r} has none of on_train_begin, on_epoch_end, "
                             f"on_train_end and is not a function")
     return callbacks
@@ -578,8 +581,9 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     nan at step k; try a smaller learning rate"), rather than training on to
     report meaningless numbers.
     ``live=True`` shows training as it runs in Jupyter (network weights, loss
-    curve, decision boundary; :class:`nn.viz.explorer.LiveTraining`, which may
-    also be passed itself as ``live``).
+    curve, decision boundary: the view :mod:`nn.live_view` holds, the explorer's
+    :class:`nn.viz.explorer.LiveTraining`, which may also be passed itself as ``live``,
+    as may any callback).
     ``engine``: "scalar" (the graph of Values) or "matrix" (the lecture notes'
     vectorized equations in NumPy, :mod:`nn.matrix`; the same numbers to rounding,
     parameters written back into the model's Values after every epoch when there are
@@ -603,14 +607,14 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
         validation_data = _check_data(*validation_data, model, "validation", engine)
     y_train = y if rows is None else take(y, rows)
     callbacks = _callback_list(callbacks, early_stopping)
-    if live is not False:
-        from .viz.explorer import LiveTraining  # needs anywidget; imported only when asked for
-
-        if live is not True and not isinstance(live, LiveTraining):
-            raise TypeError(f"fit(): live must be True, False or a LiveTraining, got {live!r}")
-        callbacks.append(LiveTraining(*_as_lists(X if rows is None else X[rows], y_train,
-                                                 model, "fit()"))
-                         if live is True else live)
+    if live is True:
+        callbacks.append(live_view(*_as_lists(X if rows is None else X[rows], y_train, model,
+                                              "fit()")))
+    elif live is not False:
+        if not any(hasattr(live, hook) for hook in _HOOKS):
+            raise TypeError(f"fit(): live must be True, False or a callback such as a "
+                            f"LiveTraining, got {live!r}")
+        callbacks.append(live)
     for c in callbacks:
         if "val_" in getattr(c, "monitor", "") and validation_data is None:
             raise ValueError(f"fit(): {c!r} monitors {c.monitor!r} but there is no validation "

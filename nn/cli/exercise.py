@@ -16,7 +16,8 @@ from .options import (PROG, CommandError, digits as digits_option, int_at_least,
                       positive_float, report_written)
 from ..explain.class_files import write_class
 from ..explain.class_grade import read_manifest
-from ..explain.exercise import COURSE_SEED, HIDDEN, LOSS_OUTPUT, check_formula_weight
+from ..explain.exercise import COURSE_SEED, HIDDEN_CHOICES, LOSS_CHOICES, check_formula_weight
+from ..losses import LOSSES
 from ..explain.manifest import Manifest, ManifestError
 from ..explain.class_files import find_teacher_folder
 from ..explain.policy import Policy
@@ -175,11 +176,11 @@ def add_choice_options(p):
                         f"keys)")
     p.add_argument("--sizes", type=_sizes, metavar="N0-…-NL",
                    help="layer sizes, e.g. 2-2-1 (default: drawn per student)")
-    p.add_argument("--hidden", choices=HIDDEN + ("tanh", "linear"),
+    p.add_argument("--hidden", choices=HIDDEN_CHOICES,
                    help="hidden activation (default: drawn)")
-    p.add_argument("--loss", choices=tuple(LOSS_OUTPUT),
-                   help="loss (default: drawn); bce has a sigmoid output, half_mse a linear "
-                        "one, squared_error a sigmoid one")
+    p.add_argument("--loss", choices=LOSS_CHOICES,
+                   help="loss (default: drawn); its output layer: " + ", ".join(
+                       f"{name} {LOSSES[name].output}" for name in LOSS_CHOICES))
     p.add_argument("--batch", type=int_at_least(1), metavar="M",
                    help="batch size m, 1 … 4 (default: drawn with the sizes)")
     p.add_argument("--lr", type=positive_float, metavar="ALPHA",

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from autograd.files import write_atomically
 
 from .. import data, optim
-from ..activations import ACTIVATIONS
+from ..activations import ELEMENTWISE
 from ..divergence import first_non_finite
 from ..limits import (BYTES_PER_PARAMETER, BYTES_PER_SAMPLE, MEMORY_BUDGET, check_memory,
                       parameter_count, training_memory)
@@ -55,7 +55,7 @@ from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, f
 from .engine import add_engine_option, chosen_engine, numpy_installed
 from ..init import SCHEME_NAMES, canonical_scheme
 from ..layers import MLP
-from ..losses import LOSSES
+from ..losses import LOSSES, loss_record
 
 DATASETS = {"moons": data.moons, "circles": data.circles, "xor": data.xor,
             "spirals": data.spirals, "blobs": data.blobs, "digits": data.digits}
@@ -71,14 +71,10 @@ OPTIMIZERS = {"sgd": (optim.SGD, 0.1), "adam": (optim.Adam, 0.01),
               "adagrad": (optim.Adagrad, 0.1)}
 """Name -> (class, the command's default learning rate for it)."""
 
-BINARY_LOSSES = {"bce_with_logits": "linear", "bce": "sigmoid", "mse": "sigmoid",
-                 "half_mse": "sigmoid", "squared_error": "sigmoid", "hinge": "linear"}
-"""Two-class losses and the output activation each expects."""
-
 INIT_SCHEMES = tuple(s for s in SCHEME_NAMES if canonical_scheme(s) != "constant")
 """The names Python's ``init=`` accepts (aliases such as "he" included), less "constant"."""
 
-HIDDEN_ACTIVATIONS = sorted(name for name, record in ACTIVATIONS.items() if record.elementwise)
+HIDDEN_ACTIVATIONS = sorted(ELEMENTWISE)
 """Activations a hidden layer may use (softmax is for an output layer only)."""
 
 
@@ -184,9 +180,12 @@ def _check_builtin_options(args):
                            f"--classes applies to {' and '.join(MULTICLASS)}")
 
 
+def _default_loss(args, classes):
+    return args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
+
+
 def _outputs(args, classes):
-    loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
-    return classes if loss in ("cross_entropy", "categorical_cross_entropy") else 1
+    return classes if loss_record(_default_loss(args, classes)).classes else 1
 
 
 def _check_size(args, sizes, samples, engine):
@@ -228,15 +227,23 @@ def _check_finite_result(name, value):
 
 
 def _output_layer(loss, classes, dataset):
-    """(output activation, number of outputs) for ``loss`` on ``classes`` classes."""
-    if loss == "cross_entropy":
-        return "linear", classes
-    if loss == "categorical_cross_entropy":
-        return "softmax", classes
+    """(output activation, number of outputs) for ``loss`` on ``classes`` classes: one
+    output per class for a loss over classes, else one (its record's pairing)."""
+    record = loss_record(loss)
+    if record.classes:
+        return record.output, classes
     if classes > 2:
         raise CommandError(f"--loss {loss} is a two-class loss but dataset {dataset!r} has "
                            f"{classes} classes; use --loss cross_entropy (or --classes 2)")
-    return BINARY_LOSSES[loss], 1
+    return record.two_class_output, 1
+
+
+def _labels(loss, y):
+    """The class labels 0/1 as the loss's record wants them (hinge: −1/+1)."""
+    labels = loss_record(loss).labels
+    if labels is None or tuple(labels) == (0, 1):
+        return y
+    return [labels[1] if label == 1 else labels[0] for label in y]
 
 
 def _plot_paths(args, name, points):
@@ -327,10 +334,9 @@ def run_train(args):
         _check_plotting()
     source = source or _generated(args)
     X, y, classes = source.X, source.y, source.classes
-    loss = args.loss or ("bce_with_logits" if classes == 2 else "cross_entropy")
+    loss = _default_loss(args, classes)
     output_activation, outputs = _output_layer(loss, classes, name)
-    if loss == "hinge":
-        y = [1 if label == 1 else -1 for label in y]
+    y = _labels(loss, y)
     model = MLP(len(X[0]), args.hidden + [outputs],
                 [args.activation] * len(args.hidden) + [output_activation],
                 init=args.init, seed=args.seed)

@@ -42,11 +42,11 @@ import copy
 import json
 from dataclasses import dataclass, field, fields
 
-from autograd import Value, grad, no_grad, total
+from autograd import Value, grad, total
 
 from .._checks import document_format, positive_int
 from ..activations import ACTIVATIONS
-from ..losses import PROBABILITIES, check_pairing
+from ..losses import LOSSES, check_pairing
 from ..module import evaluation
 from .inputs import as_batch, check_lr, resolve_loss
 from .schema import FORMAT, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION
@@ -175,15 +175,14 @@ def _slopes(activation, zs):
 
 
 def _probabilities(loss_name, logits):
-    """ŷ from the logits A^[L] of one sample for a loss on logits (softmax or σ), else None."""
-    name = PROBABILITIES.get(loss_name)
-    if name is None:
+    """ŷ from the logits A^[L] of one sample for a loss on logits (softmax or σ, the
+    activation the loss applies itself), else None."""
+    record = LOSSES.get(loss_name)
+    if record is None or record.applies is None:
         return None
-    with no_grad():
-        record = ACTIVATIONS[name]
-        values = [Value(z) for z in logits]
-        return [v.data for v in (record(values) if not record.elementwise
-                                 else map(record, values))]
+    squash = ACTIVATIONS[record.applies]
+    return squash.on_float(logits) if not squash.elementwise else list(map(squash.on_float,
+                                                                             logits))
 
 
 def _loss_gradient(loss_fn, outputs, y):

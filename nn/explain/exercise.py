@@ -28,7 +28,9 @@ import math
 import random
 from dataclasses import dataclass
 
+from ..activations import ACTIVATIONS, ELEMENTWISE
 from ..layers import MLP
+from ..losses import LOSSES, ONE_OUTPUT
 from .derivation import FORMAT, VERSION, explain_step
 from .formula_questions import formula_questions
 from .mistakes import MISTAKES
@@ -38,9 +40,10 @@ from .quantities import (ASKED, answer_form, asked, at, count_asked, element_ind
                          key_value, shape)
 from .roster import check_student_id
 
-__all__ = ["Exercise", "make_exercise", "COURSE_SEED", "SIZES", "HIDDEN", "LOSS_OUTPUT",
-           "BATCH_SIZES", "LEARNING_RATES", "SHAPES", "WORK_BAND", "DRAW_RULES",
-           "student_seed", "check_student_id", "check_formula_weight"]
+__all__ = ["Exercise", "make_exercise", "COURSE_SEED", "SIZES", "HIDDEN", "HIDDEN_CHOICES",
+           "LOSSES_DRAWN", "LOSS_CHOICES", "BATCH_SIZES", "LEARNING_RATES", "SHAPES",
+           "WORK_BAND", "DRAW_RULES", "student_seed", "check_student_id",
+           "check_formula_weight"]
 
 COURSE_SEED = "backproplab"
 """The default course seed; a teacher sets their own so students cannot regenerate keys."""
@@ -49,10 +52,18 @@ SIZES = ((2, 2, 1), (2, 2, 2, 1), (1, 2, 1), (2, 3, 1), (3, 2, 1))
 """Network shapes n_0-…-n_L an exercise uses (small enough to do by hand)."""
 
 HIDDEN = ("relu", "sigmoid")
-"""Hidden-layer activations drawn from."""
+"""Hidden-layer activations drawn from when none is chosen (a pinned list: what a course
+seed draws must not change when an activation is added)."""
 
-LOSS_OUTPUT = {"bce": "sigmoid", "half_mse": "linear", "squared_error": "sigmoid"}
-"""Losses drawn from, each with the output activation it is taught with."""
+HIDDEN_CHOICES = ELEMENTWISE
+"""Hidden-layer activations a teacher may choose: every element-wise activation."""
+
+LOSSES_DRAWN = ("bce", "half_mse", "squared_error")
+"""Losses drawn from when none is chosen (pinned, as :data:`HIDDEN`); the output layer
+is the one each loss's record is taught with (``output``)."""
+
+LOSS_CHOICES = ONE_OUTPUT
+"""Losses a teacher may choose: every loss of one output (an exercise has n_L = 1)."""
 
 BATCH_SIZES = (1, 2)
 LEARNING_RATES = (0.1, 0.5)
@@ -67,7 +78,7 @@ one student's sheet is never three times another's (1-2-1 with m = 1 asks 30,
 
 DRAW_RULES = (
     "weights, biases and inputs have one decimal; weights and inputs are nonzero",
-    "no ReLU pre-activation z within 0.05 of the kink at 0",
+    "no ReLU pre-activation z within 0.05 of the kink at 0 (nor a hinge loss's y·ŷ of 1)",
     "every hidden unit is active (z > 0 for a ReLU) for at least one sample, and no sample "
     "finds a whole ReLU layer inactive",
     "a sigmoid output is not saturated: |Z^[L]| <= 3",
@@ -219,7 +230,8 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
     """The exercise of ``student`` under the course seed ``course``.
 
     ``sizes`` (a tuple n_0, …, n_L with n_L = 1 and 1 ≤ n_l ≤ 4), ``hidden`` (the hidden
-    layers' activation), ``loss`` (a key of :data:`LOSS_OUTPUT`), ``m`` (batch size
+    layers' activation, one of :data:`HIDDEN_CHOICES`), ``loss`` (one of
+    :data:`LOSS_CHOICES`; the output layer is the one its record is taught with), ``m`` (batch size
     1 … 4) and ``lr`` (α > 0) are drawn when None.  Same arguments, same exercise.
     ``formula_weight`` (points, > 0) adds the formula questions; it changes no number.
     """
@@ -232,8 +244,8 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
                 or not all(isinstance(n, int) and 1 <= n <= 4 for n in sizes)):
             raise ValueError(f"sizes must be n_0-…-n_L with 1 to 4 neurons per layer and one "
                              f"output (e.g. 2-2-1), got {'-'.join(map(str, sizes))}")
-    _check_choice("the hidden activation", hidden, HIDDEN + ("tanh", "linear"))
-    _check_choice("the loss", loss, tuple(LOSS_OUTPUT))
+    _check_choice("the hidden activation", hidden, HIDDEN_CHOICES)
+    _check_choice("the loss", loss, LOSS_CHOICES)
     if m is not None and (isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= 4):
         raise ValueError(f"the batch size must be an integer from 1 to 4, got {m!r}")
     if lr is not None and not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
@@ -243,9 +255,10 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
     rng = random.Random(student_seed(course, student))
     sizes, m = _shape(rng, sizes, m)
     hidden = _choose(rng, hidden, HIDDEN)
-    loss = _choose(rng, loss, tuple(LOSS_OUTPUT))
+    loss = _choose(rng, loss, LOSSES_DRAWN)
     lr = float(_choose(rng, lr, LEARNING_RATES))
-    activations = tuple([hidden] * (len(sizes) - 2) + [LOSS_OUTPUT[loss]])
+    record = LOSSES[loss]
+    activations = tuple([hidden] * (len(sizes) - 2) + [record.output])
     for _ in range(_ATTEMPTS):
         weights = [[[_one_decimal(rng, -0.9, 0.9, nonzero=True) for _ in range(sizes[l - 1])]
                     for _ in range(sizes[l])] for l in range(1, len(sizes))]
@@ -253,7 +266,7 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
                   for l in range(1, len(sizes))]
         inputs = [[_one_decimal(rng, -1.0, 1.0, nonzero=True) for _ in range(sizes[0])]
                   for _ in range(m)]
-        targets = [float(rng.choice((0, 1))) if loss == "bce"
+        targets = [float(rng.choice(record.labels)) if record.labels
                    else _one_decimal(rng, 0.0, 1.0) for _ in range(m)]
         exercise = Exercise(student, course, tuple(sizes), activations, loss, lr, weights,
                             biases, inputs, targets, formula_weight)
@@ -264,16 +277,24 @@ def make_exercise(student, course=COURSE_SEED, sizes=None, hidden=None, loss=Non
 
 
 def _well_posed(d):
+    """Whether the drawn exercise obeys :data:`DRAW_RULES` (read from the records: an
+    activation's kink and where its f′ is 0, a bounded output's saturation, a loss's kink)."""
     for layer in d.layers[:-1]:
-        if layer.activation == "relu":
-            if any(abs(z) < 0.05 for row in layer.Z for z in row):
-                return False
-            if any(all(z <= 0 for z in row) for row in layer.Z):
-                return False   # a unit dead for every sample: half the backward pass is 0
-            if any(all(row[i] <= 0 for row in layer.Z) for i in range(d.m)):
-                return False   # a whole layer dead for a sample: nothing to backpropagate
+        record = ACTIVATIONS[layer.activation]
+        if record.kink is not None and any(abs(z - record.kink) < 0.05
+                                           for row in layer.Z for z in row):
+            return False
+        dead = [[record.hand_derivative(z) == 0.0 for z in row] for row in layer.Z]
+        if any(all(row) for row in dead):
+            return False   # a unit dead for every sample: half the backward pass is 0
+        if any(all(row[i] for row in dead) for i in range(d.m)):
+            return False   # a whole layer dead for a sample: nothing to backpropagate
     output = d.layers[-1]
-    if output.activation == "sigmoid" and any(abs(z) > 3 for row in output.Z for z in row):
+    if ACTIVATIONS[output.activation].bounds is not None \
+            and any(abs(z) > 3 for row in output.Z for z in row):
+        return False   # a saturated σ output: its f′ is tiny
+    kink = LOSSES[d.loss_function].kink
+    if kink is not None and any(abs(kink(a, y)) < 0.05 for a, y in zip(output.A[0], d.Y)):
         return False
     return _mistakes_visible(d)
 

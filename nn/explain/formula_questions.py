@@ -43,14 +43,14 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from autograd.formula import FormulaError, check_formula, parse
-from autograd.formula.functions import lookup
 from autograd.formula.problem import Problem
 from autograd.formula.tree import Call, Name, names, to_text, walk
 
 from ..activations import ACTIVATIONS
+from ..losses import LOSSES
 from .formulas import (LOSS_OUTPUTS, check_layer_formula, quantity_of, quantity_text,
                        read_layer_formula, split_name)
-from .worksheet import LOSS_FORMULAS, function_formula
+from .worksheet import function_formula, loss_formula
 
 __all__ = ["FormulaQuestion", "formula_questions", "NotAnAnswer", "QUESTION_KEYS",
            "ACTIVATION_DERIVATIVE", "OUTPUT_DELTA", "DELTA_RECURSION", "WEIGHT_GRADIENT"]
@@ -62,27 +62,21 @@ WEIGHT_GRADIENT = "weight_gradient"
 QUESTION_KEYS = (ACTIVATION_DERIVATIVE, OUTPUT_DELTA, DELTA_RECURSION, WEIGHT_GRADIENT)
 """The answer file's names of the formula questions, in the order they are asked."""
 
-_DERIVATIVES = {"sigmoid": "σ(z)(1 − σ(z))", "tanh": "1 − tanh(z)²", "relu": "z > 0"}
-"""An activation whose derivative may be asked -> the key's answer, f′(z) written out
-(tests check each against the engine)."""
 
 
-@dataclass(frozen=True)
-class _OutputLoss:
-    """How a formula question writes one of the exercises' losses: Lᵢ as an expression of
-    the prediction ``{p}`` and y, and the key's δ^[L] for the output activation it is
-    taught with (:data:`nn.explain.exercise.LOSS_OUTPUT`)."""
-
-    expression: str
-    delta: str
+def _askable(activation):
+    """Whether f′ of ``activation`` may be asked: its record writes f′ as a key's answer
+    (``derivative_answer``), and it is not the identity (f′ = 1 asks nothing)."""
+    record = ACTIVATIONS.get(activation)
+    return record is not None and record.derivative_answer is not None \
+        and not record.is_identity
 
 
-_OUTPUT_LOSSES = {
-    "bce": _OutputLoss("bce({p}, y)", "ŷ − y"),
-    "half_mse": _OutputLoss("mse({p}, y)/2", "ŷ − y"),
-    "squared_error": _OutputLoss("mse({p}, y)", "2(ŷ − y)·ŷ(1 − ŷ)"),
-}
-"""Loss name -> :class:`_OutputLoss` (tests check each against ``nn.losses``)."""
+def _has_output_delta(loss):
+    """Whether δ^[L] of ``loss`` may be asked: its record writes Lᵢ and δ^[L] (every loss
+    of one output), and a layer formula may be checked under it."""
+    record = LOSSES.get(loss)
+    return record is not None and record.delta is not None and loss in LOSS_OUTPUTS
 
 class NotAnAnswer(ValueError):
     """A readable formula that does not answer its question (it gives another quantity, or
@@ -212,17 +206,17 @@ def formula_questions(exercise):
     L = len(exercise.sizes) - 1
     output, hidden = exercise.activations[-1], exercise.activations[:-1]
     checks = {}
-    asked = next((a for a in (output,) + hidden if a in _DERIVATIVES), None)
+    asked = next((a for a in (output,) + hidden if _askable(a)), None)
     if asked is not None:
         at_output = asked == output
         checks[ACTIVATION_DERIVATIVE] = {
-            "of": f"{asked}(z)", "wrt": "z", "let": {},
+            "of": ACTIVATIONS[asked].expression, "wrt": "z", "let": {},
             "layers": ["L", L] if at_output else ["l", *range(1, L)],
             "activation": asked, "layer": "output" if at_output else "hidden", "seed": seed}
-    prediction = "z" if output == "linear" else f"{output}(z)"
+    identity = ACTIVATIONS[output].is_identity
     checks[OUTPUT_DELTA] = {
-        "of": _OUTPUT_LOSSES[exercise.loss].expression.format(p=prediction), "wrt": "z",
-        "let": {"a": "z"} if output == "linear" else {}, "layers": ["L", L],
+        "of": LOSSES[exercise.loss].expression.format(p=ACTIVATIONS[output].expression),
+        "wrt": "z", "let": {"a": "z"} if identity else {}, "layers": ["L", L],
         "activation": output, "loss": exercise.loss, "seed": seed}
     if hidden:
         checks[DELTA_RECURSION] = {"quantity": "δ^[l]", "activation": hidden[0],
@@ -236,8 +230,8 @@ def formula_questions(exercise):
 
 def _symbols(activation):
     """(symbol, LaTeX symbol) of an activation: σ and \\sigma."""
-    function = lookup(activation)
-    return function.symbol, ACTIVATIONS[activation].latex
+    record = ACTIVATIONS[activation]
+    return record.function_name(), record.function_name(latex=True)
 
 
 def _build(key, c):
@@ -262,12 +256,12 @@ def _activation_derivative(c):
              rf"with respect to $z$, written out in $z$ (or in $a = {tex}(z)$); ${tex}'$ "
              rf"itself is not an answer.")
     return FormulaQuestion(ACTIVATION_DERIVATIVE, f"{sym}′(z)", f"{tex}'(z)", text, latex,
-                           _DERIVATIVES[act], c)
+                           ACTIVATIONS[act].derivative_answer, c)
 
 
 def _output_delta(c):
-    loss_text, loss_latex = LOSS_FORMULAS[c["loss"]]
-    if c["activation"] == "linear":
+    loss_text, loss_latex = loss_formula(c["loss"]), loss_formula(c["loss"], latex=True)
+    if ACTIVATIONS[c["activation"]].is_identity:
         output, output_latex = "ŷ = z (a linear output)", r"$\hat y = z$ (a linear output)"
     else:
         sym, tex = _symbols(c["activation"])
@@ -280,7 +274,7 @@ def _output_delta(c):
              rf"respect to the output's pre-activation $z = Z^{{[L]}}$; write it in $z$, "
              rf"$\hat y$ (or $a$) and $y$, as simple as you can make it.")
     return FormulaQuestion(OUTPUT_DELTA, "δ^[L]", r"\delta^{[L]}", text, latex,
-                           _OUTPUT_LOSSES[c["loss"]].delta, c)
+                           LOSSES[c["loss"]].delta, c)
 
 
 def _delta_recursion(c):
@@ -336,11 +330,11 @@ def _checked_definition(key, c):
                          f"{', '.join(_FIELDS[key])}, got {', '.join(map(str, c))}")
     need("seed", lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
     if key != ACTIVATION_DERIVATIVE:
-        need("loss", lambda v: v in _OUTPUT_LOSSES and v in LOSS_OUTPUTS,
-             f"one of {', '.join(_OUTPUT_LOSSES)}")
+        need("loss", _has_output_delta,
+             f"one of {', '.join(filter(_has_output_delta, LOSSES))}")
     activations = {
-        ACTIVATION_DERIVATIVE: (lambda v: v in _DERIVATIVES, f"one of {', '.join(_DERIVATIVES)}"),
-        OUTPUT_DELTA: (lambda v: v == "linear" or v in ACTIVATIONS and lookup(v) is not None,
+        ACTIVATION_DERIVATIVE: (_askable, f"one of {', '.join(filter(_askable, ACTIVATIONS))}"),
+        OUTPUT_DELTA: (lambda v: v in ACTIVATIONS and ACTIVATIONS[v].expression is not None,
                        "the output activation"),
         DELTA_RECURSION: (lambda v: v in ACTIVATIONS and ACTIVATIONS[v].elementwise,
                           "an element-wise activation"),

@@ -41,6 +41,7 @@ from autograd.value import Value
 
 from ..activations import ACTIVATIONS
 from ..layers import MLP
+from ..losses import LOSSES, ONE_OUTPUT
 from .derivation import explain_step
 from .mistakes import MISTAKES
 
@@ -51,10 +52,10 @@ QUANTITIES = {"Z": "Z", "A": "A", "dA": "dL_dA", "δ": "delta", "dW": "dL_dW", "
 """The quantities a layer formula may give (Z^[l], A^[l], ∂L/∂A^[l], δ^[l], ∂L/∂W^[l],
 ∂L/∂b^[l]) -> their field of :class:`~nn.explain.derivation.LayerDerivation`."""
 
-LOSS_OUTPUTS = {"bce": "sigmoid", "half_mse": "sigmoid", "mse": "sigmoid",
-                "squared_error": "sigmoid"}
-"""The losses a layer formula may be checked under, and the output activation each
-network gets."""
+LOSS_OUTPUTS = {name: LOSSES[name].two_class_output for name in ONE_OUTPUT}
+"""The losses a layer formula may be checked under (every loss of one output), and the
+output activation each network gets (its record's, as ``backprop train`` gives a
+two-class classifier)."""
 
 _SIZES = ((2, 3, 3, 1), (3, 2, 2, 1))
 _SAMPLES = (2, 3)
@@ -126,8 +127,9 @@ def check_layer_formula(formula, quantity=None, *, activation=None, loss="bce", 
     quantity it gives (``δ^[l] = …``) unless ``quantity`` names it (``"δ^[1]"``,
     ``"dW2"``, ``"∂L/∂b^[l]"``).  The networks are 2-3-3-1 and 3-2-2-1 MLPs on 2 and 3
     samples with hidden layers of ``activation`` (default: the one the formula's
-    functions imply, sigmoid, tanh and ReLU in turn when it only says f′), a sigmoid
-    output and ``loss`` (bce, half_mse, mse or squared_error); ``seed`` draws them.
+    functions imply, sigmoid, tanh and ReLU in turn when it only says f′) and ``loss``
+    (a loss of one output, with its targets and the output layer :data:`LOSS_OUTPUTS`
+    gives it: a sigmoid for BCE and the squared errors); ``seed`` draws them.
 
     Returns a :class:`autograd.formula.FormulaVerdict` (true when every entry of every
     network agrees); false, it names an entry that differs with both values, or the
@@ -236,7 +238,7 @@ def _hidden_activations(statement, given):
         return (given,)
     implied = set()
     for node in walk(statement.rhs):
-        if isinstance(node, Call) and node.function in ("sigmoid", "tanh", "relu"):
+        if isinstance(node, Call) and node.function in _HIDDEN:
             implied.add(node.function)
         elif isinstance(node, Call) and node.function == "step" or (
                 isinstance(node, Binary) and node.op in (">", "<", ">=", "<=")):
@@ -252,7 +254,7 @@ def _hidden_activations(statement, given):
 def _cases(hidden, loss, seed):
     rng = random.Random(seed)
     cases, number = [], 0
-    output = LOSS_OUTPUTS[loss]
+    output, labels = LOSS_OUTPUTS[loss], LOSSES[loss].labels
     for act in hidden:
         for sizes, m in zip(_SIZES, _SAMPLES):
             number += 1
@@ -262,7 +264,7 @@ def _cases(hidden, loss, seed):
             model = MLP.from_weights(weights, biases,
                                      [act] * (len(sizes) - 2) + [output])
             X = [[rng.uniform(-2.0, 2.0) for _ in range(sizes[0])] for _ in range(m)]
-            Y = [float(rng.random() < 0.5) if loss == "bce" else rng.uniform(0.0, 1.0)
+            Y = [float(labels[rng.random() < 0.5]) if labels else rng.uniform(0.0, 1.0)
                  for _ in range(m)]
             derivation = explain_step(model, X, Y, loss=loss)
             for l in range(1, len(sizes)):
@@ -457,9 +459,10 @@ class _LayerCheck:
             return False
         if "sigmoid" in when and self._activation(case) != "sigmoid":
             return False
-        if "bce" in when and self.loss != "bce":
+        record = LOSSES[self.loss]
+        if "bce" in when and record.takes != "probabilities":   # ∂L/∂ŷ of BCE on ŷ
             return False
-        if "squared" in when and self.loss == "bce":
+        if "squared" in when and record.half is None:
             return False
         return True
 

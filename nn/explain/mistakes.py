@@ -43,6 +43,8 @@ f′(Z^[2]): for a sigmoid layer multiply by A^[2](1 − A^[2])").
 
 from dataclasses import dataclass
 
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
 from .own_values import activation_slope
 
 __all__ = ["Mistake", "MISTAKES", "FINDINGS", "BY_CODE", "CODES", "ROUNDING",
@@ -52,10 +54,6 @@ ROUNDING = "rounding"
 TOO_FEW_DIGITS = "too_few_digits"
 TRANSPOSED = "transposed"
 WRONG_SHAPE = "wrong_shape"
-
-_HALF_LOSSES = ("half_mse",)
-_WHOLE_SQUARED_LOSSES = ("squared_error", "mse")
-
 
 @dataclass(frozen=True)
 class Where:
@@ -86,7 +84,7 @@ class Mistake:
 
 
 def _unless_linear(own, l, value):
-    return None if own.activations[l - 1] == "linear" else value
+    return None if ACTIVATIONS[own.activations[l - 1]].is_identity else value
 
 
 def _slope_at_output(own, l, index):
@@ -117,15 +115,17 @@ def _batch_sum(own, name, l, index):
     return None if own.m == 1 else own.recomputed(name, l, index) * own.m
 
 
-def _loss_factor(own, l, factor, losses):
-    if own.d.loss_function not in losses or (l is not None and l != own.L):
+def _loss_factor(own, l, factor, half):
+    """``factor`` where the loss is a squared error whose record's ``half`` is ``half``."""
+    record = LOSSES.get(own.d.loss_function)
+    if record is None or record.half is not half or (l is not None and l != own.L):
         return None
     return factor
 
 
-def _scaled_by_loss(name, factor, losses):
+def _scaled_by_loss(name, factor, half):
     def formula(own, l, index):
-        f = _loss_factor(own, l, factor, losses)
+        f = _loss_factor(own, l, factor, half)
         return None if f is None else own.recomputed(name, l, index) * f
     return formula
 
@@ -150,8 +150,8 @@ def _old_b(own, l, index):
     return own.b[l - 1][index[0]]
 
 
-def _squared_loss_formulas(factor, losses):
-    return {name: _scaled_by_loss(name, factor, losses)
+def _squared_loss_formulas(factor, half):
+    return {name: _scaled_by_loss(name, factor, half)
             for name in ("losses", "loss", "dA", "dZ")}
 
 
@@ -180,12 +180,12 @@ def _l(w, offset=0):
     return "l" if w.layer is None else str(w.layer + offset)
 
 
-_SLOPES = {"sigmoid": "A^[{l}](1 − A^[{l}])", "tanh": "1 − (A^[{l}])²",
-           "relu": "1 where Z^[{l}] > 0 and 0 elsewhere", "linear": "1"}
-
-
 def _slope(w):
-    return _SLOPES.get(w.activation, "f′(Z^[{l}])").format(l=_l(w))
+    """f′ of the layer as its advice writes it: from A^[l] where the activation's record
+    has that form (σ: A^[l](1 − A^[l])), else f′(Z^[l])."""
+    record = ACTIVATIONS.get(w.activation)
+    text = getattr(record, "output_derivative_text", None) or "f′({z})"
+    return text.format(a=f"A^[{_l(w)}]", z=f"Z^[{_l(w)}]")
 
 
 def _missing_slope(w):
@@ -238,11 +238,11 @@ MISTAKES = (
     Mistake("missing_batch_mean", "Σᵢ instead of (1/m) Σᵢ",
             {name: _summed(name) for name in ("dW", "db", "loss")}, _batch_mean),
     Mistake("missing_half", "squared error without the ½ the loss has",
-            _squared_loss_formulas(2.0, _HALF_LOSSES),
+            _squared_loss_formulas(2.0, True),
             lambda w: ("The loss is ½(ŷ − y)², so ∂L/∂ŷ = ŷ − y: without the ½ this number "
                        "and what follows from it are twice as large.")),
     Mistake("extra_half", "squared error with a ½ the loss does not have",
-            _squared_loss_formulas(0.5, _WHOLE_SQUARED_LOSSES),
+            _squared_loss_formulas(0.5, False),
             lambda w: ("The loss is (ŷ − y)² with no ½, so ∂L/∂ŷ = 2(ŷ − y): with a ½ this "
                        "number and what follows from it are half as large.")),
     Mistake("error_sign", "y − ŷ instead of ŷ − y",

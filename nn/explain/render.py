@@ -18,7 +18,7 @@ import math
 from autograd.check import format_table
 
 from ..activations import ACTIVATIONS
-from ..losses import PROBABILITIES
+from ..losses import LOSSES
 from .derivation import Derivation
 from .schema import column
 
@@ -80,7 +80,7 @@ def _entries(d):
     if d.probabilities is None:
         loss = [(f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, column("Y_hat"))]
     else:
-        f = PROBABILITIES[d.loss_function]
+        f = LOSSES[d.loss_function].applies   # the activation the loss on logits applies
         loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, column("Y_hat")),
                 (f"Ŷ = {f}(A^[{L}]) (probabilities)", r"\hat{\mathbf{Y}}",
                  _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, column("probabilities"))]

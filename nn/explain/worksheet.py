@@ -13,41 +13,35 @@ ask: the asked activation's f′, the backward pass's δ formulas and ∂L/∂W^
 import html
 import re
 
+from ..activations import ACTIVATIONS
+from ..losses import LOSSES
 from .answer_page import FORM_CSS, PAGE_POLICY, answer_form_html
 from .policy import Policy
 from .quantities import ASKED, BY_NAME
 from .render import format_number
 
-__all__ = ["to_markdown", "to_html", "to_latex", "LOSS_FORMULAS", "ACTIVATION_FORMULAS",
-           "function_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX",
-           "given_blocks", "summary", "sections"]
+__all__ = ["to_markdown", "to_html", "to_latex", "activation_formula", "function_formula",
+           "loss_formula", "FORMULA_NOTATION", "FORMULA_NOTATION_LATEX", "given_blocks",
+           "summary", "sections"]
 
-LOSS_FORMULAS = {
-    "bce": ("Lᵢ = −[yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)]",
-            r"L_i = -\left[y_i \ln \hat y_i + (1 - y_i)\ln(1 - \hat y_i)\right]"),
-    "half_mse": ("Lᵢ = ½ (ŷᵢ − yᵢ)²", r"L_i = \tfrac12 (\hat y_i - y_i)^2"),
-    "squared_error": ("Lᵢ = (ŷᵢ − yᵢ)²  (no ½)", r"L_i = (\hat y_i - y_i)^2"),
-}
-"""Loss name -> (text, LaTeX) of the per-sample loss an exercise uses."""
 
-ACTIVATION_FORMULAS = {
-    "relu": ("ReLU(z) = max(0, z), f′(z) = 1 if z > 0 else 0",
-             r"\mathrm{ReLU}(z) = \max(0, z),\ f'(z) = 1 \text{ if } z > 0 \text{ else } 0"),
-    "sigmoid": ("σ(z) = 1/(1 + e^−z), σ′(z) = σ(z)(1 − σ(z))",
-                r"\sigma(z) = 1/(1 + e^{-z}),\ \sigma'(z) = \sigma(z)(1 - \sigma(z))"),
-    "tanh": ("tanh z, f′(z) = 1 − tanh² z", r"\tanh z,\ f'(z) = 1 - \tanh^2 z"),
-    "linear": ("f(z) = z, f′(z) = 1", r"f(z) = z,\ f'(z) = 1"),
-}
-"""Activation name -> (text, LaTeX) of f and f′."""
+def activation_formula(activation, latex=False):
+    """f and f′ of an activation as a sheet prints them, from its record (f′ written by
+    the engine primitive it is): ``σ(z) = 1/(1 + e^−z), σ′(z) = σ(z)·(1 − σ(z))``."""
+    return (r",\ " if latex else ", ").join(ACTIVATIONS[activation].written(latex))
 
 
 def function_formula(activation, latex=False):
-    """f alone, as :data:`ACTIVATION_FORMULAS` writes it (text or LaTeX), without f′:
+    """f alone, as :func:`activation_formula` writes it (text or LaTeX), without f′:
     ``σ(z) = 1/(1 + e^−z)``."""
-    text, tex = ACTIVATION_FORMULAS[activation]
-    if latex:
-        return tex.split(r",\ ", 1)[0]
-    return re.split(r", (?=[^,]*′\(z\) = )", text, maxsplit=1)[0]
+    return ACTIVATIONS[activation].written(latex)[0]
+
+
+def loss_formula(loss, latex=False):
+    """The per-sample loss Lᵢ of a loss, from its record (text or LaTeX)."""
+    record = LOSSES[loss]
+    return record.formula_latex if latex else record.formula
+
 
 _STEPS = (
     ("Forward pass, l = 1 … L", "Z^[l] = W^[l] A^[l−1] + b^[l], A^[l] = f(Z^[l])",
@@ -89,7 +83,7 @@ def _activation_formula(activation, questions, latex=False):
     """f and f′ as the sheet prints them; f alone for the activation whose f′ is asked."""
     if any(q.asks_derivative_of == activation for q in questions):
         return function_formula(activation, latex)
-    return ACTIVATION_FORMULAS[activation][1 if latex else 0]
+    return activation_formula(activation, latex)
 
 
 def _weight_text(weight):
@@ -176,9 +170,9 @@ def _sections(ex, policy, answer_file):
         (None, [("p", f"One step of gradient descent on {summary(ex)}.")]),
         ("Given", given),
         ("Formulas", [("list", [f"Activations: {activations}",
-                                f"Loss: {LOSS_FORMULAS[ex.loss][0]}, L = (1/m) Σᵢ Lᵢ"], False,
+                                f"Loss: {loss_formula(ex.loss)}, L = (1/m) Σᵢ Lᵢ"], False,
                        [f"Activations: {latex_activations}",
-                        rf"Loss: ${LOSS_FORMULAS[ex.loss][1]}$, "
+                        rf"Loss: ${loss_formula(ex.loss, latex=True)}$, "
                         r"$L = \tfrac1m \sum_i L_i$"])]),
         *_derive(ex, answer_file),
         ("What to compute, in this order",

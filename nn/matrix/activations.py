@@ -28,6 +28,7 @@ class MatrixActivation:
     f: Callable
     f_prime: Callable
     elementwise: bool = True
+    identity: bool = False   # f′ = 1 ("linear"): δ needs no product with ones
 
 
 class _Softmax(MatrixActivation):
@@ -42,18 +43,11 @@ def _matrix_form(record):
     # Softmax is the one activation that is not element-wise (see nn.activations).
     kind = MatrixActivation if record.elementwise else _Softmax
     f, f_prime = (partial(form, np) for form in record.matrix)
-    return kind(record.name, f, f_prime, record.elementwise)
+    return kind(record.name, f, f_prime, record.elementwise, record.is_identity)
 
 
 ACTIVATIONS = {name: _matrix_form(record) for name, record in RECORDS.items()}
 """Activation name -> :class:`MatrixActivation` (the names of :data:`nn.activations.ACTIVATIONS`)."""
-
-sigmoid = ACTIVATIONS["sigmoid"].f
-"""σ(Z) = 1/(1 + e^−Z) entry by entry, computed from e^−|Z| so it never overflows."""
-
-softmax = ACTIVATIONS["softmax"].f
-"""softmax of each column of Z, from Z − max so no exponent overflows."""
-
 
 def get_activation(name):
     """The matrix form of the activation called ``name``, or ValueError naming it."""

@@ -9,7 +9,7 @@ per-sample ∂Lᵢ/∂W^[l] is δᵢ^[l] (aᵢ^[l−1])ᵀ, column i of each.
 
 from ..explain.derivation import Derivation, LayerDerivation, successive_steps
 from ..explain.inputs import as_batch, check_lr
-from ..losses import PROBABILITIES, check_pairing
+from ..losses import LOSSES as LOSS_RECORDS, check_pairing
 from .activations import ACTIVATIONS as MATRIX_ACTIVATIONS
 from . import equations as eq
 from .losses import get_loss, target_matrix
@@ -49,7 +49,7 @@ def explain_step(model, X, Y, loss="bce", lr=None):
             table.W_new = eq.gradient_descent_update(network.W[l], dW[l], lr).tolist()
             table.b_new = eq.gradient_descent_update(network.b[l], db[l], lr)[:, 0].tolist()
         tables.append(table)
-    squash = PROBABILITIES.get(matrix_loss.name)   # logits -> the ŷ a student writes
+    squash = LOSS_RECORDS[matrix_loss.name].applies   # logits -> the ŷ a student writes
     probabilities = (None if squash is None
                      else MATRIX_ACTIVATIONS[squash].f(result.A[-1]).tolist())
     return Derivation(loss_function=matrix_loss.name, lr=lr, A0=A0.tolist(), Y=targets,

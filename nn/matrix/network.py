@@ -165,7 +165,7 @@ class MatrixMLP:
     def _output_delta(self, Z, Y_hat, dL_dA):
         """(δ^[L], f′(Z^[L]) where it was needed, else None)."""
         output = self.activations[-1]
-        if output.name == "linear":   # f′ = 1: δ^[L] = ∂L/∂A^[L], no product with ones
+        if output.identity:   # f′ = 1: δ^[L] = ∂L/∂A^[L], no product with ones
             return dL_dA, None
         if output.elementwise:
             f_prime = output.f_prime(Z)

@@ -31,6 +31,8 @@ from autograd.viz.dot import attributes, format_number, legend_node, plain_text
 from autograd.viz.draw import NOTEBOOK_SIZE, new_picture
 from autograd.viz.render import RENDER_TIMEOUT
 
+from ..activations import ACTIVATIONS
+
 POSITIVE = "#1f77b4"
 NEGATIVE = "#d62728"
 ZERO = "#9e9e9e"
@@ -49,8 +51,6 @@ READABLE_EDGES = 150
 only the :data:`STRONGEST` largest into each neuron of a bigger one."""
 STRONGEST = 3
 
-_ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "σ", "tanh": "tanh", "linear": "linear",
-                     "softplus": "softplus"}
 
 
 def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=True,
@@ -125,7 +125,7 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     body = _column(0, "input A^[0] = x", [(f"x{k}", lines(f"x{k}"), INPUT_FILL)
                                           for k in range(1, sizes[0] + 1)])
     for l, layer in enumerate(layers, 1):
-        act = _ACTIVATION_NAMES.get(layer.activation, layer.activation)
+        act = _symbol(layer.activation)
         last = l == len(layers)
         neurons = [(f"l{l}n{j}", lines(f"l{l}n{j}"), OUTPUT_FILL if last else NEURON_FILL)
                    for j in range(1, sizes[l] + 1)]
@@ -173,7 +173,7 @@ def diagram_fields(mlp, show="weight", with_sample=False, edge_labels=False, edg
         elements[f"x{k}"] = ([], [(f"x_{k} = ", [("x", k)], "")]) if with_sample \
             else ([f"x_{k}"], [])
     for l, layer in enumerate(layers, 1):
-        act = _ACTIVATION_NAMES.get(layer.activation, layer.activation)
+        act = _symbol(layer.activation)
         for j in range(1, sizes[l] + 1):
             fields = []
             if sizes[l - 1] <= MAX_ROW_LENGTH:
@@ -191,6 +191,12 @@ def diagram_fields(mlp, show="weight", with_sample=False, edge_labels=False, edg
             tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
             elements[f"{tail}->l{l}n{j}"] = ([], [("", [("W", l, j, k)], "")])
     return elements
+
+
+def _symbol(activation):
+    """How a diagram names a layer's activation: its record's symbol (σ, ReLU)."""
+    record = ACTIVATIONS.get(activation)
+    return record.symbol if record is not None else str(activation)
 
 
 def strongest_edges(numbers, k):

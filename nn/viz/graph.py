@@ -23,7 +23,8 @@ from ..activations import ACTIVATIONS
 NEURON_MEANING = "neuron: Σwx+b and its activation, weights and bias folded in"
 LAYER_MEANING = "layer: the neurons reading the same inputs"
 
-_ACTIVATION_OPS = frozenset(ACTIVATIONS) - {"linear"}
+_ACTIVATION_OPS = frozenset(r.primitive.name for r in ACTIVATIONS.values() if r.primitive)
+"""The primitives an activation is (a = f(z) as one node, grouped with its neuron)."""
 _Z_LABEL = re.compile(r"^z\^\[(\d+)\]_(\d+)$")
 
 

@@ -147,8 +147,10 @@ def _predictor(model, labels, sample):
         if len(classes) > 2:
             raise ValueError(f"the model has one output, which separates two classes, but y "
                              f"has {len(classes)} labels: {classes}")
+        # the output between the two classes: 0.5 for σ, 0 for tanh and for a logit
         activations = getattr(model, "activations", None)
-        threshold = 0.5 if activations and activations[-1] == "sigmoid" else 0.0
+        output = ACTIVATIONS.get(activations[-1]) if activations else None
+        threshold = output.midpoint if output is not None else 0.0
         return (lambda x: 1 if model(x).data > threshold else 0), [classes[0], classes[-1]]
     names = [float(k) for k in range(len(out))]
     if not set(classes) <= set(names):
@@ -220,7 +222,7 @@ def plot_activations(names=("sigmoid", "tanh", "relu"), z_range=(-6.0, 6.0), poi
     fig, axes = _figure(len(names), 2, figsize=(9, 2.6 * len(names)), layout="constrained")
     for row, name in zip(axes, names):
         record = ACTIVATIONS[name]
-        engine, df, formula = record.fn, record.hand_derivative, record.derivative
+        engine, df, formula = record.fn, record.hand_derivative, record.f_prime()
         inputs = [Value(z) for z in zs]
         row[0].plot(zs, [engine(v).data for v in inputs], color="#3182bd")
         row[0].set(title=f"{name}(z)", xlabel="z")

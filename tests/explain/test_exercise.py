@@ -12,7 +12,8 @@ from importlib.metadata import version
 import pytest
 
 from autograd.files import TEMP_MARKER
-from nn.explain.exercise import (HIDDEN, LOSS_OUTPUT, SIZES, WORK_BAND, make_exercise,
+from nn.losses import LOSSES
+from nn.explain.exercise import (HIDDEN, LOSSES_DRAWN, SIZES, WORK_BAND, make_exercise,
                                  student_seed)
 from nn.explain.grade import grade
 from nn.explain.manifest import Manifest
@@ -60,8 +61,8 @@ def _decimals(x):
 @pytest.mark.parametrize("student", [f"p{n}" for n in range(40)])
 def test_numbers_are_pleasant_and_the_exercise_is_well_posed(student):
     ex = make_exercise(student)
-    assert ex.sizes in SIZES and ex.loss in LOSS_OUTPUT
-    assert set(ex.activations[:-1]) <= set(HIDDEN) and ex.activations[-1] == LOSS_OUTPUT[ex.loss]
+    assert ex.sizes in SIZES and ex.loss in LOSSES_DRAWN
+    assert set(ex.activations[:-1]) <= set(HIDDEN) and ex.activations[-1] == LOSSES[ex.loss].output
     values = ([w for W in ex.weights for row in W for w in row]
               + [b for bs in ex.biases for b in bs] + [x for s in ex.inputs for x in s])
     assert all(_decimals(v) and -1 <= v <= 1 for v in values)
@@ -78,7 +79,7 @@ def test_choices_are_honoured_and_bad_choices_refused():
     ex = make_exercise("x", sizes=(2, 2, 2, 1), hidden="relu", loss="bce", m=2, lr=0.1)
     assert (ex.sizes, ex.activations, ex.loss, ex.m, ex.lr) == (
         (2, 2, 2, 1), ("relu", "relu", "sigmoid"), "bce", 2, 0.1)
-    for kwargs, message in (({"sizes": (2, 2)}, "one output"), ({"loss": "hinge"}, "loss"),
+    for kwargs, message in (({"sizes": (2, 2)}, "one output"), ({"loss": "cross_entropy"}, "loss"),
                             ({"m": 9}, "batch size"), ({"lr": -1}, "learning rate")):
         with pytest.raises(ValueError, match=message):
             make_exercise("x", **kwargs)

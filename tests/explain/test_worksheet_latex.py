@@ -27,6 +27,8 @@ def tex_words(tex):
     body = "\n".join(line for line in tex.splitlines() if not line.startswith("%"))
     # operators a reader sees as words (\max, \tanh, \ln) count; other commands do not
     body = re.sub(r"\\(max|tanh|ln|exp)\b", r" \1 ", body)
+    # a case split (ReLU's f′) says what the text's "1 if z > 0 else 0" says
+    body = body.replace(r"\begin{cases}", " if else ")
     return words(re.sub(r"\\[A-Za-z]+", " ", body))
 
 

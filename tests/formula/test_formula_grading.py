@@ -21,7 +21,7 @@ from nn.explain.class_grade import grade_class, read_manifest
 from nn.explain.exercise import make_exercise
 from nn.explain.formula_grade import FORMULA_VERDICTS, grade_formulas
 from nn.explain.formula_questions import FormulaQuestion
-from nn.explain.worksheet import LOSS_FORMULAS, to_html, to_latex, to_markdown
+from nn.explain.worksheet import loss_formula, to_html, to_latex, to_markdown
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -448,7 +448,7 @@ def test_the_sheets_ask_each_question_and_do_not_print_its_answer(hidden, loss):
     for text in given_away:
         assert text not in md and text not in page, text
         assert text in to_markdown(plain) or text.startswith("1 if") or "σ(z)(1" in text
-    loss_text, loss_tex = LOSS_FORMULAS[loss]   # ½(ŷᵢ − yᵢ)² holds ŷᵢ − yᵢ: the loss, not δ
+    loss_text, loss_tex = loss_formula(loss), loss_formula(loss, latex=True)   # ½(ŷᵢ − yᵢ)² holds ŷᵢ − yᵢ: the loss, not δ
     for q in ex.formula_questions():
         for answer in careful_answers(q) + [q.answer]:
             assert answer.strip() not in md.replace(loss_text, ""), (q.key, answer)

@@ -132,6 +132,6 @@ def test_layers_that_do_not_exist_are_errors():
 
 def test_arguments_are_checked():
     with pytest.raises(ValueError, match="loss must be one of"):
-        check_layer_formula("δ^[L] = A^[L] − Y", loss="hinge")
+        check_layer_formula("δ^[L] = A^[L] − Y", loss="cross_entropy")   # a loss over classes
     with pytest.raises(ValueError, match="activation must be an element-wise activation"):
         check_layer_formula("δ^[L] = A^[L] − Y", activation="softmax")

@@ -14,15 +14,18 @@ import pytest
 from autograd import Value
 from autograd.formula import FormulaError, evaluate
 from nn.activations import ACTIVATIONS
-from nn.explain.exercise import HIDDEN, LOSS_OUTPUT, make_exercise
+from nn.explain.exercise import HIDDEN, LOSSES_DRAWN, make_exercise
 from nn.explain.formula_questions import QUESTION_KEYS, FormulaQuestion, NotAnAnswer
-from nn.explain.worksheet import ACTIVATION_FORMULAS, function_formula
+from nn.explain.worksheet import activation_formula, function_formula
 from nn.losses import LOSSES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from formula_students import NOT_FORMULAS, careful_answers, slip_answers  # noqa: E402
 
 HIDDEN_CHOICES = HIDDEN + ("tanh", "linear")
+"""The hidden activations these tests cover in depth (tests/nn/test_registries.py asks
+every one once)."""
+LOSS_OUTPUT = {loss: LOSSES[loss].output for loss in LOSSES_DRAWN}
 SCALAR = ("activation_derivative", "output_delta")
 
 
@@ -100,7 +103,8 @@ def test_a_question_never_prints_its_answer():
 
 
 def test_function_formula_is_f_without_its_derivative():
-    for name, (text, latex) in ACTIVATION_FORMULAS.items():
+    for name in ACTIVATIONS:
+        text, latex = activation_formula(name), activation_formula(name, latex=True)
         alone, alone_tex = function_formula(name), function_formula(name, latex=True)
         assert text.startswith(alone) and latex.startswith(alone_tex)
         assert "′" not in alone and "'" not in alone_tex and alone and alone_tex
@@ -122,7 +126,7 @@ def test_a_key_entry_reads_back_and_a_broken_one_is_refused():
             else:
                 other = "dW^[l]" if q.key == "delta_recursion" else "δ^[l]"
                 broken.append(dict(stored, check=dict(stored["check"], quantity=other)))
-                broken.append(dict(stored, check=dict(stored["check"], loss="hinge")))
+                broken.append(dict(stored, check=dict(stored["check"], loss="cross_entropy")))
             for entry in broken:
                 with pytest.raises(ValueError, match=q.key):
                     FormulaQuestion.from_key(q.key, entry)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st  # noqa: E402
 from nn.activations import ACTIVATIONS  # noqa: E402
 from nn.explain import LAYER_KEYS, explain_step, explain_steps  # noqa: E402
 from nn.layers import MLP  # noqa: E402
-from nn.losses import LOSSES, PROBABILITIES  # noqa: E402
+from nn.losses import LOSSES  # noqa: E402
 from nn.matrix import explain as matrix_explain  # noqa: E402
 from nn.matrix.activations import ACTIVATIONS as MATRIX_ACTIVATIONS  # noqa: E402
 
@@ -111,9 +111,10 @@ def output_for(loss, hidden):
     # BCE needs probabilities, categorical cross-entropy a softmax layer's, a loss on logits
     # anything but probabilities (a sigmoid would be applied twice); every other loss takes
     # any output activation.
-    if loss in PROBABILITIES and hidden == "sigmoid":
+    record = LOSSES[loss]
+    if record.applies is not None and hidden == "sigmoid":
         return "linear"
-    return {"bce": "sigmoid", "categorical_cross_entropy": "softmax"}.get(loss, hidden)
+    return record.output if record.takes == "probabilities" else hidden
 
 
 @pytest.mark.parametrize("loss", list(LOSSES))

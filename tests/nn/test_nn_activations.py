@@ -26,13 +26,18 @@ def test_every_record_is_complete(name):
     r = ACTIVATIONS[name]
     assert r.name == name
     assert callable(r.fn)
-    assert r.formula and r.derivative and r.engine and r.symbol  # text a person reads
+    assert r.formula and r.formula_latex and r.engine and r.symbol  # text a person reads
     assert isinstance(r.gain, float) and math.isfinite(r.gain) and r.gain > 0
     assert isinstance(r.elementwise, bool)
+    # f′ is written by the one primitive f is, or by the record of a composite, not both
+    assert (r.primitive is None) == (r.derivative is not None) == (r.derivative_latex is not None)
+    assert r.f_prime() and r.f_prime(latex=True)
     # None is only allowed where it means something: the identity has no module and
     # no LaTeX function; only a layer-wise activation has no element-wise derivative.
-    assert (r.torch_module is None) == (r.latex is None) == (name == "linear")
-    assert (r.hand_derivative is None) == (not r.elementwise)
+    assert (r.torch_module is None) == (r.latex is None) == r.is_identity == (name == "linear")
+    assert (r.hand_derivative is None) == (not r.elementwise) == (r.expression is None) \
+        == (r.derivative_answer is None)
+    assert (r.output_derivative is None) == (r.output_derivative_text is None)
     if r.saturation is not None:
         text, rule = r.saturation
         assert text and callable(rule)

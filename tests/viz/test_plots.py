@@ -237,7 +237,8 @@ def test_activation_derivatives_from_engine_match_hand_formulas(tmp_path):
         np.testing.assert_allclose(engine.get_ydata(), hand.get_ydata(), rtol=1e-12, atol=1e-15)
         at_zero.append(engine.get_ydata()[120])
     assert at_zero == [0.25, 1.0, 0.0]  # σ'(0) = ¼, tanh'(0) = 1, ReLU'(0) = 0
-    assert "σ(z)(1 − σ(z))" in right[0].get_legend().get_texts()[1].get_text()
+    # the hand curve's label is the f′ the sigmoid primitive's record writes
+    assert "hand: σ(z)·(1 − σ(z))" == right[0].get_legend().get_texts()[1].get_text()
     assert saved(fig, tmp_path, "activations.png").startswith(PNG_SIGNATURE)
 
 

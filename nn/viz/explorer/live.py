@@ -24,9 +24,7 @@ import math
 import time
 from operator import mul
 
-from autograd import ops
-
-from ...train import predict
+from ...activations import ACTIVATIONS
 from ..diagram import READABLE_EDGES, diagram_fields, mlp_layers
 from .formulas import number
 from .pictures import network_svg
@@ -44,38 +42,32 @@ def _in_notebook():
 
 
 def _as_probability(output, activation):
-    """A model output mapped to [0, 1] for colouring: the positive class's share."""
+    """A model output mapped to [0, 1] for colouring: the positive class's share (an
+    output between its activation's bounds, σ(output) for an unbounded one)."""
     if isinstance(output, list):
         return max(range(len(output)), key=output.__getitem__) / max(len(output) - 1, 1)
-    if activation == "sigmoid":
-        return output
-    if activation == "tanh":
-        return (output + 1) / 2
+    bounds = ACTIVATIONS[activation].bounds
+    if bounds is not None:
+        low, high = bounds
+        return (output - low) / (high - low)
     return 1 / (1 + math.exp(-max(min(output, 700.0), -700.0)))
-
-
-_FLOAT_RULES = {"relu": ops.PRIMITIVES["relu"], "sigmoid": ops.PRIMITIVES["sigmoid"],
-                "tanh": ops.PRIMITIVES["tanh"], "softplus": ops.PRIMITIVES["softplus"],
-                "linear": None}
 
 
 def float_outputs(layers, points):
     """The model's outputs at ``points`` on plain floats: Z^[l] = W^[l]A^[l−1] + b^[l] with
-    the float arithmetic of ``ops.dot`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the
-    activation's primitive rule.  The same numbers as ``predict`` without building nodes,
-    which is what keeps a frame of the decision boundary cheap; None when an activation
-    has no float rule here."""
-    if any(layer.activation not in _FLOAT_RULES for layer in layers):
-        return None
+    the float arithmetic of ``ops.dot`` (Σₖ wₖxₖ + b), A^[l] = f(Z^[l]) by the activation
+    record's float form (:meth:`nn.activations.Activation.on_float`).  The same numbers
+    as ``predict`` without building nodes, which is what keeps a frame of the decision
+    boundary cheap."""
     params = [([[w.data for w in n.w] for n in layer.neurons],
-               [n.b.data for n in layer.neurons], _FLOAT_RULES[layer.activation])
+               [n.b.data for n in layer.neurons], ACTIVATIONS[layer.activation])
               for layer in layers]
     outputs = []
     for x in points:
         a = [float(v) for v in x]
-        for W, b, rule in params:
-            z = [sum(map(mul, row, a)) + bias for row, bias in zip(W, b)]
-            a = z if rule is None else [rule.rule(v)[0] for v in z]
+        for W, b, record in params:
+            z = [sum(map(mul, row, a), -0.0) + bias for row, bias in zip(W, b)]
+            a = record.on_float(z) if not record.elementwise else list(map(record.on_float, z))
         outputs.append(a[0] if len(a) == 1 else a)
     return outputs
 
@@ -219,8 +211,7 @@ class LiveTraining:
                  if self.losses else "the untrained network, before epoch 1"}
         if self._grid_points is not None:
             activation = layers[-1].activation
-            outputs = float_outputs(layers, self._grid_points) \
-                or predict(model, self._grid_points)
+            outputs = float_outputs(layers, self._grid_points)
             n = self.grid
             frame["grid"] = [[_as_probability(outputs[r * n + c], activation)
                               for c in range(n)] for r in range(n)]

@@ -42,7 +42,7 @@ import re
 from autograd import Value, topological_order
 
 from ...explain import as_batch, explain_step
-from ...losses import binary_cross_entropy, get_loss
+from ...losses import get_loss, record_of
 from ..diagram import diagram_fields
 from .logit import ReadsLogit
 from .pictures import network_svg
@@ -254,7 +254,9 @@ def network_script(model, X, Y, loss="bce", lr=None, title=None):
     outputs = [a for p in predictions for a in (p if isinstance(p, list) else [p])]
     side = _side_outputs(outputs, order)
     roles.index(order, side)
-    reads_logit = ReadsLogit(roles, d, targets) if loss_fn is binary_cross_entropy else None
+    # a loss computed from its output layer's logits (BCE after σ) leaves ŷ off the graph
+    record = record_of(loss_fn)
+    reads_logit = ReadsLogit(roles, d, targets) if record and record.fused else None
     sizes = "-".join(str(n) for n in d.sizes)
     title = title or f"MLP {sizes}, {d.loss_function} loss, batch of {m}"
     params = model.parameters() if lr is not None else []
