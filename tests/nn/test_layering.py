@@ -1,0 +1,106 @@
+"""nn's imports: no circles (imports inside functions included), and the layers read one way.
+
+Each module of ``nn`` may import only modules below it: the records (activations,
+losses) and the engines under training, training under the pictures, the explain
+package and the commands.  Training finds its live view through :mod:`nn.live_view`,
+which :mod:`nn.viz` fills, so ``nn.train`` reaches no picture.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import nn
+
+PACKAGE = Path(nn.__file__).parent
+
+
+def module_name(path):
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def imports(path):
+    """Every module ``path`` imports, at the top or inside a function, as absolute names."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            for alias in node.names:  # "from . import losses" imports the module nn.losses
+                submodule = f"{base}.{alias.name}"
+                found.add(submodule if submodule in MODULES else base)
+    return found
+
+
+GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name}
+         for name, path in MODULES.items()}
+
+
+def reached(start):
+    """Every module ``start`` imports, directly or through others."""
+    seen, todo = set(), [start]
+    while todo:
+        for nxt in GRAPH[todo.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen - {start}
+
+
+def test_the_import_graph_sees_imports_inside_functions():
+    # nn.train imports nn.matrix.trainer only inside fit's helpers (NumPy is an extra)
+    assert "nn.matrix.trainer" in GRAPH["nn.train"]
+
+
+def path_back(start, goal):
+    """The imports leading from ``start`` to ``goal`` (a list of modules), or None."""
+    came_from, todo = {start: None}, [start]
+    while todo:
+        here = todo.pop(0)
+        for nxt in sorted(GRAPH[here]):
+            if nxt not in came_from:
+                came_from[nxt] = here
+                todo.append(nxt)
+    if goal not in came_from:
+        return None
+    path = [goal]
+    while path[-1] != start:
+        path.append(came_from[path[-1]])
+    return path[::-1]
+
+
+def test_no_module_of_nn_imports_one_that_imports_it_back():
+    circles = set()
+    for name in sorted(GRAPH):
+        for imported in sorted(GRAPH[name]):
+            back = path_back(imported, name)
+            if back:
+                circles.add(" -> ".join([name] + back))
+    assert not circles, "import circles:\n" + "\n".join(sorted(circles))
+
+
+@pytest.mark.parametrize("lower", ["nn.activations", "nn.losses", "nn.loss_arrays",
+                                   "nn.accuracy", "nn.layers", "nn.train", "nn.matrix.network",
+                                   "nn.matrix.trainer"])
+def test_the_records_engines_and_training_reach_no_picture_explanation_or_command(lower):
+    above = {m for m in reached(lower)
+             if m.split(".")[:2] in (["nn", "viz"], ["nn", "explain"], ["nn", "cli"],
+                                     ["nn", "lms"])}
+    assert not above, f"{lower} reaches {sorted(above)}"
+
+
+def test_the_records_need_nothing_of_nn_but_each_other():
+    assert reached("nn.activations") == set()
+    assert reached("nn.losses") <= {"nn.activations", "nn.accuracy", "nn.loss_arrays",
+                                    "nn._checks"}
