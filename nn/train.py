@@ -596,25 +596,12 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     X, y = _check_data(X, y, model, "training", engine)
     get_loss(loss)   # an unknown loss name fails here, before anything else
     rng = random.Random(seed)
-    rows = None   # the matrix engine's training rows of X, when part is held out
-    if validation_split is not None and engine == "matrix":
-        # train_val_split's split, as row indices: the training part is not copied
-        rows, held_out = split_indices(len(X), validation_split, rng)
-        validation_data = (X[held_out], take(y, held_out))
-    elif validation_split is not None:
-        (X, y), validation_data = train_val_split(X, y, validation_split, seed=rng)
-    if validation_data is not None:
-        validation_data = _check_data(*validation_data, model, "validation", engine)
+    X, y, rows, validation_data = _held_out(X, y, model, engine, validation_data,
+                                            validation_split, rng)
     y_train = y if rows is None else take(y, rows)
     callbacks = _callback_list(callbacks, early_stopping)
-    if live is True:
-        callbacks.append(live_view(*_as_lists(X if rows is None else X[rows], y_train, model,
-                                              "fit()")))
-    elif live is not False:
-        if not any(hasattr(live, hook) for hook in _HOOKS):
-            raise TypeError(f"fit(): live must be True, False or a callback such as a "
-                            f"LiveTraining, got {live!r}")
-        callbacks.append(live)
+    if live is not False:
+        callbacks.append(_live(live, model, X if rows is None else X[rows], y_train))
     for c in callbacks:
         if "val_" in getattr(c, "monitor", "") and validation_data is None:
             raise ValueError(f"fit(): {c!r} monitors {c.monitor!r} but there is no validation "
@@ -629,61 +616,110 @@ def fit(model, X, y, loss="hinge", optimizer=None, epochs=10, batch_size=None,
     else:
         trainer = _MatrixTrainer(model, X, y, loss, optimizer, l2, l2_biases, clip_norm, rule,
                                  rows, params, validation_data)
-    n_train = len(y_train)
     history = History(rule)
-    size = batch_size or n_train
-    was_training = getattr(model, "training", True)
-
-    for c in callbacks:
-        _call(c, "on_train_begin", model)
-    bar = tqdm(range(epochs), desc="fit", unit="epoch") if verbose else None
-    step = epoch = 0
-
-    def check(what, values):   # reads the current step and epoch when called
-        check_finite(what, values, step, getattr(optimizer, "lr", None),
-                     f" (epoch {epoch + 1})", history)
-
-    # Callbacks see (and may change) the model after every epoch, so the matrix engine
-    # hands θ back and reads it again each epoch; without any, only at the start and end.
-    every_epoch = bool(callbacks)
-    unstored = False   # steps taken since θ was last handed back
-    try:
-        for epoch in bar if bar is not None else range(epochs):
-            model.train()
-            loss_sum, correct = 0.0, 0
-            if every_epoch or epoch == 0:
-                trainer.load()
-            with trainer.quiet():
-                # Batches of sample indices: the same shuffle for both engines.
-                for indices in trainer.batches(size, shuffle, rng):
-                    step += 1
-                    unstored = True
-                    batch_loss, batch_correct = trainer.step(indices, check)
-                    loss_sum += batch_loss * len(indices)
-                    correct += batch_correct
-            if every_epoch:
-                trainer.store()
-                unstored = False
-            logs = {"loss": loss_sum / n_train,
-                    "accuracy": correct / n_train if rule is not None else math.nan}
-            if validation_data is not None:
-                val = trainer.evaluate()
-                logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
-            history.append(epoch, logs)
-            if scheduler is not None:
-                scheduler.step()
-            if bar is not None:
-                bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
-            stop = [_call(c, "on_epoch_end", epoch, logs, model) for c in callbacks]
-            if any(s is True for s in stop):
-                history.stopped_early = True
-                break
-    finally:
-        if unstored:   # the end, or an interruption (Ctrl-C, a bad batch, divergence):
-            trainer.store()   # the model holds every step taken
-        if bar is not None:
-            bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
-        model.train(was_training)
+    loop = _Epochs(trainer, model, history, callbacks, optimizer, len(y_train))
+    loop.run(epochs, batch_size or len(y_train), shuffle, rng, scheduler, verbose,
+             validation_data is not None)
     for c in callbacks:
         _call(c, "on_train_end", history, model)
     return history
+
+
+def _held_out(X, y, model, engine, validation_data, validation_split, rng):
+    """(X, y, rows, validation data): ``validation_split`` held out of (X, y) by
+    :func:`nn.data.train_val_split`'s split (the matrix engine keeps X whole and trains on
+    its ``rows``, so the training part is not copied; else rows is None), the validation
+    data checked as the training data is."""
+    rows = None
+    if validation_split is not None and engine == "matrix":
+        rows, held_out = split_indices(len(X), validation_split, rng)
+        validation_data = (X[held_out], take(y, held_out))
+    elif validation_split is not None:
+        (X, y), validation_data = train_val_split(X, y, validation_split, seed=rng)
+    if validation_data is not None:
+        validation_data = _check_data(*validation_data, model, "validation", engine)
+    return X, y, rows, validation_data
+
+
+def _live(live, model, X, y):
+    """The callback ``live`` asks for: the registered live view of the training data (X, y)
+    for True (:mod:`nn.live_view`), else ``live`` itself, a callback."""
+    if live is True:
+        return live_view(*_as_lists(X, y, model, "fit()"))
+    if not any(hasattr(live, hook) for hook in _HOOKS):
+        raise TypeError(f"fit(): live must be True, False or a callback such as a "
+                        f"LiveTraining, got {live!r}")
+    return live
+
+
+class _Epochs:
+    """fit's loop: each epoch's mini-batch steps, its logs (and the validation set's), the
+    scheduler, the progress bar and the callbacks, until the epochs run out or a callback
+    stops it; a diverged step stops it naming the step and the epoch."""
+
+    def __init__(self, trainer, model, history, callbacks, optimizer, n_train):
+        self.trainer, self.model, self.history = trainer, model, history
+        self.callbacks, self.optimizer, self.n_train = callbacks, optimizer, n_train
+        self.step = self.epoch = 0
+        self.unstored = False   # steps taken since θ was last handed back
+
+    def check(self, what, values):
+        """Stop a diverged run at the prediction, the loss or the parameters."""
+        check_finite(what, values, self.step, getattr(self.optimizer, "lr", None),
+                     f" (epoch {self.epoch + 1})", self.history)
+
+    def run(self, epochs, size, shuffle, rng, scheduler, verbose, validating):
+        """Train for ``epochs`` epochs of mini-batches of ``size``, recording each in the
+        history; the model keeps every step taken, also on an error or Ctrl-C."""
+        model, history, callbacks = self.model, self.history, self.callbacks
+        was_training = getattr(model, "training", True)
+        for c in callbacks:
+            _call(c, "on_train_begin", model)
+        bar = tqdm(range(epochs), desc="fit", unit="epoch") if verbose else None
+        # Callbacks see (and may change) the model after every epoch, so the matrix engine
+        # hands θ back and reads it again each epoch; without any, only at the start and end.
+        every_epoch = bool(callbacks)
+        try:
+            for self.epoch in bar if bar is not None else range(epochs):
+                logs = self.one_epoch(size, shuffle, rng, every_epoch or self.epoch == 0,
+                                      every_epoch)
+                if validating:
+                    val = self.trainer.evaluate()
+                    logs.update(val_loss=val["loss"], val_accuracy=val["accuracy"])
+                history.append(self.epoch, logs)
+                if scheduler is not None:
+                    scheduler.step()
+                if bar is not None:
+                    bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()}, refresh=False)
+                stop = [_call(c, "on_epoch_end", self.epoch, logs, model) for c in callbacks]
+                if any(s is True for s in stop):
+                    history.stopped_early = True
+                    break
+        finally:
+            if self.unstored:   # the end, or an interruption (Ctrl-C, a bad batch, divergence):
+                self.trainer.store()   # the model holds every step taken
+            if bar is not None:
+                bar.close()   # also on an error or Ctrl-C, so the bar's line is finished
+            model.train(was_training)
+
+    def one_epoch(self, size, shuffle, rng, load, store):
+        """{"loss", "accuracy"} of one pass over the training set in mini-batches of
+        ``size``, the parameters read in first with ``load`` and handed back with ``store``."""
+        trainer = self.trainer
+        self.model.train()
+        loss_sum, correct = 0.0, 0
+        if load:
+            trainer.load()
+        with trainer.quiet():
+            # Batches of sample indices: the same shuffle for both engines.
+            for indices in trainer.batches(size, shuffle, rng):
+                self.step += 1
+                self.unstored = True
+                batch_loss, batch_correct = trainer.step(indices, self.check)
+                loss_sum += batch_loss * len(indices)
+                correct += batch_correct
+        if store:
+            trainer.store()
+            self.unstored = False
+        return {"loss": loss_sum / self.n_train,
+                "accuracy": correct / self.n_train if trainer.rule is not None else math.nan}

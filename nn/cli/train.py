@@ -323,7 +323,7 @@ def _training_data(args, engine):
 
 def run_train(args):
     """``backprop train``: build the data and the MLP, fit, report, plot, save."""
-    from ..train import evaluate, fit   # tqdm and the loop load only for this command
+    from ..train import fit   # tqdm and the loop load only for this command
 
     engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
     source = _training_data(args, engine)
@@ -363,32 +363,11 @@ def run_train(args):
     history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
                   batch_size=args.batch_size, validation_data=validation, seed=args.seed,
                   l2=args.l2, verbose=not args.quiet, engine=engine)
-    rule = history.accuracy_rule   # the rule fit scored by, for the final figures too
-    train = evaluate(model, X_train, y_train, loss=loss, engine=engine, accuracy_rule=rule)
-    _check_finite_result("train", train["loss"])
-    line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
-    if validation:
-        val = evaluate(model, *validation, loss=loss, engine=engine, accuracy_rule=rule)
-        _check_finite_result("validation", val["loss"])
-        line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
-    print(line)
-
+    _print_final(model, (X_train, y_train), validation, loss, engine, history.accuracy_rule)
     if history_path:
-        import matplotlib   # importable: _check_plotting said so before training
-
-        from ..viz.plots import plot_decision_boundary, plot_history
-
-        matplotlib.use("Agg")   # files only: never open a window
         title = f"MLP {sizes} on {name}, {loss}, {args.optimizer} lr {lr:g}"
-        _save_figure(plot_history(history, title=title), history_path, "loss curves")
-        if not points:
-            _save_error_pictures(model, validation or (X_train, y_train), classes, engine,
-                                 source.image_shape, title, boundary_path)
-        else:
-            if data.is_array(X):
-                X, y = X.tolist(), list(map(int, y))
-            _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
-                         "decision boundary")
+        _save_pictures(model, history, source, (X, y), validation or (X_train, y_train),
+                       engine, title, points, history_path, boundary_path)
     if args.save:
         from ..serialize import save
 
@@ -398,6 +377,42 @@ def run_train(args):
             raise CommandError(f"cannot save the model to {args.save}: {e}") from None
         report_written("model", args.save)
     return 0
+
+
+def _print_final(model, training, validation, loss, engine, rule):
+    """Print the final loss and accuracy on the training and validation data, scored by the
+    rule fit scored by; CommandError when training diverged."""
+    from ..train import evaluate
+
+    train = evaluate(model, *training, loss=loss, engine=engine, accuracy_rule=rule)
+    _check_finite_result("train", train["loss"])
+    line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
+    if validation:
+        val = evaluate(model, *validation, loss=loss, engine=engine, accuracy_rule=rule)
+        _check_finite_result("validation", val["loss"])
+        line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
+    print(line)
+
+
+def _save_pictures(model, history, source, data_xy, held_out, engine, title, points,
+                   history_path, boundary_path):
+    """The loss curves, and the decision boundary over all the data (2-D points) or the
+    held-out samples' confusion matrix (and misclassified images)."""
+    import matplotlib   # importable: _check_plotting said so before training
+
+    from ..viz.plots import plot_decision_boundary, plot_history
+
+    matplotlib.use("Agg")   # files only: never open a window
+    _save_figure(plot_history(history, title=title), history_path, "loss curves")
+    if not points:
+        _save_error_pictures(model, held_out, source.classes, engine, source.image_shape,
+                             title, boundary_path)
+        return
+    X, y = data_xy
+    if data.is_array(X):
+        X, y = X.tolist(), list(map(int, y))
+    _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
+                 "decision boundary")
 
 
 _TRAIN_EPILOG = """\

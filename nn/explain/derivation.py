@@ -241,26 +241,8 @@ def explain_step(model, X, Y, loss="bce", lr=None):
     batch_param_grads = grad(batch_loss, params)
     batch_dW, batch_db = _unflatten_params(batch_param_grads, weights)
 
-    tables = []
-    for l, layer in enumerate(layers):
-        W = [[p.data for p in row] for row in weights[l]]
-        b = [p.data for p in biases[l]]
-        slopes = [_slopes(layer.activation, s[0][l]) for s in per_sample]
-        table = LayerDerivation(
-            l=l + 1, activation=layer.activation, W=W, b=b,
-            Z=_transpose([[z.data for z in s[0][l]] for s in per_sample]),
-            A=_transpose([[a.data for a in s[1][l]] for s in per_sample]),
-            dL_dA=_transpose([g["dA"][l] for g in sample_grads]),
-            f_prime_Z=None if slopes[0] is None else _transpose(slopes),
-            delta=_transpose([g["dZ"][l] for g in sample_grads]),
-            dL_dW=batch_dW[l], dL_db=batch_db[l],
-            dL_dW_per_sample=[g["dW"][l] for g in sample_grads])
-        if lr is not None:
-            table.W_new = [[w - lr * d for w, d in zip(wr, dr)]
-                           for wr, dr in zip(W, batch_dW[l])]
-            table.b_new = [bj - lr * d for bj, d in zip(b, batch_db[l])]
-        tables.append(table)
-
+    tables = [_layer_table(l, layer, weights[l], biases[l], per_sample, sample_grads,
+                           batch_dW[l], batch_db[l], lr) for l, layer in enumerate(layers)]
     logits = [[a.data for a in s[1][-1]] for s in per_sample]
     probabilities = [_probabilities(loss_name, z) for z in logits]
     return Derivation(loss_function=loss_name, lr=lr, A0=_transpose(samples), Y=targets,
@@ -268,6 +250,26 @@ def explain_step(model, X, Y, loss="bce", lr=None):
                       loss=batch_loss.data, layers=tables,
                       probabilities=None if probabilities[0] is None
                       else _transpose(probabilities))
+
+
+def _layer_table(l, layer, weights, biases, per_sample, sample_grads, dL_dW, dL_db, lr):
+    """The :class:`LayerDerivation` of layer index ``l`` from the samples' traced nodes
+    (``per_sample``: (Z nodes, A nodes, Lᵢ) per sample), their gradients and the batch's."""
+    W = [[p.data for p in row] for row in weights]
+    b = [p.data for p in biases]
+    slopes = [_slopes(layer.activation, s[0][l]) for s in per_sample]
+    table = LayerDerivation(
+        l=l + 1, activation=layer.activation, W=W, b=b,
+        Z=_transpose([[z.data for z in s[0][l]] for s in per_sample]),
+        A=_transpose([[a.data for a in s[1][l]] for s in per_sample]),
+        dL_dA=_transpose([g["dA"][l] for g in sample_grads]),
+        f_prime_Z=None if slopes[0] is None else _transpose(slopes),
+        delta=_transpose([g["dZ"][l] for g in sample_grads]),
+        dL_dW=dL_dW, dL_db=dL_db, dL_dW_per_sample=[g["dW"][l] for g in sample_grads])
+    if lr is not None:
+        table.W_new = [[w - lr * d for w, d in zip(wr, dr)] for wr, dr in zip(W, dL_dW)]
+        table.b_new = [bj - lr * d for bj, d in zip(b, dL_db)]
+    return table
 
 
 def explain_steps(model, X, Y, loss="bce", lr=0.1, steps=2):

@@ -88,9 +88,37 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
     biggest = max((abs(v) for W in numbers for row in W for v in row if math.isfinite(v)),
                   default=0.0)
     n_edges = sum(a * b for a, b in zip(sizes, sizes[1:]))
-    kept = strongest_edges(numbers, _strongest(strongest, n_edges))
+    k = _strongest(strongest, n_edges)
+    kept = strongest_edges(numbers, k)
     elements = diagram_fields(mlp, show, trace is not None, edge_labels, kept)
+    lines = _element_lines(elements, layers, numbers, trace, attr, fmt)
 
+    head = {"rankdir": rankdir, "label": "\\n".join(plain_text(t) for t in _captions(
+                show, sizes, trace, fmt, len(kept), n_edges, k)),
+            "labelloc": "t", "nodesep": "0.3", "ranksep": "2.2" if edge_labels else "1.2"}
+    if size:
+        head["size"] = size
+    body = _column(0, "input A^[0] = x", [(f"x{k}", lines(f"x{k}"), INPUT_FILL)
+                                          for k in range(1, sizes[0] + 1)])
+    for l, layer in enumerate(layers, 1):
+        last = l == len(layers)
+        neurons = [(f"l{l}n{j}", lines(f"l{l}n{j}"), OUTPUT_FILL if last else NEURON_FILL)
+                   for j in range(1, sizes[l] + 1)]
+        body += _column(l, f"layer {l} · {_symbol(layer.activation)}"
+                        + (" (output)" if last else ""), neurons)
+    edges, colours = _edges(kept, numbers, biggest, lines if edge_labels else None)
+    body += edges
+    if legend:
+        body.append(_legend("weight" if show == "weight" else "gradient", colours, biggest, fmt))
+    return new_picture("network", format, head, body, n_edges, max_edges, timeout,
+                       f"The {'-'.join(map(str, sizes))} network has {n_edges} weights, more "
+                       f"than max_edges={max_edges}. Draw a smaller network, or pass "
+                       f"max_edges=None to render anyway.")
+
+
+def _element_lines(elements, layers, numbers, trace, attr, fmt):
+    """``lines(element)``: the text lines of one diagram element (see :func:`diagram_fields`),
+    its numbers written with ``fmt``."""
     def value(key):
         kind, l, *rest = key
         if kind == "x":
@@ -105,54 +133,50 @@ def draw_network(mlp, show="weight", x=None, fmt="{:.2f}", rankdir="LR", legend=
         titles, fields = elements[element]
         return titles + [prefix + ", ".join(format_number(value(k), fmt) for k in keys) + suffix
                          for prefix, keys, suffix in fields]
+    return lines
 
-    what = "weight" if show == "weight" else "gradient"
-    symbol = "W_jk^[l]" if show == "weight" else "∂L/∂W_jk^[l]"
+
+def _captions(show, sizes, trace, fmt, n_kept, n_edges, k):
+    """The diagram's caption lines: what it shows, the sample, the edges left out."""
     caption = ("weights W^[l] (edge k → j is W_jk^[l]) and biases b^[l]" if show == "weight"
                else "gradients ∂L/∂W^[l] and ∂L/∂b^[l]")
     captions = [f"MLP {'-'.join(map(str, sizes))}: {caption}"]
     if trace:
         captions.append("a = activations for the sample x = "
                         f"({', '.join(format_number(v, fmt) for v in trace[0])})")
-    if len(kept) < n_edges:
-        k = _strongest(strongest, n_edges)
-        captions.append(f"showing the {k} largest |{symbol}| into each neuron: {len(kept)} of "
+    if n_kept < n_edges:
+        symbol = "W_jk^[l]" if show == "weight" else "∂L/∂W_jk^[l]"
+        captions.append(f"showing the {k} largest |{symbol}| into each neuron: {n_kept} of "
                         f"{n_edges} edges (strongest=None draws them all)")
-    head = {"rankdir": rankdir, "label": "\\n".join(plain_text(t) for t in captions),
-            "labelloc": "t", "nodesep": "0.3", "ranksep": "2.2" if edge_labels else "1.2"}
-    if size:
-        head["size"] = size
-    body = _column(0, "input A^[0] = x", [(f"x{k}", lines(f"x{k}"), INPUT_FILL)
-                                          for k in range(1, sizes[0] + 1)])
-    for l, layer in enumerate(layers, 1):
-        act = _symbol(layer.activation)
-        last = l == len(layers)
-        neurons = [(f"l{l}n{j}", lines(f"l{l}n{j}"), OUTPUT_FILL if last else NEURON_FILL)
-                   for j in range(1, sizes[l] + 1)]
-        body += _column(l, f"layer {l} · {act}" + (" (output)" if last else ""), neurons)
-    colours = set()
+    return captions
+
+
+def _edges(kept, numbers, biggest, lines=None):
+    """(the DOT lines of the edges ``kept``, the colours they use); with ``lines`` (an
+    element's text) each edge also carries its number near the neuron it feeds."""
+    body, colours = [], set()
     for l, j, k in sorted(kept):
         v = numbers[l - 1][j - 1][k - 1]
         tail = f"x{k}" if l == 1 else f"l{l - 1}n{k}"
         style = _edge_style(v, biggest)
         colours.add(style["color"])
-        if edge_labels:
+        if lines is not None:
             # Near the head, where the edges into one neuron have spread apart,
             # and never on the column's caption.
             style.update(headlabel=plain_text(lines(f"{tail}->l{l}n{j}")[0]),
                          labeldistance="4", labelangle="0", fontcolor=style["color"],
                          fontsize="9")
         body.append(f"{tail} -> l{l}n{j} {attributes(style)}")
-    if legend:
-        meanings = [(POSITIVE, f"positive {what}"), (NEGATIVE, f"negative {what}"),
-                    (ZERO, f"{what} exactly 0"), (NONFINITE, f"{what} is nan or inf")]
-        entries = [({"bgcolor": c}, text) for c, text in meanings if c in colours]
-        entries.append(({}, f"pen width ∝ |{what}|, widest = {format_number(biggest, fmt)}"))
-        body.append(legend_node(entries))
-    return new_picture("network", format, head, body, n_edges, max_edges, timeout,
-                       f"The {'-'.join(map(str, sizes))} network has {n_edges} weights, more "
-                       f"than max_edges={max_edges}. Draw a smaller network, or pass "
-                       f"max_edges=None to render anyway.")
+    return body, colours
+
+
+def _legend(what, colours, biggest, fmt):
+    """The legend node: the colours drawn, and what a pen width means."""
+    meanings = [(POSITIVE, f"positive {what}"), (NEGATIVE, f"negative {what}"),
+                (ZERO, f"{what} exactly 0"), (NONFINITE, f"{what} is nan or inf")]
+    entries = [({"bgcolor": c}, text) for c, text in meanings if c in colours]
+    entries.append(({}, f"pen width ∝ |{what}|, widest = {format_number(biggest, fmt)}"))
+    return legend_node(entries)
 
 
 def diagram_fields(mlp, show="weight", with_sample=False, edge_labels=False, edges=None):

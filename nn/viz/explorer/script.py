@@ -311,14 +311,31 @@ def _forward_step(v, ids, names):
             "edges": _edges(v, ids)}
 
 
+class _Arrivals:
+    """The gradient contributions that have reached each node, in the engine's order: how
+    many of its uses have sent one, and the running sum (p.grad += added, as the engine)."""
+
+    def __init__(self, order, constants):
+        self.uses, self.arrived, self.running = {}, {}, {}
+        for child in order:
+            for p in child.parents:
+                if p not in constants:
+                    self.uses[p] = self.uses.get(p, 0) + 1
+
+    def add(self, node, added):
+        """Count one contribution to ``node``: (complete now, the sum so far as shown, where
+        the sum stands in words)."""
+        self.arrived[node] = self.arrived.get(node, 0) + 1
+        self.running[node] = self.running.get(node, 0.0) + added
+        done = self.arrived[node] == self.uses[node]
+        where = " (complete)" if done else \
+            f" so far ({self.arrived[node]} of {self.uses[node]} contributions)"
+        return done, shown(self.running[node]), where
+
+
 def _backward_steps(root, order, side, ids, names, constants, remarks):
     R = operand_name(names[root])
-    uses = {}
-    for child in order:
-        for p in child.parents:
-            if p not in constants:
-                uses[p] = uses.get(p, 0) + 1
-    arrived, running = {}, {}
+    arrivals = _Arrivals(order, constants)
     # a side output is done once its parents' gradients are complete (the root's at once)
     # and its side parents are done
     waiting = {v: {p for p in v.parents if p not in constants and p is not root} for v in side}
@@ -339,30 +356,9 @@ def _backward_steps(root, order, side, ids, names, constants, remarks):
                      f"{name} has sent its contribution"]
         if v.is_leaf:
             lines.append(f"{name} is a leaf: nothing to pass on")
-        parents = [operand_name(names[p]) for p in v.parents]
-        completed = []
-        for position, c in enumerate(step.contributions):
-            p_node = c.parent
-            if p_node in constants:
-                continue
-            p = parents[position]
-            formula = _once(local_formula(v, parents, position, name),
-                            parents + [name])
-            local = shown(c.local)
-            lines.append(f"∂{name}/∂{p} = {formula}" + ("" if formula == local else f" = {local}"))
-            arrived[p_node] = arrived.get(p_node, 0) + 1
-            done = arrived[p_node] == uses[p_node]
-            # the engine's running sum, added in the engine's order (p.grad += added)
-            running[p_node] = running.get(p_node, 0.0) + c.added
-            so_far = shown(running[p_node])
-            where = " (complete)" if done else \
-                f" so far ({arrived[p_node]} of {uses[p_node]} contributions)"
-            lines.append(f"∂{R}/∂{p} += ∂{name}/∂{p} · ∂{R}/∂{name} = {local} × "
-                         f"{_operand(step.grad)} = {shown(c.added)}  →  ∂{R}/∂{p} = "
-                         f"{so_far}{where}")
-            if done:
-                changes[ids[p_node]] = {"grad": shown(p_node.grad), "status": "complete"}
-                completed.append(p_node)
+        completed = _contributions(step, R, names, constants, arrivals, lines)
+        changes.update({ids[p]: {"grad": shown(p.grad), "status": "complete"}
+                        for p in completed})
         finished = set(completed)
         for s in list(waiting):   # in order: a side parent is done before its children
             waiting[s].difference_update(finished)
@@ -377,6 +373,29 @@ def _backward_steps(root, order, side, ids, names, constants, remarks):
             record["notes"] = notes
         steps.append(record)
     return steps
+
+
+def _contributions(step, R, names, constants, arrivals, lines):
+    """Append the lines of each contribution of ``step`` (its node's local derivative and
+    what it adds to each parent's gradient); return the parents it completes."""
+    v = step.node
+    name = operand_name(names[v])
+    parents = [operand_name(names[p]) for p in v.parents]
+    completed = []
+    for position, c in enumerate(step.contributions):
+        if c.parent in constants:
+            continue
+        p = parents[position]
+        formula = _once(local_formula(v, parents, position, name), parents + [name])
+        local = shown(c.local)
+        lines.append(f"∂{name}/∂{p} = {formula}" + ("" if formula == local else f" = {local}"))
+        done, so_far, where = arrivals.add(c.parent, c.added)
+        lines.append(f"∂{R}/∂{p} += ∂{name}/∂{p} · ∂{R}/∂{name} = {local} × "
+                     f"{_operand(step.grad)} = {shown(c.added)}  →  ∂{R}/∂{p} = "
+                     f"{so_far}{where}")
+        if done:
+            completed.append(c.parent)
+    return completed
 
 
 def _update_steps(root, params, lr, ids, names):
