@@ -1,4 +1,5 @@
-"""Loss functions, built from Value ops so the engine differentiates them.
+"""Loss functions, built from Value ops so the engine differentiates them, and one record
+per loss (:data:`LOSSES`) that every other part of ``nn`` reads.
 
 Each takes one prediction and its target, or a mini-batch (a list of
 predictions and a list of targets), and returns the mean as one Value:
@@ -10,6 +11,13 @@ itself be a list (several outputs); the mean is then over every element, as
 PyTorch's ``reduction="mean"`` does.  A single prediction gives its loss
 directly, with no averaging node.  Targets outside a loss's domain raise a
 ValueError naming the target and where it is, 1-based ("target of sample 2").
+
+Each loss is ONE :class:`Loss` record: its CLI/JSON name, function, NumPy forms for the
+matrix engine (:mod:`nn.loss_arrays`), formula and ∂L/∂ŷ, what it takes and its targets,
+the output layer it pairs with (and the fused δ = ŷ − y of BCE after a sigmoid), its
+accuracy rule, labels, ½, PyTorch form and formula-question forms.  Adding a loss is its
+function and one record here (its NumPy forms in :mod:`nn.loss_arrays`) and one test case;
+``tests/nn/test_registries.py`` drives every consumer with every record.
 """
 
 from dataclasses import dataclass, replace
