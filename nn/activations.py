@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from autograd import Value, numerics, ops, softmax as _softmax
+from autograd.value import apply
 
 LEAKY_SLOPE = 0.01
 """The negative slope of "leaky_relu" (PyTorch's and JAX's default)."""
@@ -155,8 +156,11 @@ class Activation:
 
 
 def _of_primitive(primitive, constant=None):
-    """f on Values: the primitive's node, made by the Value method of the same name."""
-    method = getattr(Value, primitive.name)
+    """f on Values: the primitive's node, made by the Value method of the same name (the
+    engine's fast path, where it has one), else by :func:`autograd.value.apply`."""
+    method = getattr(Value, primitive.name, None)
+    if method is None:
+        return lambda z: apply(primitive, z, constant=constant)
     return method if constant is None else (lambda z: method(z, constant))
 
 
