@@ -3,6 +3,6 @@ lists every command, ``python -m nn --help`` describes each."""
 
 import sys
 
-from .cli import main
+from backproplab.console import main
 
 sys.exit(main())

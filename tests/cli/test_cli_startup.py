@@ -53,3 +53,29 @@ def test_ctrl_c_while_the_command_loads_says_one_line(tmp_path, args):
     assert process.returncode == 130 and said == ["backprop: interrupted"], (process.returncode,
                                                                             said)
     assert out == "" and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("way_in", ["backproplab.console", "nn"])
+def test_an_interrupt_inside_exec_of_a_string_still_ends_with_status_130(tmp_path, way_in):
+    # Python 3.11 ends a `python -m` process by SIGINT (status -2) once a KeyboardInterrupt
+    # has passed through exec() of a string, even one caught: a Ctrl-C during a lazy import
+    # that builds a dataclass did so under load.  Both ways in (the console script and
+    # python -m nn) end an interrupted command with 130 all the same.
+    (tmp_path / "probe.py").write_text(
+        "import runpy, sys\n"
+        "import nn.cli.main\n"
+        "def interrupted(argv=None):\n"
+        "    try:\n"
+        "        exec('raise KeyboardInterrupt')\n"
+        "    except KeyboardInterrupt:\n"
+        "        print('backprop: interrupted', file=sys.stderr)\n"
+        "        return 130\n"
+        "sys.modules['nn.cli.main'].main = interrupted\n"
+        "sys.modules['nn.cli'].main = interrupted\n"
+        + ("from backproplab.console import main\nsys.exit(main())\n"
+           if way_in == "backproplab.console" else
+           "runpy.run_module('nn', run_name='__main__')\n"))
+    done = subprocess.run([sys.executable, "-m", "probe"], cwd=tmp_path,
+                          env=environment(PYTHONPATH=str(tmp_path)), capture_output=True,
+                          text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (130, "backprop: interrupted\n")
