@@ -82,7 +82,7 @@ class AnswerCheck:
 
 
 def _place(q, l):
-    key = f'"layers" → "{l}" → "{q.key}"' if q.per_layer else f'"{q.key}"'
+    key = f'"layers" → "{l}" → "{q.name}"' if q.per_layer else f'"{q.name}"'
     return f"{key} ({entry_name(q.name, l)})"
 
 
@@ -119,7 +119,6 @@ def _entries(document, d, check):
         read_entries(header, d)
     except SubmissionError as e:
         check.problems.append(Problem("error", "header", str(e)))
-    by_key = {q.key: q for q in BY_NAME.values()}
     pieces = [(None, k, v) for k, v in document.items() if k != "layers" and k not in header]
     layers = document.get("layers", {})
     if not isinstance(layers, dict):
@@ -134,7 +133,7 @@ def _entries(document, d, check):
         pieces += [(l, k, v) for k, v in entries.items()]
     grids, broken = {}, set()
     for l, key, value in pieces:
-        q = by_key.get(key)
+        q = BY_NAME.get(key)
         piece = ({"layers": {str(l): {key: value}}} if l is not None else {key: value})
         where = (f'"layers" → "{l}" → "{key}"' if l is not None else f'"{key}"')
         problems = {}
