@@ -203,6 +203,7 @@ def _network_of_parameters(doc, where, error):
             raise error(f"{where} has no {key!r} object")
     kind = architecture.get("type")
     if kind == "MLP":
+        _check_v1_sizes(architecture.get("sizes"), state, where, error)
         def order(key):
             head = key.split(".")[0]
             return int(head) if head.isdigit() else -1
@@ -217,6 +218,27 @@ def _network_of_parameters(doc, where, error):
     else:
         raise error(f"{where} holds a {kind!r}; a saved model is an MLP, a Layer or a Neuron")
     return {"weights": weights, "biases": biases, "activations": activations, **extra}
+
+
+def _check_v1_sizes(sizes, state, where, error):
+    """A version 1 MLP file states its sizes apart from its numbers: they must agree."""
+    if (not isinstance(sizes, list) or len(sizes) < 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
+                       for n in sizes)):
+        raise error(f"{where}: 'sizes' must be a list of at least two positive integers "
+                    f"[n_0, …, n_L], got {sizes!r}")
+    needed = sum(n * (n_prev + 1) for n_prev, n in zip(sizes, sizes[1:]))
+    stored = sum(map(_count_numbers, state.values()))
+    if stored != needed:
+        raise error(f"{where}: sizes {sizes} need {needed} parameters but the file holds "
+                    f"{stored} numbers")
+
+
+def _count_numbers(value):
+    """How many numbers a nested list holds (a bare number is one)."""
+    if isinstance(value, list):
+        return sum(map(_count_numbers, value))
+    return 1 if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
 # --- a derivation as a document, and back ---------------------------------------------

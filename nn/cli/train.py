@@ -384,14 +384,27 @@ def run_train(args):
             _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
                          "decision boundary")
     if args.save:
-        from ..serialize import save
-
-        try:
-            save(model, args.save)
-        except (OSError, ValueError) as e:
-            raise CommandError(f"cannot save the model to {args.save}: {e}") from None
-        report_written("model", args.save)
+        _save_model(args.save, model, loss, (X_train, y_train),
+                    f"MLP {sizes} trained on {name} ({loss}, {args.optimizer} lr {lr:g}, "
+                    f"{args.epochs} epochs, seed {args.seed}); its inputs and targets are the "
+                    f"first training sample, so `backprop explain --network FILE` explains "
+                    f"one step on it")
     return 0
+
+
+def _save_model(path, model, loss, training, description):
+    """Save the model as a network document with its loss and first training sample."""
+    from ..serialize import save
+
+    X, y = training
+    sample = X[0].tolist() if hasattr(X[0], "tolist") else list(X[0])
+    target = y[0].item() if hasattr(y[0], "item") else y[0]
+    try:
+        save(model, path, loss=loss, inputs=[sample], targets=[target],
+             description=description)
+    except (OSError, ValueError) as e:
+        raise CommandError(f"cannot save the model to {path}: {e}") from None
+    report_written("model", path)
 
 
 _TRAIN_EPILOG = """\

@@ -1,7 +1,7 @@
 """Network files: a small network, its data and its loss in one JSON document.
 
-A network file holds exactly what a hand derivation starts from (the example
-files in ``nn/examples/`` are the lecture notes' networks)::
+A network object holds exactly what a hand derivation starts from (the example
+files in ``nn/examples/`` are the lecture notes' networks, written as bare objects)::
 
     {
       "description": "free text (optional)",
@@ -14,6 +14,11 @@ files in ``nn/examples/`` are the lecture notes' networks)::
       "loss": "bce",                     a name of nn.losses.get_loss
       "lr": 0.1                          learning rate α (optional; null or absent: no update)
     }
+
+It is read from a bare object like this one, or from any document of the one format
+(:mod:`nn.schema`) that holds one under ``"network"``: a saved model (``backprop train
+--save``), ``backprop explain --format json``, an exercise's answer file or key.  A saved
+model may add ``dropout`` (not applied here: the tables describe the network as written).
 
 A target is a number for a one-output network (a class index 0 … n_L−1 for
 "cross_entropy") or a list of n_L numbers, inside the loss's domain (BCE
@@ -31,10 +36,13 @@ from .derivation import as_batch
 from ..jsonfile import read_json
 from ..layers import MLP
 from ..losses import LOSSES, check_pairing
+from ..schema import DocumentError, upgrade
 
-__all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
+__all__ = ["NetworkFileError", "load_network", "network_from_dict", "network_object",
+           "read_json"]
 
-KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr")
+KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr",
+        "dropout")
 REQUIRED = ("weights", "biases", "activations", "inputs", "targets", "loss")
 
 class NetworkFileError(ValueError):
@@ -53,12 +61,31 @@ def load_network(path):
     return network_from_dict(spec, source=str(path))
 
 
+def network_object(spec, source="network"):
+    """The network object of ``spec``: ``spec`` itself when it is a bare one (no
+    ``format``, ``kind`` or ``network`` key), else the ``network`` of the document it is,
+    in any version; NetworkFileError naming ``source`` when it holds none."""
+    if not isinstance(spec, dict) or not any(k in spec for k in ("format", "kind", "network")):
+        return spec
+    try:
+        found = upgrade(spec, source, NetworkFileError)
+    except DocumentError as e:
+        raise NetworkFileError(str(e)) from None
+    if "network" not in found:
+        raise NetworkFileError(f"{source}: a {found['kind']} document holds no network; give "
+                               f"a network file, a saved model, or a derivation, answer or "
+                               f"key file")
+    return found["network"]
+
+
 def network_from_dict(spec, source="network"):
-    """:func:`load_network` for an already parsed dict; ``source`` prefixes messages."""
+    """:func:`load_network` for an already parsed dict (a network object or a document
+    that holds one, :func:`network_object`); ``source`` prefixes messages."""
 
     def fail(message):
         raise NetworkFileError(f"{source}: {message}")
 
+    spec = network_object(spec, source)
     if not isinstance(spec, dict):
         fail(f"the top level must be a JSON object with keys {', '.join(REQUIRED)}; "
              f"got {type(spec).__name__}")
@@ -67,7 +94,10 @@ def network_from_dict(spec, source="network"):
         fail(f"unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
     missing = [k for k in REQUIRED if k not in spec]
     if missing:
-        fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)})")
+        parameters_only = not {"weights", "biases", "activations"} & set(missing)
+        hint = (": a saved model holds no sample; add \"inputs\", \"targets\" and \"loss\" to "
+                "its \"network\" to explain a step on it" if parameters_only else "")
+        fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)}){hint}")
 
     weights, biases, activations = spec["weights"], spec["biases"], spec["activations"]
     sizes = _check_weights(weights, fail)
