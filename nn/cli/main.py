@@ -265,7 +265,8 @@ def _write_page(path, result, shown):
 def _explain_request(args):
     """The request ``backprop explain``'s arguments make (the files read, nothing
     computed)."""
-    shown, spec = _read_json(args.network or DEFAULT_NETWORK, "network", args.allow_large)
+    network = DEFAULT_NETWORK if args.network is None else args.network
+    shown, spec = _read_json(network, "network", args.allow_large)
     hand, hand_shown = None, None
     if args.check:
         hand_shown, hand = _read_json(args.check, "hand-derived", args.allow_large)
@@ -273,7 +274,8 @@ def _explain_request(args):
         network=spec, source=shown, loss=args.loss, lr=args.lr, steps=args.steps, hand=hand,
         hand_source=hand_shown, network_given=args.network is not None, rtol=args.rtol,
         atol=args.atol, engine=chosen_engine(args.engine, "scalar"),
-        allow_large=args.allow_large, override="--allow-large", steps_name="--steps")
+        allow_large=args.allow_large, override="--allow-large", steps_name="--steps",
+        loss_name="--loss")
 
 
 def run_explain(args):

@@ -300,8 +300,7 @@ def _entry(q, l, value, d):
     if value is None:
         return _build(dims, lambda index: None)
     if key_value(d, q, l) is None:
-        raise SubmissionError(f"{where} is not computed for this network: "
-                              f"{_UNDEFINED[q.name]}")
+        raise SubmissionError(_undefined(q, l, d))
     text = _strings(value)
     if text is not None:
         raise SubmissionError(f"{where} holds the string {json.dumps(text)[:40]}: numbers are "
@@ -321,9 +320,13 @@ def _entry(q, l, value, d):
     return EntryProblem("wrong_shape", f"{where} should be {_describe(q, dims)}, got {got}")
 
 
-_UNDEFINED = {"f_prime": "a softmax layer's Jacobian is not element-wise; give 'dZ' instead",
-              "probabilities": "only a loss on logits (cross_entropy, bce_with_logits) has "
-                               "them; Y_hat is the prediction"}
+def _undefined(q, l, d):
+    """Why the derivation ``d`` has no ``q`` (layer ``l``), for an error message."""
+    if q.name == "probabilities":
+        return (f"'probabilities' is only computed for a loss on logits (cross_entropy, "
+                f"bce_with_logits); this derivation's loss is {d.loss_function!r}")
+    return (f"layer {l}: {q.name!r} is not defined for a {d.layer(l).activation} layer (its "
+            f"Jacobian is not element-wise); check 'dZ' instead")
 
 
 def _check_header(submission, d):

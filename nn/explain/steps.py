@@ -46,8 +46,8 @@ class ExplainRequest:
     step; ``hand_source`` names it) each given step is checked instead, with the
     tolerances ``rtol``/``atol``; ``network_given`` False lets a hand document's own
     network win over ``network``.  ``engine`` is "scalar" or "matrix"; ``allow_large``
-    goes past :mod:`nn.limits`, whose messages name ``override`` and call the number
-    of steps ``steps_name``."""
+    goes past :mod:`nn.limits`, whose messages name ``override``; messages call the
+    number of steps ``steps_name`` and the loss override ``loss_name``."""
 
     network: dict
     source: str = "network"
@@ -63,6 +63,7 @@ class ExplainRequest:
     allow_large: bool = False
     override: str = "allow_large=True"
     steps_name: str = "steps"
+    loss_name: str = "loss"
 
 
 @dataclass
@@ -97,7 +98,7 @@ def explainer(engine="scalar"):
     return explain_step
 
 
-def load_network_spec(spec, source="network", loss=None, lr=None):
+def load_network_spec(spec, source="network", loss=None, lr=None, loss_name="loss"):
     """(model, X, Y, loss name, lr) of a network object or document, with ``loss`` and
     ``lr`` overriding its own (checked as the file's own values are: a loss whose domain
     excludes the targets fails naming the sample)."""
@@ -106,7 +107,7 @@ def load_network_spec(spec, source="network", loss=None, lr=None):
         network = dict(network)
         if loss is not None:
             network["loss"] = loss
-            source += f" with loss {loss}"
+            source += f" with {loss_name} {loss}"
         if lr is not None:
             network["lr"] = lr
     return network_from_dict(network, source=source)
@@ -192,8 +193,8 @@ def _check(request, result):
         if not own:
             d = derived[step - 1]
         else:
-            model, X, Y, loss, lr = load_network_spec(hand, request.hand_source,
-                                                      request.loss, request.lr)
+            model, X, Y, loss, lr = load_network_spec(hand, request.hand_source, request.loss,
+                                                      request.lr, request.loss_name)
             d = _step(explainer(request.engine), model, X, Y, loss, lr, step)
         try:
             differs = bool(compare(d, hand, rtol=request.rtol, atol=request.atol))
@@ -207,7 +208,7 @@ def explain_network(request):
     """Load the request's network and explain its steps, or check its hand documents
     (see :class:`ExplainRequest`); return an :class:`Explained`."""
     model, X, Y, loss, lr = load_network_spec(request.network, request.source, request.loss,
-                                              request.lr)
+                                              request.lr, request.loss_name)
     result = Explained(model, X, Y, loss, lr)
     if request.hand is not None:
         _check(request, result)
