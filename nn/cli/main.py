@@ -46,6 +46,7 @@ from .check_answers import add_check_answers_parser
 from .prairielearn import add_prairielearn_parser
 from ..viz.diagram import draw_network
 from ..explain.check import HandFileError, compare
+from ..explain.example_files import documents, examples
 from ..explain.render import FORMATS, render
 from ..explain.steps import ExplainError, ExplainRequest, explain_network
 from ..losses import LOSSES, get_loss
@@ -65,33 +66,6 @@ DEFAULT_ATOL = _COMPARE_DEFAULTS["atol"].default
 
 # --- example files shipped in nn/examples -----------------------------------------------
 
-def _examples_dir():
-    return resources.files("nn").joinpath("examples")
-
-
-DOCUMENTS = "documents.json"
-"""The file in nn/examples that says what the documents the examples come from are."""
-
-
-def _examples(kind):
-    """{name: (Traversable, parsed JSON)} of the shipped examples of ``kind``: "network"
-    files (they have "weights") or "hand-derived" ones; names drop the ``.json``."""
-    found = {}
-    for entry in _examples_dir().iterdir():
-        if entry.name.endswith(".json") and entry.name != DOCUMENTS:
-            document = json.loads(entry.read_text(encoding="utf-8"))
-            if ("weights" in document) == (kind == "network"):
-                found[entry.name[:-len(".json")]] = (entry, document)
-    return dict(sorted(found.items()))
-
-
-def documents():
-    """The documents the examples come from, as nn/examples/documents.json describes them:
-    a list of {"name", "title", "summary", "what", "examples"}."""
-    entry = _examples_dir().joinpath(DOCUMENTS)
-    return json.loads(entry.read_text(encoding="utf-8"))["documents"]
-
-
 def _locate(value, what):
     """(display name, readable path) for a file path or a bare example name of kind ``what``.
 
@@ -104,12 +78,12 @@ def _locate(value, what):
         return value, path
     if path.is_dir():
         raise CommandError(f"{value}: is a directory, not a {what} file")
-    examples = _examples(what)
+    found = examples(what)
     name = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
-    if path.parent == Path(".") and name in examples:
-        return f"example {name}", examples[name][0]
+    if path.parent == Path(".") and name in found:
+        return f"example {name}", found[name][0]
     raise CommandError(f"{value}: no such {what} file, and no {what} example of that name "
-                       f"(examples: {', '.join(examples)}; see `{PROG} examples`)")
+                       f"(examples: {', '.join(found)}; see `{PROG} examples`)")
 
 
 def _read_json(value, what, allow_large=False):
@@ -141,7 +115,7 @@ def list_examples(out=None):
         print(_paragraph(document["what"]), file=out)
         print(_paragraph(f"examples: {', '.join(document['examples'])}"), file=out)
     print(file=out)
-    networks = _examples("network")
+    networks = examples("network")
     # The default first: it is what `backprop explain` runs.
     order = [DEFAULT_NETWORK] + [name for name in networks if name != DEFAULT_NETWORK]
     print("Example networks (backprop explain --network NAME):", file=out)
@@ -156,7 +130,7 @@ def list_examples(out=None):
         print(_first_sentence(document.get("description", "")), file=out)
     print("\nHand-derived files to grade (backprop explain --network NETWORK --check NAME):",
           file=out)
-    for name, (_, document) in _examples("hand-derived").items():
+    for name, (_, document) in examples("hand-derived").items():
         print(f"  {name}", file=out)
         print(_first_sentence(document.get("description", "")), file=out)
 
