@@ -86,6 +86,29 @@ def network_from_dict(spec, source="network"):
         raise NetworkFileError(f"{source}: {message}")
 
     spec = network_object(spec, source)
+    _check_keys(spec, fail)
+    sizes = _check_parameters(spec, fail)
+    loss = spec["loss"]
+    if not isinstance(loss, str) or loss not in LOSSES:
+        fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
+    lr = spec.get("lr")
+    if lr is not None and (not is_number(lr, finite=True) or lr <= 0):
+        fail(f"'lr' must be a positive number or null, got {lr!r}")
+    _check_inputs(spec["inputs"], sizes[0], fail)
+    try:
+        X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
+                        names=("'inputs'", "'targets'"))
+        check_pairing(spec["activations"][-1], loss)
+    except ValueError as e:
+        fail(str(e))
+    model = MLP.from_weights(weights=spec["weights"], biases=spec["biases"],
+                             activations=spec["activations"])
+    _check_targets(model, X, Y, loss, fail)
+    return model, X, Y, loss, (None if lr is None else float(lr))
+
+
+def _check_keys(spec, fail):
+    """Fail on anything but an object with the known keys and every required one."""
     if not isinstance(spec, dict):
         fail(f"the top level must be a JSON object with keys {', '.join(REQUIRED)}; "
              f"got {type(spec).__name__}")
@@ -99,6 +122,10 @@ def network_from_dict(spec, source="network"):
                 "its \"network\" to explain a step on it" if parameters_only else "")
         fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)}){hint}")
 
+
+def _check_parameters(spec, fail):
+    """Sizes [n_0, …, n_L] of well-formed weights, biases and activations, or fail naming
+    the layer."""
     weights, biases, activations = spec["weights"], spec["biases"], spec["activations"]
     sizes = _check_weights(weights, fail)
     L = len(weights)
@@ -117,25 +144,11 @@ def network_from_dict(spec, source="network"):
         if name not in ACTIVATIONS:
             fail(f"layer {l}: unknown activation {name!r}; known activations: "
                  f"{', '.join(sorted(ACTIVATIONS))}")
+    return sizes
 
-    loss = spec["loss"]
-    if not isinstance(loss, str) or loss not in LOSSES:
-        fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
-    lr = spec.get("lr")
-    if lr is not None and (not is_number(lr, finite=True) or lr <= 0):
-        fail(f"'lr' must be a positive number or null, got {lr!r}")
-    _check_inputs(spec["inputs"], sizes[0], fail)
-    try:
-        X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
-                        names=("'inputs'", "'targets'"))
-    except ValueError as e:
-        fail(str(e))
 
-    try:
-        check_pairing(activations[-1], loss)
-    except ValueError as e:
-        fail(str(e))
-    model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
+def _check_targets(model, X, Y, loss, fail):
+    """Fail naming the first sample whose target the loss refuses on this network."""
     # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
     # indices, output counts): evaluating it once per sample checks every target.
     for i, (x, y) in enumerate(zip(X, Y), 1):
@@ -144,7 +157,6 @@ def network_from_dict(spec, source="network"):
         except (ValueError, TypeError) as e:
             fail(f"sample {i}: target {y!r} does not fit loss {loss!r} on this network: "
                  f"{_one_line(e)}")
-    return model, X, Y, loss, (None if lr is None else float(lr))
 
 
 def _check_weights(weights, fail):
