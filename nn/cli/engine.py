@@ -31,12 +31,3 @@ def chosen_engine(engine, default):
         raise CommandError("--engine matrix needs NumPy, which is not installed: "
                            "pip install 'backproplab[fast]' (or use --engine scalar)")
     return engine
-
-
-def explainers(engine):
-    """(explain_step, explain_steps) of the engine called ``engine``."""
-    if chosen_engine(engine, "scalar") == "matrix":
-        from ..matrix.explain import explain_step, explain_steps
-    else:
-        from ..explain import explain_step, explain_steps
-    return explain_step, explain_steps

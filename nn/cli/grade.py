@@ -12,33 +12,28 @@ An answer file of an exercise is refused there: it is graded with ``--keys``.
 """
 
 import argparse
-import json
 import os
 import sys
-from importlib import resources
-from pathlib import Path
 
 from autograd.files import write_atomically
 
 from .exercise import load_roster
 from .options import (PROG, CommandError, check_writable_directory, digits as digits_option,
                       non_negative_float, report_written)
-from ..explain import explain_step
 from ..explain.class_files import find_teacher_folder
-from ..explain.class_grade import ClassResult, StudentResult, grade_class, read_manifest
+from ..explain.class_grade import grade_class, read_manifest
 from ..explain.class_summary import write_summary
 from ..explain.feedback import write_feedback
-from ..explain.grade import grade
 from ..explain.grade_report import REPORTS
 from ..explain.marks import DEFAULT_POINTS, Marking, parse_weights
 from ..lms.gradebook import GRADEBOOKS
 from ..lms.people import Directory, Person, read_people
 from ..explain.manifest import ManifestError
-from ..explain.network_file import NetworkFileError, network_from_dict, read_json
 from ..explain.policy import Policy
-from ..explain.quantities import BY_NAME, SubmissionError
+from ..explain.practice import grade_practice
+from ..explain.quantities import BY_NAME
 
-__all__ = ["add_grade_parser", "run_grade", "load_submission", "load_teacher", "points_option",
+__all__ = ["add_grade_parser", "run_grade", "load_teacher", "points_option",
            "weights_option", "writable_file"]
 
 _EPILOG = """\
@@ -70,55 +65,6 @@ examples:
 """
 
 
-def _example(name):
-    entry = resources.files("nn").joinpath("examples", f"{name}.json")
-    return entry if entry.is_file() else None
-
-
-def _network_document(reference, base, shown):
-    """The network dict a string reference names: a file (relative to ``base``) or an
-    example name."""
-    path = Path(reference)
-    candidate = path if path.is_absolute() else Path(base) / path
-    if candidate.is_file():
-        return read_json(candidate, "network file", CommandError), str(candidate)
-    stem = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
-    example = _example(stem) if path.parent == Path(".") else None
-    if example is None:
-        raise CommandError(f"{shown}: its network {reference!r} is neither a file next to it "
-                           f"nor an example name (see `{PROG} examples`)")
-    return json.loads(example.read_text(encoding="utf-8")), f"example {stem}"
-
-
-def load_submission(path, network=None):
-    """(submission dict with Decimal numbers, derivation) for the hand-derived file
-    ``path``, graded against the network it names or ``network`` (a file or example)."""
-    submission = read_json(path, "answer file", CommandError, decimals=True)
-    if not isinstance(submission, dict):
-        raise CommandError(f"{path}: an answer file is a JSON object, got "
-                           f"{type(submission).__name__}")
-    if "exercise" in submission:
-        raise CommandError(f"{path}: an answer file of an exercise is graded against the "
-                           f"teacher's keys: {PROG} grade --keys CLASS_FOLDER {path}")
-    named = submission.get("network", network)
-    if named is None:
-        raise CommandError(f"{path}: the answer file names no network; add \"network\": "
-                           f"\"FILE\" (or the network itself) or pass --network FILE")
-    if isinstance(named, dict):
-        spec, shown = named, f"{path}: network"
-    elif isinstance(named, str):
-        spec, shown = _network_document(named, Path(path).parent, path)
-    else:
-        raise CommandError(f"{path}: \"network\" must be a file name or a network object, "
-                           f"got {type(named).__name__}")
-    try:
-        model, X, Y, loss, lr = network_from_dict(json.loads(json.dumps(spec, default=float)),
-                                                  source=shown)
-    except NetworkFileError as e:
-        raise CommandError(str(e)) from None
-    return submission, explain_step(model, X, Y, loss=loss, lr=lr)
-
-
 def _flag_policy(args, base):
     """The policy: ``base`` (the manifest's, or the default) with the flags given."""
     changes = {"digits": args.digits, "min_digits": args.min_digits,
@@ -142,22 +88,13 @@ def _flag_policy(args, base):
 
 
 def _practice(args):
-    """Hand-derived files graded against the networks they name (no keys)."""
+    """Hand-derived files graded against the networks they name (no keys); each file
+    that cannot be graded is one error line."""
     policy, source = _flag_policy(args, Policy())
-    results, failed = [], False
-    for path in args.submissions:
-        try:
-            submission, derivation = load_submission(path, args.network)
-            found = grade(derivation, submission, policy=policy, source=str(path))
-        except (CommandError, SubmissionError) as e:
-            where = f"{path}: " if isinstance(e, SubmissionError) else ""
-            print(f"{PROG}: error: {where}{' '.join(str(e).split())}", file=sys.stderr)
-            failed = True
-            continue
-        results.append(StudentResult(None, status="graded", total=found.total, grade=found,
-                                     source=str(path)))
-    return ClassResult(policy, results, policy_source=source or "default",
-                       checked_against_keys=False), failed
+    result, failed = grade_practice(args.submissions, args.network, policy, source)
+    for _, reason in failed:
+        print(f"{PROG}: error: {' '.join(reason.split())}", file=sys.stderr)
+    return result, bool(failed)
 
 
 def load_teacher(keys):

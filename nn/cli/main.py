@@ -36,7 +36,7 @@ from autograd.viz.draw import AUTO_COLLAPSE_VALUES
 from .options import (PICTURE_FORMATS, PROG, CommandError, Parser, digits,
                           int_at_least, non_negative_float, output_path, positive_float,
                           report_written)
-from .engine import add_engine_option, explainers
+from .engine import add_engine_option, chosen_engine
 from .train import add_train_parser
 from .exercise import add_exercise_parser
 from .grade import add_grade_parser
@@ -45,15 +45,15 @@ from .gradescope import add_gradescope_parser
 from .check_answers import add_check_answers_parser
 from .prairielearn import add_prairielearn_parser
 from ..viz.diagram import draw_network
-from ..explain.check import HandFileError, compare, report
+from ..explain.check import HandFileError, compare
+from ..explain.example_files import documents, examples
 from ..explain.render import FORMATS, render
+from ..explain.steps import ExplainError, ExplainRequest, explain_network
 from ..losses import LOSSES, get_loss
-from ..divergence import TrainingDiverged, check_finite
 from ..explain.network_file import NetworkFileError, network_from_dict
 from .._checks import one_line
 from ..jsonfile import read_json
-from ..limits import (MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError, check_at_most,
-                      check_memory, explain_memory)
+from ..limits import MAX_EXPLAIN_STEPS, MAX_JSON_BYTES, TooLargeError
 
 DEFAULT_NETWORK = "lecture_2221"
 
@@ -65,33 +65,6 @@ DEFAULT_ATOL = _COMPARE_DEFAULTS["atol"].default
 
 
 # --- example files shipped in nn/examples -----------------------------------------------
-
-def _examples_dir():
-    return resources.files("nn").joinpath("examples")
-
-
-DOCUMENTS = "documents.json"
-"""The file in nn/examples that says what the documents the examples come from are."""
-
-
-def _examples(kind):
-    """{name: (Traversable, parsed JSON)} of the shipped examples of ``kind``: "network"
-    files (they have "weights") or "hand-derived" ones; names drop the ``.json``."""
-    found = {}
-    for entry in _examples_dir().iterdir():
-        if entry.name.endswith(".json") and entry.name != DOCUMENTS:
-            document = json.loads(entry.read_text(encoding="utf-8"))
-            if ("weights" in document) == (kind == "network"):
-                found[entry.name[:-len(".json")]] = (entry, document)
-    return dict(sorted(found.items()))
-
-
-def documents():
-    """The documents the examples come from, as nn/examples/documents.json describes them:
-    a list of {"name", "title", "summary", "what", "examples"}."""
-    entry = _examples_dir().joinpath(DOCUMENTS)
-    return json.loads(entry.read_text(encoding="utf-8"))["documents"]
-
 
 def _locate(value, what):
     """(display name, readable path) for a file path or a bare example name of kind ``what``.
@@ -105,12 +78,12 @@ def _locate(value, what):
         return value, path
     if path.is_dir():
         raise CommandError(f"{value}: is a directory, not a {what} file")
-    examples = _examples(what)
+    found = examples(what)
     name = path.name[:-len(".json")] if path.name.endswith(".json") else path.name
-    if path.parent == Path(".") and name in examples:
-        return f"example {name}", examples[name][0]
+    if path.parent == Path(".") and name in found:
+        return f"example {name}", found[name][0]
     raise CommandError(f"{value}: no such {what} file, and no {what} example of that name "
-                       f"(examples: {', '.join(examples)}; see `{PROG} examples`)")
+                       f"(examples: {', '.join(found)}; see `{PROG} examples`)")
 
 
 def _read_json(value, what, allow_large=False):
@@ -142,7 +115,7 @@ def list_examples(out=None):
         print(_paragraph(document["what"]), file=out)
         print(_paragraph(f"examples: {', '.join(document['examples'])}"), file=out)
     print(file=out)
-    networks = _examples("network")
+    networks = examples("network")
     # The default first: it is what `backprop explain` runs.
     order = [DEFAULT_NETWORK] + [name for name in networks if name != DEFAULT_NETWORK]
     print("Example networks (backprop explain --network NAME):", file=out)
@@ -157,28 +130,12 @@ def list_examples(out=None):
         print(_first_sentence(document.get("description", "")), file=out)
     print("\nHand-derived files to grade (backprop explain --network NETWORK --check NAME):",
           file=out)
-    for name, (_, document) in _examples("hand-derived").items():
+    for name, (_, document) in examples("hand-derived").items():
         print(f"  {name}", file=out)
         print(_first_sentence(document.get("description", "")), file=out)
 
 
 # --- explain ------------------------------------------------------------------------------
-
-def _load_network(args):
-    """(model, X, Y, loss name, lr, display name) from --network with --loss/--lr applied."""
-    shown, spec = _read_json(args.network, "network", args.allow_large)
-    source = shown
-    if isinstance(spec, dict):
-        # Overrides go into the document so the loader checks them like the file's own
-        # values (a --loss whose domain excludes the targets fails naming the sample).
-        if args.loss is not None:
-            spec["loss"] = args.loss
-            source += f" with --loss {args.loss}"
-        if args.lr is not None:
-            spec["lr"] = args.lr
-    model, X, Y, loss, lr = network_from_dict(spec, source=source)
-    return model, X, Y, loss, lr, shown
-
 
 def _loss_node(model, X, Y, loss):
     """The batch loss L as a Value, after backward (so a drawing shows every gradient),
@@ -246,84 +203,8 @@ def _render_steps(derivations, format, digits):
     return separator[format].join(parts) + "\n" + summary
 
 
-def _hand_documents(args):
-    """The hand-derived derivation(s) of --check: one object, or a list (one per step)."""
-    shown, hand = _read_json(args.check, "hand-derived", args.allow_large)
-    documents = hand if isinstance(hand, list) else [hand]
-    if not documents or not all(isinstance(h, dict) for h in documents):
-        raise CommandError(f"{shown}: a hand-derived file holds a JSON object in the "
-                           f"`{PROG} explain --format json` layout (or a list of them, one "
-                           f"per step), got {type(hand).__name__}")
-    for h in documents:
-        step = h.get("step", args.steps)
-        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
-            raise CommandError(f"{shown}: 'step' must be an integer >= 1, got {step!r}")
-        _check_steps(step, f"{shown}: 'step'", args.allow_large)
-    return shown, documents
-
-
-def _check(args, model, X, Y, loss, lr):
-    """Grade a hand-derived file: (exit status, report); 0 when every entry agrees, else 1."""
-    shown, documents = _hand_documents(args)
-    steps = [h.get("step", args.steps) for h in documents]
-    derivations = _explain(model, X, Y, loss, lr, max(steps), args.allow_large, args.engine)
-    differ, text = False, []
-    for step, hand in zip(steps, documents):
-        d = derivations[step - 1]
-        try:
-            differences = compare(d, hand, rtol=args.rtol, atol=args.atol)
-            text.append(f"{shown}, step {step}: "
-                        + report(d, hand, rtol=args.rtol, atol=args.atol))
-        except HandFileError as e:
-            raise CommandError(f"{shown}: {e}") from None
-        differ = differ or bool(differences)
-    return (1 if differ else 0), "".join(text)
-
-
-def _check_steps(steps, what, allow_large):
-    if not allow_large:
-        check_at_most(steps, MAX_EXPLAIN_STEPS, what, "--allow-large")
-
-
-def _check_explain_memory(model, X, steps, allow_large):
-    if not allow_large:
-        check_memory(explain_memory(model.sizes, len(X), steps),
-                     f"explaining {steps} step(s) of a {'-'.join(map(str, model.sizes))} "
-                     f"network on {len(X)} sample(s)", "--allow-large")
-
-
-def _explain(model, X, Y, loss, lr, steps, allow_large, engine=None):
-    """``steps`` derivations, each on the model the previous one updated; a step whose
-    loss, predictions or updated parameters are not finite ends the run with the step."""
-    _check_steps(steps, "--steps", allow_large)
-    _check_explain_memory(model, X, steps, allow_large)
-    explain_step = explainers(engine)[0]
-    if lr is None and steps > 1:
-        raise CommandError(f"{steps} steps need a learning rate: the network file has no "
-                           f"'lr'; give one with --lr")
-    derivations = []
-    for step in range(1, steps + 1):
-        try:
-            d = explain_step(model, X, Y, loss=loss, lr=lr)
-        except (ValueError, NumericalError) as e:
-            if step == 1:   # the file's own network: not a divergence
-                raise CommandError(f"step 1: {e}") from None
-            # The previous update made predictions the loss refuses (nan, or outside (0, 1)).
-            raise TrainingDiverged(f"the loss became nan at step {step}; try a smaller "
-                                   f"learning rate (it was {lr:g})", step) from None
-        check_finite("loss", [d.loss], step, lr)
-        check_finite("prediction", d.Y_hat, step, lr)
-        if lr is not None:
-            check_finite("updated parameters",
-                         [[layer.W_new, layer.b_new] for layer in d.layers], step, lr)
-        d.step = step
-        derivations.append(d)
-        if step < steps:
-            model = d.updated_model()
-    return derivations
-
-
-def _write_pictures(args, model, X, Y, loss, lr, shown):
+def _write_pictures(args, result, shown):
+    model, X, Y, loss, lr = result.model, result.X, result.Y, result.loss, result.lr
     if args.graph:
         loss_node, predictions = _loss_node(model, X, Y, loss)
         picture = draw_dot(loss_node, collapse=_collapse(args.collapse),
@@ -334,38 +215,58 @@ def _write_pictures(args, model, X, Y, loss, lr, shown):
         _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram",
                        "explain a smaller network")
     if args.html:
-        from ..viz.explorer.network import network_script  # the explorer only when asked for
-        from ..viz.explorer.page import save_page
+        _write_page(args.html, result, shown)
 
-        try:
-            save_page(network_script(model, X, Y, loss=loss, lr=lr,
-                                     title=f"{shown}: loss {loss}"), args.html)
-        except RendererNotFoundError:   # the page shows the network diagram
-            raise CommandError(f"cannot write the step-by-step page {args.html}: "
-                               f"{GRAPHVIZ_HINT}") from None
-        except (ValueError, RenderError) as e:  # a graph too large to step through or draw
-            raise CommandError(f"cannot write the step-by-step page {args.html}: {e}") from None
-        except OSError as e:
-            raise CommandError(f"cannot write the step-by-step page {args.html}: "
-                               f"{e.strerror or e}") from None
-        report_written("step-by-step page", args.html)
+
+def _write_page(path, result, shown):
+    from ..viz.explorer.network import network_script  # the explorer only when asked for
+    from ..viz.explorer.page import save_page
+
+    try:
+        save_page(network_script(result.model, result.X, result.Y, loss=result.loss,
+                                 lr=result.lr, title=f"{shown}: loss {result.loss}"), path)
+    except RendererNotFoundError:   # the page shows the network diagram
+        raise CommandError(f"cannot write the step-by-step page {path}: "
+                           f"{GRAPHVIZ_HINT}") from None
+    except (ValueError, RenderError) as e:  # a graph too large to step through or draw
+        raise CommandError(f"cannot write the step-by-step page {path}: {e}") from None
+    except OSError as e:
+        raise CommandError(f"cannot write the step-by-step page {path}: "
+                           f"{e.strerror or e}") from None
+    report_written("step-by-step page", path)
+
+
+def _explain_request(args):
+    """The request ``backprop explain``'s arguments make (the files read, nothing
+    computed)."""
+    network = DEFAULT_NETWORK if args.network is None else args.network
+    shown, spec = _read_json(network, "network", args.allow_large)
+    hand, hand_shown = None, None
+    if args.check:
+        hand_shown, hand = _read_json(args.check, "hand-derived", args.allow_large)
+    return shown, ExplainRequest(
+        network=spec, source=shown, loss=args.loss, lr=args.lr, steps=args.steps, hand=hand,
+        hand_source=hand_shown, network_given=args.network is not None, rtol=args.rtol,
+        atol=args.atol, engine=chosen_engine(args.engine, "scalar"),
+        allow_large=args.allow_large, override="--allow-large", steps_name="--steps",
+        loss_name="--loss")
 
 
 def run_explain(args):
-    """``backprop explain``: print the derivation (or grade --check), write pictures."""
-    model, X, Y, loss, lr, shown = _load_network(args)
+    """``backprop explain``: print the derivation (or check --check), write pictures."""
+    shown, request = _explain_request(args)
     # Everything that can fail on bad input runs before any file is written.
-    if args.check:
-        status, text = _check(args, model, X, Y, loss, lr)
+    result = explain_network(request)
+    if request.hand is not None:
+        text = "".join(f"{request.hand_source}, step {step}: {report}"
+                       for step, report, _ in result.checks)
     else:
-        derivations = _explain(model, X, Y, loss, lr, args.steps, args.allow_large, args.engine)
-        status = 0
-        text = _render_steps(derivations, args.format, args.digits)
+        text = _render_steps(result.derivations, args.format, args.digits)
         if args.format == "text":
             text = f"Network: {shown}\n{text}"
-    _write_pictures(args, model, X, Y, loss, lr, shown)
+    _write_pictures(args, result, shown)
     print(text, end="")
-    return status
+    return result.status
 
 
 # --- argument parsers -------------------------------------------------------------------
@@ -421,9 +322,10 @@ def _add_explain(commands):
                     "∂L/∂b, and the updated parameters θ − α∂L/∂θ, in the lecture notes' notation.",
         epilog=_sources() + _EXPLAIN_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--network", default=DEFAULT_NETWORK, metavar="FILE",
-                   help=f"network JSON file or example name (default: {DEFAULT_NETWORK}, "
-                        f"the lecture notes' 2-2-2-1 walkthrough)")
+    p.add_argument("--network", metavar="FILE",
+                   help=f"network JSON file, saved model or example name (default: "
+                        f"{DEFAULT_NETWORK}, the lecture notes' 2-2-2-1 walkthrough; with "
+                        f"--check, the checked file's own network when it holds one)")
     p.add_argument("--lr", type=positive_float, metavar="ALPHA",
                    help="learning rate α, overriding the file's 'lr' (e.g. --lr 0.5)")
     p.add_argument("--loss", choices=list(LOSSES), metavar="NAME",
@@ -528,7 +430,8 @@ def main(argv=None):
             raise CommandError(f"choose a command: {', '.join(command_names(parser))} "
                                f"(see `{PROG} --help`)")
         return args.run(args)
-    except (CommandError, NetworkFileError, HandFileError, NumericalError, TooLargeError) as e:
+    except (CommandError, NetworkFileError, HandFileError, ExplainError, NumericalError,
+            TooLargeError) as e:
         print(f"{PROG}: error: {one_line(e)}", file=sys.stderr)
         return 2
     except BrokenPipeError:

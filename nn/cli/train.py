@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from autograd.files import write_atomically
 
-from .. import data, optim
+from .. import data
 from ..activations import ELEMENTWISE
 from ..divergence import first_non_finite
 from ..limits import (BYTES_PER_PARAMETER, BYTES_PER_SAMPLE, MEMORY_BUDGET, check_memory,
@@ -54,8 +54,8 @@ from .options import (PICTURE_FORMATS, CommandError, check_writable_directory, f
                           report_written)
 from .engine import add_engine_option, chosen_engine, numpy_installed
 from ..init import SCHEME_NAMES, canonical_scheme
-from ..layers import MLP
 from ..losses import LOSSES, loss_record
+from ..train_run import OPTIMIZER_DEFAULTS, TrainRequest, train_run
 
 DATASETS = {"moons": data.moons, "circles": data.circles, "xor": data.xor,
             "spirals": data.spirals, "blobs": data.blobs, "digits": data.digits}
@@ -66,10 +66,6 @@ DEFAULT_SAMPLES = 200
 MULTICLASS = {"spirals": "classes", "blobs": "centers"}
 """Datasets with a class count, and the name of their generator's argument for it."""
 
-OPTIMIZERS = {"sgd": (optim.SGD, 0.1), "adam": (optim.Adam, 0.01),
-              "adamw": (optim.AdamW, 0.01), "rmsprop": (optim.RMSprop, 0.01),
-              "adagrad": (optim.Adagrad, 0.1)}
-"""Name -> (class, the command's default learning rate for it)."""
 
 INIT_SCHEMES = tuple(s for s in SCHEME_NAMES if canonical_scheme(s) != "constant")
 """The names Python's ``init=`` accepts (aliases such as "he" included), less "constant"."""
@@ -220,12 +216,6 @@ def _check_plotting():
                            'pip install "backproplab[plots]" (or pass --no-plots)') from None
 
 
-def _check_finite_result(name, value):
-    if first_non_finite([value]) is not None:
-        raise CommandError(f"the {name} loss is {value} after training: the run diverged; "
-                           f"try a smaller learning rate")
-
-
 def _output_layer(loss, classes, dataset):
     """(output activation, number of outputs) for ``loss`` on ``classes`` classes: one
     output per class for a loss over classes, else one (its record's pairing)."""
@@ -321,98 +311,104 @@ def _training_data(args, engine):
     return None
 
 
-def run_train(args):
-    """``backprop train``: build the data and the MLP, fit, report, plot, save."""
-    from ..train import fit   # tqdm and the loop load only for this command
-
-    engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
-    source = _training_data(args, engine)
-    name = source.name if source else args.dataset
-    points = (source.X.shape[1] == 2) if source else args.dataset not in IMAGES
-    history_path, boundary_path = _plot_paths(args, name, points)
-    if history_path:
-        _check_plotting()
-    source = source or _generated(args)
+def _train_request(args, source):
+    """The run ``args`` ask for on the data ``source``: the loss (default by the class
+    count), the output layer it takes, and labels in its convention."""
     X, y, classes = source.X, source.y, source.classes
     loss = _default_loss(args, classes)
-    output_activation, outputs = _output_layer(loss, classes, name)
-    y = _labels(loss, y)
-    model = MLP(len(X[0]), args.hidden + [outputs],
-                [args.activation] * len(args.hidden) + [output_activation],
-                init=args.init, seed=args.seed)
-    optimizer_class, default_lr = OPTIMIZERS[args.optimizer]
-    lr = args.lr if args.lr is not None else default_lr
-    optimizer = optimizer_class(model.parameters(), lr=lr)
-    if source.validation is not None:
-        (X_train, y_train), validation = (X, y), source.validation
-    elif args.val_fraction > 0:
-        (X_train, y_train), validation = data.train_val_split(X, y, args.val_fraction,
-                                                              seed=args.seed)
-    else:
-        (X_train, y_train), validation = (X, y), None
+    return TrainRequest(X, _labels(loss, y), classes, loss, _output_layer(loss, classes, source.name),
+                        hidden=args.hidden, activation=args.activation, init=args.init,
+                        optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
+                        batch_size=args.batch_size, l2=args.l2, seed=args.seed,
+                        validation=source.validation, val_fraction=args.val_fraction,
+                        verbose=not args.quiet)
 
-    sizes = "-".join(str(n) for n in model.sizes)
-    if not args.quiet:
-        held_out = f" + {len(validation[0])} validation" if validation else ""
+
+def _announce(args, request, source, engine):
+    """The first line, printed before training starts: what is trained on what."""
+    def started(run):
+        held_out = f" + {len(run.validation[0])} validation" if run.validation else ""
         notes = "".join(f"; {note}" for note in source.notes)
-        print(f"Training MLP {sizes} ({args.activation} hidden, {output_activation} output, "
-              f"{args.init} init) on {name}: {len(X_train)} training{held_out} samples, "
-              f"{classes} classes{notes}; loss {loss}, {args.optimizer} lr {lr:g}, "
-              f"{args.epochs} epochs, batch size {args.batch_size}, l2 {args.l2:g}, seed "
-              f"{args.seed}, {engine} engine", flush=True)   # a first line right away
-    history = fit(model, X_train, y_train, loss=loss, optimizer=optimizer, epochs=args.epochs,
-                  batch_size=args.batch_size, validation_data=validation, seed=args.seed,
-                  l2=args.l2, verbose=not args.quiet, engine=engine)
-    _print_final(model, (X_train, y_train), validation, loss, engine, history.accuracy_rule)
-    if history_path:
-        title = f"MLP {sizes} on {name}, {loss}, {args.optimizer} lr {lr:g}"
-        _save_pictures(model, history, source, (X, y), validation or (X_train, y_train),
-                       engine, title, points, history_path, boundary_path)
-    if args.save:
-        from ..serialize import save
-
-        try:
-            save(model, args.save)
-        except (OSError, ValueError) as e:
-            raise CommandError(f"cannot save the model to {args.save}: {e}") from None
-        report_written("model", args.save)
-    return 0
+        print(f"Training MLP {run.sizes} ({args.activation} hidden, {request.output[0]} "
+              f"output, {args.init} init) on {source.name}: {len(run.X_train)} "
+              f"training{held_out} samples, {request.classes} classes{notes}; loss "
+              f"{request.loss}, {args.optimizer} lr {run.lr:g}, {args.epochs} epochs, batch "
+              f"size {args.batch_size}, l2 {args.l2:g}, seed {args.seed}, {engine} engine",
+              flush=True)
+    return None if args.quiet else started
 
 
-def _print_final(model, training, validation, loss, engine, rule):
-    """Print the final loss and accuracy on the training and validation data, scored by the
-    rule fit scored by; CommandError when training diverged."""
-    from ..train import evaluate
-
-    train = evaluate(model, *training, loss=loss, engine=engine, accuracy_rule=rule)
-    _check_finite_result("train", train["loss"])
+def _final_line(run):
+    train = run.train
     line = f"Final: train loss {train['loss']:.4g}, accuracy {_percent(train['accuracy'])}"
-    if validation:
-        val = evaluate(model, *validation, loss=loss, engine=engine, accuracy_rule=rule)
-        _check_finite_result("validation", val["loss"])
+    if run.validation_scores:
+        val = run.validation_scores
         line += f"; validation loss {val['loss']:.4g}, accuracy {_percent(val['accuracy'])}"
-    print(line)
+    return line
 
 
-def _save_pictures(model, history, source, data_xy, held_out, engine, title, points,
-                   history_path, boundary_path):
-    """The loss curves, and the decision boundary over all the data (2-D points) or the
-    held-out samples' confusion matrix (and misclassified images)."""
+def _save_pictures(paths, points, run, request, source, args, engine):
+    """The loss curves, and the decision boundary (2-D ``points``) or the confusion
+    matrix."""
     import matplotlib   # importable: _check_plotting said so before training
 
     from ..viz.plots import plot_decision_boundary, plot_history
 
+    history_path, boundary_path = paths
     matplotlib.use("Agg")   # files only: never open a window
-    _save_figure(plot_history(history, title=title), history_path, "loss curves")
+    title = f"MLP {run.sizes} on {source.name}, {request.loss}, {args.optimizer} lr {run.lr:g}"
+    _save_figure(plot_history(run.history, title=title), history_path, "loss curves")
+    X, y = request.X, request.y
     if not points:
-        _save_error_pictures(model, held_out, source.classes, engine, source.image_shape,
-                             title, boundary_path)
+        _save_error_pictures(run.model, run.validation or (run.X_train, run.y_train),
+                             request.classes, engine, source.image_shape, title,
+                             boundary_path)
         return
-    X, y = data_xy
     if data.is_array(X):
         X, y = X.tolist(), list(map(int, y))
-    _save_figure(plot_decision_boundary(model, X, y, title=title), boundary_path,
+    _save_figure(plot_decision_boundary(run.model, X, y, title=title), boundary_path,
                  "decision boundary")
+
+
+def run_train(args):
+    """``backprop train``: build the data, make the run's one call into
+    :func:`nn.train_run.train_run`, then report, plot and save."""
+    engine = chosen_engine(args.engine, "matrix" if numpy_installed() else "scalar")
+    source = _training_data(args, engine)
+    name = source.name if source else args.dataset
+    points = (source.X.shape[1] == 2) if source else args.dataset not in IMAGES
+    paths = _plot_paths(args, name, points)
+    if paths[0]:
+        _check_plotting()
+    source = source or _generated(args)
+    request = _train_request(args, source)
+    request.engine = engine
+    run = train_run(request, started=_announce(args, request, source, engine))
+    print(_final_line(run))
+    if paths[0]:
+        _save_pictures(paths, points, run, request, source, args, engine)
+    if args.save:
+        _save_model(args.save, run.model, request.loss, (run.X_train, run.y_train),
+                    f"MLP {run.sizes} trained on {name} ({request.loss}, {args.optimizer} lr "
+                    f"{run.lr:g}, {args.epochs} epochs, seed {args.seed}); its inputs and "
+                    f"targets are the first training sample, so `backprop explain --network "
+                    f"FILE` explains one step on it")
+    return 0
+
+
+def _save_model(path, model, loss, training, description):
+    """Save the model as a network document with its loss and first training sample."""
+    from ..serialize import save
+
+    X, y = training
+    sample = X[0].tolist() if hasattr(X[0], "tolist") else list(X[0])
+    target = y[0].item() if hasattr(y[0], "item") else y[0]
+    try:
+        save(model, path, loss=loss, inputs=[sample], targets=[target],
+             description=description)
+    except (OSError, ValueError) as e:
+        raise CommandError(f"cannot save the model to {path}: {e}") from None
+    report_written("model", path)
 
 
 _TRAIN_EPILOG = """\
@@ -472,7 +468,7 @@ def add_train_parser(commands):
     p.add_argument("--loss", choices=list(LOSSES), metavar="NAME",
                    help=f"loss: {', '.join(LOSSES)} (default bce_with_logits for 2 classes, "
                         f"cross_entropy for more)")
-    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam",
+    p.add_argument("--optimizer", choices=list(OPTIMIZER_DEFAULTS), default="adam",
                    help="optimizer with PyTorch's formulas (default adam)")
     p.add_argument("--lr", type=positive_float, metavar="ALPHA",
                    help="learning rate (default 0.1 for sgd and adagrad, 0.01 for adam, "

@@ -3,7 +3,9 @@
 - :mod:`nn.explain.derivation` computes them with the engine (Z^[l], A^[l], δ^[l],
   ∂L/∂W^[l], ∂L/∂b^[l], the update);
 - :mod:`nn.explain.inputs` checks what it is given (samples, targets, loss, learning rate);
-- :mod:`nn.explain.schema` states their JSON layout once, for the writer, renderer and grader;
+- :mod:`nn.schema` states the one document format (network files, saved models, these
+  tables, answer files, keys and grade reports), for every writer and reader;
+- :mod:`nn.explain.quantities` names each entry and reads a hand-derived one;
 - :mod:`nn.explain.render` prints them as text, Markdown, LaTeX or JSON;
 - :mod:`nn.explain.check` compares a hand derivation with them, entry by entry;
 - :mod:`nn.explain.network_file` reads the network files the ``backprop`` command takes;
@@ -21,8 +23,8 @@
   PrairieLearn are in :mod:`nn.lms`.
 """
 
-from .derivation import (FORMAT, LAYER_KEYS, TOP_KEYS, VERSION, Derivation, LayerDerivation,
-                         as_batch, explain_step, explain_steps)
+from ..schema import FORMAT, LAYER_KEYS, TOP_KEYS, VERSION
+from .derivation import Derivation, LayerDerivation, as_batch, explain_step, explain_steps
 
 __all__ = ["Derivation", "LayerDerivation", "explain_step", "explain_steps", "as_batch",
            "FORMAT", "VERSION", "LAYER_KEYS", "TOP_KEYS"]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from .class_grade import POLICY_FIELDS, read_answer_file
 from .derivation import explain_step
 from .network_file import NetworkFileError, network_from_dict
-from .quantities import (ASKED, BY_NAME, SubmissionError, asked, at, element_indices,
+from .quantities import (ASKED, BY_NAME, SubmissionError, asked, at, current, element_indices,
                          entry_name, index_names, read_entries, shape)
 from .typed_numbers import read_number, short_digits_note
 
@@ -82,7 +82,7 @@ class AnswerCheck:
 
 
 def _place(q, l):
-    key = f'"layers" → "{l}" → "{q.key}"' if q.per_layer else f'"{q.key}"'
+    key = f'"layers" → "{l}" → "{q.name}"' if q.per_layer else f'"{q.name}"'
     return f"{key} ({entry_name(q.name, l)})"
 
 
@@ -119,7 +119,6 @@ def _entries(document, d, check):
         read_entries(header, d)
     except SubmissionError as e:
         check.problems.append(Problem("error", "header", str(e)))
-    by_key = {q.key: q for q in BY_NAME.values()}
     pieces = [(None, k, v) for k, v in document.items() if k != "layers" and k not in header]
     layers = document.get("layers", {})
     if not isinstance(layers, dict):
@@ -134,7 +133,7 @@ def _entries(document, d, check):
         pieces += [(l, k, v) for k, v in entries.items()]
     grids, broken = {}, set()
     for l, key, value in pieces:
-        q = by_key.get(key)
+        q = BY_NAME.get(key)
         piece = ({"layers": {str(l): {key: value}}} if l is not None else {key: value})
         where = (f'"layers" → "{l}" → "{key}"' if l is not None else f'"{key}"')
         problems = {}
@@ -189,6 +188,10 @@ def check_answers(document, digits=None):
     Decimals); ``digits`` the significant digits asked (default: the file's ``digits``,
     else 4)."""
     check = AnswerCheck()
+    try:
+        document = current(document)   # an older answer file's names read as today's
+    except SubmissionError as e:
+        return AnswerCheck([Problem("error", "file", str(e))])
     d = _derivation(document, check)
     if d is None:
         return check

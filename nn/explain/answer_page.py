@@ -28,7 +28,7 @@ import json
 
 from .typed_numbers import MINUSES, NOT_A_NUMBER, NUMBER_MISTAKES, NUMBER_PATTERN
 from .grade import derivation_order
-from .quantities import QUANTITIES, entry_name
+from .quantities import BY_NAME, entry_name
 
 __all__ = ["answer_form_html", "FORM_CSS", "PAGE_POLICY"]
 
@@ -46,7 +46,6 @@ FORM_CSS = ("#answers table{display:inline-table;vertical-align:top;margin:.3em 
             "#answers .status{font-weight:bold}")
 
 _AXES = {"row": "j", "sample": "i", "col": "k"}
-_BY_KEY = {q.key: q for q in QUANTITIES}
 
 
 def _input(path, label):
@@ -84,11 +83,11 @@ def _table(q, layer, value, path):
 def _tables(blank):
     """The entry tables in the order of the work: forward 1 → L, the loss, backward
     L → 1, the update (:func:`nn.explain.grade.derivation_order`)."""
-    found = [(_BY_KEY[key], None, value, [key]) for key, value in blank.items()
-             if key in _BY_KEY and not _BY_KEY[key].per_layer]
+    found = [(BY_NAME[key], None, value, [key]) for key, value in blank.items()
+             if key in BY_NAME and not BY_NAME[key].per_layer]
     for layer, entries in blank.get("layers", {}).items():
-        found += [(_BY_KEY[key], int(layer), value, ["layers", layer, key])
-                  for key, value in entries.items() if key in _BY_KEY]
+        found += [(BY_NAME[key], int(layer), value, ["layers", layer, key])
+                  for key, value in entries.items() if key in BY_NAME]
     depth = len(blank.get("layers", {}))
     found.sort(key=lambda item: derivation_order((item[0], item[1]), depth))
     return [_table(*item) for item in found]

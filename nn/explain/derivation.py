@@ -31,25 +31,24 @@ A^[L] is not on Lᵢ's graph.
 
 **The JSON layout** (:meth:`Derivation.to_dict`; a hand-derived file for
 :func:`nn.explain.check.compare` uses the same layout, with any subset of the
-entries) is stated once, in :mod:`nn.explain.schema`.
+entries) is stated once, in :mod:`nn.schema`.
 
 For the losses that take logits (``cross_entropy``, ``bce_with_logits``) the
 derivation also records the probabilities ŷ = softmax(Z^[L]) or σ(Z^[L]) a
 student writes down beside the logits A^[L].
 """
 
-import copy
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from autograd import Value, grad, total
 
-from .._checks import document_format, positive_int
+from .._checks import positive_int
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES, check_pairing
 from ..module import evaluation
 from .inputs import as_batch, check_lr, resolve_loss
-from .schema import FORMAT, LAYER_KEYS, TOP_KEYS, UPDATE_KEYS, VERSION
+from ..schema import derivation_from_dict, derivation_to_dict
 
 
 @dataclass
@@ -129,17 +128,10 @@ class Derivation:
                                 activations=[layer.activation for layer in self.layers])
 
     def to_dict(self):
-        """The derivation in the documented JSON layout (see the module docstring);
-        a deep copy, so editing it leaves the derivation alone."""
-        layers = {}
-        for layer in self.layers:
-            layers[str(layer.l)] = {key: getattr(layer, key) for key in LAYER_KEYS
-                                    if self.lr is not None or key not in UPDATE_KEYS}
-        document = {"format": FORMAT, "version": VERSION, "m": self.m, "layers": layers}
-        document.update((key, getattr(self, key)) for key in TOP_KEYS if key not in document)
-        if self.probabilities is None:
-            del document["probabilities"]
-        return copy.deepcopy({key: document[key] for key in TOP_KEYS if key in document})
+        """The derivation as a ``derivation`` document (:mod:`nn.schema`, which the
+        module docstring's JSON layout refers to); a deep copy, so editing it leaves the
+        derivation alone."""
+        return derivation_to_dict(self)
 
     def to_json(self, indent=2):
         """:meth:`to_dict` as JSON text (full float precision)."""
@@ -147,14 +139,9 @@ class Derivation:
 
     @classmethod
     def from_dict(cls, d):
-        """Rebuild a Derivation from :meth:`to_dict`'s output (a JSON round trip)."""
-        document_format(d, FORMAT, VERSION, f"the derivation {str(d)[:40]!r}")
-        layer_fields = [f.name for f in fields(LayerDerivation) if f.name != "l"]
-        layers = [LayerDerivation(l=int(k), **{name: v.get(name) for name in layer_fields})
-                  for k, v in sorted(d["layers"].items(), key=lambda kv: int(kv[0]))]
-        return cls(loss_function=d["loss_function"], lr=d["lr"], A0=d["A0"], Y=d["Y"],
-                   Y_hat=d["Y_hat"], losses=d["losses"], loss=d["loss"], layers=layers,
-                   step=d.get("step", 1), probabilities=d.get("probabilities"))
+        """Rebuild a Derivation from :meth:`to_dict`'s output (a JSON round trip; older
+        versions of the document too)."""
+        return derivation_from_dict(d, cls, LayerDerivation)
 
 
 def _transpose(columns):

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from ..activations import ACTIVATIONS, ELEMENTWISE
 from ..layers import MLP
 from ..losses import LOSSES, ONE_OUTPUT
-from .derivation import FORMAT, VERSION, explain_step
+from ..schema import document
+from .derivation import explain_step
 from .formula_questions import formula_questions
 from .mistakes import MISTAKES
 from .own_values import OwnValues
@@ -150,10 +151,9 @@ class Exercise:
         return explain_step(self.model(), self.inputs, self.targets, loss=self.loss,
                             lr=self.lr)
 
-    def _header(self):
-        return {"format": FORMAT, "version": VERSION, "exercise": self.exercise_id,
-                "student": self.student, "network": self.network(),
-                "loss_function": self.loss, "lr": self.lr, "m": self.m}
+    def _header(self, kind):
+        return document(kind, exercise=self.exercise_id, student=self.student,
+                        network=self.network(), loss_function=self.loss, lr=self.lr, m=self.m)
 
     def formula_questions(self):
         """The :class:`~nn.explain.formula_questions.FormulaQuestion` s asked (none without
@@ -163,7 +163,7 @@ class Exercise:
     def answer_file(self):
         """The blank answer file: every asked entry, each number null, and each formula
         question with its text and a null answer."""
-        form = answer_form(self.derivation(), self._header(), ASKED)
+        form = answer_form(self.derivation(), self._header("answers"), ASKED)
         questions = self.formula_questions()
         if questions:
             form["formulas"] = {q.key: {"question": q.text, "answer": None} for q in questions}
@@ -176,7 +176,7 @@ class Exercise:
     def answer_key(self):
         """The answer file filled in with the library's numbers (full precision)."""
         d = self.derivation()
-        key = answer_form(d, self._header(), ASKED,
+        key = answer_form(d, self._header("key"), ASKED,
                           fill=lambda q, l, index: at(key_value(d, q, l), index))
         questions = self.formula_questions()
         if questions:

@@ -181,7 +181,7 @@ class _Judge:
             self.evidence.keep(q.name, l, index)
 
 
-_FORWARD = ("Z", "A", "Y_hat", "losses", "loss")
+_FORWARD = ("Z", "A", "Y_hat", "probabilities", "losses", "loss")
 _BACKWARD = ("dA", "f_prime", "dZ", "dW", "db", "dW_i")
 
 

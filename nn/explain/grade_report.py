@@ -27,17 +27,22 @@ import csv
 import io
 import json
 import unicodedata
+from typing import NamedTuple
 
 from autograd.check import format_table
 
-from .class_grade import STATUSES
-from .formula_grade import FORMULA_SLIPS, FORMULA_VERDICTS
+from ..jsonfile import loads
+from ..schema import DocumentError, document, upgrade
+from .class_grade import STATUSES, ClassResult, Flag, StudentResult
+from .formula_grade import FORMULA_SLIPS, FORMULA_VERDICTS, FormulaEntry, FormulaGrade
 from .formula_questions import QUESTION_KEYS
-from .grade import VERDICTS
+from .grade import VERDICTS, Entry, Grade
 from .mistakes import CODES
+from .policy import Policy
 from .quantities import QUANTITIES
 
-__all__ = ["to_text", "to_json", "to_csv", "REPORTS", "safe_text", "safe_cell"]
+__all__ = ["to_text", "to_json", "from_json", "to_csv", "REPORTS", "safe_text", "safe_cell",
+           "ReportError"]
 
 _RULE = ("|given − x| ≤ ½ unit in the last digit shown + rtol·scale + 1e-12, the scale "
          "being Σ|terms| of the formula on the student's own numbers (|step| for an update)")
@@ -97,7 +102,8 @@ def _student(r):
                      for f in r.flags],
            "entries": [e.to_dict() for e in grade.entries] if grade else []}
     if r.questions:
-        row.update({"numbers": r.numbers, "formula_counts": r.formula_counts(),
+        row.update({"questions": [q.key for q in r.questions],
+                    "numbers": r.numbers, "formula_counts": r.formula_counts(),
                     "formula_slips": r.formulas.slips() if r.formulas else {},
                     "formulas": [e.to_dict() for e in r.formulas.entries] if r.formulas
                     else []})
@@ -105,22 +111,77 @@ def _student(r):
 
 
 def to_json(result):
-    """Every student's status, score, flags and entries, with the policy, as JSON."""
+    """Every student's status, score, flags and entries, with the policy, as a ``grades``
+    document (:mod:`nn.schema`); :func:`from_json` reads it back."""
     policy = result.policy
-    document = {"format": "backproplab-grades", "version": 2, "course": result.course,
-                "tool_version": result.tool_version,
-                "checked_against_keys": result.checked_against_keys,
-                "policy": dict(policy.to_dict(), source=result.policy_source,
-                               statement=policy.statement()),
-                "tolerances": {"rtol": _tolerances(result), "rule": _RULE},
-                "statuses": list(STATUSES), "verdicts": list(VERDICTS), "codes": list(CODES)}
+    fields = {"course": result.course, "tool_version": result.tool_version,
+              "checked_against_keys": result.checked_against_keys,
+              "policy": dict(policy.to_dict(), source=result.policy_source,
+                             statement=policy.statement()),
+              "tolerances": {"rtol": _tolerances(result), "rule": _RULE},
+              "statuses": list(STATUSES), "verdicts": list(VERDICTS), "codes": list(CODES)}
     if result.formula_weight is not None:
-        document["formulas"] = {"weight": result.formula_weight,
-                                "verdicts": list(FORMULA_VERDICTS), "slips": list(FORMULA_SLIPS)}
-    document.update({"students": [_student(r) for r in result.results],
-                     "unmatched": [{"path": p, "reason": why} for p, why in result.unmatched]})
+        fields["formulas"] = {"weight": result.formula_weight,
+                              "verdicts": list(FORMULA_VERDICTS), "slips": list(FORMULA_SLIPS)}
+    fields.update({"students": [_student(r) for r in result.results],
+                   "unmatched": [{"path": p, "reason": why} for p, why in result.unmatched]})
     # ensure_ascii keeps C1 controls and bidi overrides escaped for any viewer
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    return json.dumps(document("grades", **fields), indent=2, ensure_ascii=True) + "\n"
+
+
+class ReportError(ValueError):
+    """A grades report that cannot be read back; the message is one line."""
+
+
+class AskedQuestion(NamedTuple):
+    """A formula question of a report read back, known by its key (all a report needs)."""
+
+    key: str
+
+
+def from_json(text, source="the grades report"):
+    """The :class:`~nn.explain.class_grade.ClassResult` a :func:`to_json` report holds,
+    so it can be rendered again (text, CSV, a gradebook) without grading anew.  Its
+    formula questions are known by their keys only (:class:`AskedQuestion`).
+    ReportError names anything that does not fit."""
+    try:
+        found = upgrade(loads(text, source) if isinstance(text, str) else text, source,
+                        ReportError)
+    except (DocumentError, ValueError) as e:
+        raise ReportError(str(e)) from None
+    if found["kind"] != "grades":
+        raise ReportError(f"{source} is a {found['kind']} document, not a grades report")
+    try:
+        return _class_result(found)
+    except (KeyError, TypeError, ValueError) as e:
+        raise ReportError(f"{source}: not a complete grades report "
+                          f"({type(e).__name__}: {e})") from None
+
+
+def _class_result(doc):
+    settings = {k: v for k, v in doc["policy"].items() if k not in ("source", "statement")}
+    policy = Policy.from_dict(settings)
+    weight = doc["formulas"]["weight"] if "formulas" in doc else None
+    results = [_student_result(row, policy, weight) for row in doc["students"]]
+    return ClassResult(policy, results, doc["course"], doc["policy"]["source"],
+                       [(u["path"], u["reason"]) for u in doc["unmatched"]],
+                       doc["tool_version"], doc["checked_against_keys"], weight)
+
+
+def _student_result(row, policy, weight):
+    grade = None
+    if row["status"] == "graded":
+        entries = [Entry(**e) for e in row["entries"]]
+        grade = Grade(entries, policy, source=row["source"],
+                      tolerances={e.quantity: policy.rtol(e.quantity) for e in entries})
+    formulas = row.get("formulas") or None
+    if formulas:
+        formulas = FormulaGrade([FormulaEntry(**{k: v for k, v in e.items() if k != "points"})
+                                 for e in formulas])
+    return StudentResult(row["student"], row["exercise"], row["status"], row["total"], grade,
+                         row["source"], row["reason"], [Flag(**f) for f in row["flags"]],
+                         tuple(AskedQuestion(k) for k in row.get("questions", ())),
+                         weight or 0, formulas)
 
 
 def _place(e):

@@ -24,6 +24,7 @@ of weight ``formulas`` (default 1), earned whole when the formula is correct.
 import math
 from dataclasses import dataclass, field
 
+from ..schema import V1_NAMES
 from .quantities import ASKED, BY_NAME, QUANTITIES
 
 __all__ = ["Marking", "Mark", "QuantityMark", "PARTS", "parse_weights", "DEFAULT_POINTS",
@@ -57,13 +58,15 @@ FORMULAS = "formulas"
 
 
 def _names():
-    """{name a teacher may write: quantity names it weighs}: quantity names, their JSON
-    layout keys (``delta`` is δ^[l]), the parts, and ``formulas``."""
+    """{name a teacher may write: quantity names it weighs}: quantity names, their
+    version 1 document keys (``delta`` is δ^[l]), the parts, and ``formulas``."""
     names = {FORMULAS: (FORMULAS,)}
     for q in QUANTITIES:
         if q.name in ASKED:
             names[q.name] = (q.name,)
-            names.setdefault(q.key, (q.name,))
+    for old, name in V1_NAMES.items():
+        if name in names:
+            names.setdefault(old, (name,))
     for part in PARTS:
         names[part.name] = part.quantities
     return names
@@ -72,8 +75,8 @@ def _names():
 def parse_weights(text):
     """{quantity: weight} from ``"delta=2,update=1"`` (ValueError naming the bad item).
 
-    A quantity is named as reports name it (``dZ``, ``W_new``) or by its JSON key
-    (``delta``, ``dL_dW``); a part (``forward``, ``backward``, ``gradients``, ``update``)
+    A quantity is named as reports and documents name it (``dZ``, ``W_new``) or by its
+    version 1 document key (``delta``, ``dL_dW``); a part (``forward``, ``backward``, ``gradients``, ``update``)
     shares its weight among its quantities."""
     names = _names()
     weights = {}

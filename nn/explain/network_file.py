@@ -1,7 +1,7 @@
 """Network files: a small network, its data and its loss in one JSON document.
 
-A network file holds exactly what a hand derivation starts from (the example
-files in ``nn/examples/`` are the lecture notes' networks)::
+A network object holds exactly what a hand derivation starts from (the example
+files in ``nn/examples/`` are the lecture notes' networks, written as bare objects)::
 
     {
       "description": "free text (optional)",
@@ -14,6 +14,11 @@ files in ``nn/examples/`` are the lecture notes' networks)::
       "loss": "bce",                     a name of nn.losses.get_loss
       "lr": 0.1                          learning rate α (optional; null or absent: no update)
     }
+
+It is read from a bare object like this one, or from any document of the one format
+(:mod:`nn.schema`) that holds one under ``"network"``: a saved model (``backprop train
+--save``), ``backprop explain --format json``, an exercise's answer file or key.  A saved
+model may add ``dropout`` (not applied here: the tables describe the network as written).
 
 A target is a number for a one-output network (a class index 0 … n_L−1 for
 "cross_entropy") or a list of n_L numbers, inside the loss's domain (BCE
@@ -31,10 +36,13 @@ from .derivation import as_batch
 from ..jsonfile import read_json
 from ..layers import MLP
 from ..losses import LOSSES, check_pairing
+from ..schema import DocumentError, upgrade
 
-__all__ = ["NetworkFileError", "load_network", "network_from_dict", "read_json"]
+__all__ = ["NetworkFileError", "load_network", "network_from_dict", "network_object",
+           "read_json"]
 
-KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr")
+KEYS = ("description", "weights", "biases", "activations", "inputs", "targets", "loss", "lr",
+        "dropout")
 REQUIRED = ("weights", "biases", "activations", "inputs", "targets", "loss")
 
 class NetworkFileError(ValueError):
@@ -53,12 +61,54 @@ def load_network(path):
     return network_from_dict(spec, source=str(path))
 
 
+def network_object(spec, source="network"):
+    """The network object of ``spec``: ``spec`` itself when it is a bare one (no
+    ``format``, ``kind`` or ``network`` key), else the ``network`` of the document it is,
+    in any version; NetworkFileError naming ``source`` when it holds none."""
+    if not isinstance(spec, dict) or not any(k in spec for k in ("format", "kind", "network")):
+        return spec
+    try:
+        found = upgrade(spec, source, NetworkFileError)
+    except DocumentError as e:
+        raise NetworkFileError(str(e)) from None
+    if "network" not in found:
+        raise NetworkFileError(f"{source}: a {found['kind']} document holds no network; give "
+                               f"a network file, a saved model, or a derivation, answer or "
+                               f"key file")
+    return found["network"]
+
+
 def network_from_dict(spec, source="network"):
-    """:func:`load_network` for an already parsed dict; ``source`` prefixes messages."""
+    """:func:`load_network` for an already parsed dict (a network object or a document
+    that holds one, :func:`network_object`); ``source`` prefixes messages."""
 
     def fail(message):
         raise NetworkFileError(f"{source}: {message}")
 
+    spec = network_object(spec, source)
+    _check_keys(spec, fail)
+    sizes = _check_parameters(spec, fail)
+    loss = spec["loss"]
+    if not isinstance(loss, str) or loss not in LOSSES:
+        fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
+    lr = spec.get("lr")
+    if lr is not None and (not is_number(lr, finite=True) or lr <= 0):
+        fail(f"'lr' must be a positive number or null, got {lr!r}")
+    _check_inputs(spec["inputs"], sizes[0], fail)
+    try:
+        X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
+                        names=("'inputs'", "'targets'"))
+        check_pairing(spec["activations"][-1], loss)
+    except ValueError as e:
+        fail(str(e))
+    model = MLP.from_weights(weights=spec["weights"], biases=spec["biases"],
+                             activations=spec["activations"])
+    _check_targets(model, X, Y, loss, fail)
+    return model, X, Y, loss, (None if lr is None else float(lr))
+
+
+def _check_keys(spec, fail):
+    """Fail on anything but an object with the known keys and every required one."""
     if not isinstance(spec, dict):
         fail(f"the top level must be a JSON object with keys {', '.join(REQUIRED)}; "
              f"got {type(spec).__name__}")
@@ -67,8 +117,15 @@ def network_from_dict(spec, source="network"):
         fail(f"unknown key {unknown[0]!r}; known keys: {', '.join(KEYS)}")
     missing = [k for k in REQUIRED if k not in spec]
     if missing:
-        fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)})")
+        parameters_only = not {"weights", "biases", "activations"} & set(missing)
+        hint = (": a saved model holds no sample; add \"inputs\", \"targets\" and \"loss\" to "
+                "its \"network\" to explain a step on it" if parameters_only else "")
+        fail(f"missing key {missing[0]!r} (required: {', '.join(REQUIRED)}){hint}")
 
+
+def _check_parameters(spec, fail):
+    """Sizes [n_0, …, n_L] of well-formed weights, biases and activations, or fail naming
+    the layer."""
     weights, biases, activations = spec["weights"], spec["biases"], spec["activations"]
     sizes = _check_weights(weights, fail)
     L = len(weights)
@@ -87,25 +144,11 @@ def network_from_dict(spec, source="network"):
         if name not in ACTIVATIONS:
             fail(f"layer {l}: unknown activation {name!r}; known activations: "
                  f"{', '.join(sorted(ACTIVATIONS))}")
+    return sizes
 
-    loss = spec["loss"]
-    if not isinstance(loss, str) or loss not in LOSSES:
-        fail(f"unknown loss {loss!r}; known losses: {', '.join(LOSSES)}")
-    lr = spec.get("lr")
-    if lr is not None and (not is_number(lr, finite=True) or lr <= 0):
-        fail(f"'lr' must be a positive number or null, got {lr!r}")
-    _check_inputs(spec["inputs"], sizes[0], fail)
-    try:
-        X, Y = as_batch(spec["inputs"], spec["targets"], sizes[0],
-                        names=("'inputs'", "'targets'"))
-    except ValueError as e:
-        fail(str(e))
 
-    try:
-        check_pairing(activations[-1], loss)
-    except ValueError as e:
-        fail(str(e))
-    model = MLP.from_weights(weights=weights, biases=biases, activations=activations)
+def _check_targets(model, X, Y, loss, fail):
+    """Fail naming the first sample whose target the loss refuses on this network."""
     # The loss itself knows its domain (BCE targets in [0, 1], hinge ±1, class
     # indices, output counts): evaluating it once per sample checks every target.
     for i, (x, y) in enumerate(zip(X, Y), 1):
@@ -114,7 +157,6 @@ def network_from_dict(spec, source="network"):
         except (ValueError, TypeError) as e:
             fail(f"sample {i}: target {y!r} does not fit loss {loss!r} on this network: "
                  f"{_one_line(e)}")
-    return model, X, Y, loss, (None if lr is None else float(lr))
 
 
 def _check_weights(weights, fail):

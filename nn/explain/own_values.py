@@ -41,7 +41,7 @@ import math
 from autograd import Value, grad
 
 from ..activations import ACTIVATIONS, activate
-from ..losses import get_loss
+from ..losses import PROBABILITIES, get_loss
 from .quantities import at
 
 __all__ = ["OwnValues", "activation_value", "activation_slope"]
@@ -247,6 +247,23 @@ def _y_hat(w, l, index):
     return _a(w, w.L, index)
 
 
+def _probabilities(w, l, index):
+    """ŷ_ji = f(A^[L])_ji for a loss on logits (f = softmax or σ of the student's Ŷ)."""
+    j, i = index
+    name = PROBABILITIES[w.d.loss_function]
+    logits = [w.value("A", w.L, (r, i)) for r in range(len(w.W[-1]))]
+
+    def probability(numbers):
+        values = [Value(x) for x in numbers]
+        out = activate(name, values) if not ACTIVATIONS[name].elementwise else [
+            activate(name, v) for v in values]
+        return out[j].data
+
+    def nudged(r):
+        return lambda x: probability(logits[:r] + [x] + logits[r + 1:])
+    return probability(logits), sum(_sensitivity(nudged(r), x) for r, x in enumerate(logits))
+
+
 def _losses(w, l, index):
     i = index[0]
     loss, gradient = w.sample_loss(i)
@@ -300,8 +317,8 @@ def _b_new(w, l, index):
     return _sum([-w.lr * w.value("db", l, index)], w.b[l - 1][index[0]])
 
 
-RULES = {"Z": _z, "A": _a, "Y_hat": _y_hat, "losses": _losses, "loss": _loss, "dA": _d_a,
-         "f_prime": _f_prime, "dZ": _d_z, "dW": _d_w, "dW_i": _d_w_i, "db": _d_b,
+RULES = {"Z": _z, "A": _a, "Y_hat": _y_hat, "probabilities": _probabilities,
+         "losses": _losses, "loss": _loss, "dA": _d_a, "f_prime": _f_prime, "dZ": _d_z, "dW": _d_w, "dW_i": _d_w_i, "db": _d_b,
          "W_new": _w_new, "b_new": _b_new}
 """Quantity name -> the correct formula for one element, on an :class:`OwnValues`:
 ``rule(own, l, index)`` gives (value, scale)."""

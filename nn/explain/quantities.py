@@ -1,35 +1,38 @@
-"""The gradable quantities of one step and where each sits in the derivation's JSON layout.
+"""The gradable quantities of one step and where each sits in the document layout.
 
-This module is the one place that knows the layout of a hand-derived file
-(:meth:`nn.explain.Derivation.to_dict`) for grading: which key holds which
-quantity, its shape, how its indices are named, and the shorthands a person
-may write (a bare number for a 1 × 1 entry, a flat list for one column or one
-row, as :mod:`nn.explain.check` accepts).  Grading, exercises and reports
-use the names below, never the layout keys.
+This module is the one place that knows the entries of a step document
+(:mod:`nn.schema`, kind ``derivation``, ``answers`` or ``key``) for reading
+them: which quantity each key names, its shape, how its indices are named, and the
+shorthands a person may write (a bare number for a 1 × 1 entry, a flat list for one
+column or one row).  ``explain --check``, grading, exercises and reports all read
+entries through :func:`read_entries` and use the names below, which are also the
+document's keys.
 
-=========  ==================  ==========================================  ====================
-quantity   layout key          meaning (lecture notes' notation)           indices (1-based)
-=========  ==================  ==========================================  ====================
-Z          layers.l.Z          Z^[l] = W^[l] A^[l−1] + b^[l]               row j, sample i
-A          layers.l.A          A^[l] = f(Z^[l])                            row j, sample i
-Y_hat      Y_hat               Ŷ = A^[L]                                   row j, sample i
-losses     losses              Lᵢ, the loss of sample i                    sample i
-loss       loss                L = (1/m) Σᵢ Lᵢ                             —
-dA         layers.l.dL_dA      ∂Lᵢ/∂A^[l]                                  row j, sample i
-f_prime    layers.l.f_prime_Z  f′(Z^[l])                                   row j, sample i
-dZ         layers.l.delta      δ^[l] = ∂Lᵢ/∂Z^[l]                          row j, sample i
-dW         layers.l.dL_dW      ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ          row j, col k
-db         layers.l.dL_db      ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]                  row j
-dW_i       layers.l.           ∂Lᵢ/∂W^[l] = δᵢ^[l] (aᵢ^[l−1])ᵀ             sample i, row j, col k
-           dL_dW_per_sample
-W_new      layers.l.W_new      W^[l] − α ∂L/∂W^[l]                         row j, col k
-b_new      layers.l.b_new      b^[l] − α ∂L/∂b^[l]                         row j
-=========  ==================  ==========================================  ====================
+=============  ==================  ==========================================  ====================
+quantity       where               meaning (lecture notes' notation)           indices (1-based)
+=============  ==================  ==========================================  ====================
+Z              layers.l.Z          Z^[l] = W^[l] A^[l−1] + b^[l]               row j, sample i
+A              layers.l.A          A^[l] = f(Z^[l])                            row j, sample i
+Y_hat          Y_hat               Ŷ = A^[L] (the logits, for a loss on them)  row j, sample i
+probabilities  probabilities       softmax(A^[L]) or σ(A^[L]), for a loss on   row j, sample i
+                                   logits only
+losses         losses              Lᵢ, the loss of sample i                    sample i
+loss           loss                L = (1/m) Σᵢ Lᵢ                             —
+dA             layers.l.dA         ∂Lᵢ/∂A^[l]                                  row j, sample i
+f_prime        layers.l.f_prime    f′(Z^[l])                                   row j, sample i
+dZ             layers.l.dZ         δ^[l] = ∂Lᵢ/∂Z^[l]                          row j, sample i
+dW             layers.l.dW         ∂L/∂W^[l] = (1/m) δ^[l] (A^[l−1])ᵀ          row j, col k
+db             layers.l.db         ∂L/∂b^[l] = (1/m) Σᵢ δ^[l]                  row j
+dW_i           layers.l.dW_i       ∂Lᵢ/∂W^[l] = δᵢ^[l] (aᵢ^[l−1])ᵀ             sample i, row j, col k
+W_new          layers.l.W_new      W^[l] − α ∂L/∂W^[l]                         row j, col k
+b_new          layers.l.b_new      b^[l] − α ∂L/∂b^[l]                         row j
+=============  ==================  ==========================================  ====================
 
-A submission may also hold values that are given, not derived (``A0``, ``Y``,
-``lr``, ``m``, ``loss_function``, a layer's ``W``, ``b`` and ``activation``);
-they are not graded, but ``lr``, ``m`` and ``loss_function`` must match the
-network, so an answer file cannot be graded against the wrong network.
+A document also holds values that are given, not derived (``A0``, ``Y``, ``lr``, ``m``,
+``step``, ``loss_function``, a layer's ``W``, ``b`` and ``activation``, and the
+``network`` they come from); they are never counted, but ``lr``, ``m``, ``step`` and
+``loss_function`` must match the network, so a file cannot be read against the wrong
+network (``explain --check`` compares every given value: :mod:`nn.explain.check`).
 """
 
 import json
@@ -38,13 +41,12 @@ import numbers
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .derivation import FORMAT, VERSION
-from .schema import layer_entries
+from ..schema import GIVEN_LAYER, GIVEN_TOP, LAYER_ATTRIBUTES, DocumentError, upgrade
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
-           "EntryProblem", "count_asked", "entry_name",
+           "EntryProblem", "count_asked", "entry_name", "position", "layer_entries",
            "shape", "key_value", "read_entries", "answer_form", "asked", "at",
-           "element_indices", "index_names"]
+           "element_indices", "index_names", "entry_path"]
 
 
 class SubmissionError(ValueError):
@@ -62,14 +64,13 @@ class EntryProblem:
 
 @dataclass(frozen=True)
 class Quantity:
-    """One gradable quantity: its report ``name``, its ``key`` in the JSON layout,
-    whether it exists per layer, the names of its index ``axes``, how it is
+    """One gradable quantity: its ``name`` (its key in a document, in reports and
+    options), whether it exists per layer, the names of its index ``axes``, how it is
     written in ``text`` and ``latex``, and its relative tolerance ``rtol`` for
     rounding carried through earlier values (a fraction of its formula's scale, for
     answers to 4 significant digits)."""
 
     name: str
-    key: str
     per_layer: bool
     axes: tuple
     text: str
@@ -83,37 +84,42 @@ class Quantity:
 # exactly, so this room only covers digits kept on a calculator; every classic mistake
 # moves a value by far more (tests/explain/test_grade_simulated.py holds both to it).
 QUANTITIES = (
-    Quantity("Z", "Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 1e-3),
-    Quantity("A", "A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 1e-3),
-    Quantity("Y_hat", "Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 1e-3),
-    Quantity("losses", "losses", False, ("sample",), "Lᵢ", r"L_i", 1e-3),
-    Quantity("loss", "loss", False, (), "L", r"L", 1e-3),
-    Quantity("dA", "dL_dA", True, ("row", "sample"), "∂Lᵢ/∂A^[l]",
+    Quantity("Z", True, ("row", "sample"), "Z^[l]", r"Z^{[l]}", 1e-3),
+    Quantity("A", True, ("row", "sample"), "A^[l]", r"A^{[l]}", 1e-3),
+    Quantity("Y_hat", False, ("row", "sample"), "Ŷ", r"\hat{Y}", 1e-3),
+    Quantity("probabilities", False, ("row", "sample"), "ŷ = f(A^[L]) (probabilities)",
+             r"\hat{\mathbf{y}}", 1e-3),
+    Quantity("losses", False, ("sample",), "Lᵢ", r"L_i", 1e-3),
+    Quantity("loss", False, (), "L", r"L", 1e-3),
+    Quantity("dA", True, ("row", "sample"), "∂Lᵢ/∂A^[l]",
              r"\partial L_i / \partial A^{[l]}", 1e-3),
-    Quantity("f_prime", "f_prime_Z", True, ("row", "sample"), "f′(Z^[l])",
+    Quantity("f_prime", True, ("row", "sample"), "f′(Z^[l])",
              r"f'(Z^{[l]})", 1e-3),
-    Quantity("dZ", "delta", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 1e-3),
-    Quantity("dW", "dL_dW", True, ("row", "col"), "∂L/∂W^[l]",
+    Quantity("dZ", True, ("row", "sample"), "δ^[l]", r"\delta^{[l]}", 1e-3),
+    Quantity("dW", True, ("row", "col"), "∂L/∂W^[l]",
              r"\partial L / \partial W^{[l]}", 1e-3),
-    Quantity("db", "dL_db", True, ("row",), "∂L/∂b^[l]", r"\partial L / \partial b^{[l]}",
+    Quantity("db", True, ("row",), "∂L/∂b^[l]", r"\partial L / \partial b^{[l]}",
              1e-3),
-    Quantity("dW_i", "dL_dW_per_sample", True, ("sample", "row", "col"), "∂Lᵢ/∂W^[l]",
+    Quantity("dW_i", True, ("sample", "row", "col"), "∂Lᵢ/∂W^[l]",
              r"\partial L_i / \partial W^{[l]}", 1e-3),
-    Quantity("W_new", "W_new", True, ("row", "col"), "W^[l] − α∂L/∂W^[l]",
+    Quantity("W_new", True, ("row", "col"), "W^[l] − α∂L/∂W^[l]",
              r"W^{[l]} - \alpha\,\partial L / \partial W^{[l]}", 1e-3),
-    Quantity("b_new", "b_new", True, ("row",), "b^[l] − α∂L/∂b^[l]",
+    Quantity("b_new", True, ("row",), "b^[l] − α∂L/∂b^[l]",
              r"b^{[l]} - \alpha\,\partial L / \partial b^{[l]}", 1e-3),
 )
 """Every gradable quantity, in the order a hand derivation computes them."""
 
 BY_NAME = {q.name: q for q in QUANTITIES}
+_TOP_NAMES = tuple(q.name for q in QUANTITIES if not q.per_layer)
+_LAYER_NAMES = tuple(q.name for q in QUANTITIES if q.per_layer)
 
 ASKED = ("Z", "A", "losses", "loss", "dA", "f_prime", "dZ", "dW", "db", "W_new", "b_new")
 """The quantities an exercise asks for (``losses`` only when the batch has m > 1)."""
 
-_GIVEN_TOP = ("format", "version", "description", "network", "exercise", "student", "digits",
-              "loss_function", "lr", "m", "step", "A0", "Y")
-_GIVEN_LAYER = ("activation", "W", "b")
+_NOT_ENTRIES = ("format", "version", "kind", "description", "network", "exercise", "student",
+                "digits") + GIVEN_TOP
+"""Top-level keys that hold no gradable entry."""
+_LETTERS = {"row": "j", "sample": "i", "col": "k"}
 
 
 @dataclass(frozen=True)
@@ -142,10 +148,45 @@ def shape(d, q, l=None):
 
 
 def key_value(d, q, l=None):
-    """The derivation's value of ``q`` (layer ``l``) in the canonical nested-list shape."""
+    """The derivation's value of ``q`` (layer ``l``) in the canonical nested-list shape
+    (None where the derivation has none: f′ of a softmax layer, probabilities for a loss
+    on probabilities)."""
     if q.per_layer:
-        return getattr(d.layer(l), q.key)
-    return {"Y_hat": d.Y_hat, "losses": d.losses, "loss": d.loss}[q.name]
+        return getattr(d.layer(l), LAYER_ATTRIBUTES[q.name])
+    return getattr(d, q.name)
+
+
+def entry_path(q, l=None):
+    """Where ``q`` sits in a document: "layers.2.dZ", "loss"."""
+    return f"layers.{l}.{q.name}" if q.per_layer else q.name
+
+
+def position(q, index):
+    """A 0-based ``index`` inside ``q`` as a person reads it, 1-based and named:
+    "j=2,i=1" in a sample matrix, "i=2,j=1,k=3" in the per-sample matrices."""
+    return ",".join(f"{_LETTERS[axis]}={k + 1}" for axis, k in zip(q.axes, index))
+
+
+def layer_entries(document, n_layers, error):
+    """(l, entries) for each layer a document gives under "layers", in the document's
+    order; ``error`` (an exception class) names a malformed "layers" object, a key that
+    is not a layer number 1 … ``n_layers``, or entries that are not an object."""
+    layers = document.get("layers", {})
+    if not isinstance(layers, dict):
+        raise error(f"'layers' must be an object mapping layer numbers (\"1\" … "
+                    f"\"{n_layers}\") to entries, got {type(layers).__name__}")
+    for key, entries in layers.items():
+        try:
+            l = int(key)
+        except (TypeError, ValueError):
+            l = None
+        if l is None or not 1 <= l <= n_layers or str(l) != str(key).strip():
+            raise error(f"'layers' key {key!r} is not a layer of this network; "
+                        f"layers are \"1\" … \"{n_layers}\"")
+        if not isinstance(entries, dict):
+            raise error(f"layer {l}: entries must be an object such as "
+                        f"{{\"dZ\": …}}, got {type(entries).__name__}")
+        yield l, entries
 
 
 def element_indices(dims):
@@ -255,9 +296,11 @@ def _strings(value):
 def _entry(q, l, value, d):
     """The grid of one entry, or an :class:`EntryProblem` when its shape does not fit."""
     dims = shape(d, q, l)
-    where = f"layer {l}: {q.key!r}" if q.per_layer else repr(q.key)
+    where = f"layer {l}: {q.name!r}" if q.per_layer else repr(q.name)
     if value is None:
         return _build(dims, lambda index: None)
+    if key_value(d, q, l) is None:
+        raise SubmissionError(_undefined(q, l, d))
     text = _strings(value)
     if text is not None:
         raise SubmissionError(f"{where} holds the string {json.dumps(text)[:40]}: numbers are "
@@ -277,17 +320,20 @@ def _entry(q, l, value, d):
     return EntryProblem("wrong_shape", f"{where} should be {_describe(q, dims)}, got {got}")
 
 
-def _check_header(submission, d, lr):
-    if submission.get("format", FORMAT) != FORMAT:
-        raise SubmissionError(f"'format' is {submission['format']!r}; an answer file uses "
-                              f"{FORMAT!r} (or omits it)")
-    if submission.get("version", VERSION) != VERSION:
-        raise SubmissionError(f"'version' is {submission['version']!r}; this library reads "
-                              f"version {VERSION}")
-    if submission.get("step", 1) != 1:
-        raise SubmissionError(f"'step' is {submission['step']!r}; grading covers the first "
-                              f"step only")
-    for key, actual in (("lr", lr), ("m", d.m), ("loss_function", d.loss_function)):
+def _undefined(q, l, d):
+    """Why the derivation ``d`` has no ``q`` (layer ``l``), for an error message."""
+    if q.name == "probabilities":
+        return (f"'probabilities' is only computed for a loss on logits (cross_entropy, "
+                f"bce_with_logits); this derivation's loss is {d.loss_function!r}")
+    return (f"layer {l}: {q.name!r} is not defined for a {d.layer(l).activation} layer (its "
+            f"Jacobian is not element-wise); check 'dZ' instead")
+
+
+def _check_header(submission, d):
+    if submission.get("step", d.step) != d.step:
+        raise SubmissionError(f"'step' is {submission['step']!r} but the derivation is step "
+                              f"{d.step}")
+    for key, actual in (("lr", d.lr), ("m", d.m), ("loss_function", d.loss_function)):
         written = submission.get(key)
         if written is None:
             continue
@@ -296,8 +342,8 @@ def _check_header(submission, d, lr):
         else:
             same = _is_number(written) and actual is not None and float(written) == actual
         if not same:
-            raise SubmissionError(f"the answer file says {key} = {_plain(written)} but its "
-                                  f"network has {key} = {actual!r}: is it the answer to "
+            raise SubmissionError(f"the file says {key} = {_plain(written)} but its "
+                                  f"network has {key} = {actual!r}: is it the derivation of "
                                   f"another network?")
 
 
@@ -305,36 +351,47 @@ def _plain(x):
     return repr(float(x)) if isinstance(x, Decimal) else repr(x)
 
 
+def current(submission):
+    """``submission`` upgraded to the current document version (:func:`nn.schema.upgrade`):
+    version 1 names such as ``delta`` read as ``dZ``; SubmissionError for a document of
+    another format or a newer version."""
+    if not isinstance(submission, dict):
+        raise SubmissionError(f"the file must be a JSON object in the document layout, got "
+                              f"{type(submission).__name__}")
+    try:
+        return upgrade(submission, "the file", SubmissionError)
+    except DocumentError as e:
+        raise SubmissionError(str(e)) from None
+
+
 def read_entries(submission, d, problems=None):
     """{(quantity name, layer or None): grid} for every gradable entry of ``submission``
-    (a dict in the derivation's layout; numbers may be Decimals, which keep the digits
-    written).  Unknown keys, missing layers, numbers written as strings and non-finite
-    numbers raise SubmissionError.  An entry of the wrong shape raises too, unless
-    ``problems`` is a dict: then it is recorded there as an :class:`EntryProblem` under
-    its (quantity name, layer) and left out, so it costs that entry and not the file."""
-    if not isinstance(submission, dict):
-        raise SubmissionError(f"an answer file must be a JSON object in the derivation "
-                              f"layout, got {type(submission).__name__}")
-    _check_header(submission, d, d.lr)
-    by_key = {q.key: q for q in QUANTITIES}
+    (a dict in the document layout, any version; numbers may be Decimals, which keep the
+    digits written).  Unknown keys, missing layers, numbers written as strings and
+    non-finite numbers raise SubmissionError, and so do ``step``, ``lr``, ``m`` or
+    ``loss_function`` that disagree with ``d``.  An entry of the wrong shape raises too,
+    unless ``problems`` is a dict: then it is recorded there as an :class:`EntryProblem`
+    under its (quantity name, layer) and left out, so it costs that entry and not the
+    file."""
+    submission = current(submission)
+    _check_header(submission, d)
     entries = {}
     for key, value in submission.items():
-        if key in _GIVEN_TOP or key == "layers":
+        if key in _NOT_ENTRIES or key == "layers":
             continue
-        q = by_key.get(key)
+        q = BY_NAME.get(key)
         if q is None or q.per_layer:
             raise SubmissionError(f"unknown key {key!r} at the top level; known keys: "
-                                  f"{', '.join(_GIVEN_TOP + ('Y_hat', 'losses', 'loss'))}, "
-                                  f"layers")
+                                  f"{', '.join(_NOT_ENTRIES + _TOP_NAMES)}, layers")
         _keep(entries, problems, (q.name, None), _entry(q, None, value, d))
     for l, given in layer_entries(submission, len(d.layers), SubmissionError):
         for key, value in given.items():
-            if key in _GIVEN_LAYER:
+            if key in GIVEN_LAYER:
                 continue
-            q = by_key.get(key)
+            q = BY_NAME.get(key)
             if q is None or not q.per_layer:
                 raise SubmissionError(f"layer {l}: unknown key {key!r}; known keys: "
-                                      f"{', '.join(q.key for q in QUANTITIES if q.per_layer)}")
+                                      f"{', '.join(GIVEN_LAYER + _LAYER_NAMES)}")
             if q.name in ("W_new", "b_new") and d.lr is None:
                 raise SubmissionError(f"layer {l}: {key!r} given but the network has no "
                                       f"learning rate")
@@ -378,9 +435,9 @@ def answer_form(d, header, names=ASKED, fill=None):
         dims = shape(d, q, l)
         value = _build(dims, lambda index: fill(q, l, index) if fill else None)
         if q.per_layer:
-            layers.setdefault(str(l), {})[q.key] = value
+            layers.setdefault(str(l), {})[q.name] = value
         else:
-            form[q.key] = value
+            form[q.name] = value
     form["layers"] = dict(sorted(layers.items(), key=lambda kv: int(kv[0])))
     return form
 

@@ -20,7 +20,6 @@ from autograd.check import format_table
 from ..activations import ACTIVATIONS
 from ..losses import LOSSES
 from .derivation import Derivation
-from .schema import column
 
 __all__ = ["render", "to_text", "to_markdown", "to_latex", "to_json", "FORMATS"]
 
@@ -57,97 +56,121 @@ def _latex_number(x, digits):
 
 
 # --- what to show, in order: (text symbol, LaTeX symbol, LaTeX formula, value, columns) ---
-# ``columns`` names the column index (nn.explain.schema.column): "i" for samples, "k" for
-# inputs, None for a vector drawn as one column.
+# ``columns`` names what a table's columns count: samples i (a sample matrix, as the
+# quantities with a "sample" axis in nn.explain.quantities), inputs k (a weight matrix), or
+# None for a vector drawn as one column.
+_SAMPLES, _INPUTS = "i", "k"
+
 
 def _entries(d):
     """Sections of (title, [entry, …]); each entry (text, latex, formula, matrix, columns).
     A section with nothing to tabulate has one line of text instead of its entries."""
-    L = len(d.layers)
-    forward = [("A^[0] = X", r"\mathbf{A}^{[0]}", r"\mathbf{X}", d.A0, column("A0"))]
+    sections = [("Forward pass", _forward(d)), ("Loss", _loss(d)),
+                ("Backward pass", [entry for layer in reversed(d.layers)
+                                   for entry in _backward(d, layer)])]
+    if d.lr is None:
+        return sections + [("Update", NO_UPDATE)]
+    return sections + [(f"Update (gradient descent, α = {d.lr:g})",
+                        [entry for layer in reversed(d.layers) for entry in _update(layer)])]
+
+
+def _forward(d):
+    """A^[0], then W^[l], b^[l], Z^[l] and A^[l] for l = 1 … L."""
+    forward = [("A^[0] = X", r"\mathbf{A}^{[0]}", r"\mathbf{X}", d.A0, _SAMPLES)]
     for layer in d.layers:
         l = layer.l
         f = layer.activation
         forward += [
-            (f"W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}", None, layer.W, column("W")),
+            (f"W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}", None, layer.W, _INPUTS),
             (f"b^[{l}]", rf"\mathbf{{b}}^{{[{l}]}}", None, _column(layer.b), None),
             (f"Z^[{l}] = W^[{l}] A^[{l - 1}] + b^[{l}]", rf"\mathbf{{Z}}^{{[{l}]}}",
              rf"\mathbf{{W}}^{{[{l}]}}\mathbf{{A}}^{{[{l - 1}]}} + \mathbf{{b}}^{{[{l}]}}",
-             layer.Z, column("Z")),
+             layer.Z, _SAMPLES),
             (f"A^[{l}] = {f}(Z^[{l}])", rf"\mathbf{{A}}^{{[{l}]}}",
-             _latex_activation(f, rf"\mathbf{{Z}}^{{[{l}]}}"), layer.A, column("A")),
+             _latex_activation(f, rf"\mathbf{{Z}}^{{[{l}]}}"), layer.A, _SAMPLES),
         ]
+    return forward
+
+
+def _loss(d):
+    """Ŷ (and the probabilities, for a loss on logits), Y, each Lᵢ and L."""
+    L = len(d.layers)
     if d.probabilities is None:
-        loss = [(f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat, column("Y_hat"))]
+        loss = [(f"Ŷ = A^[{L}]", r"\hat{\mathbf{Y}}", rf"\mathbf{{A}}^{{[{L}]}}", d.Y_hat,
+                 _SAMPLES)]
     else:
         f = LOSSES[d.loss_function].applies   # the activation the loss on logits applies
-        loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, column("Y_hat")),
+        loss = [(f"A^[{L}] (logits)", rf"\mathbf{{A}}^{{[{L}]}}", None, d.Y_hat, _SAMPLES),
                 (f"Ŷ = {f}(A^[{L}]) (probabilities)", r"\hat{\mathbf{Y}}",
-                 _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, column("probabilities"))]
-    loss.append(_targets(d))
-    loss += [
-        (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], column("losses")),
+                 _latex_activation(f, rf"\mathbf{{A}}^{{[{L}]}}"), d.probabilities, _SAMPLES)]
+    return loss + [
+        _targets(d),
+        (f"Lᵢ ({d.loss_function})", r"L_i", None, [d.losses], _SAMPLES),
         ("L = (1/m) Σᵢ Lᵢ", "L", r"\frac{1}{m}\sum_i L_i", [[d.loss]], None),
     ]
-    backward = []
-    for layer in reversed(d.layers):
-        l = layer.l
-        if l == L:
-            delta_formula = (rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}"
-                             rf" \odot f'(\mathbf{{Z}}^{{[{l}]}})")
-            dA_text = f"∂Lᵢ/∂A^[{l}]"
-            dA_formula = None
-        else:
-            delta_formula = (rf"\left((\mathbf{{W}}^{{[{l + 1}]}})^\top \delta^{{[{l + 1}]}}"
-                             rf"\right) \odot f'(\mathbf{{Z}}^{{[{l}]}})")
-            dA_text = f"∂Lᵢ/∂A^[{l}] = (W^[{l + 1}])ᵀ δ^[{l + 1}]"
-            dA_formula = rf"(\mathbf{{W}}^{{[{l + 1}]}})^\top \delta^{{[{l + 1}]}}"
-        backward += [
-            (dA_text, rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}", dA_formula,
-             layer.dL_dA, column("dL_dA")),
-        ]
-        if layer.f_prime_Z is not None:
-            backward.append((f"f'(Z^[{l}]) ({layer.activation}')", rf"f'(\mathbf{{Z}}^{{[{l}]}})",
-                             None, layer.f_prime_Z, column("f_prime_Z")))
-        else:
-            # softmax: a_j depends on every z_k, so δ = Jᵀ ∂L/∂A with J = diag(a) − a aᵀ.
-            delta_formula = (rf"\left(\mathrm{{diag}}(\mathbf{{a}}) - \mathbf{{a}}\mathbf{{a}}^\top"
-                             rf"\right) \frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}")
-        backward += [
-            (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]" + ("" if layer.f_prime_Z is not None
-                                          else f" = (diag(a) − a aᵀ) ∂Lᵢ/∂A^[{l}], per sample"),
-             rf"\delta^{{[{l}]}}", delta_formula, layer.delta, column("delta")),
-            (f"∂L/∂W^[{l}] = (1/m) δ^[{l}] (A^[{l - 1}])ᵀ",
-             rf"\frac{{\partial L}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
-             rf"\frac{{1}}{{m}}\delta^{{[{l}]}}(\mathbf{{A}}^{{[{l - 1}]}})^\top",
-             layer.dL_dW, column("dL_dW")),
-            (f"∂L/∂b^[{l}] = (1/m) Σᵢ δ^[{l}]",
-             rf"\frac{{\partial L}}{{\partial \mathbf{{b}}^{{[{l}]}}}}",
-             rf"\frac{{1}}{{m}}\sum_i \delta^{{[{l}]}}", _column(layer.dL_db), None),
-        ]
-        if d.m > 1:
-            backward += [
-                (f"∂L{_sub(i)}/∂W^[{l}] (sample {i})",
-                 rf"\frac{{\partial L_{{{i}}}}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
-                 None, matrix, column("dL_dW"))
-                for i, matrix in enumerate(layer.dL_dW_per_sample, 1)]
-    sections = [("Forward pass", forward), ("Loss", loss), ("Backward pass", backward)]
-    if d.lr is not None:
-        update = []
-        for layer in reversed(d.layers):
-            l = layer.l
-            update += [
-                (f"W^[{l}] − α ∂L/∂W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}_{{\text{{new}}}}",
-                 rf"\mathbf{{W}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
-                 rf"{{\partial \mathbf{{W}}^{{[{l}]}}}}", layer.W_new, column("W_new")),
-                (f"b^[{l}] − α ∂L/∂b^[{l}]", rf"\mathbf{{b}}^{{[{l}]}}_{{\text{{new}}}}",
-                 rf"\mathbf{{b}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
-                 rf"{{\partial \mathbf{{b}}^{{[{l}]}}}}", _column(layer.b_new), None),
-            ]
-        sections.append((f"Update (gradient descent, α = {d.lr:g})", update))
+
+
+def _delta_formulas(d, layer):
+    """(∂Lᵢ/∂A text, its LaTeX formula, δ's LaTeX formula) of ``layer``: from the loss at
+    the output layer, through W^[l+1] below it, through softmax's Jacobian."""
+    l = layer.l
+    if l == len(d.layers):
+        dA_text, dA_formula = f"∂Lᵢ/∂A^[{l}]", None
+        delta = (rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}"
+                 rf" \odot f'(\mathbf{{Z}}^{{[{l}]}})")
     else:
-        sections.append(("Update", NO_UPDATE))
-    return sections
+        dA_text = f"∂Lᵢ/∂A^[{l}] = (W^[{l + 1}])ᵀ δ^[{l + 1}]"
+        dA_formula = rf"(\mathbf{{W}}^{{[{l + 1}]}})^\top \delta^{{[{l + 1}]}}"
+        delta = (rf"\left((\mathbf{{W}}^{{[{l + 1}]}})^\top \delta^{{[{l + 1}]}}"
+                 rf"\right) \odot f'(\mathbf{{Z}}^{{[{l}]}})")
+    if layer.f_prime_Z is None:
+        # softmax: a_j depends on every z_k, so δ = Jᵀ ∂L/∂A with J = diag(a) − a aᵀ.
+        delta = (rf"\left(\mathrm{{diag}}(\mathbf{{a}}) - \mathbf{{a}}\mathbf{{a}}^\top"
+                 rf"\right) \frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}")
+    return dA_text, dA_formula, delta
+
+
+def _backward(d, layer):
+    """∂Lᵢ/∂A^[l], f′(Z^[l]), δ^[l], ∂L/∂W^[l], ∂L/∂b^[l] (and ∂Lᵢ/∂W^[l] per sample)."""
+    l = layer.l
+    dA_text, dA_formula, delta_formula = _delta_formulas(d, layer)
+    backward = [(dA_text, rf"\frac{{\partial L_i}}{{\partial \mathbf{{A}}^{{[{l}]}}}}",
+                 dA_formula, layer.dL_dA, _SAMPLES)]
+    if layer.f_prime_Z is not None:
+        backward.append((f"f'(Z^[{l}]) ({layer.activation}')",
+                         rf"f'(\mathbf{{Z}}^{{[{l}]}})", None, layer.f_prime_Z, _SAMPLES))
+    backward += [
+        (f"δ^[{l}] = ∂Lᵢ/∂Z^[{l}]" + ("" if layer.f_prime_Z is not None
+                                      else f" = (diag(a) − a aᵀ) ∂Lᵢ/∂A^[{l}], per sample"),
+         rf"\delta^{{[{l}]}}", delta_formula, layer.delta, _SAMPLES),
+        (f"∂L/∂W^[{l}] = (1/m) δ^[{l}] (A^[{l - 1}])ᵀ",
+         rf"\frac{{\partial L}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
+         rf"\frac{{1}}{{m}}\delta^{{[{l}]}}(\mathbf{{A}}^{{[{l - 1}]}})^\top",
+         layer.dL_dW, _INPUTS),
+        (f"∂L/∂b^[{l}] = (1/m) Σᵢ δ^[{l}]",
+         rf"\frac{{\partial L}}{{\partial \mathbf{{b}}^{{[{l}]}}}}",
+         rf"\frac{{1}}{{m}}\sum_i \delta^{{[{l}]}}", _column(layer.dL_db), None),
+    ]
+    if d.m > 1:
+        backward += [
+            (f"∂L{_sub(i)}/∂W^[{l}] (sample {i})",
+             rf"\frac{{\partial L_{{{i}}}}}{{\partial \mathbf{{W}}^{{[{l}]}}}}",
+             None, matrix, _INPUTS)
+            for i, matrix in enumerate(layer.dL_dW_per_sample, 1)]
+    return backward
+
+
+def _update(layer):
+    """W^[l] − α ∂L/∂W^[l] and b^[l] − α ∂L/∂b^[l]."""
+    l = layer.l
+    return [
+        (f"W^[{l}] − α ∂L/∂W^[{l}]", rf"\mathbf{{W}}^{{[{l}]}}_{{\text{{new}}}}",
+         rf"\mathbf{{W}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
+         rf"{{\partial \mathbf{{W}}^{{[{l}]}}}}", layer.W_new, _INPUTS),
+        (f"b^[{l}] − α ∂L/∂b^[{l}]", rf"\mathbf{{b}}^{{[{l}]}}_{{\text{{new}}}}",
+         rf"\mathbf{{b}}^{{[{l}]}} - \alpha \frac{{\partial L}}"
+         rf"{{\partial \mathbf{{b}}^{{[{l}]}}}}", _column(layer.b_new), None),
+    ]
 
 
 def _targets(d):
@@ -157,10 +180,10 @@ def _targets(d):
                else getattr(y, "data", y) for y in d.Y]
     if all(isinstance(y, list) for y in targets):
         return ("Y (targets)", r"\mathbf{Y}", None, [list(row) for row in zip(*targets)],
-                column("Y_hat"))
+                _SAMPLES)
     if d.sizes[-1] > 1:
-        return ("Y (class indices c, 0-based)", r"\mathbf{c}", None, [targets], column("Y_hat"))
-    return ("Y (targets)", r"\mathbf{Y}", None, [targets], column("Y_hat"))
+        return ("Y (class indices c, 0-based)", r"\mathbf{c}", None, [targets], _SAMPLES)
+    return ("Y (targets)", r"\mathbf{Y}", None, [targets], _SAMPLES)
 
 
 def _latex_activation(name, argument):

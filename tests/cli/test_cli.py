@@ -118,11 +118,11 @@ def test_json_output_matches_the_hand_formulas_to_1e_9():
     assert d["Y_hat"][0][0] == pytest.approx(Y_HAT, abs=1e-9)
     assert d["loss"] == pytest.approx(LOSS, abs=1e-9)
     layers = d["layers"]
-    assert layers["3"]["delta"][0][0] == pytest.approx(DELTA3, abs=1e-9)
+    assert layers["3"]["dZ"][0][0] == pytest.approx(DELTA3, abs=1e-9)
     assert layers["3"]["W_new"][0] == pytest.approx(W3_NEW, abs=1e-9)
     assert layers["3"]["b_new"] == pytest.approx([B3[0] - ALPHA * DELTA3], abs=1e-9)
-    assert [r[0] for r in layers["2"]["delta"]] == pytest.approx(DELTA2, abs=1e-9)
-    assert [r[0] for r in layers["1"]["delta"]] == pytest.approx(DELTA1, abs=1e-9)
+    assert [r[0] for r in layers["2"]["dZ"]] == pytest.approx(DELTA2, abs=1e-9)
+    assert [r[0] for r in layers["1"]["dZ"]] == pytest.approx(DELTA1, abs=1e-9)
     assert flat(layers["1"]["W_new"]) == pytest.approx(flat(W1_NEW), abs=1e-9)
     assert layers["1"]["b_new"] == pytest.approx(B1_NEW, abs=1e-9)
     assert d["lr"] == ALPHA and d["m"] == 1 and d["step"] == 1
@@ -199,7 +199,7 @@ def test_first_seed_by_bare_example_name_keeps_the_tiny_gradient():
     # C = (σ(50) − 0)², ∂C/∂w = 2σ(50)·σ(50)σ(−50)·62.5 ≈ 2.4109e-20, not 0.
     s, s_minus = sigmoid(50.0), math.exp(-50.0) / (1.0 + math.exp(-50.0))
     expected = 2 * s * (s * s_minus) * 62.5
-    assert d["layers"]["2"]["dL_dW"][0][0] == pytest.approx(expected, rel=1e-9)
+    assert d["layers"]["2"]["dW"][0][0] == pytest.approx(expected, rel=1e-9)
     assert expected == pytest.approx(2.4109e-20, rel=1e-4)
     text = backprop("explain", "--network", "saturated_111.json").stdout
     assert "Network: example saturated_111" in text
@@ -218,9 +218,9 @@ def test_network_file_with_a_mini_batch(tmp_path):
     errors = [z[0] - 0.0, z[1] - 1.0]                     # δᵢ = ŷᵢ − yᵢ for ½(ŷ − y)²
     assert d["m"] == 2
     assert d["loss"] == pytest.approx((0.5 * errors[0] ** 2 + 0.5 * errors[1] ** 2) / 2)
-    assert d["layers"]["1"]["delta"] == [pytest.approx(errors)]
+    assert d["layers"]["1"]["dZ"] == [pytest.approx(errors)]
     dW = [(errors[0] * 1.0 + errors[1] * 3.0) / 2, (errors[0] * 2.0 + errors[1] * 1.0) / 2]
-    assert d["layers"]["1"]["dL_dW"][0] == pytest.approx(dW)
+    assert d["layers"]["1"]["dW"][0] == pytest.approx(dW)
 
 
 def test_a_network_file_without_lr_shows_no_update(tmp_path):
@@ -309,13 +309,13 @@ def test_check_accepts_our_own_json(tmp_path):
 def test_check_reports_an_edited_entry_with_both_values(tmp_path):
     d = json.loads(backprop("explain", "--format", "json").stdout)
     wrong = copy.deepcopy(d)
-    wrong["layers"]["3"]["delta"][0][0] = -0.25
+    wrong["layers"]["3"]["dZ"][0][0] = -0.25
     path = tmp_path / "wrong.json"
     path.write_text(json.dumps(wrong))
     result = backprop("explain", "--check", path)
     assert result.returncode == 1, result.stdout + result.stderr
     rows = [line for line in result.stdout.splitlines() if line.startswith("layers.")]
-    assert len(rows) == 1 and rows[0].startswith("layers.3.delta[j=1,i=1]")
+    assert len(rows) == 1 and rows[0].startswith("layers.3.dZ[j=1,i=1]")
     hand, library = (float(v) for v in rows[0].split()[1:3])
     assert hand == -0.25 and library == pytest.approx(DELTA3, rel=1e-9)
     assert "1 of " in result.stdout
@@ -453,7 +453,7 @@ def test_bad_hand_files(tmp_path):
     path.write_text(json.dumps({"layers": {"4": {"delta": 1.0}}}))
     one_error_line(backprop("explain", "--check", path), "hand.json", "'4'")
     path.write_text(json.dumps({"layers": {"1": {"W": [[0.1, 0.2, 0.3]]}}}))
-    one_error_line(backprop("explain", "--check", path), "layer 1", "'W'", "2 × 2")
+    one_error_line(backprop("explain", "--check", path), "layer 1", "'W' is", "another network")
     path.write_text("[1, 2]")
     one_error_line(backprop("explain", "--check", path), "JSON object")
 

@@ -173,7 +173,7 @@ class Student:
                         return sum(W[l][j][r] * delta[l + 1][r][i] for r in range(n))
                     return sum(W[l][r][j] * delta[l + 1][r][i]
                                for r in range(ex.sizes[l + 1]))
-            layers[str(l)]["dL_dA"], dA = self._grid(n, m, d_a)
+            layers[str(l)]["dA"], dA = self._grid(n, m, d_a)
 
             def slope(j, i):
                 a = A[l][j][i]
@@ -182,7 +182,7 @@ class Student:
                 if self._slipping("sigma_minus_typo", "f_prime", l):
                     return a - (1 - a)
                 return f_a(a) if "f_from_A" in self.style else f_z(Z[l][j][i])
-            layers[str(l)]["f_prime_Z"], fp = self._grid(n, m, slope)
+            layers[str(l)]["f_prime"], fp = self._grid(n, m, slope)
 
             def d_z(j, i):
                 if self._slipping("missing_activation_derivative", "dZ", l):
@@ -190,7 +190,7 @@ class Student:
                 if l == L and "bce_shortcut" in self.style and ex.loss == "bce":
                     return A[L][j][i] - ex.targets[i]
                 return dA[j][i] * fp[j][i]
-            layers[str(l)]["delta"], delta[l] = self._grid(n, m, d_z)
+            layers[str(l)]["dZ"], delta[l] = self._grid(n, m, d_z)
 
             def d_w(j, k):
                 source = A[l - 1]
@@ -198,9 +198,9 @@ class Student:
                     source = A[l]
                 scale = 1 if self._slipping("missing_batch_mean", "dW", l) else 1 / m
                 return scale * sum(delta[l][j][i] * source[k][i] for i in range(m))
-            layers[str(l)]["dL_dW"], dW = self._grid(n, ex.sizes[l - 1], d_w)
+            layers[str(l)]["dW"], dW = self._grid(n, ex.sizes[l - 1], d_w)
             db_w, db = self._grid(n, 1, lambda j, _: sum(delta[l][j][i] for i in range(m)) / m)
-            layers[str(l)]["dL_db"] = [row[0] for row in db_w]
+            layers[str(l)]["db"] = [row[0] for row in db_w]
 
             def step(theta, gradient):
                 if self._slipping("update_sign", "W_new", l):

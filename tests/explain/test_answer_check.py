@@ -81,7 +81,7 @@ def test_no_key_value_and_no_verdict_in_a_wrong_files_report(course, tmp_path):
     equals the report of the same file with every number changed (no oracle)."""
     document = filled(course, "ben", slip=("update_sign", 1))
     document["layers"]["1"]["Z"][0][0] = None
-    document["layers"]["2"]["dL_dW"] = [[1.5, 2.5]]   # may be a wrong shape
+    document["layers"]["2"]["dW"] = [[1.5, 2.5]]   # may be a wrong shape
     report = check(write(tmp_path, document)).stdout
     assert not [k for k in key_numbers(course, "ben") if k in report]
     words = report.replace(str(tmp_path), "FILE").lower()

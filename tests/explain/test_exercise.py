@@ -95,8 +95,8 @@ def test_blank_answer_file_has_every_asked_entry_null_and_the_key_fills_them():
         layer_blank = blank["layers"][str(l)] if q.per_layer else blank
         layer_key = key["layers"][str(l)] if q.per_layer else key
         count = len(element_indices(shape(d, q, l)))
-        assert json.dumps(layer_blank[q.key]).count("null") == count
-        assert "null" not in json.dumps(layer_key[q.key])
+        assert json.dumps(layer_blank[q.name]).count("null") == count
+        assert "null" not in json.dumps(layer_key[q.name])
     assert blank["network"] == key["network"] == ex.network()
     assert grade(d, key, questions=ASKED).all_correct
     assert {e.verdict for e in grade(d, blank, questions=ASKED).entries} == {"missing"}

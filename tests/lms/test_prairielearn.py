@@ -63,7 +63,7 @@ def typed_answers(answers):
                 walk(name, layer, v, index + (i,))
         elif value is not None:
             typed[cell_name(name, layer, index)] = str(value)
-    by_key = {q.key: q for q in BY_NAME.values()}
+    by_key = BY_NAME
     for key, value in answers.items():
         if key == "layers":
             for l, entries in value.items():

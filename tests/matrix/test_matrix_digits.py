@@ -107,7 +107,7 @@ def test_explain_engine_matrix_prints_the_graphs_numbers():
     for ds, dm in zip(s, m) if isinstance(s, list) else [(s, m)]:
         assert ds["loss"] == pytest.approx(dm["loss"], rel=1e-12)
         for l, layer in ds["layers"].items():
-            for key in ("Z", "A", "delta", "dL_dW", "dL_db", "W_new", "b_new"):
+            for key in ("Z", "A", "dZ", "dW", "db", "W_new", "b_new"):
                 assert np.allclose(layer[key], dm["layers"][l][key], rtol=1e-12, atol=0), key
 
 

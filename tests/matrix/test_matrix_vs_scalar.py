@@ -49,17 +49,17 @@ def magnitudes(d):
         t = {k: np.abs(np.asarray(v, dtype=float)) for k, v in d["layers"][l].items()
              if k != "activation" and v is not None}
         sizes = {"Z": t["W"] @ A_prev + t["b"][:, None],
-                 "dL_dW": t["delta"] @ A_prev.T / A_prev.shape[1],
-                 "dL_db": t["delta"].mean(axis=1)}
+                 "dW": t["dZ"] @ A_prev.T / A_prev.shape[1],
+                 "db": t["dZ"].mean(axis=1)}
         if i + 1 < len(names):
             after = {k: np.abs(np.asarray(v, dtype=float))
                      for k, v in d["layers"][names[i + 1]].items()
                      if k != "activation" and v is not None}
-            sizes["dL_dA"] = after["W"].T @ after["delta"]
-            sizes["delta"] = sizes["dL_dA"] * t["f_prime_Z"]
+            sizes["dA"] = after["W"].T @ after["dZ"]
+            sizes["dZ"] = sizes["dA"] * t["f_prime"]
         if "W_new" in t:
-            sizes["W_new"] = t["W"] + d["lr"] * t["dL_dW"]
-            sizes["b_new"] = t["b"] + d["lr"] * t["dL_db"]
+            sizes["W_new"] = t["W"] + d["lr"] * t["dW"]
+            sizes["b_new"] = t["b"] + d["lr"] * t["db"]
         layers[l] = {k: max(np.max(v), np.max(t[k])) for k, v in sizes.items()}
         A_prev = t["A"]
     return a["losses"].mean(), layers

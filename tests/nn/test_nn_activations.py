@@ -142,7 +142,7 @@ def test_softmax_layer_with_categorical_cross_entropy_gives_yhat_minus_onehot():
         assert ours == pytest.approx(ref, rel=1e-12)
     for ours, ref in zip(d.layers, reference.layers):
         assert ours.dL_dW == [pytest.approx(row, rel=1e-12, abs=1e-15) for row in ref.dL_dW]
-    assert d.layers[-1].f_prime_Z is None and d.to_dict()["layers"]["2"]["f_prime_Z"] is None
+    assert d.layers[-1].f_prime_Z is None and d.to_dict()["layers"]["2"]["f_prime"] is None
     assert "(diag(a) − a aᵀ)" in render(d)
     assert r"\mathrm{softmax}(\mathbf{Z}^{[2]})" in render(d, "latex")
 
