@@ -41,7 +41,7 @@ import math
 from autograd import Value, grad
 
 from ..activations import ACTIVATIONS, activate
-from ..losses import PROBABILITIES, get_loss
+from ..losses import LOSSES, get_loss
 from .quantities import at
 
 __all__ = ["OwnValues", "activation_value", "activation_slope"]
@@ -250,7 +250,7 @@ def _y_hat(w, l, index):
 def _probabilities(w, l, index):
     """ŷ_ji = f(A^[L])_ji for a loss on logits (f = softmax or σ of the student's Ŷ)."""
     j, i = index
-    name = PROBABILITIES[w.d.loss_function]
+    name = LOSSES[w.d.loss_function].applies
     logits = [w.value("A", w.L, (r, i)) for r in range(len(w.W[-1]))]
 
     def probability(numbers):
