@@ -39,7 +39,7 @@ from autograd.formula.matrix import shape_text
 from autograd.formula.tree import Binary, Call, Name, Partial, layer_text, names, to_text, walk
 from autograd.value import Value
 
-from ..activations import ACTIVATIONS
+from ..activations import ACTIVATIONS, ELEMENTWISE
 from ..layers import MLP
 from ..losses import LOSSES, ONE_OUTPUT
 from .derivation import explain_step
@@ -231,10 +231,9 @@ def quantity_text(target):
 
 def _hidden_activations(statement, given):
     if given is not None:
-        if given not in ACTIVATIONS or not ACTIVATIONS[given].elementwise:
+        if given not in ELEMENTWISE:
             raise ValueError(f"check_layer_formula(): activation must be an element-wise "
-                             f"activation ({', '.join(a for a in ACTIVATIONS if a != 'softmax')})"
-                             f", got {given!r}")
+                             f"activation ({', '.join(ELEMENTWISE)}), got {given!r}")
         return (given,)
     implied = set()
     for node in walk(statement.rhs):
