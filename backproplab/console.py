@@ -10,7 +10,6 @@ job), it stays ignored.
 
 import os
 import signal
-import sys
 
 _state = {"loaded": False}
 
@@ -27,13 +26,10 @@ if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
     signal.signal(signal.SIGINT, _on_sigint)
 
 
-INTERRUPTED = 130
-
-
 def main():
     """Run the ``backprop`` command line; return its exit status (an interrupted run ends
     here, with status 130)."""
-    from nn.cli.main import main as run
+    from nn.cli.main import INTERRUPTED, finish, main as run
 
     try:
         _state["loaded"] = True
@@ -41,19 +37,4 @@ def main():
     except KeyboardInterrupt:   # between loading and the command's own handler
         os.write(2, b"backprop: interrupted\n")
         status = INTERRUPTED
-    if status == INTERRUPTED:
-        _end_interrupted()
-    return status
-
-
-def _end_interrupted():
-    # Python 3.11 ends a process whose Ctrl-C landed inside exec() of a string (dataclasses
-    # build their methods so, on a lazy import) by SIGINT, status -2, even though the
-    # command caught it and said so; ending here keeps the status 130.  Every file is
-    # written atomically, so nothing is left to finish.
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):   # a closed pipe: nothing more can be said there
-            pass
-    os._exit(INTERRUPTED)
+    return finish(status)

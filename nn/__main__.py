@@ -3,6 +3,6 @@ lists every command, ``python -m nn --help`` describes each."""
 
 import sys
 
-from backproplab.console import main
+from .cli.main import finish, main
 
-sys.exit(main())
+sys.exit(finish(main()))

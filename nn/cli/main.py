@@ -441,4 +441,24 @@ def main(argv=None):
     except KeyboardInterrupt:
         # Every file is written atomically, so an interrupted run leaves none half-written.
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
+
+
+INTERRUPTED = 130
+"""The exit status of a command stopped by Ctrl-C."""
+
+
+def finish(status):
+    """``status``, for the process to exit with; an interrupted run (:data:`INTERRUPTED`)
+    ends here, at once, with that status."""
+    if status != INTERRUPTED:
+        return status
+    # Python 3.11 ends a process whose Ctrl-C landed inside exec() of a string (dataclasses
+    # build their methods so, on a lazy import) by SIGINT, status -2, although the command
+    # caught it and said so.  Every file is written atomically: nothing is left to finish.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe: nothing more can be said there
+            pass
+    os._exit(INTERRUPTED)

@@ -71,7 +71,6 @@ def test_an_interrupt_inside_exec_of_a_string_still_ends_with_status_130(tmp_pat
         "        print('backprop: interrupted', file=sys.stderr)\n"
         "        return 130\n"
         "sys.modules['nn.cli.main'].main = interrupted\n"
-        "sys.modules['nn.cli'].main = interrupted\n"
         + ("from backproplab.console import main\nsys.exit(main())\n"
            if way_in == "backproplab.console" else
            "runpy.run_module('nn', run_name='__main__')\n"))
