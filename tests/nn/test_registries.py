@@ -335,8 +335,8 @@ def test_loss_on_worksheets_formula_questions_grading_and_mistakes(name):
     if record.half is not None:   # a squared error without (or with) the ½ it has is named
         L = str(len(d.layers))
         slipped = json.loads(json.dumps(key))
-        slipped["layers"][L]["dL_dA"] = [[v * (2.0 if record.half else 0.5) for v in row]
-                                         for row in key["layers"][L]["dL_dA"]]
+        slipped["layers"][L]["dA"] = [[v * (2.0 if record.half else 0.5) for v in row]
+                                      for row in key["layers"][L]["dA"]]
         codes = {e.diagnosis for e in grade(d, slipped, questions=ASKED).entries
                  if e.quantity == "dA" and e.verdict == "wrong"}
         assert codes == {"missing_half" if record.half else "extra_half"}
