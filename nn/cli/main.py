@@ -28,7 +28,6 @@ import textwrap
 from importlib import metadata, resources
 from pathlib import Path
 
-from autograd import Value
 from autograd.errors import NumericalError
 from autograd.viz import PictureTooLargeError, RendererNotFoundError, RenderError, draw_dot
 from autograd.viz.draw import AUTO_COLLAPSE_VALUES
@@ -49,7 +48,7 @@ from ..explain.check import HandFileError, compare
 from ..explain.example_files import documents, examples
 from ..explain.render import FORMATS, render
 from ..explain.steps import ExplainError, ExplainRequest, explain_network
-from ..losses import LOSSES, get_loss
+from ..losses import LOSSES
 from ..explain.network_file import NetworkFileError, network_from_dict
 from .._checks import one_line
 from ..jsonfile import read_json
@@ -137,21 +136,6 @@ def list_examples(out=None):
 
 # --- explain ------------------------------------------------------------------------------
 
-def _loss_node(model, X, Y, loss):
-    """The batch loss L as a Value, after backward (so a drawing shows every gradient),
-    and the predictions ŷ (a drawing shows those L does not read, as BCE after a sigmoid
-    reads z^[L], as side outputs)."""
-    # Labelled inputs, so the drawing names every leaf: x_k, or x^(i)_k in a batch.
-    sample = (lambda i: "") if len(X) == 1 else (lambda i: f"^({i})")
-    predictions = [model([Value(v, label=f"x{sample(i)}_{k}") for k, v in enumerate(x, 1)])
-                   for i, x in enumerate(X, 1)]
-    loss_fn = get_loss(loss)
-    node = loss_fn(predictions[0], Y[0]) if len(X) == 1 else loss_fn(predictions, Y)
-    node.label = "L"
-    node.backward()
-    return node, [a for p in predictions for a in (p if isinstance(p, list) else [p])]
-
-
 GRAPHVIZ_HINT = ("it needs Graphviz to lay out pictures: pip install pygraphviz (its wheels "
                  "bundle Graphviz; backproplab's 'plots' extra has it) or install the system "
                  "package graphviz")
@@ -204,15 +188,14 @@ def _render_steps(derivations, format, digits):
 
 
 def _write_pictures(args, result, shown):
-    model, X, Y, loss, lr = result.model, result.X, result.Y, result.loss, result.lr
     if args.graph:
-        loss_node, predictions = _loss_node(model, X, Y, loss)
+        loss_node, predictions = result.loss_graph()
         picture = draw_dot(loss_node, collapse=_collapse(args.collapse),
-                           title=f"{shown}: loss {loss}, step 1", side_outputs=predictions)
+                           title=f"{shown}: loss {result.loss}, step 1", side_outputs=predictions)
         _write_picture(picture, args.graph, "computation graph",
                        "draw it one box per layer (--collapse layer) or with fewer samples")
     if args.diagram:
-        _write_picture(draw_network(model, x=X[0]), args.diagram, "network diagram",
+        _write_picture(draw_network(result.model, x=result.X[0]), args.diagram, "network diagram",
                        "explain a smaller network")
     if args.html:
         _write_page(args.html, result, shown)

@@ -85,6 +85,26 @@ class Explained:
         """0, or 1 when a checked hand document differs from the library somewhere."""
         return int(any(differs for _, _, differs in self.checks))
 
+    def loss_graph(self):
+        """(L, ŷ): the batch loss L of the network as given (step 1) as a Value, after
+        backward, so a drawing shows every gradient, and the predictions ŷ (a drawing shows
+        those L does not read, as BCE after a sigmoid reads z^[L], as side outputs).  The
+        inputs are labelled x_k, or x^(i)_k in a batch."""
+        from autograd import Value
+
+        from ..losses import get_loss
+
+        X, Y = self.X, self.Y
+        sample = (lambda i: "") if len(X) == 1 else (lambda i: f"^({i})")
+        predictions = [self.model([Value(v, label=f"x{sample(i)}_{k}")
+                                   for k, v in enumerate(x, 1)])
+                       for i, x in enumerate(X, 1)]
+        loss_fn = get_loss(self.loss)
+        node = loss_fn(predictions[0], Y[0]) if len(X) == 1 else loss_fn(predictions, Y)
+        node.label = "L"
+        node.backward()
+        return node, [a for p in predictions for a in (p if isinstance(p, list) else [p])]
+
 
 def explainer(engine="scalar"):
     """:func:`~nn.explain.explain_step` of the engine called ``engine`` ("scalar", the
