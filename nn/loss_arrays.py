@@ -76,23 +76,21 @@ def _clamped_log(np, V):
     return np.where(kept, log_v, LOG_FLOOR), kept
 
 
-def _first_non_probability(np, P):
-    """(i, j, p) of the first entry outside [0, 1], or None.  A nan ŷ (a diverged network)
-    passes and gives a nan loss, which ``fit`` and ``backprop explain`` report as
-    divergence at the step it happened."""
+def _check_probabilities(np, P, message):
+    """ValueError ``message(i, j, p)`` naming the first entry of P outside [0, 1].  A nan ŷ
+    (a diverged network) passes and gives a nan loss, which ``fit`` and ``backprop
+    explain`` report as divergence at the step it happened."""
     bad = (P < 0.0) | (P > 1.0)
-    return first_offender(np, P, bad) if bad.any() else None
+    if bad.any():
+        raise ValueError(message(*first_offender(np, P, bad)))
 
 
 def bce(np, P, Y):
     """−[y ln ŷ + (1 − y) ln(1 − ŷ)], each log clamped; ValueError unless every ŷ is a
     probability in [0, 1] (BCE takes probabilities)."""
-    offender = _first_non_probability(np, P)
-    if offender is not None:
-        i, j, p = offender
-        raise ValueError(f"binary_cross_entropy: prediction{where(i, j, len(P))} is {p!r}, "
-                         f"not a probability in [0, 1]; for logits use "
-                         f"binary_cross_entropy_with_logits")
+    _check_probabilities(np, P, lambda i, j, p: (
+        f"binary_cross_entropy: prediction{where(i, j, len(P))} is {p!r}, not a probability "
+        f"in [0, 1]; for logits use binary_cross_entropy_with_logits"))
     log_p, _ = _clamped_log(np, P)
     log_q, _ = _clamped_log(np, 1.0 - P)
     return mean_over_outputs(-(Y * log_p + (1.0 - Y) * log_q))
@@ -112,12 +110,9 @@ def bce_gradient(np, P, Y):
 def categorical(np, P, Y):
     """−ln ŷ_c, the log clamped at −100 as in nn.losses; ValueError unless every ŷ is in
     [0, 1]."""
-    offender = _first_non_probability(np, P)
-    if offender is not None:
-        i, j, p = offender
-        raise ValueError(f"categorical_cross_entropy: probability {j + 1} of sample {i + 1} "
-                         f"is {p!r}, not in [0, 1]; for logits (a linear output layer) use "
-                         f"cross_entropy")
+    _check_probabilities(np, P, lambda i, j, p: (
+        f"categorical_cross_entropy: probability {j + 1} of sample {i + 1} is {p!r}, not in "
+        f"[0, 1]; for logits (a linear output layer) use cross_entropy"))
     log_p, _ = _clamped_log(np, P)
     return -(Y * log_p).sum(axis=0)
 

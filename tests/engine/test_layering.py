@@ -6,11 +6,11 @@ loads) one way: errors, numerics → ops → modes → value → backward, fast,
 functional → check, viz.
 """
 
-import ast
 import sys
 from pathlib import Path
 
 import autograd
+from module_graph import import_graph
 
 PACKAGE = Path(autograd.__file__).parent
 ENGINE = ("errors", "numerics", "ops", "modes", "value", "backward", "fast", "graph_copy",
@@ -18,36 +18,7 @@ ENGINE = ("errors", "numerics", "ops", "modes", "value", "backward", "fast", "gr
 """The modules that must need nothing beyond the standard library (pictures, checks,
 strategies and the pytest plugin load their extras when used)."""
 
-
-def module_name(path):
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-
-
-def imports(path):
-    """Every module ``path`` imports, at the top or inside a function, as absolute names."""
-    name = module_name(path)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
-                base = ".".join(anchor + ([node.module] if node.module else []))
-            for alias in node.names:  # "from . import ops" imports the module autograd.ops
-                submodule = f"{base}.{alias.name}"
-                found.add(submodule if submodule in MODULES else base)
-    return found
-
-
-GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name}
-         for name, path in MODULES.items()}
+MODULES, imports, GRAPH = import_graph(autograd)
 
 
 def test_no_module_of_autograd_imports_one_that_imports_it_back():

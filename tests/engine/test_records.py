@@ -21,6 +21,7 @@ from nn.viz.explorer import formulas as explorer_formulas
 from nn.viz.explorer import script as explorer_script
 
 from test_ops import CASES
+from latex_text import balanced
 
 ONE_CASE = {}
 for case in CASES:
@@ -34,15 +35,6 @@ def made_by(name, labels=True):
     node = case.f(*leaves)
     assert node.primitive is ops.PRIMITIVES[name]
     return node
-
-
-def balanced(latex):
-    depth = 0
-    for ch in latex.replace(r"\{", "").replace(r"\}", ""):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def test_every_primitive_has_a_case_to_make_a_node():

@@ -6,45 +6,12 @@ package and the commands.  Training finds its live view through :mod:`nn.live_vi
 which :mod:`nn.viz` fills, so ``nn.train`` reaches no picture.
 """
 
-import ast
-from pathlib import Path
-
 import pytest
 
 import nn
+from module_graph import import_graph
 
-PACKAGE = Path(nn.__file__).parent
-
-
-def module_name(path):
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-MODULES = {module_name(p): p for p in PACKAGE.rglob("*.py")}
-
-
-def imports(path):
-    """Every module ``path`` imports, at the top or inside a function, as absolute names."""
-    name = module_name(path)
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
-                base = ".".join(anchor + ([node.module] if node.module else []))
-            for alias in node.names:  # "from . import losses" imports the module nn.losses
-                submodule = f"{base}.{alias.name}"
-                found.add(submodule if submodule in MODULES else base)
-    return found
-
-
-GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name}
-         for name, path in MODULES.items()}
+MODULES, imports, GRAPH = import_graph(nn)
 
 
 def reached(start):

@@ -35,18 +35,10 @@ from nn.viz.explorer.network import network_script
 np = pytest.importorskip("numpy")   # the matrix engine is one of the consumers
 from nn.matrix.explain import explain_step as matrix_explain_step  # noqa: E402
 from nn.matrix.losses import LOSSES as MATRIX_LOSSES  # noqa: E402
+from latex_text import balanced
 
 POINTS = [-3.1, -1.0, -0.25, 0.0, 0.4, 1.0, 2.7]
 X = [[1.0, 2.0], [-1.0, 0.5], [0.3, -0.7]]
-
-
-def balanced(latex):
-    depth = 0
-    for ch in latex.replace(r"\{", "").replace(r"\}", ""):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def two_layers(hidden, output, n_out=1):
