@@ -56,45 +56,11 @@ def check_accumulation(f, inputs, *, value_type=Value, zero_grad=None, eps=1e-6,
     point = obj.point
     numeric = [central(obj.value, point, {i: 1.0}, eps)[0] for i in range(len(obj))]
     saved = [(v.data, v.grad) for v in obj.raw] if obj.in_place else []
-
-    def leaves():
-        made = obj.raw if obj.in_place else [value_type(x) for x in point]
-        for v, x in zip(made, point):
-            v.data, v.grad = x, 0
-        return made
-
-    def output(xs):
-        return obj.f() if obj.in_place else obj.f(*xs)
-
-    def reset(xs):
-        if zero_grad is None:
-            for v in xs:
-                v.grad = 0
-        else:
-            zero_grad()
-
-    def one(xs):
-        output(xs).backward()
-
-    def reused(xs):
-        (output(xs) + output(xs)).backward()
-
-    def twice(xs):
-        out = output(xs)
-        out.backward()
-        out.backward()
-
-    def after_zero_grad(xs):
-        output(xs).backward()
-        reset(xs)
-        output(xs).backward()
-
-    probes = [("one backward", 1, one), ("input reused", 2, reused),
-              ("second backward", 2, twice), ("after zero_grad", 1, after_zero_grad)]
+    probes = _Probes(obj, value_type, zero_grad)
     entries = []
     try:
-        for probe, times, run in probes:
-            xs = leaves()
+        for probe, times, run in probes.each():
+            xs = probes.leaves()
             run(xs)
             for i, (name, v) in enumerate(zip(obj.names, xs)):
                 entry = Entry(f"{probe}: {name}", i, point[i], float(v.grad), times * numeric[i])
@@ -104,12 +70,64 @@ def check_accumulation(f, inputs, *, value_type=Value, zero_grad=None, eps=1e-6,
     finally:
         for v, (data, g) in zip(obj.raw, saved):
             v.data, v.grad = data, g
-    failed = [p for p, _, _ in probes
-              if any(e.status == "mismatch" and e.name.startswith(p + ":") for e in entries)]
-    causes = "\n".join(f"{p}: {WHY[p]}" for p in failed)
-    result = CheckResult(f"accumulation probes at {obj.describe()}", (".grad", "expected"),
-                         entries, atol, rtol,
-                         f"expected: the probe's multiple of the central difference "
-                         f"(ε = {eps:g})" + (f"\nlikely causes:\n{causes}" if causes else ""))
+    result = _result(obj, entries, eps, atol, rtol)
     result.raise_if_failed()
     return result
+
+
+class _Probes:
+    """The probes, each run on fresh leaves at the point (or the caller's own leaves, reset
+    to it), leaving their gradients in them: one backward; the output built twice and
+    summed (an input reused); backward called twice on one output; backward, zero_grad,
+    backward."""
+
+    def __init__(self, obj, value_type, zero_grad):
+        self.obj, self.value_type, self.zero_grad = obj, value_type, zero_grad
+
+    def each(self):
+        """(probe name, the multiple of the gradient it should leave, its run(leaves))."""
+        return [("one backward", 1, self.one), ("input reused", 2, self.reused),
+                ("second backward", 2, self.twice), ("after zero_grad", 1, self.after_zero_grad)]
+
+    def leaves(self):
+        obj = self.obj
+        made = obj.raw if obj.in_place else [self.value_type(x) for x in obj.point]
+        for v, x in zip(made, obj.point):
+            v.data, v.grad = x, 0
+        return made
+
+    def output(self, xs):
+        return self.obj.f() if self.obj.in_place else self.obj.f(*xs)
+
+    def reset(self, xs):
+        if self.zero_grad is None:
+            for v in xs:
+                v.grad = 0
+        else:
+            self.zero_grad()
+
+    def one(self, xs):
+        self.output(xs).backward()
+
+    def reused(self, xs):
+        (self.output(xs) + self.output(xs)).backward()
+
+    def twice(self, xs):
+        out = self.output(xs)
+        out.backward()
+        out.backward()
+
+    def after_zero_grad(self, xs):
+        self.output(xs).backward()
+        self.reset(xs)
+        self.output(xs).backward()
+
+
+def _result(obj, entries, eps, atol, rtol):
+    """The probes' table, with the likely cause of each probe that failed."""
+    failed = dict.fromkeys(e.name.split(":")[0] for e in entries if e.status == "mismatch")
+    causes = "\n".join(f"{p}: {WHY[p]}" for p in failed)
+    return CheckResult(f"accumulation probes at {obj.describe()}", (".grad", "expected"),
+                       entries, atol, rtol,
+                       f"expected: the probe's multiple of the central difference "
+                       f"(ε = {eps:g})" + (f"\nlikely causes:\n{causes}" if causes else ""))
