@@ -183,3 +183,44 @@ def test_a_grade_report_of_another_kind_or_version_is_refused():
                               "kind": "derivation"}))
     with pytest.raises(ReportError, match="newer than this backproplab reads"):
         from_json(json.dumps({"format": "backproplab-grades", "version": 3}))
+
+
+def test_a_document_of_another_network_is_checked_explained_and_drawn_as_its_own(tmp_path,
+                                                                                  capsys):
+    # Without --network, a derivation that holds its network is checked against it, and the
+    # page, the pictures and every message are of that network, not the default one.
+    path, page = tmp_path / "sat.json", tmp_path / "page.html"
+    path.write_text(run(capsys, "explain", "--network", "saturated_111", "--format", "json")[1])
+    status, checked, err = run(capsys, "explain", "--check", path, "--html", page)
+    assert status == 0 and "All 23 hand-derived entries agree" in checked, err
+    assert f"<title>{path}: loss squared_error" in page.read_text()
+    status, _, err = run(capsys, "explain", "--check", path, "--loss", "bce_with_logits")
+    assert status == 2 and str(path) in err and "lecture_2221" not in err
+
+
+def test_a_version_1_derivation_of_another_network_checks_against_its_own_tables(tmp_path,
+                                                                                  capsys):
+    model, X, Y, loss, lr = load_network(f"{EXAMPLES}/saturated_111.json")
+    current = explain_step(model, X, Y, loss=loss, lr=lr).to_dict()
+    old_names = {new: old for old, new in V1_NAMES.items()}
+    old = {k: v for k, v in current.items() if k not in ("kind", "network", "layers")}
+    old.update(format="backproplab-derivation", version=1,
+               layers={l: {old_names.get(k, k): v for k, v in entries.items()}
+                       for l, entries in current["layers"].items()})
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old))
+    status, checked, err = run(capsys, "explain", "--check", path)
+    assert status == 0 and "All 23" in checked, err
+    status, graded, err = run(capsys, "grade", path)
+    assert status == 0 and "score 23/23" in graded, err
+
+
+def test_a_later_step_is_graded_as_explain_check_reads_it(tmp_path, capsys):
+    # Step 2 of `explain --steps 2` holds the network step 2 starts from: grade takes it so.
+    steps = json.loads(run(capsys, "explain", "--steps", "2", "--format", "json")[1])
+    path = tmp_path / "step2.json"
+    path.write_text(json.dumps(steps[1]))
+    status, checked, err = run(capsys, "explain", "--check", path)
+    assert status == 0 and "step 2: All 68" in checked, err
+    status, graded, err = run(capsys, "grade", path)
+    assert status == 0 and "score 68/68" in graded, err

@@ -187,27 +187,28 @@ def _render_steps(derivations, format, digits):
     return separator[format].join(parts) + "\n" + summary
 
 
-def _write_pictures(args, result, shown):
+def _write_pictures(args, result):
     if args.graph:
         loss_node, predictions = result.loss_graph()
         picture = draw_dot(loss_node, collapse=_collapse(args.collapse),
-                           title=f"{shown}: loss {result.loss}, step 1", side_outputs=predictions)
+                           title=f"{result.source}: loss {result.loss}, step 1",
+                           side_outputs=predictions)
         _write_picture(picture, args.graph, "computation graph",
                        "draw it one box per layer (--collapse layer) or with fewer samples")
     if args.diagram:
-        _write_picture(draw_network(result.model, x=result.X[0]), args.diagram, "network diagram",
-                       "explain a smaller network")
+        _write_picture(draw_network(result.model, x=result.X[0]), args.diagram,
+                       "network diagram", "explain a smaller network")
     if args.html:
-        _write_page(args.html, result, shown)
+        _write_page(args.html, result)
 
 
-def _write_page(path, result, shown):
+def _write_page(path, result):
     from ..viz.explorer.network import network_script  # the explorer only when asked for
     from ..viz.explorer.page import save_page
 
     try:
-        save_page(network_script(result.model, result.X, result.Y, loss=result.loss,
-                                 lr=result.lr, title=f"{shown}: loss {result.loss}"), path)
+        save_page(network_script(result.model, result.X, result.Y, loss=result.loss, lr=result.lr,
+                                 title=f"{result.source}: loss {result.loss}"), path)
     except RendererNotFoundError:   # the page shows the network diagram
         raise CommandError(f"cannot write the step-by-step page {path}: "
                            f"{GRAPHVIZ_HINT}") from None
@@ -227,7 +228,7 @@ def _explain_request(args):
     hand, hand_shown = None, None
     if args.check:
         hand_shown, hand = _read_json(args.check, "hand-derived", args.allow_large)
-    return shown, ExplainRequest(
+    return ExplainRequest(
         network=spec, source=shown, loss=args.loss, lr=args.lr, steps=args.steps, hand=hand,
         hand_source=hand_shown, network_given=args.network is not None, rtol=args.rtol,
         atol=args.atol, engine=chosen_engine(args.engine, "scalar"),
@@ -237,7 +238,7 @@ def _explain_request(args):
 
 def run_explain(args):
     """``backprop explain``: print the derivation (or check --check), write pictures."""
-    shown, request = _explain_request(args)
+    request = _explain_request(args)
     # Everything that can fail on bad input runs before any file is written.
     result = explain_network(request)
     if request.hand is not None:
@@ -246,8 +247,8 @@ def run_explain(args):
     else:
         text = _render_steps(result.derivations, args.format, args.digits)
         if args.format == "text":
-            text = f"Network: {shown}\n{text}"
-    _write_pictures(args, result, shown)
+            text = f"Network: {result.source}\n{text}"
+    _write_pictures(args, result)
     print(text, end="")
     return result.status
 

@@ -12,7 +12,9 @@ teacher's key (:mod:`nn.explain.class_grade`), never against a network it holds 
 import json
 from pathlib import Path
 
+from ..divergence import TrainingDiverged
 from ..jsonfile import read_json
+from ..limits import TooLargeError
 from .class_grade import ClassResult, StudentResult
 from .derivation import explain_step
 from .example_files import example
@@ -20,6 +22,7 @@ from .grade import grade
 from .network_file import NetworkFileError, network_from_dict
 from .policy import Policy
 from .quantities import SubmissionError, current
+from .steps import ExplainError, derive_steps
 
 __all__ = ["PracticeError", "load_submission", "grade_practice"]
 
@@ -70,7 +73,18 @@ def load_submission(path, network=None):
                                                   source=shown)
     except NetworkFileError as e:
         raise PracticeError(str(e)) from None
-    return submission, explain_step(model, X, Y, loss=loss, lr=lr)
+    step = submission.get("step", 1)
+    if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+        step = 1   # the header check names the bad 'step'
+    if isinstance(named, dict):
+        # The network a step document holds is the one its step starts from.
+        d = explain_step(model, X, Y, loss=loss, lr=lr)
+        d.step = step
+        return submission, d
+    try:
+        return submission, derive_steps(model, X, Y, loss, lr, step)[-1]
+    except (ExplainError, TooLargeError, TrainingDiverged) as e:
+        raise PracticeError(f"{path}: {e}") from None
 
 
 def grade_practice(paths, network=None, policy=None, policy_source=None):

@@ -26,6 +26,7 @@ from autograd.errors import NumericalError
 
 from ..divergence import TrainingDiverged, check_finite
 from ..limits import MAX_EXPLAIN_STEPS, check_at_most, check_memory, explain_memory
+from ..schema import upgrade
 from .check import HandFileError, compare, report
 from .network_file import network_from_dict, network_object
 
@@ -69,7 +70,8 @@ class ExplainRequest:
 @dataclass
 class Explained:
     """The network explained (``model``, samples ``X``, targets ``Y``, ``loss`` name,
-    ``lr``), each step's derivation and, for a check, one (step, report, differs) per
+    ``lr``; ``source`` names it: the network file, or the hand document whose own network
+    was checked), each step's derivation and, for a check, one (step, report, differs) per
     hand document."""
 
     model: object
@@ -77,6 +79,7 @@ class Explained:
     Y: list
     loss: str
     lr: float
+    source: str = "network"
     derivations: list = field(default_factory=list)
     checks: list = field(default_factory=list)
 
@@ -181,7 +184,8 @@ def _step(explain_step, model, X, Y, loss, lr, step):
 
 
 def _hand_documents(request):
-    """The hand documents of the request, each with the step it checks."""
+    """The hand documents of the request, upgraded to the current version, each with the
+    step it checks."""
     hand = request.hand
     documents = hand if isinstance(hand, list) else [hand]
     if not documents or not all(isinstance(h, dict) for h in documents):
@@ -190,6 +194,7 @@ def _hand_documents(request):
                            f"per step), got {type(hand).__name__}")
     found = []
     for h in documents:
+        h = upgrade(h, request.hand_source, HandFileError)
         step = h.get("step", request.steps)
         if isinstance(step, bool) or not isinstance(step, int) or step < 1:
             raise ExplainError(f"{request.hand_source}: 'step' must be an integer >= 1, got "
@@ -200,22 +205,29 @@ def _hand_documents(request):
     return found
 
 
-def _check(request, result):
+def _own_network(request, hand):
+    """True when ``hand`` is checked against the network it holds: it holds one and the
+    request's network was not given explicitly."""
+    return not request.network_given and "network" in hand
+
+
+def _check(request, result, documents):
     """Each hand document's (step, report, differs), against its own network where it
-    holds one and the request's network was not given, else the request's steps."""
-    documents = [(step, hand, not request.network_given and "network" in hand)
-                 for step, hand in _hand_documents(request)]
-    shared = [step for step, _, own in documents if not own]
+    holds one (see :func:`_own_network`), else the request's steps."""
+    shared = [step for step, hand in documents if not _own_network(request, hand)]
     derived = (derive_steps(result.model, result.X, result.Y, result.loss, result.lr,
                             max(shared), request.engine, request.allow_large,
                             request.override, request.steps_name) if shared else [])
-    for step, hand, own in documents:
-        if not own:
+    for step, hand in documents:
+        if not _own_network(request, hand):
             d = derived[step - 1]
         else:
+            # The network a document holds is the one its step starts from.
             model, X, Y, loss, lr = load_network_spec(hand, request.hand_source, request.loss,
                                                       request.lr, request.loss_name)
-            d = _step(explainer(request.engine), model, X, Y, loss, lr, step)
+            d, = derive_steps(model, X, Y, loss, lr, 1, request.engine, request.allow_large,
+                              request.override, request.steps_name)
+            d.step = step
         try:
             differs = bool(compare(d, hand, rtol=request.rtol, atol=request.atol))
             text = report(d, hand, rtol=request.rtol, atol=request.atol)
@@ -227,11 +239,17 @@ def _check(request, result):
 def explain_network(request):
     """Load the request's network and explain its steps, or check its hand documents
     (see :class:`ExplainRequest`); return an :class:`Explained`."""
-    model, X, Y, loss, lr = load_network_spec(request.network, request.source, request.loss,
-                                              request.lr, request.loss_name)
-    result = Explained(model, X, Y, loss, lr)
+    documents = _hand_documents(request) if request.hand is not None else []
+    # Checked against its own network, a hand document's network is the one explained
+    # (and drawn); a list of them is explained with its first.
+    own = [hand for _, hand in documents if _own_network(request, hand)]
+    network, source = (own[0], request.hand_source) if own else (request.network,
+                                                                 request.source)
+    model, X, Y, loss, lr = load_network_spec(network, source, request.loss, request.lr,
+                                              request.loss_name)
+    result = Explained(model, X, Y, loss, lr, source)
     if request.hand is not None:
-        _check(request, result)
+        _check(request, result, documents)
     else:
         result.derivations = derive_steps(model, X, Y, loss, lr, request.steps,
                                           request.engine, request.allow_large,
