@@ -193,7 +193,8 @@ def _silu_prime(z):
 
 
 def _layer_softmax(zs):
-    if type(zs[0]) is float:   # what the engine's nodes hold: e^(log softmaxᵢ)
+    if not any(isinstance(z, Value) for z in zs):   # numbers: what the engine's nodes hold
+        zs = [float(z) for z in zs]
         return [numerics.exp(ops.log_softmax.rule(*zs, i)[0]) for i in range(len(zs))]
     return _softmax(zs)
 

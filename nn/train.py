@@ -508,6 +508,11 @@ def _check_settings(epochs, batch_size, l2, clip_norm, validation_data, validati
 _HOOKS = ("on_train_begin", "on_epoch_end", "on_train_end")
 
 
+def _is_callback(c):
+    """True for an object with any of fit's hooks, or a function (called as on_epoch_end)."""
+    return callable(c) or any(hasattr(c, hook) for hook in _HOOKS)
+
+
 def _callback_list(callbacks, early_stopping):
     if callable(callbacks) or hasattr(callbacks, "on_epoch_end"):
         callbacks = [callbacks]
@@ -519,7 +524,7 @@ def _callback_list(callbacks, early_stopping):
     if early_stopping is not None:
         callbacks.append(early_stopping)
     for c in callbacks:
-        if not any(hasattr(c, hook) for hook in _HOOKS) and not callable(c):
+        if not _is_callback(c):
             raise TypeError(f"fit(): callback {c!r} has none of on_train_begin, on_epoch_end, "
                             f"on_train_end and is not a function")
     return callbacks
@@ -646,7 +651,7 @@ def _live(live, model, X, y):
     for True (:mod:`nn.live_view`), else ``live`` itself, a callback."""
     if live is True:
         return live_view(*_as_lists(X, y, model, "fit()"))
-    if not any(hasattr(live, hook) for hook in _HOOKS):
+    if not _is_callback(live):
         raise TypeError(f"fit(): live must be True, False or a callback such as a "
                         f"LiveTraining, got {live!r}")
     return live

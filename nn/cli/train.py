@@ -316,12 +316,15 @@ def _train_request(args, source):
     count), the output layer it takes, and labels in its convention."""
     X, y, classes = source.X, source.y, source.classes
     loss = _default_loss(args, classes)
-    return TrainRequest(X, _labels(loss, y), classes, loss, _output_layer(loss, classes, source.name),
-                        hidden=args.hidden, activation=args.activation, init=args.init,
-                        optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
-                        batch_size=args.batch_size, l2=args.l2, seed=args.seed,
-                        validation=source.validation, val_fraction=args.val_fraction,
-                        verbose=not args.quiet)
+    validation = source.validation
+    if validation is not None:   # a file's own test pair: its labels in the loss's convention too
+        validation = (validation[0], _labels(loss, validation[1]))
+    return TrainRequest(X, _labels(loss, y), classes, loss,
+                        _output_layer(loss, classes, source.name), hidden=args.hidden,
+                        activation=args.activation, init=args.init, optimizer=args.optimizer,
+                        lr=args.lr, epochs=args.epochs, batch_size=args.batch_size,
+                        l2=args.l2, seed=args.seed, validation=validation,
+                        val_fraction=args.val_fraction, verbose=not args.quiet)
 
 
 def _announce(args, request, source, engine):

@@ -64,6 +64,18 @@ def test_points_in_an_npz_get_a_decision_boundary_and_hinge_labels(tmp_path):
     assert all(0 <= a <= 100 for a in final_accuracies(result.stdout))
 
 
+def test_hinge_labels_also_for_the_files_own_test_pair(tmp_path):
+    # x_test/y_test become the validation set: their 0/1 labels become −1/+1 as y's do.
+    X, y = data.moons(60, seed=1)
+    X, y = np.array(X), np.array(y)
+    np.savez(tmp_path / "moons.npz", x_train=X[:40], y_train=y[:40], x_test=X[40:],
+             y_test=y[40:])
+    result = backprop("train", "--data", "moons.npz", "--epochs", "3", "--loss", "hinge",
+                      "--quiet", "--no-plots", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(final_accuracies(result.stdout)) == 2   # training and validation
+
+
 @pytest.mark.parametrize("arrays, fragments", [
     ({"a": np.zeros((3, 2)), "b": np.zeros(3)},
      ["bad.npz has arrays a, b; expected X and y (or x_train and y_train"]),

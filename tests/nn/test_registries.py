@@ -98,6 +98,10 @@ def test_activation_record_agrees_with_the_engine(name):
     if not record.elementwise:
         zs = [Value(z) for z in POINTS[:3]]
         assert record.on_float(POINTS[:3]) == [a.data for a in record(zs)]
+        # numbers of any kind are numbers: NumPy's and ints give floats, never Values
+        assert record.on_float([np.float64(z) for z in POINTS[:3]]) == record.on_float(
+            POINTS[:3])
+        assert all(type(a) is float for a in record.on_float([1, 2, 3]))
         return
     matrix_f, matrix_f_prime = (lambda Z, form=form: form(np, Z) for form in record.matrix)
     Z = np.array([POINTS])

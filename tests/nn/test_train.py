@@ -130,6 +130,17 @@ def test_callbacks_stop_training_and_see_the_logs():
     assert seen == [0, 1, 2]
 
 
+def test_live_takes_any_callback_a_function_too():
+    # fit(live=...) accepts what callbacks= accepts: a view of one's own, even a function.
+    seen = []
+    model = MLP(2, [3, 1], seed=0)
+    X, y = xor(12, seed=1, labels=(-1, 1))
+    fit(model, X, y, epochs=3, live=lambda e, logs, m: seen.append(e), verbose=False)
+    assert seen == [0, 1, 2]
+    with pytest.raises(TypeError, match="live must be True, False or a callback"):
+        fit(model, X, y, epochs=1, live=42, verbose=False)
+
+
 def test_early_stopping_keras_semantics():
     stop = EarlyStopping(monitor="val_loss", patience=2, min_delta=0.05)
     values = [1.0, 0.9, 0.87, 0.86]
