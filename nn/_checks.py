@@ -3,7 +3,6 @@ and the offending value."""
 
 import math
 import numbers
-import json
 import random
 
 _GLOBAL_RANDOM = random.random.__self__
@@ -57,22 +56,6 @@ def rng(seed, what="seed"):
         return random.Random(seed)
     raise TypeError(f"{what} must be an int, None or a random.Random, "
                     f"got {type(seed).__name__} {seed!r}")
-
-
-def document_format(document, expected_format, version, where, required=True):
-    """Check a JSON document's ``format`` tag and ``version``; errors start with ``where``.
-
-    With ``required=False`` a document may omit either (a hand-written file)."""
-    if not isinstance(document, dict):
-        raise ValueError(f"{where} is not a {expected_format} document (not a JSON object)")
-    found = document.get("format", None if required else expected_format)
-    if found != expected_format:
-        raise ValueError(f"{where} is not a {expected_format} document "
-                         f"(\"format\" is {found!r}, not \"{expected_format}\")")
-    found = document.get("version", None if required else version)
-    if isinstance(found, bool) or found != version:   # True == 1, but is no version
-        raise ValueError(f"{where} has format version {json.dumps(found)}; "
-                         f"this backproplab reads version {version}")
 
 
 def one_line(error):

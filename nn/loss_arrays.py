@@ -50,14 +50,6 @@ def half_squared_gradient(np, P, Y):
     return (P - Y) / P.shape[0]
 
 
-def squared_as_the_question_writes_it(np, P, Y):
-    return mean_over_outputs((Y - P) ** 2)       # (y − ŷ)²
-
-
-def squared_as_the_question_writes_it_gradient(np, P, Y):
-    return -2.0 * (Y - P) / P.shape[0]           # −2(y − ŷ)
-
-
 def hinge(np, S, Y):
     return mean_over_outputs(np.maximum(1.0 - S * Y, 0.0))
 

@@ -66,16 +66,16 @@ OLD_FORMATS = {"backproplab-derivation": "derivation", "backproplab-parameters":
                "backproplab-grades": "grades"}
 """Version 1 format names and the kind each became."""
 
-V1_NAMES = {"dL_dA": "dA", "f_prime_Z": "f_prime", "delta": "dZ", "dL_dW": "dW",
-            "dL_db": "db", "dL_dW_per_sample": "dW_i"}
-"""Layer keys of version 1 and the quantity names that replaced them."""
-
 LAYER_ATTRIBUTES = {"activation": "activation", "W": "W", "b": "b", "Z": "Z", "A": "A",
                     "dA": "dL_dA", "f_prime": "f_prime_Z", "dZ": "delta", "dW": "dL_dW",
                     "db": "dL_db", "dW_i": "dL_dW_per_sample", "W_new": "W_new",
                     "b_new": "b_new"}
 """Each layer key, in display order, and the :class:`~nn.explain.LayerDerivation`
 attribute that holds it."""
+
+V1_NAMES = {attribute: key for key, attribute in LAYER_ATTRIBUTES.items() if attribute != key}
+"""Layer keys of version 1 (the attributes' names) and the quantity names that replaced
+them."""
 
 LAYER_KEYS = tuple(LAYER_ATTRIBUTES)
 TOP_KEYS = ("format", "version", "kind", "network", "loss_function", "lr", "m", "step", "A0",

@@ -24,8 +24,9 @@ pixels are divided by 255, and image data gets the digits' pictures.
 The data is split once (``--val-fraction`` held out for validation, seeded),
 ``nn.train.fit`` trains with a tqdm progress bar, and the command prints the
 final loss and accuracy on both parts, writes the loss curves and the decision
-boundary (PNG or SVG, atomically) and, with ``--save``, the model's parameters
-(``nn.serialize`` JSON).
+boundary (PNG or SVG, atomically) and, with ``--save``, the model as a network document
+(:mod:`nn.schema`) with its loss and first training sample, which ``backprop explain
+--network`` reads.
 
 Everything that can fail on the options is checked before the data is made
 (with ``--data``, right after the file is read): the classes fit the samples, the
@@ -500,7 +501,9 @@ def add_train_parser(commands):
     p.add_argument("--no-plots", action="store_true", help="write no pictures")
     add_engine_option(p, "matrix when NumPy is installed, else scalar")
     p.add_argument("--save", type=output_path((".json",)), metavar="FILE",
-                   help="save the trained model's parameters as JSON (nn.serialize)")
+                   help="save the trained model as a network document (its weights, loss "
+                        "and first training sample), which `backprop explain --network FILE` "
+                        "explains one step on")
     p.add_argument("--allow-large", action="store_true",
                    help=f"start even when the estimated memory passes the "
                         f"{MEMORY_BUDGET // 2**30} GiB limit (nn.limits)")

@@ -52,7 +52,7 @@ _KINK = 1e-9      # distance of the one-sided slopes either side of a student's 
 
 def activation_value(name, z):
     """f(z) for the activation ``name``, on a float."""
-    return activate(name, Value(z)).data
+    return ACTIVATIONS[name].on_float(z)
 
 
 def activation_slope(name, z):
@@ -253,11 +253,12 @@ def _probabilities(w, l, index):
     name = LOSSES[w.d.loss_function].applies
     logits = [w.value("A", w.L, (r, i)) for r in range(len(w.W[-1]))]
 
+    record = ACTIVATIONS[name]
+
     def probability(numbers):
-        values = [Value(x) for x in numbers]
-        out = activate(name, values) if not ACTIVATIONS[name].elementwise else [
-            activate(name, v) for v in values]
-        return out[j].data
+        out = record.on_float(numbers) if not record.elementwise else [
+            record.on_float(x) for x in numbers]
+        return out[j]
 
     def nudged(r):
         return lambda x: probability(logits[:r] + [x] + logits[r + 1:])

@@ -41,6 +41,7 @@ import numbers
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..losses import LOSSES
 from ..schema import GIVEN_LAYER, GIVEN_TOP, LAYER_ATTRIBUTES, DocumentError, upgrade
 
 __all__ = ["Quantity", "QUANTITIES", "BY_NAME", "ASKED", "Given", "SubmissionError",
@@ -323,8 +324,9 @@ def _entry(q, l, value, d):
 def _undefined(q, l, d):
     """Why the derivation ``d`` has no ``q`` (layer ``l``), for an error message."""
     if q.name == "probabilities":
-        return (f"'probabilities' is only computed for a loss on logits (cross_entropy, "
-                f"bce_with_logits); this derivation's loss is {d.loss_function!r}")
+        on_logits = ", ".join(name for name, record in LOSSES.items() if record.applies)
+        return (f"'probabilities' is only computed for a loss on logits ({on_logits}); this "
+                f"derivation's loss is {d.loss_function!r}")
     return (f"layer {l}: {q.name!r} is not defined for a {d.layer(l).activation} layer (its "
             f"Jacobian is not element-wise); check 'dZ' instead")
 
