@@ -101,16 +101,22 @@ def test_several_steps_are_one_list_each_checked_against_its_own_network(tmp_pat
     assert status == 0 and "step 2: All 68" in checked
 
 
-def test_a_version_1_derivation_still_checks_and_grades(tmp_path, capsys):
-    model, X, Y, loss, lr = load_network(f"{EXAMPLES}/lecture_2221.json")
+def version_1_derivation(example, path):
+    """Write the derivation of the example network as version 1 wrote it (no kind, no
+    network: its tables state it; delta, dL_dW, … for dZ, dW, …) to ``path``."""
+    model, X, Y, loss, lr = load_network(f"{EXAMPLES}/{example}.json")
     current = explain_step(model, X, Y, loss=loss, lr=lr).to_dict()
     old_names = {new: old for old, new in V1_NAMES.items()}
     old = {k: v for k, v in current.items() if k not in ("kind", "network", "layers")}
     old.update(format="backproplab-derivation", version=1,
                layers={l: {old_names.get(k, k): v for k, v in entries.items()}
                        for l, entries in current["layers"].items()})
-    path = tmp_path / "old.json"
     path.write_text(json.dumps(old))
+    return path
+
+
+def test_a_version_1_derivation_still_checks_and_grades(tmp_path, capsys):
+    path = version_1_derivation("lecture_2221", tmp_path / "old.json")
     status, checked, err = run(capsys, "explain", "--check", path)
     assert status == 0 and "All 68" in checked, err
     # Its tables state its network: grade needs no --network.
@@ -200,15 +206,7 @@ def test_a_document_of_another_network_is_checked_explained_and_drawn_as_its_own
 
 def test_a_version_1_derivation_of_another_network_checks_against_its_own_tables(tmp_path,
                                                                                   capsys):
-    model, X, Y, loss, lr = load_network(f"{EXAMPLES}/saturated_111.json")
-    current = explain_step(model, X, Y, loss=loss, lr=lr).to_dict()
-    old_names = {new: old for old, new in V1_NAMES.items()}
-    old = {k: v for k, v in current.items() if k not in ("kind", "network", "layers")}
-    old.update(format="backproplab-derivation", version=1,
-               layers={l: {old_names.get(k, k): v for k, v in entries.items()}
-                       for l, entries in current["layers"].items()})
-    path = tmp_path / "old.json"
-    path.write_text(json.dumps(old))
+    path = version_1_derivation("saturated_111", tmp_path / "old.json")
     status, checked, err = run(capsys, "explain", "--check", path)
     assert status == 0 and "All 23" in checked, err
     status, graded, err = run(capsys, "grade", path)
