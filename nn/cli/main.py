@@ -207,8 +207,9 @@ def _write_page(path, result):
     from ..viz.explorer.page import save_page
 
     try:
-        save_page(network_script(result.model, result.X, result.Y, loss=result.loss, lr=result.lr,
-                                 title=f"{result.source}: loss {result.loss}"), path)
+        save_page(network_script(result.model, result.X, result.Y, loss=result.loss,
+                                 lr=result.lr, title=f"{result.source}: loss {result.loss}"),
+                  path)
     except RendererNotFoundError:   # the page shows the network diagram
         raise CommandError(f"cannot write the step-by-step page {path}: "
                            f"{GRAPHVIZ_HINT}") from None

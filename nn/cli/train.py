@@ -318,7 +318,7 @@ def _train_request(args, source):
     X, y, classes = source.X, source.y, source.classes
     loss = _default_loss(args, classes)
     validation = source.validation
-    if validation is not None:   # a file's own test pair: its labels in the loss's convention too
+    if validation is not None:   # a file's own test pair: labels in the loss's convention
         validation = (validation[0], _labels(loss, validation[1]))
     return TrainRequest(X, _labels(loss, y), classes, loss,
                         _output_layer(loss, classes, source.name), hidden=args.hidden,

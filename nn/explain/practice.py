@@ -16,7 +16,6 @@ from ..divergence import TrainingDiverged
 from ..jsonfile import read_json
 from ..limits import TooLargeError
 from .class_grade import ClassResult, StudentResult
-from .derivation import explain_step
 from .example_files import example
 from .grade import grade
 from .network_file import NetworkFileError, network_from_dict
@@ -76,15 +75,15 @@ def load_submission(path, network=None):
     step = submission.get("step", 1)
     if isinstance(step, bool) or not isinstance(step, int) or step < 1:
         step = 1   # the header check names the bad 'step'
-    if isinstance(named, dict):
-        # The network a step document holds is the one its step starts from.
-        d = explain_step(model, X, Y, loss=loss, lr=lr)
-        d.step = step
-        return submission, d
+    # The network a step document holds is the one its step starts from; a network it
+    # names (or --network) is where step 1 starts.
+    steps = 1 if isinstance(named, dict) else step
     try:
-        return submission, derive_steps(model, X, Y, loss, lr, step)[-1]
+        d = derive_steps(model, X, Y, loss, lr, steps)[-1]
     except (ExplainError, TooLargeError, TrainingDiverged) as e:
         raise PracticeError(f"{path}: {e}") from None
+    d.step = step
+    return submission, d
 
 
 def grade_practice(paths, network=None, policy=None, policy_source=None):
